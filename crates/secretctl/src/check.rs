@@ -1,0 +1,11 @@
+//! `secretctl check` (being built in this session; replaced by the real command).
+
+use crate::cli::Globals;
+
+/// Arguments of `secretctl check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_g: Globals, _args: Args) -> anyhow::Result<()> {
+    anyhow::bail!("`secretctl check` is not available in this build")
+}

@@ -1,0 +1,11 @@
+//! `secretctl key` (being built in this session; replaced by the real command).
+
+use crate::cli::Globals;
+
+/// Arguments of `secretctl key`.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_g: Globals, _args: Args) -> anyhow::Result<()> {
+    anyhow::bail!("`secretctl key` is not available in this build")
+}

@@ -1,0 +1,68 @@
+//! `secretctl`: the thin command-line front end over the secretctl libraries.
+#![forbid(unsafe_code)]
+
+mod check;
+mod cli;
+mod common;
+mod env;
+mod env_rotate;
+mod exit;
+mod export;
+mod generate;
+mod gitops;
+mod init;
+mod input;
+mod key;
+mod name;
+mod rotate;
+mod secret;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, Command, Globals};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors; clap knows which exit code each wants.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let globals = Globals { json: cli.json };
+    match run(globals, cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "error: {err}");
+            for cause in err.chain().skip(1) {
+                let _ = writeln!(stderr, "  caused by: {cause}");
+            }
+            ExitCode::from(exit::code_of(&err))
+        }
+    }
+}
+
+fn run(g: Globals, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Init(a) => init::run(g, a),
+        Command::Env(a) => env::run(g, a),
+        Command::Key(a) => key::run(g, a),
+        Command::Secret(a) => secret::run(g, a),
+        Command::Name(a) => name::run(g, a),
+        Command::Generate(a) => generate::run(g, a),
+        Command::Check(a) => check::run(g, a),
+        Command::Gitops(a) => gitops::run(g, a),
+        Command::Export(a) => export::run(g, a),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "secretctl", &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! secretctl's automation, run as `cargo xtask <task>`.
+//!
+//! `cargo xtask ci` runs exactly what CI runs (`.ci/run` installs the reference tools, then calls it).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  ci                 fmt check, clippy -D warnings, tests, docs -D warnings, fuzz build, cargo deny
+  fuzz [SECONDS]     run every fuzz target for SECONDS each (default 60); needs cargo-fuzz
+  bench [ARGS...]    run the criterion benches (cargo bench -p secretctl-benches ARGS...)
+  crash [--kills N]  SIGKILL a store rotation N times (default 200) and check nothing is lost
+  man [--check]      generate man pages into docs/man (or check they are current)
+  completions [--check]  generate shell completions into docs/completions (or check)";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(task) = args.first() else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    let rest = &args[1..];
+    match task.as_str() {
+        "ci" => ci(),
+        "fuzz" => fuzz(rest),
+        "bench" => bench(rest),
+        "crash" => crash(rest),
+        "man" => generated("man", rest),
+        "completions" => generated("completions", rest),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown task `{other}`\n{USAGE}"),
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn run(what: &str, mut cmd: Command) -> Result<()> {
+    eprintln!("\n==> {what}");
+    let started = std::time::Instant::now();
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start `{what}`"))?;
+    eprintln!("<== {what}: {status} in {:.1}s", started.elapsed().as_secs_f64());
+    if !status.success() {
+        bail!("`{what}` failed ({status})");
+    }
+    Ok(())
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn ci() -> Result<()> {
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--", "--check"]);
+    run("cargo fmt --check", fmt)?;
+
+    let mut clippy = cargo();
+    clippy.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    run("cargo clippy -D warnings", clippy)?;
+
+    let mut test = cargo();
+    test.args(["test", "--workspace"]);
+    run("cargo test --workspace", test)?;
+
+    let mut doc = cargo();
+    doc.args(["doc", "--workspace", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    run("cargo doc -D warnings", doc)?;
+
+    fuzz_build()?;
+
+    let mut deny = cargo();
+    deny.args(["deny", "check", "licenses", "bans", "sources"]);
+    run("cargo deny check licenses bans sources", deny)?;
+
+    eprintln!("\nci: all green");
+    Ok(())
+}
+
+fn fuzz_build() -> Result<()> {
+    let mut cmd = cargo();
+    // cargo-fuzz needs nightly flags (-Zsanitizer); the machine has stable only, which accepts them with
+    // RUSTC_BOOTSTRAP=1. Without cargo-fuzz (a developer machine) the targets are still type-checked.
+    if Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        cmd.args(["fuzz", "build", "--dev", "--fuzz-dir", "fuzz"])
+            .env("RUSTC_BOOTSTRAP", "1");
+        run("cargo fuzz build", cmd)
+    } else if std::env::var_os("CI").is_some() {
+        bail!("cargo-fuzz is not installed; .ci/run installs it (cargo install --locked cargo-fuzz)")
+    } else {
+        eprintln!("note: cargo-fuzz not installed; checking fuzz targets without sanitizers");
+        cmd.args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"]);
+        run("cargo check fuzz/", cmd)
+    }
+}
+
+fn fuzz(rest: &[String]) -> Result<()> {
+    let secs: u64 = match rest.first() {
+        Some(s) => s.parse().context("fuzz: SECONDS must be a whole number")?,
+        None => 60,
+    };
+    let out = cargo()
+        .args(["fuzz", "list", "--fuzz-dir", "fuzz"])
+        .env("RUSTC_BOOTSTRAP", "1")
+        .output()
+        .context("cargo fuzz list (is cargo-fuzz installed?)")?;
+    if !out.status.success() {
+        bail!("cargo fuzz list failed: is cargo-fuzz installed?");
+    }
+    for target in String::from_utf8_lossy(&out.stdout).lines() {
+        let mut cmd = cargo();
+        cmd.args(["fuzz", "run", "--fuzz-dir", "fuzz", target, "--"])
+            .arg(format!("-max_total_time={secs}"))
+            .env("RUSTC_BOOTSTRAP", "1");
+        run(&format!("cargo fuzz run {target}"), cmd)?;
+    }
+    Ok(())
+}
+
+fn bench(rest: &[String]) -> Result<()> {
+    let mut cmd = cargo();
+    cmd.args(["bench", "-p", "secretctl-benches"]).args(rest);
+    run("cargo bench", cmd)
+}
+
+fn crash(rest: &[String]) -> Result<()> {
+    let kills = match rest {
+        [] => 200,
+        [flag, n] if flag == "--kills" => n.parse().context("--kills takes a whole number")?,
+        _ => bail!("usage: cargo xtask crash [--kills N]"),
+    };
+    let kills: u32 = kills;
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "--release",
+        "-p",
+        "secretctl-store",
+        "--test",
+        "crash",
+        "--",
+        "--nocapture",
+    ])
+    .env("SECRETCTL_CRASH_KILLS", kills.to_string());
+    run(&format!("crash test with {kills} kills"), cmd)
+}
+
+fn generated(kind: &str, rest: &[String]) -> Result<()> {
+    let check = match rest {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => bail!("usage: cargo xtask {kind} [--check]"),
+    };
+    let dir = root().join("docs").join(kind);
+    let mut cmd = cargo();
+    cmd.args(["run", "--quiet", "-p", "secretctl", "--", "__generate"])
+        .arg(kind)
+        .arg(&dir);
+    if check {
+        cmd.arg("--check");
+    }
+    if !have("cargo") {
+        bail!("cargo not found");
+    }
+    run(&format!("generate {kind}"), cmd)
+}
