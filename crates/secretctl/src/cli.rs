@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::{check, env, export, generate, gitops, init, key, name, secret};
+use crate::{assets, check, env, export, generate, gitops, init, key, name, secret};
 
 /// Keep the secret state of self-hosted deployments safe.
 ///
@@ -44,10 +44,15 @@ pub enum Command {
     /// Hand secrets to Kubernetes (Secret manifests) or Docker Swarm (versioned secret names).
     Export(export::Args),
     /// Print shell completions for SHELL.
+    ///
+    /// Example: `secretctl completions bash > /etc/bash_completion.d/secretctl`
     Completions {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Generate man pages or completion files (used by `cargo xtask man | completions`).
+    #[command(name = "__generate", hide = true)]
+    GenerateAssets(assets::Args),
 }
 
 /// Options every command sees.

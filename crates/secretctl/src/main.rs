@@ -1,6 +1,7 @@
 //! `secretctl`: the thin command-line front end over the secretctl libraries.
 #![forbid(unsafe_code)]
 
+mod assets;
 mod check;
 mod cli;
 mod common;
@@ -59,6 +60,7 @@ fn run(g: Globals, command: Command) -> anyhow::Result<()> {
         Command::Check(a) => check::run(g, a),
         Command::Gitops(a) => gitops::run(g, a),
         Command::Export(a) => export::run(g, a),
+        Command::GenerateAssets(a) => assets::run(&a),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "secretctl", &mut std::io::stdout());
