@@ -1,12 +1,241 @@
-//! `secretctl env rotate KEY` and `env set KEY --generate`: owned by the schema work (generators, one-shot keys,
-//! versioned keys).
+//! `secretctl env rotate KEY` and `env set KEY --generate`: new values from the schema's generators, honouring
+//! one-shot keys, and adding a new immutable version (moving the pointer) for versioned keys.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context};
+use secrecy::{ExposeSecret, SecretString};
+use secretctl_envfile::EnvFile;
+use secretctl_naming::pointer;
+use secretctl_schema::{state, Generator, Schema, SecretSpec};
+use serde_json::json;
+use zeroize::Zeroizing;
 
 use crate::cli::Globals;
+use crate::common::SchemaOpt;
+use crate::exit::{coded, Code};
 
 /// Arguments of `secretctl env rotate`.
 #[derive(Debug, clap::Args)]
-pub struct RotateArgs {}
+pub struct RotateArgs {
+    /// The key to rotate; the schema must declare a generator for it.
+    #[arg(value_name = "KEY")]
+    pub key: String,
+    /// The .env file.
+    #[arg(long, value_name = "F", default_value = ".env")]
+    pub file: PathBuf,
+    /// Rotate a one-shot key even though rotating it breaks something (the schema says what).
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub schema: SchemaOpt,
+}
 
-pub fn rotate(_g: Globals, _args: RotateArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`secretctl env rotate` is not available in this build")
+/// The schema commands use, or an error that says how to get one.
+pub(crate) fn require_schema(explicit: Option<&Path>, what: &str) -> anyhow::Result<Schema> {
+    let schema = Schema::find(explicit).map_err(schema_error)?;
+    schema.ok_or_else(|| {
+        coded(
+            Code::NotFound,
+            anyhow!(
+                "{what} needs a schema: no ./secretctl.toml here; pass --schema FILE, or run `secretctl init` to \
+                 write one"
+            ),
+        )
+    })
+}
+
+/// Attach the right exit code to a schema error: a missing file is "not found".
+pub(crate) fn schema_error(e: secretctl_schema::Error) -> anyhow::Error {
+    let code = match &e {
+        secretctl_schema::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            Code::NotFound
+        }
+        _ => Code::Operational,
+    };
+    coded(code, e)
+}
+
+/// Attach the right exit code to an envfile error: a missing file is "not found".
+pub(crate) fn env_error(e: secretctl_envfile::Error) -> anyhow::Error {
+    let code = if matches!(e, secretctl_envfile::Error::NotFound { .. }) {
+        Code::NotFound
+    } else {
+        Code::Operational
+    };
+    coded(code, e)
+}
+
+/// Run `f` on the envfile at `path` under its lock. The file is saved only when `f` succeeds (and changed it); on
+/// error every edit `f` made is undone first.
+pub(crate) fn edit_env<T>(
+    path: &Path,
+    create: bool,
+    f: impl FnOnce(&mut EnvFile) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let mut failed: Option<anyhow::Error> = None;
+    let result = secretctl_envfile::update(path, create, |env| match f(env) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            failed = Some(e);
+            // Any error makes `update` write nothing; this one only carries the abort out.
+            Err(secretctl_envfile::Error::Edit {
+                path: path.to_path_buf(),
+                error: secretctl_envfile::EditError::NotFound {
+                    key: "(edit aborted)".to_owned(),
+                },
+            })
+        }
+    });
+    match (result, failed) {
+        (_, Some(e)) => Err(e),
+        (Ok(v), None) => Ok(v),
+        (Err(e), None) => Err(env_error(e)),
+    }
+}
+
+/// The spec of `key` with its generator, or an error saying what to declare.
+fn generator_of<'s>(schema: &'s Schema, key: &str) -> anyhow::Result<(&'s SecretSpec, Generator)> {
+    let file = schema
+        .file()
+        .map_or_else(|| "the schema".to_owned(), |p| p.display().to_string());
+    let spec = schema.get(key).ok_or_else(|| {
+        coded(
+            Code::NotFound,
+            anyhow!("{key} is not declared in {file}; add [secrets.{key}] with a generator (e.g. generator = \"alnum:32\")"),
+        )
+    })?;
+    let generator = spec.generator.ok_or_else(|| {
+        coded(
+            Code::Usage,
+            anyhow!(
+                "{file} declares no generator for {key}; add generator = \"alnum:32\" (or hex:N, base64:N, words:N) \
+                 to [secrets.{key}], or set the value with `secretctl env set {key}` (value on stdin)"
+            ),
+        )
+    })?;
+    Ok((spec, generator))
+}
+
+/// The error for a one-shot key that would change without --force.
+fn one_shot_refusal(spec: &SecretSpec, verb: &str) -> anyhow::Error {
+    coded(
+        Code::Operational,
+        anyhow!(
+            "{key} is one-shot: {verb} it means {breaks}; pass --force to do it anyway",
+            key = spec.key,
+            breaks = spec.breaks_text()
+        ),
+    )
+}
+
+/// The current value of a declared key (the pointed version's value for a versioned key), when it has one.
+fn has_value(spec: &SecretSpec, env: &EnvFile) -> bool {
+    if spec.versioned {
+        matches!(pointer::current_value(env, &spec.key), Ok(Some((_, Some(v)))) if !v.is_empty())
+    } else {
+        env.get(&spec.key).is_some_and(|v| !v.is_empty())
+    }
+}
+
+/// What a rotation did, for output.
+struct Rotated {
+    version: Option<pointer::Bumped>,
+}
+
+pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
+    let schema = require_schema(args.schema.schema.as_deref(), "`secretctl env rotate`")?;
+    let (spec, generator) = generator_of(&schema, &args.key)?;
+    if !args.file.exists() {
+        return Err(coded(
+            Code::NotFound,
+            anyhow!("{}: no such file; create the instance with `secretctl init`", args.file.display()),
+        ));
+    }
+    let value = generator.try_generate()?;
+    let rotated = edit_env(&args.file, false, |env| {
+        if spec.one_shot && has_value(spec, env) && !args.force {
+            return Err(one_shot_refusal(spec, "rotating"));
+        }
+        let version = if spec.versioned {
+            Some(pointer::bump(env, &spec.key, value.expose_secret()).with_context(|| args.file.display().to_string())?)
+        } else {
+            env.set(&spec.key, value.expose_secret())
+                .with_context(|| args.file.display().to_string())?;
+            None
+        };
+        state::record(env, &spec.key, value.expose_secret(), spec.one_shot, state::now())
+            .with_context(|| args.file.display().to_string())?;
+        Ok(Rotated { version })
+    })?;
+    let bits = crate::generate::round2(generator.entropy_bits());
+    let file = args.file.display().to_string();
+    if g.json {
+        let mut out = json!({
+            "key": spec.key, "file": file, "generator": generator.to_string(), "entropy_bits": bits,
+        });
+        if let Some(v) = &rotated.version {
+            out["versioned"] = json!({
+                "previous": v.previous.as_ref().map(|p| p.version_tag()),
+                "current": v.current.version_tag(),
+                "name": v.current.to_string(),
+                "value_key": v.value_key,
+                "pointer_key": v.pointer_key,
+            });
+        }
+        println!("{out}");
+    } else {
+        match &rotated.version {
+            Some(v) => println!(
+                "rotated {key} in {file}: added {vk} ({generator}, {bits} bits of entropy), {pk} {prev} -> {cur}",
+                key = spec.key,
+                vk = v.value_key,
+                pk = v.pointer_key,
+                prev = v.previous.as_ref().map_or_else(|| "(none)".to_owned(), |p| p.version_tag()),
+                cur = v.current.version_tag(),
+            ),
+            None => println!(
+                "rotated {key} in {file} ({generator}, {bits} bits of entropy)",
+                key = spec.key
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// A new value for `env set KEY --generate`: from the schema's generator for `key`.
+///
+/// Refuses a one-shot key that already has a value in `env_file` unless `force`, a versioned key (those change only
+/// through `env rotate`, which adds a version), and a key the schema declares no generator for. On success the
+/// rotation date (and a one-shot key's fingerprint) of the new value is recorded in `env_file`, so `secretctl check`
+/// knows the caller is about to write it.
+pub fn generated_value(
+    g: crate::cli::Globals,
+    env_file: &std::path::Path,
+    key: &str,
+    force: bool,
+    schema: Option<&std::path::Path>,
+) -> anyhow::Result<secrecy::SecretString> {
+    let _ = g;
+    let schema = require_schema(schema, "--generate")?;
+    let (spec, generator) = generator_of(&schema, key)?;
+    if spec.versioned {
+        return Err(coded(
+            Code::Usage,
+            anyhow!(
+                "{key} is versioned: versions are never overwritten; add the next one with `secretctl env rotate {key}`"
+            ),
+        ));
+    }
+    let value: SecretString = generator.try_generate()?;
+    let copy = Zeroizing::new(value.expose_secret().to_owned());
+    edit_env(env_file, true, |env| {
+        if spec.one_shot && has_value(spec, env) && !force {
+            return Err(one_shot_refusal(spec, "changing"));
+        }
+        state::record(env, key, copy.as_str(), spec.one_shot, state::now())
+            .with_context(|| env_file.display().to_string())?;
+        Ok(())
+    })?;
+    Ok(value)
 }

@@ -1,11 +1,111 @@
-//! `secretctl name` (being built in this session; replaced by the real command).
+//! `secretctl name parse|next|swarm|stack`: the rules of versioned secret names.
+
+use anyhow::Context;
+use clap::Subcommand;
+use secretctl_naming::{stack_from_domain, swarm_budget, swarm_name, VersionedName, SWARM_NAME_MAX};
+use serde_json::json;
 
 use crate::cli::Globals;
+use crate::exit::{Code, WithCode};
 
 /// Arguments of `secretctl name`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    pub command: NameCommand,
+}
 
-pub fn run(_g: Globals, _args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`secretctl name` is not available in this build")
+/// The `name` verbs.
+#[derive(Debug, Subcommand)]
+pub enum NameCommand {
+    /// Split a versioned name (`<base>_v<N>`) into its base and version.
+    Parse {
+        /// The name, e.g. db_password_v2.
+        name: String,
+    },
+    /// Print the next version of a versioned name (db_password_v2 -> db_password_v3).
+    Next {
+        /// The name, e.g. db_password_v2.
+        name: String,
+    },
+    /// Print the Docker Swarm secret name `<stack>_<name>` and check it against Swarm's 64-character limit.
+    Swarm {
+        /// The versioned name, e.g. db_password_v2.
+        name: String,
+        /// The stack name.
+        #[arg(long, value_name = "S", required_unless_present = "domain", conflicts_with = "domain")]
+        stack: Option<String>,
+        /// Derive the stack name from the app's domain as Co-op Cloud does (dots become underscores).
+        #[arg(long, value_name = "DOMAIN")]
+        domain: Option<String>,
+    },
+    /// Print the stack name Co-op Cloud derives from an app's domain.
+    Stack {
+        /// The app's domain, e.g. wiki.example.com.
+        domain: String,
+    },
+}
+
+fn parse(name: &str) -> anyhow::Result<VersionedName> {
+    name.parse::<VersionedName>().code(Code::Usage)
+}
+
+pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
+    match args.command {
+        NameCommand::Parse { name } => {
+            let n = parse(&name)?;
+            if g.json {
+                println!("{}", json!({"name": n.to_string(), "base": n.base(), "version": n.version()}));
+            } else {
+                println!("base: {}\nversion: {}", n.base(), n.version());
+            }
+        }
+        NameCommand::Next { name } => {
+            let n = parse(&name)?;
+            let next = n.next().code(Code::Usage)?;
+            if g.json {
+                println!(
+                    "{}",
+                    json!({"name": n.to_string(), "next": next.to_string(), "version": next.version()})
+                );
+            } else {
+                println!("{next}");
+            }
+        }
+        NameCommand::Swarm {
+            name,
+            stack,
+            domain,
+        } => {
+            let n = parse(&name)?;
+            let stack = match (stack, domain) {
+                (Some(s), _) => s,
+                (None, Some(d)) => stack_from_domain(&d),
+                (None, None) => {
+                    return Err(crate::exit::coded(Code::Usage, anyhow::anyhow!("give --stack S or --domain D")))
+                }
+            };
+            let full = swarm_name(&stack, &n).with_context(|| format!("{n} in stack {stack}"))?;
+            let remaining = swarm_budget(&stack, &n);
+            if g.json {
+                println!(
+                    "{}",
+                    json!({"name": full, "stack": stack, "length": full.len(), "limit": SWARM_NAME_MAX,
+                           "remaining": remaining})
+                );
+            } else {
+                println!("{full}");
+                eprintln!("{} of {SWARM_NAME_MAX} characters; {remaining} left", full.len());
+            }
+        }
+        NameCommand::Stack { domain } => {
+            let stack = stack_from_domain(&domain);
+            if g.json {
+                println!("{}", json!({"domain": domain, "stack": stack}));
+            } else {
+                println!("{stack}");
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,3 +1,927 @@
 //! Encrypted secret store (SQLite embedded, PostgreSQL shared) with crash-safe master-key rotation.
+//!
+//! A store holds rows of (owner, name, version, key id, envelope, created at). Every value is sealed with
+//! [`secretctl_envelope`] under the keyring's active key, and its envelope is bound to the context
+//! ([`CONTEXT_DOMAIN`], owner, name, version), so a row copied or swapped in the database fails to open with
+//! [`Error::Tampered`]. Versions are immutable and never reused, even after `remove`.
+//!
+//! [`Store::rotate`] re-encrypts every row that is not under the active key, in batches, each batch one
+//! transaction. A crash at any moment leaves every row under either its old key or the new one, both in the
+//! keyring, so every row still opens; running the rotation again finishes it. Reads work while it runs.
+//!
+//! # Examples
+//!
+//! ```
+//! use secretctl_envelope::{Key, Keyring};
+//! use secretctl_store::{Store, StoreUrl};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let url: StoreUrl = format!("sqlite:{}", dir.path().join("store.db").display()).parse()?;
+//! let mut store = Store::open(&url)?;
+//!
+//! let old = Key::generate();
+//! let version = store.put(&old, "alice", "db_password", b"hunter2")?;
+//! assert_eq!(version, 1);
+//!
+//! // Rotate to a new key; the old one stays in the keyring until no row references it.
+//! let new = Key::generate();
+//! let mut keyring = Keyring::new();
+//! keyring.insert(old.clone());
+//! keyring.insert(new.clone());
+//! let summary = store.rotate(&keyring, &new, &Default::default(), &mut |_| {})?;
+//! assert_eq!(summary.rotated, 1);
+//! assert_eq!(store.references(old.id())?, 0);
+//!
+//! let secret = store.get(&keyring, "alice", "db_password", None)?;
+//! assert_eq!(secret.expose_value(), b"hunter2");
+//! assert_eq!(secret.info().key_id, new.id());
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+mod backend;
+mod error;
+mod postgres;
+mod sqlite;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use secrecy::{ExposeSecret, SecretSlice};
+use secretctl_envelope::{Context, Envelope, Key, KeyId, Keyring};
+
+use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
+pub use crate::error::Error;
+
+/// The envelope context domain of every store row: the envelope binds (domain, owner, name, version).
+pub const CONTEXT_DOMAIN: &str = "secretctl/store/v1";
+
+/// The newest schema version this build reads and writes.
+pub(crate) const SCHEMA_VERSION: i64 = 1;
+
+/// Longest owner or name, in bytes.
+pub const MAX_NAME_LEN: usize = 255;
+
+/// Where a store lives: `sqlite:PATH` or a `postgres://` (or `postgresql://`) URL.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreUrl {
+    /// An SQLite file (created 0600 when missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL, passed as is to the client.
+    Postgres(String),
+}
+
+impl FromStr for StoreUrl {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<StoreUrl, Error> {
+        if let Some(path) = s.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() {
+                return Err(Error::BadUrl(s.to_owned()));
+            }
+            return Ok(StoreUrl::Sqlite(PathBuf::from(path)));
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(StoreUrl::Postgres(s.to_owned()));
+        }
+        // Never echo what might be a URL with a password in it.
+        let shown = if s.contains('@') { "<redacted>" } else { s };
+        Err(Error::BadUrl(shown.to_owned()))
+    }
+}
+
+impl fmt::Display for StoreUrl {
+    /// `sqlite:PATH`, or the PostgreSQL URL with any password replaced by `***`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreUrl::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
+            StoreUrl::Postgres(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+impl fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StoreUrl({self})")
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}{}", &rest[authority_end..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A row's metadata: everything but the value. Reading it never decrypts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretInfo {
+    /// Who the secret belongs to (a tenant, a user).
+    pub owner: String,
+    /// The secret's name.
+    pub name: String,
+    /// Its version, from 1.
+    pub version: u64,
+    /// The key its envelope is sealed under.
+    pub key_id: KeyId,
+    /// When it was stored, in seconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+/// One opened secret: its metadata and its value.
+pub struct Secret {
+    info: SecretInfo,
+    value: SecretSlice<u8>,
+}
+
+impl Secret {
+    /// The row's metadata.
+    #[must_use]
+    pub fn info(&self) -> &SecretInfo {
+        &self.info
+    }
+
+    /// The secret value.
+    #[must_use]
+    pub fn expose_value(&self) -> &[u8] {
+        self.value.expose_secret()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Secret")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which versions [`Store::remove`] deletes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Versions {
+    /// One version.
+    One(u64),
+    /// Every version.
+    All,
+}
+
+/// One audit record: who did what to which secret, and when. Never a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Seconds since the Unix epoch.
+    pub at: i64,
+    /// The OS user or the actor the caller named.
+    pub actor: String,
+    /// `put`, `get`, `rm`, `rotate`, `retire`, ...
+    pub operation: String,
+    /// The secret's owner, when the operation was on one secret.
+    pub owner: Option<String>,
+    /// The secret's name, when the operation was on one secret.
+    pub name: Option<String>,
+    /// The secret's version, when the operation was on one version.
+    pub version: Option<u64>,
+    /// A note such as a failure kind or a rotation's row count.
+    pub detail: Option<String>,
+}
+
+/// How [`Store::rotate`] works through the store.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RotateOptions {
+    /// Rows per transaction: large enough to amortise the commit, small enough to keep memory flat.
+    pub batch_size: usize,
+}
+
+impl Default for RotateOptions {
+    fn default() -> Self {
+        RotateOptions { batch_size: 4096 }
+    }
+}
+
+impl RotateOptions {
+    /// Use `batch_size` rows per transaction (at least 1).
+    #[must_use]
+    pub fn with_batch_size(mut self, batch_size: usize) -> Self {
+        self.batch_size = batch_size.max(1);
+        self
+    }
+}
+
+/// Rotation progress, reported after each committed batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Rows re-encrypted so far (committed).
+    pub done: u64,
+    /// Rows that were not under the active key when the rotation started (grows if writers add old-key rows).
+    pub total: u64,
+}
+
+/// What a finished rotation did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RotateSummary {
+    /// Rows this run re-encrypted.
+    pub rotated: u64,
+    /// Wall-clock time of the run.
+    pub elapsed: Duration,
+    /// The key every row is now sealed under.
+    pub active: KeyId,
+}
+
+impl RotateSummary {
+    /// Rows per second over the run (0 when nothing was rotated).
+    #[must_use]
+    pub fn rows_per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if self.rotated == 0 || secs == 0.0 {
+            0.0
+        } else {
+            #[allow(clippy::cast_precision_loss)] // a rate for people; 2^52 rows is not a concern
+            let rows = self.rotated as f64;
+            rows / secs
+        }
+    }
+}
+
+/// The encrypted secret store, over either backend.
+pub struct Store {
+    backend: Box<dyn Backend>,
+    url: StoreUrl,
+    actor: String,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &self.url)
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Open (creating the schema if needed) the store at `url`. The actor recorded in the audit table is the
+    /// OS user until [`Store::set_actor`] names another.
+    ///
+    /// # Errors
+    /// [`Error::Io`] / [`Error::Sqlite`] / [`Error::Postgres`] when the database cannot be opened or created,
+    /// [`Error::SchemaTooNew`] when a newer secretctl wrote it.
+    pub fn open(url: &StoreUrl) -> Result<Store, Error> {
+        let backend: Box<dyn Backend> = match url {
+            StoreUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open(path)?),
+            StoreUrl::Postgres(u) => Box::new(postgres::Postgres::open(u)?),
+        };
+        Ok(Store {
+            backend,
+            url: url.clone(),
+            actor: default_actor(),
+        })
+    }
+
+    /// The URL the store was opened from.
+    #[must_use]
+    pub fn url(&self) -> &StoreUrl {
+        &self.url
+    }
+
+    /// Record `actor` as the one doing the following operations in the audit table.
+    pub fn set_actor(&mut self, actor: impl Into<String>) {
+        self.actor = actor.into();
+    }
+
+    /// The actor recorded in the audit table.
+    #[must_use]
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Store `value` as the next version of (owner, name), sealed under `key`. Returns the new version.
+    ///
+    /// # Errors
+    /// [`Error::BadName`] for an empty, overlong or control-character owner or name; [`Error::Seal`] when the
+    /// value cannot be sealed; a database error.
+    pub fn put(&mut self, key: &Key, owner: &str, name: &str, value: &[u8]) -> Result<u64, Error> {
+        let versions = self.put_many(key, &[(owner, name, value)])?;
+        versions
+            .first()
+            .copied()
+            .ok_or(Error::OutOfRange("version"))
+    }
+
+    /// Store several values in one transaction (an import): each becomes the next version of its (owner, name).
+    /// Returns the new versions in order. Either all are stored or none.
+    ///
+    /// # Errors
+    /// As [`Store::put`].
+    pub fn put_many(&mut self, key: &Key, items: &[(&str, &str, &[u8])]) -> Result<Vec<u64>, Error> {
+        for (owner, name, _) in items {
+            check_name("owner", owner)?;
+            check_name("name", name)?;
+        }
+        let items: Vec<PutItem<'_>> = items
+            .iter()
+            .map(|(owner, name, value)| PutItem {
+                owner,
+                name,
+                value,
+            })
+            .collect();
+        let key_id = key.id().to_string();
+        let mut seal = |owner: &str, name: &str, version: i64, value: &[u8]| {
+            let version = u64::try_from(version).map_err(|_| Error::OutOfRange("version"))?;
+            let ctx = Context::new(CONTEXT_DOMAIN, owner, name, version);
+            secretctl_envelope::seal(key, &ctx, value)
+                .map(Envelope::into_bytes)
+                .map_err(|source| Error::Seal {
+                    owner: owner.to_owned(),
+                    name: name.to_owned(),
+                    source,
+                })
+        };
+        let versions = self
+            .backend
+            .put(&items, &key_id, &self.actor, now(), &mut seal)?;
+        versions
+            .into_iter()
+            .map(|v| u64::try_from(v).map_err(|_| Error::OutOfRange("version")))
+            .collect()
+    }
+
+    /// Open (owner, name) at `version`, or its latest version. The read is recorded in the audit table, and so
+    /// is a read that fails its integrity check.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Tampered`] when the row does not authenticate under its owner, name and
+    /// version; [`Error::MissingKey`] when its key is not in `keyring`; [`Error::WrongKey`] when no key of
+    /// `keyring` was ever used by this store; a database error.
+    pub fn get(
+        &mut self,
+        keyring: &Keyring,
+        owner: &str,
+        name: &str,
+        version: Option<u64>,
+    ) -> Result<Secret, Error> {
+        let wanted = version
+            .map(|v| i64::try_from(v).map_err(|_| not_found(owner, name, version)))
+            .transpose()?;
+        let row = self
+            .backend
+            .get(owner, name, wanted)?
+            .ok_or_else(|| not_found(owner, name, version))?;
+        let known = self.known_keys()?;
+        let opened = open_row(keyring, &known, &row);
+        let (version, detail) = match &opened {
+            Ok(s) => (Some(s.info.version), None),
+            Err(e) => (
+                u64::try_from(row.version).ok(),
+                Some(format!("denied: {}", failure_kind(e))),
+            ),
+        };
+        self.backend.audit(&RawAudit {
+            at: now(),
+            actor: self.actor.clone(),
+            operation: "get".to_owned(),
+            owner: Some(owner.to_owned()),
+            name: Some(name.to_owned()),
+            version: version.and_then(|v| i64::try_from(v).ok()),
+            detail,
+        })?;
+        opened
+    }
+
+    /// Every row's metadata (of one owner, or of all), ordered by owner, name, version. Nothing is decrypted.
+    ///
+    /// # Errors
+    /// A database error, or [`Error::BadKeyIdColumn`] when a key id column was edited by hand.
+    pub fn list(&mut self, owner: Option<&str>) -> Result<Vec<SecretInfo>, Error> {
+        self.backend.list(owner, None)?.into_iter().map(info).collect()
+    }
+
+    /// The versions of (owner, name), oldest first. Nothing is decrypted.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is no version; a database error.
+    pub fn history(&mut self, owner: &str, name: &str) -> Result<Vec<SecretInfo>, Error> {
+        let rows: Vec<SecretInfo> = self
+            .backend
+            .list(Some(owner), Some(name))?
+            .into_iter()
+            .map(info)
+            .collect::<Result<_, _>>()?;
+        if rows.is_empty() {
+            return Err(not_found(owner, name, None));
+        }
+        Ok(rows)
+    }
+
+    /// Delete one version or all versions of (owner, name). Returns the versions deleted. Deleted version
+    /// numbers are never handed out again.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when nothing matched; a database error.
+    pub fn remove(&mut self, owner: &str, name: &str, which: Versions) -> Result<Vec<u64>, Error> {
+        let version = match which {
+            Versions::One(v) => Some(i64::try_from(v).map_err(|_| not_found(owner, name, Some(v)))?),
+            Versions::All => None,
+        };
+        let removed = self
+            .backend
+            .remove(owner, name, version, &self.actor, now())?;
+        if removed.is_empty() {
+            let version = match which {
+                Versions::One(v) => Some(v),
+                Versions::All => None,
+            };
+            return Err(not_found(owner, name, version));
+        }
+        removed
+            .into_iter()
+            .map(|v| u64::try_from(v).map_err(|_| Error::OutOfRange("version")))
+            .collect()
+    }
+
+    /// Append an audit record for an operation on the store as a whole (e.g. `retire` of a key).
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn record(&mut self, operation: &str, detail: &str) -> Result<(), Error> {
+        self.backend.audit(&RawAudit {
+            at: now(),
+            actor: self.actor.clone(),
+            operation: operation.to_owned(),
+            owner: None,
+            name: None,
+            version: None,
+            detail: Some(detail.to_owned()),
+        })
+    }
+
+    /// The newest `limit` audit records, oldest first.
+    ///
+    /// # Errors
+    /// A database error, or [`Error::OutOfRange`] for a negative version written by hand.
+    pub fn audit_log(&mut self, limit: usize) -> Result<Vec<AuditEntry>, Error> {
+        self.backend
+            .audit_log(limit)?
+            .into_iter()
+            .map(|a| {
+                Ok(AuditEntry {
+                    at: a.at,
+                    actor: a.actor,
+                    operation: a.operation,
+                    owner: a.owner,
+                    name: a.name,
+                    version: a
+                        .version
+                        .map(|v| u64::try_from(v).map_err(|_| Error::OutOfRange("version")))
+                        .transpose()?,
+                    detail: a.detail,
+                })
+            })
+            .collect()
+    }
+
+    /// How many rows each key id column names, in key id order.
+    ///
+    /// # Errors
+    /// A database error, or [`Error::OutOfRange`] / [`Error::BadKeyIdColumn`] for hand-edited rows.
+    pub fn key_usage(&mut self) -> Result<Vec<(KeyId, u64)>, Error> {
+        self.backend
+            .key_counts()?
+            .into_iter()
+            .map(|(k, n)| {
+                let id = k.parse().map_err(|_| Error::BadKeyIdColumn {
+                    owner: String::new(),
+                    name: String::new(),
+                    version: 0,
+                })?;
+                Ok((id, u64::try_from(n).map_err(|_| Error::OutOfRange("count"))?))
+            })
+            .collect()
+    }
+
+    /// Rows not yet under `active`: what a rotation to `active` still has to do. Nothing is decrypted.
+    ///
+    /// # Errors
+    /// As [`Store::key_usage`].
+    pub fn pending(&mut self, active: KeyId) -> Result<u64, Error> {
+        Ok(self
+            .key_usage()?
+            .into_iter()
+            .filter(|(k, _)| *k != active)
+            .map(|(_, n)| n)
+            .sum())
+    }
+
+    /// How many rows reference key `id`, by their key id column or by their envelope's header. A key may be
+    /// destroyed only when this is 0. Reads every envelope header; decrypts nothing.
+    ///
+    /// # Errors
+    /// [`Error::Tampered`] when an envelope does not parse (so it cannot be said which key it needs); a
+    /// database error.
+    pub fn references(&mut self, id: KeyId) -> Result<u64, Error> {
+        let wanted = id.to_string();
+        let mut after = 0;
+        let mut count = 0u64;
+        loop {
+            let rows = self.backend.fetch_batch("", after, 4096)?;
+            let Some(last) = rows.last() else {
+                return Ok(count);
+            };
+            after = last.id;
+            for row in &rows {
+                let env = Envelope::from_bytes(&row.envelope).map_err(|_| tampered(row))?;
+                if row.key_id == wanted || env.key_id() == id {
+                    count += 1;
+                }
+            }
+        }
+    }
+
+    /// Open every row with `keyring`, in batches (memory stays flat), handing each opened secret to `each`
+    /// (e.g. to compare it with a backup, or `|_| {}` to check only). Returns how many rows opened; one audit
+    /// record (`verify`) notes the count.
+    ///
+    /// # Errors
+    /// The first row that does not open, as [`Store::get`] reports it; a database error.
+    pub fn verify(
+        &mut self,
+        keyring: &Keyring,
+        each: &mut dyn FnMut(&Secret),
+    ) -> Result<u64, Error> {
+        let known = self.known_keys()?;
+        let mut after = 0;
+        let mut count = 0u64;
+        loop {
+            let rows = self.backend.fetch_batch("", after, 4096)?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = last.id;
+            for row in &rows {
+                each(&open_row(keyring, &known, row)?);
+                count += 1;
+            }
+        }
+        self.record("verify", &format!("{count} rows opened"))?;
+        Ok(count)
+    }
+
+    /// Re-encrypt every row not under `active` with `active`, opening each with the key its key id names in
+    /// `keyring`. Works in batches of [`RotateOptions::batch_size`] rows, each one transaction; decryption and
+    /// encryption of one batch run on a second thread while the database reads the next and writes the last.
+    ///
+    /// Interrupting it at any moment (even SIGKILL) loses nothing: committed batches are under `active`, the rest
+    /// under their old keys, and both open as long as `keyring` keeps the old keys. Calling it again finishes the
+    /// job. `progress` is called after every committed batch. Rows added under an old key while it runs are
+    /// picked up by a further pass; it returns when a full pass finds no such row.
+    ///
+    /// # Errors
+    /// A row that does not open ([`Error::Tampered`], [`Error::MissingKey`], [`Error::WrongKey`]): the rotation
+    /// stops there and nothing is skipped; a database error. Batches committed before the error stay committed.
+    pub fn rotate(
+        &mut self,
+        keyring: &Keyring,
+        active: &Key,
+        options: &RotateOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<RotateSummary, Error> {
+        let started = Instant::now();
+        let active_id = active.id();
+        let active_text = active_id.to_string();
+        let batch_size = options.batch_size.max(1);
+        self.backend.begin_rotation(&active_text, now())?;
+        let known = self.known_keys()?;
+        let mut total = self.pending(active_id)?;
+        let mut done = 0u64;
+        let result = loop {
+            let pass = self.rotate_pass(keyring, active, &known, batch_size, &mut |n| {
+                done += n;
+                total = total.max(done);
+                progress(Progress { done, total });
+            });
+            match pass {
+                Ok(0) => break Ok(()),
+                Ok(_) => {}
+                Err(e) => break Err(e),
+            }
+        };
+        // Sync what was committed even when a row failed, so a retry starts from there.
+        let ended = self.backend.end_rotation();
+        result?;
+        ended?;
+        self.record(
+            "rotate",
+            &format!("{done} rows re-encrypted under key {active_id}"),
+        )?;
+        Ok(RotateSummary {
+            rotated: done,
+            elapsed: started.elapsed(),
+            active: active_id,
+        })
+    }
+
+    /// One pass over the store in id order. Returns how many rows it found not under the active key.
+    fn rotate_pass(
+        &mut self,
+        keyring: &Keyring,
+        active: &Key,
+        known: &[KeyId],
+        batch_size: usize,
+        committed: &mut dyn FnMut(u64),
+    ) -> Result<u64, Error> {
+        let active_text = active.id().to_string();
+        let backend = &mut self.backend;
+        std::thread::scope(|scope| {
+            let (to_crypto, jobs) = mpsc::sync_channel::<Vec<RawRow>>(1);
+            let (to_db, results) = mpsc::sync_channel::<Result<Vec<Update>, Error>>(1);
+            scope.spawn(move || {
+                for rows in jobs {
+                    let done = reencrypt(keyring, known, active, rows);
+                    if to_db.send(done).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut seen = 0u64;
+            let mut batch = backend.fetch_batch(&active_text, 0, batch_size)?;
+            let mut after = batch.last().map_or(0, |r| r.id);
+            seen += batch.len() as u64;
+            if batch.is_empty() {
+                return Ok(0);
+            }
+            let mut in_flight = to_crypto.send(std::mem::take(&mut batch)).is_ok();
+            while in_flight {
+                // Read the next batch while the crypto thread works on this one.
+                let next = backend.fetch_batch(&active_text, after, batch_size)?;
+                let updates = match results.recv() {
+                    Ok(r) => r?,
+                    Err(_) => return Err(Error::OutOfRange("rotation worker")),
+                };
+                if let Some(last) = next.last() {
+                    after = last.id;
+                    seen += next.len() as u64;
+                    in_flight = to_crypto.send(next).is_ok();
+                } else {
+                    in_flight = false;
+                }
+                // Write this batch while the crypto thread works on the next.
+                let changed = backend.apply_batch(&active_text, &updates)?;
+                committed(changed);
+            }
+            Ok(seen)
+        })
+    }
+
+    fn known_keys(&mut self) -> Result<Vec<KeyId>, Error> {
+        Ok(self
+            .backend
+            .known_keys()?
+            .iter()
+            .filter_map(|k| k.parse().ok())
+            .collect())
+    }
+}
+
+/// Decrypt and re-seal one batch; the first row that does not open fails the batch.
+fn reencrypt(
+    keyring: &Keyring,
+    known: &[KeyId],
+    active: &Key,
+    rows: Vec<RawRow>,
+) -> Result<Vec<Update>, Error> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (version, env) = parse_row(keyring, known, &row)?;
+        let ctx = Context::new(CONTEXT_DOMAIN, &row.owner, &row.name, version);
+        let plain =
+            secretctl_envelope::open(keyring, &ctx, &env).map_err(|e| open_error(keyring, known, &row, &e))?;
+        let sealed = secretctl_envelope::seal(active, &ctx, plain.expose_secret()).map_err(|source| {
+            Error::Seal {
+                owner: row.owner.clone(),
+                name: row.name.clone(),
+                source,
+            }
+        })?;
+        out.push(Update {
+            id: row.id,
+            old_key: row.key_id,
+            envelope: sealed.into_bytes(),
+        });
+    }
+    Ok(out)
+}
+
+/// Check a row's columns against its envelope header before any decryption.
+fn parse_row(keyring: &Keyring, known: &[KeyId], row: &RawRow) -> Result<(u64, Envelope), Error> {
+    let version = u64::try_from(row.version).map_err(|_| tampered(row))?;
+    let column: KeyId = row.key_id.parse().map_err(|_| Error::BadKeyIdColumn {
+        owner: row.owner.clone(),
+        name: row.name.clone(),
+        version,
+    })?;
+    let env = Envelope::from_bytes(&row.envelope).map_err(|_| tampered(row))?;
+    if env.key_id() != column {
+        // The column decides which rows a rotation touches and which keys may be destroyed; it must not lie.
+        return Err(tampered(row));
+    }
+    if keyring.get(&column).is_none() {
+        return Err(missing_key(keyring, known, row, column));
+    }
+    Ok((version, env))
+}
+
+fn open_row(keyring: &Keyring, known: &[KeyId], row: &RawRow) -> Result<Secret, Error> {
+    let (version, env) = parse_row(keyring, known, row)?;
+    let ctx = Context::new(CONTEXT_DOMAIN, &row.owner, &row.name, version);
+    let plain =
+        secretctl_envelope::open(keyring, &ctx, &env).map_err(|e| open_error(keyring, known, row, &e))?;
+    Ok(Secret {
+        info: SecretInfo {
+            owner: row.owner.clone(),
+            name: row.name.clone(),
+            version,
+            key_id: env.key_id(),
+            created_at: row.created_at,
+        },
+        value: plain.into_secret(),
+    })
+}
+
+fn open_error(keyring: &Keyring, known: &[KeyId], row: &RawRow, e: &secretctl_envelope::Error) -> Error {
+    match e {
+        secretctl_envelope::Error::UnknownKeyId(id) => missing_key(keyring, known, row, *id),
+        _ => tampered(row),
+    }
+}
+
+fn missing_key(keyring: &Keyring, known: &[KeyId], row: &RawRow, id: KeyId) -> Error {
+    let ids = keyring.ids();
+    if ids.iter().any(|k| known.contains(k)) {
+        Error::MissingKey {
+            owner: row.owner.clone(),
+            name: row.name.clone(),
+            version: u64::try_from(row.version).unwrap_or(0),
+            key_id: id,
+        }
+    } else {
+        Error::WrongKey {
+            store_key: id,
+            keyring: ids
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+fn tampered(row: &RawRow) -> Error {
+    Error::Tampered {
+        owner: row.owner.clone(),
+        name: row.name.clone(),
+        version: u64::try_from(row.version).unwrap_or(0),
+    }
+}
+
+fn failure_kind(e: &Error) -> &'static str {
+    match e {
+        Error::Tampered { .. } | Error::BadKeyIdColumn { .. } => "tampered",
+        Error::MissingKey { .. } => "missing key",
+        Error::WrongKey { .. } => "wrong key",
+        _ => "error",
+    }
+}
+
+fn info(m: RawMeta) -> Result<SecretInfo, Error> {
+    let version = u64::try_from(m.version).map_err(|_| Error::OutOfRange("version"))?;
+    let key_id = m.key_id.parse().map_err(|_| Error::BadKeyIdColumn {
+        owner: m.owner.clone(),
+        name: m.name.clone(),
+        version,
+    })?;
+    Ok(SecretInfo {
+        owner: m.owner,
+        name: m.name,
+        version,
+        key_id,
+        created_at: m.created_at,
+    })
+}
+
+fn not_found(owner: &str, name: &str, version: Option<u64>) -> Error {
+    Error::NotFound {
+        owner: owner.to_owned(),
+        name: name.to_owned(),
+        version,
+    }
+}
+
+fn check_name(what: &'static str, value: &str) -> Result<(), Error> {
+    if value.is_empty() || value.len() > MAX_NAME_LEN || value.chars().any(char::is_control) {
+        let mut shown: String = value.chars().take(64).filter(|c| !c.is_control()).collect();
+        if shown.len() < value.len() {
+            shown.push('…');
+        }
+        return Err(Error::BadName {
+            what,
+            value: shown,
+        });
+    }
+    Ok(())
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The OS user running this process: `$USER`, `$LOGNAME`, else `uid N`.
+#[must_use]
+pub fn default_actor() -> String {
+    for var in ["USER", "LOGNAME"] {
+        if let Some(v) = std::env::var_os(var).and_then(|v| v.into_string().ok()) {
+            if !v.is_empty() {
+                return v;
+            }
+        }
+    }
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").map_or_else(|_| "unknown".to_owned(), |m| format!("uid {}", m.uid()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_parsing() {
+        assert_eq!(
+            "sqlite:/tmp/x.db".parse::<StoreUrl>().unwrap(),
+            StoreUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            "sqlite:rel.db".parse::<StoreUrl>().unwrap(),
+            StoreUrl::Sqlite("rel.db".into())
+        );
+        assert!(matches!(
+            "postgres://u@h/db".parse::<StoreUrl>().unwrap(),
+            StoreUrl::Postgres(_)
+        ));
+        assert!(matches!("sqlite:".parse::<StoreUrl>(), Err(Error::BadUrl(_))));
+        assert!(matches!("mysql://x".parse::<StoreUrl>(), Err(Error::BadUrl(_))));
+        let err = "mysql://u:pw@h/db".parse::<StoreUrl>().unwrap_err();
+        assert!(!err.to_string().contains("pw"), "{err}");
+    }
+
+    #[test]
+    fn display_redacts_password() {
+        let url: StoreUrl = "postgres://alice:s3cret@db.example:5432/app?sslmode=disable"
+            .parse()
+            .unwrap();
+        let shown = url.to_string();
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert_eq!(shown, "postgres://alice:***@db.example:5432/app?sslmode=disable");
+        assert!(!format!("{url:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name("owner", "alice").is_ok());
+        assert!(check_name("owner", "").is_err());
+        assert!(check_name("owner", "a\nb").is_err());
+        assert!(check_name("owner", &"x".repeat(256)).is_err());
+        assert!(check_name("owner", &"x".repeat(255)).is_ok());
+    }
+
+    #[test]
+    fn secret_debug_hides_value() {
+        let s = Secret {
+            info: SecretInfo {
+                owner: "o".into(),
+                name: "n".into(),
+                version: 1,
+                key_id: KeyId([1; 8]),
+                created_at: 0,
+            },
+            value: SecretSlice::from(b"topsecret".to_vec()),
+        };
+        assert!(!format!("{s:?}").contains("topsecret"));
+    }
+}

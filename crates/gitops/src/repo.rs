@@ -1,0 +1,1 @@
+//! A gitops repository: layout, push, pull, diff, merge driver, recipients (git2).

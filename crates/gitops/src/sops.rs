@@ -1,0 +1,1276 @@
+//! The SOPS file format: per-value AES-256-GCM under a data key wrapped to age recipients.
+//!
+//! Files written here are read by `sops -d` (and Flux, Argo CD plugins, every SOPS consumer), and files written by
+//! `sops -e` are read here. The specification is sops's own source (getsops/sops 3.11): `aes/cipher.go` for the
+//! value format (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`, a 32-byte IV, the key path `a:b:` as associated
+//! data, list elements sharing their parent's path), `sops.go` for the MAC (SHA-512 over the plaintext values in
+//! tree order, encrypted with the data key and `lastmodified` as associated data), `age/keysource.go` for the data
+//! key wrapping (an armored age file holding the 32-byte key, one per recipient) and `stores/` for the YAML and
+//! dotenv layouts. See `docs/formats/sops.md`.
+//!
+//! # Examples
+//!
+//! ```
+//! use secrecy::{ExposeSecret, SecretString};
+//! use secretctl_gitops::sops::{self, Format, Identities};
+//!
+//! let ids = Identities::generate();
+//! let recipients = ids.recipients();
+//! let vars = vec![("DB_PASSWORD".to_owned(), SecretString::from("hunter2"))];
+//! let text = sops::write_vars(&vars, Format::Yaml, &recipients, None)?;
+//! assert!(text.starts_with("DB_PASSWORD: ENC[AES256_GCM,data:"));
+//! let back = sops::read_vars(&text, Format::Yaml, &ids)?;
+//! assert_eq!(back[0].1.expose_secret(), "hunter2");
+//! // Writing the same values again changes nothing, so git sees no diff.
+//! assert_eq!(sops::write_vars(&back, Format::Yaml, &recipients, Some((&text, &ids)))?, text);
+//! # Ok::<(), sops::Error>(())
+//! ```
+
+mod cipher;
+mod dotenv;
+mod tree;
+mod yaml;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha512};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use cipher::{DataKey, DecryptFailure};
+use tree::{go_format_float_f, go_parse_bool, Comment, Doc, Entry, Node, Scalar};
+
+/// The sops version written into the metadata of files we write.
+pub const SOPS_VERSION: &str = "3.11.0";
+
+/// The default `unencrypted_suffix`: keys ending in it are stored in plaintext (still covered by the MAC).
+pub const UNENCRYPTED_SUFFIX: &str = "_unencrypted";
+
+/// sops's `MACOnlyEncryptedInitialization`: hashed first when `mac_only_encrypted` is set.
+const MAC_ONLY_ENCRYPTED_INIT: [u8; 32] = [
+    0x8a, 0x3f, 0xd2, 0xad, 0x54, 0xce, 0x66, 0x52, 0x7b, 0x10, 0x34, 0xf3, 0xd1, 0x47, 0xbe, 0x0b, 0x0b, 0x97,
+    0x5b, 0x3b, 0xf4, 0x4f, 0x72, 0xc6, 0xfd, 0xad, 0xec, 0x81, 0x76, 0xf2, 0x7d, 0x69,
+];
+
+/// A key file larger than this is not an age identity file.
+const MAX_KEY_FILE: u64 = 1 << 20;
+
+/// Errors of the SOPS format library. Messages carry line numbers, key paths and reasons, never a value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file is not valid YAML/dotenv of the supported subset.
+    #[error("line {line}: {reason}")]
+    Parse {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong (never the line's text).
+        reason: &'static str,
+    },
+    /// The file has no sops metadata: it is not encrypted.
+    #[error("no sops metadata found: the file is not encrypted (encrypt it first)")]
+    NoMetadata,
+    /// The file already has sops metadata.
+    #[error("the file is already encrypted (it has sops metadata); decrypt it first or edit it through secretctl")]
+    AlreadyEncrypted,
+    /// The sops metadata block is malformed.
+    #[error("invalid sops metadata: {reason}")]
+    Metadata {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A sops feature this implementation does not support.
+    #[error("unsupported sops feature: {feature}")]
+    Unsupported {
+        /// The feature.
+        feature: &'static str,
+    },
+    /// None of the identities decrypts the data key.
+    #[error("none of the given age identities can decrypt this file's data key (use an identity of one of its recipients)")]
+    NoMatchingIdentity,
+    /// The MAC over all values does not match, or could not be decrypted.
+    #[error("MAC mismatch: the file was tampered with (a value or entry was changed, added, removed or reordered, or the MAC itself was altered)")]
+    MacMismatch,
+    /// A value failed AES-GCM authentication.
+    #[error("ciphertext authentication failed for `{key_path}`: the value was tampered with or its key was renamed or moved")]
+    Authentication {
+        /// The value's key path, `:`-separated.
+        key_path: String,
+    },
+    /// A value is not a well-formed sops encrypted value, or decrypts to something its type cannot hold.
+    #[error("malformed encrypted value at `{key_path}`: {reason}")]
+    BadValue {
+        /// The value's key path, `:`-separated.
+        key_path: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A flat vars file holds a nested map or list.
+    #[error("`{key_path}` holds a nested map or list; vars files hold only `KEY: value` pairs")]
+    Nested {
+        /// The key holding the nested value.
+        key_path: String,
+    },
+    /// A key cannot be stored in this format.
+    #[error("invalid key `{key}`: {reason}")]
+    InvalidKey {
+        /// The key.
+        key: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// An identity line is not a valid age X25519 identity.
+    #[error("invalid age identity on line {line}: {reason}")]
+    Identity {
+        /// 1-based line number (0: the whole input).
+        line: usize,
+        /// Why (never the key).
+        reason: &'static str,
+    },
+    /// A recipient is not a valid age X25519 recipient.
+    #[error("invalid age recipient `{recipient}`: expected age1... (an X25519 public key)")]
+    Recipient {
+        /// The rejected text (public).
+        recipient: String,
+    },
+    /// No recipients were given.
+    #[error("no recipients: at least one age recipient (age1...) is required")]
+    NoRecipients,
+    /// A key file could not be read.
+    #[error("cannot read age key file {path}: {source}")]
+    KeyFile {
+        /// The key file.
+        path: PathBuf,
+        /// The IO error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// age refused to encrypt the data key.
+    #[error("age encryption of the data key failed")]
+    Age,
+    /// The operating system's random generator failed.
+    #[error("the operating system's random generator failed")]
+    Random,
+}
+
+impl From<yaml::ParseError> for Error {
+    fn from(e: yaml::ParseError) -> Self {
+        Error::Parse { line: e.line, reason: e.reason }
+    }
+}
+
+/// The file layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// sops's YAML store (`key: ENC[...]`, metadata under `sops:`).
+    Yaml,
+    /// sops's dotenv store (`KEY=ENC[...]`, metadata as `sops_...` lines).
+    Dotenv,
+}
+
+impl Format {
+    /// `.env` and `*.env` are dotenv; everything else is YAML.
+    #[must_use]
+    pub fn from_path(p: &Path) -> Format {
+        match p.file_name().and_then(|n| n.to_str()) {
+            Some(name) if name == ".env" || name.ends_with(".env") => Format::Dotenv,
+            _ => Format::Yaml,
+        }
+    }
+}
+
+/// An age X25519 recipient (`age1...`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Recipient(age::x25519::Recipient);
+
+impl FromStr for Recipient {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let t = s.trim();
+        age::x25519::Recipient::from_str(t)
+            .map(Recipient)
+            .map_err(|_| Error::Recipient { recipient: t.chars().take(100).collect() })
+    }
+}
+
+impl fmt::Display for Recipient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Debug for Recipient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Recipient").field(&self.0.to_string()).finish()
+    }
+}
+
+/// One or more age X25519 identities. Its `Debug` shows only how many.
+pub struct Identities(Vec<age::x25519::Identity>);
+
+impl fmt::Debug for Identities {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Identities").field("count", &self.0.len()).finish_non_exhaustive()
+    }
+}
+
+impl Identities {
+    /// A single fresh identity (tests, examples, `gitops init`).
+    #[must_use]
+    pub fn generate() -> Identities {
+        Identities(vec![age::x25519::Identity::generate()])
+    }
+
+    /// The identity text as an age key file would hold it (`AGE-SECRET-KEY-1...` lines).
+    #[must_use]
+    pub fn to_key_file(&self) -> SecretString {
+        let mut s = String::new();
+        for id in &self.0 {
+            s.push_str(&format!("# public key: {}\n", id.to_public()));
+            s.push_str(id.to_string().expose_secret());
+            s.push('\n');
+        }
+        SecretString::from(s)
+    }
+
+    /// Reads an age key file as `SOPS_AGE_KEY_FILE` holds it: lines, `#` comments, `AGE-SECRET-KEY-1...`.
+    ///
+    /// # Errors
+    /// [`Error::KeyFile`] if it cannot be read (or is larger than 1 MiB), [`Error::Identity`] if a line is not
+    /// an X25519 identity or there is none.
+    pub fn from_key_file(path: &Path) -> Result<Identities, Error> {
+        let key_err = |source| Error::KeyFile { path: path.to_owned(), source };
+        let f = std::fs::File::open(path).map_err(key_err)?;
+        let mut text = Zeroizing::new(String::new());
+        f.take(MAX_KEY_FILE + 1).read_to_string(&mut text).map_err(key_err)?;
+        if text.len() as u64 > MAX_KEY_FILE {
+            return Err(key_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "larger than 1 MiB; not an age key file",
+            )));
+        }
+        Self::parse(&text)
+    }
+
+    /// Parses identities from text (see [`Identities::from_key_file`]).
+    ///
+    /// # Errors
+    /// [`Error::Identity`] naming the first bad line, or line 0 if there is no identity at all.
+    pub fn parse(text: &str) -> Result<Identities, Error> {
+        let mut ids = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            if t.starts_with("AGE-PLUGIN-") {
+                return Err(Error::Identity { line: i + 1, reason: "age plugin identities are not supported" });
+            }
+            if !t.starts_with("AGE-SECRET-KEY-1") {
+                return Err(Error::Identity { line: i + 1, reason: "expected an AGE-SECRET-KEY-1... line" });
+            }
+            let id = age::x25519::Identity::from_str(t)
+                .map_err(|_| Error::Identity { line: i + 1, reason: "not a valid age X25519 identity" })?;
+            ids.push(id);
+        }
+        if ids.is_empty() {
+            return Err(Error::Identity { line: 0, reason: "no AGE-SECRET-KEY-1... identity found" });
+        }
+        Ok(Identities(ids))
+    }
+
+    /// Identities from the environment: the file named by `SECRETCTL_AGE_KEY_FILE`, else by
+    /// `SOPS_AGE_KEY_FILE`, else the text of `SOPS_AGE_KEY`; `None` if none is set.
+    ///
+    /// # Errors
+    /// As [`Identities::from_key_file`] / [`Identities::parse`] for the variable that is set.
+    pub fn from_env() -> Result<Option<Identities>, Error> {
+        for var in ["SECRETCTL_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"] {
+            if let Some(path) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+                return Self::from_key_file(Path::new(&path)).map(Some);
+            }
+        }
+        match std::env::var("SOPS_AGE_KEY") {
+            Ok(text) if !text.is_empty() => {
+                let text = Zeroizing::new(text);
+                Self::parse(&text).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The recipients (public keys) of these identities.
+    #[must_use]
+    pub fn recipients(&self) -> Vec<Recipient> {
+        self.0.iter().map(|i| Recipient(i.to_public())).collect()
+    }
+}
+
+/// Flat vars (what push/pull use): ordered key -> secret string value.
+pub type Vars = Vec<(String, SecretString)>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Metadata
+
+#[derive(Clone)]
+struct AgeKey {
+    recipient: String,
+    enc: String,
+}
+
+#[derive(Clone)]
+struct Metadata {
+    age: Vec<AgeKey>,
+    lastmodified: String,
+    mac: String,
+    unencrypted_suffix: Option<String>,
+    encrypted_suffix: Option<String>,
+    mac_only_encrypted: bool,
+    version: String,
+    /// pgp/kms/... master keys: readable through age, but we cannot re-wrap to them.
+    other_master_keys: bool,
+    /// Shamir key groups.
+    key_groups: bool,
+    /// A regex crypt rule (unsupported).
+    regex_rule: bool,
+}
+
+impl Metadata {
+    fn new(age: Vec<AgeKey>) -> Self {
+        Metadata {
+            age,
+            lastmodified: String::new(),
+            mac: String::new(),
+            unencrypted_suffix: Some(UNENCRYPTED_SUFFIX.to_owned()),
+            encrypted_suffix: None,
+            mac_only_encrypted: false,
+            version: SOPS_VERSION.to_owned(),
+            other_master_keys: false,
+            key_groups: false,
+            regex_rule: false,
+        }
+    }
+
+    fn check_readable(&self) -> Result<(), Error> {
+        if self.key_groups {
+            return Err(Error::Unsupported { feature: "key_groups (Shamir secret sharing of the data key)" });
+        }
+        if self.regex_rule {
+            return Err(Error::Unsupported {
+                feature: "encrypted_regex/unencrypted_regex/comment regex rules (use unencrypted_suffix)",
+            });
+        }
+        if self.unencrypted_suffix.is_some() && self.encrypted_suffix.is_some() {
+            return Err(Error::Metadata { reason: "more than one of encrypted_suffix and unencrypted_suffix" });
+        }
+        Ok(())
+    }
+
+    fn check_writable(&self) -> Result<(), Error> {
+        self.check_readable()?;
+        if self.other_master_keys {
+            return Err(Error::Unsupported {
+                feature: "the file also has pgp/kms/vault master keys, which secretctl cannot re-wrap",
+            });
+        }
+        Ok(())
+    }
+
+    /// The rules with sops's default (`_unencrypted`) when none is set.
+    fn rules(&self) -> Rules {
+        Rules {
+            unencrypted_suffix: if self.encrypted_suffix.is_none() {
+                Some(self.unencrypted_suffix.clone().unwrap_or_else(|| UNENCRYPTED_SUFFIX.to_owned()))
+            } else {
+                None
+            },
+            encrypted_suffix: self.encrypted_suffix.clone(),
+            mac_only_encrypted: self.mac_only_encrypted,
+        }
+    }
+}
+
+fn weak_string(node: &Node) -> Option<String> {
+    match node {
+        Node::Scalar(Scalar::Str(s)) => Some(s.clone()),
+        Node::Scalar(Scalar::Int(i)) => Some(i.to_string()),
+        Node::Scalar(Scalar::Float(f)) => Some(go_format_float_f(*f)),
+        Node::Scalar(Scalar::Bool(b)) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn weak_bool(node: &Node) -> Result<bool, Error> {
+    match node {
+        Node::Scalar(Scalar::Bool(b)) => Ok(*b),
+        Node::Scalar(Scalar::Null) => Ok(false),
+        Node::Scalar(Scalar::Str(s)) => {
+            go_parse_bool(s).ok_or(Error::Metadata { reason: "mac_only_encrypted is not a boolean" })
+        }
+        Node::Scalar(Scalar::Int(i)) => Ok(*i != 0),
+        _ => Err(Error::Metadata { reason: "mac_only_encrypted is not a boolean" }),
+    }
+}
+
+fn non_empty(node: &Node) -> bool {
+    match node {
+        Node::Scalar(Scalar::Null) => false,
+        Node::Seq(v) => v.iter().any(|n| !matches!(n, Node::Comment(_))),
+        Node::Map(v) => v.iter().any(|e| matches!(e, Entry::Pair(..))),
+        _ => true,
+    }
+}
+
+const OTHER_KEY_TYPES: [&str; 6] = ["pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms"];
+const REGEX_RULES: [&str; 4] = ["unencrypted_regex", "encrypted_regex", "unencrypted_comment_regex", "encrypted_comment_regex"];
+
+fn set_field(m: &mut Metadata, key: &str, value: &Node) -> Result<(), Error> {
+    let text = || weak_string(value).ok_or(Error::Metadata { reason: "a metadata field is not a scalar" });
+    match key {
+        "lastmodified" => m.lastmodified = text()?,
+        "mac" => m.mac = text()?,
+        "version" => m.version = text()?,
+        "unencrypted_suffix" => m.unencrypted_suffix = Some(text()?).filter(|s| !s.is_empty()),
+        "encrypted_suffix" => m.encrypted_suffix = Some(text()?).filter(|s| !s.is_empty()),
+        "mac_only_encrypted" => m.mac_only_encrypted = weak_bool(value)?,
+        "key_groups" => m.key_groups |= non_empty(value),
+        k if REGEX_RULES.contains(&k) => m.regex_rule |= weak_string(value).is_some_and(|s| !s.is_empty()),
+        k if OTHER_KEY_TYPES.contains(&k) => m.other_master_keys |= non_empty(value),
+        // shamir_threshold and fields of later versions are ignored, as mapstructure ignores them.
+        _ => {}
+    }
+    Ok(())
+}
+
+fn empty_metadata() -> Metadata {
+    let mut m = Metadata::new(Vec::new());
+    m.unencrypted_suffix = None;
+    m.version = String::new();
+    m
+}
+
+fn metadata_from_yaml(node: &Node) -> Result<Metadata, Error> {
+    let Node::Map(entries) = node else {
+        return Err(Error::Metadata { reason: "the sops entry is not a mapping" });
+    };
+    let mut m = empty_metadata();
+    for e in entries {
+        let Entry::Pair(k, v) = e else { continue };
+        if k == "age" {
+            match v {
+                Node::Seq(items) => {
+                    for item in items {
+                        match item {
+                            Node::Comment(_) => {}
+                            Node::Map(fields) => {
+                                let mut recipient = None;
+                                let mut enc = None;
+                                for f in fields {
+                                    if let Entry::Pair(fk, fv) = f {
+                                        match fk.as_str() {
+                                            "recipient" => recipient = weak_string(fv),
+                                            "enc" => enc = weak_string(fv),
+                                            _ => {}
+                                        }
+                                    }
+                                }
+                                m.age.push(AgeKey {
+                                    recipient: recipient
+                                        .ok_or(Error::Metadata { reason: "an age entry has no recipient" })?,
+                                    enc: enc.ok_or(Error::Metadata { reason: "an age entry has no enc" })?,
+                                });
+                            }
+                            _ => return Err(Error::Metadata { reason: "an age entry is not a mapping" }),
+                        }
+                    }
+                }
+                Node::Scalar(Scalar::Null) => {}
+                _ => return Err(Error::Metadata { reason: "sops.age is not a list" }),
+            }
+        } else {
+            set_field(&mut m, k, v)?;
+        }
+    }
+    Ok(m)
+}
+
+fn metadata_from_dotenv(pairs: Vec<(String, Node)>) -> Result<Metadata, Error> {
+    let mut m = empty_metadata();
+    let mut age: Vec<(usize, Option<String>, Option<String>)> = Vec::new();
+    let mut seen = HashSet::new();
+    for (key, value) in pairs {
+        if !seen.insert(key.clone()) {
+            return Err(Error::Metadata { reason: "a sops_ metadata key is defined twice" });
+        }
+        if let Some(rest) = key.strip_prefix("age__list_") {
+            let (idx, field) = rest
+                .split_once("__map_")
+                .ok_or(Error::Metadata { reason: "malformed sops_age__list_ key" })?;
+            let idx: usize = idx.parse().map_err(|_| Error::Metadata { reason: "malformed sops_age__list_ index" })?;
+            if idx >= 10_000 {
+                return Err(Error::Metadata { reason: "too many age recipients" });
+            }
+            let slot = match age.iter().position(|(i, _, _)| *i == idx) {
+                Some(p) => p,
+                None => {
+                    age.push((idx, None, None));
+                    age.len() - 1
+                }
+            };
+            match field {
+                "recipient" => age[slot].1 = weak_string(&value),
+                "enc" => age[slot].2 = weak_string(&value),
+                _ => {}
+            }
+            continue;
+        }
+        let top = key.split("__").next().unwrap_or_default();
+        if top != key && (OTHER_KEY_TYPES.contains(&top) || top == "key_groups") {
+            set_field(&mut m, top, &Node::Scalar(Scalar::Str("x".to_owned())))?;
+            continue;
+        }
+        set_field(&mut m, &key, &value)?;
+    }
+    age.sort_by_key(|(i, _, _)| *i);
+    if age.iter().enumerate().any(|(n, (i, _, _))| n != *i) {
+        return Err(Error::Metadata { reason: "incomplete sops_age__list_ entries" });
+    }
+    for (_, r, e) in age {
+        m.age.push(AgeKey {
+            recipient: r.ok_or(Error::Metadata { reason: "an age entry has no recipient" })?,
+            enc: e.ok_or(Error::Metadata { reason: "an age entry has no enc" })?,
+        });
+    }
+    Ok(m)
+}
+
+fn str_node(s: &str) -> Node {
+    Node::Scalar(Scalar::Str(s.to_owned()))
+}
+
+fn metadata_yaml_entries(m: &Metadata) -> Vec<Entry> {
+    let mut e = Vec::new();
+    let age = m
+        .age
+        .iter()
+        .map(|k| {
+            Node::Map(vec![
+                Entry::Pair("recipient".to_owned(), str_node(&k.recipient)),
+                Entry::Pair("enc".to_owned(), str_node(&k.enc)),
+            ])
+        })
+        .collect();
+    e.push(Entry::Pair("age".to_owned(), Node::Seq(age)));
+    if let Some(s) = &m.encrypted_suffix {
+        e.push(Entry::Pair("encrypted_suffix".to_owned(), str_node(s)));
+    }
+    e.push(Entry::Pair("lastmodified".to_owned(), str_node(&m.lastmodified)));
+    e.push(Entry::Pair("mac".to_owned(), str_node(&m.mac)));
+    if m.mac_only_encrypted {
+        e.push(Entry::Pair("mac_only_encrypted".to_owned(), Node::Scalar(Scalar::Bool(true))));
+    }
+    if let Some(s) = &m.unencrypted_suffix {
+        e.push(Entry::Pair("unencrypted_suffix".to_owned(), str_node(s)));
+    }
+    e.push(Entry::Pair("version".to_owned(), str_node(&m.version)));
+    e
+}
+
+fn metadata_dotenv_entries(m: &Metadata) -> Vec<Entry> {
+    let mut e = Vec::new();
+    for (i, k) in m.age.iter().enumerate() {
+        e.push(Entry::Pair(format!("sops_age__list_{i}__map_enc"), str_node(&k.enc)));
+        e.push(Entry::Pair(format!("sops_age__list_{i}__map_recipient"), str_node(&k.recipient)));
+    }
+    if let Some(s) = &m.encrypted_suffix {
+        e.push(Entry::Pair("sops_encrypted_suffix".to_owned(), str_node(s)));
+    }
+    e.push(Entry::Pair("sops_lastmodified".to_owned(), str_node(&m.lastmodified)));
+    e.push(Entry::Pair("sops_mac".to_owned(), str_node(&m.mac)));
+    if m.mac_only_encrypted {
+        e.push(Entry::Pair("sops_mac_only_encrypted".to_owned(), str_node("true")));
+    }
+    if let Some(s) = &m.unencrypted_suffix {
+        e.push(Entry::Pair("sops_unencrypted_suffix".to_owned(), str_node(s)));
+    }
+    e.push(Entry::Pair("sops_version".to_owned(), str_node(&m.version)));
+    e
+}
+
+/// `lastmodified` as Go's `time.Parse(RFC3339)` then `Format(RFC3339)` gives it: the MAC's associated data.
+fn normalize_lastmodified(s: &str) -> Result<String, Error> {
+    let bad = Error::Metadata { reason: "lastmodified is not an RFC 3339 timestamp" };
+    let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).map_err(|_| bad)?;
+    Ok(go_rfc3339(t))
+}
+
+fn go_rfc3339(t: time::OffsetDateTime) -> String {
+    let off = t.offset();
+    let zone = if off.is_utc() {
+        "Z".to_owned()
+    } else {
+        let (h, m, _) = off.as_hms();
+        let sign = if off.is_negative() { '-' } else { '+' };
+        format!("{sign}{:02}:{:02}", h.unsigned_abs(), m.unsigned_abs())
+    };
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{zone}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn now_rfc3339() -> String {
+    go_rfc3339(time::OffsetDateTime::now_utc())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files
+
+/// Parses a file and splits off its sops metadata.
+fn parse_file(text: &str, format: Format) -> Result<(Doc, Option<Metadata>), Error> {
+    match format {
+        Format::Yaml => {
+            let mut entries = yaml::parse(text)?;
+            let pos = entries.iter().position(|e| matches!(e, Entry::Pair(k, _) if k == "sops"));
+            let meta = match pos {
+                Some(p) => {
+                    let Entry::Pair(_, node) = entries.remove(p) else {
+                        return Err(Error::Metadata { reason: "the sops entry is not a mapping" });
+                    };
+                    Some(metadata_from_yaml(&node)?)
+                }
+                None => None,
+            };
+            Ok((Doc(entries), meta))
+        }
+        Format::Dotenv => {
+            let all = dotenv::parse(text)?;
+            let mut entries = Vec::with_capacity(all.len());
+            let mut meta_pairs = Vec::new();
+            for e in all {
+                match e {
+                    Entry::Pair(k, v) if k.starts_with("sops_") => meta_pairs.push((k["sops_".len()..].to_owned(), v)),
+                    other => entries.push(other),
+                }
+            }
+            let meta = if meta_pairs.is_empty() { None } else { Some(metadata_from_dotenv(meta_pairs)?) };
+            Ok((Doc(entries), meta))
+        }
+    }
+}
+
+fn render(entries: &[Entry], meta: Option<&Metadata>, format: Format) -> Result<String, Error> {
+    match format {
+        Format::Yaml => {
+            let mut out = yaml::emit(entries);
+            if let Some(m) = meta {
+                out.push_str(&yaml::emit(&[Entry::Pair("sops".to_owned(), Node::Map(metadata_yaml_entries(m)))]));
+            }
+            Ok(out)
+        }
+        Format::Dotenv => {
+            let nested = |key| Error::Nested { key_path: key };
+            let mut out = dotenv::emit(entries).map_err(nested)?;
+            if let Some(m) = meta {
+                out.push_str(&dotenv::emit(&metadata_dotenv_entries(m)).map_err(nested)?);
+            }
+            Ok(out)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Data key wrapping
+
+fn wrap_key(key: &DataKey, recipient: &Recipient) -> Result<AgeKey, Error> {
+    let enc = age::Encryptor::with_recipients(std::iter::once(&recipient.0 as &dyn age::Recipient))
+        .map_err(|_| Error::Age)?;
+    let mut out = Vec::new();
+    let armor = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
+        .map_err(|_| Error::Age)?;
+    let mut w = enc.wrap_output(armor).map_err(|_| Error::Age)?;
+    w.write_all(key.bytes()).map_err(|_| Error::Age)?;
+    w.finish().and_then(age::armor::ArmoredWriter::finish).map_err(|_| Error::Age)?;
+    let mut enc = String::from_utf8(out).map_err(|_| Error::Age)?;
+    if !enc.ends_with('\n') {
+        enc.push('\n');
+    }
+    Ok(AgeKey { recipient: recipient.to_string(), enc })
+}
+
+fn unwrap_key(enc: &str, ids: &Identities) -> Option<DataKey> {
+    let reader = age::armor::ArmoredReader::new(enc.trim_start().as_bytes());
+    let decryptor = age::Decryptor::new(reader).ok()?;
+    let mut r = decryptor.decrypt(ids.0.iter().map(|i| i as &dyn age::Identity)).ok()?;
+    let mut buf = Zeroizing::new(Vec::with_capacity(32));
+    r.by_ref().take(33).read_to_end(&mut buf).ok()?;
+    DataKey::from_slice(&buf)
+}
+
+/// The data key, trying first the entries whose recipient is one of ours.
+fn data_key(meta: &Metadata, ids: &Identities) -> Result<DataKey, Error> {
+    meta.check_readable()?;
+    let ours: HashSet<String> = ids.recipients().iter().map(ToString::to_string).collect();
+    let (mine, others): (Vec<&AgeKey>, Vec<&AgeKey>) = meta.age.iter().partition(|k| ours.contains(k.recipient.trim()));
+    for k in mine.into_iter().chain(others) {
+        if let Some(key) = unwrap_key(&k.enc, ids) {
+            return Ok(key);
+        }
+    }
+    Err(Error::NoMatchingIdentity)
+}
+
+/// Age entries for `recipients`, reusing the existing wrap of each recipient that already had one.
+fn wrap_all(key: &DataKey, recipients: &[Recipient], existing: &[AgeKey]) -> Result<Vec<AgeKey>, Error> {
+    if recipients.is_empty() {
+        return Err(Error::NoRecipients);
+    }
+    let mut out: Vec<AgeKey> = Vec::with_capacity(recipients.len());
+    for r in recipients {
+        let rs = r.to_string();
+        if out.iter().any(|k| k.recipient == rs) {
+            continue;
+        }
+        match existing.iter().find(|k| k.recipient.trim() == rs) {
+            Some(k) => out.push(AgeKey { recipient: rs, enc: k.enc.clone() }),
+            None => out.push(wrap_key(key, r)?),
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tree walks
+
+struct Rules {
+    unencrypted_suffix: Option<String>,
+    encrypted_suffix: Option<String>,
+    mac_only_encrypted: bool,
+}
+
+impl Rules {
+    fn should_encrypt(&self, path: &[String]) -> bool {
+        if let Some(suffix) = &self.encrypted_suffix {
+            return path.iter().any(|p| p.ends_with(suffix.as_str()));
+        }
+        if let Some(suffix) = &self.unencrypted_suffix {
+            return !path.iter().any(|p| p.ends_with(suffix.as_str()));
+        }
+        true
+    }
+}
+
+fn additional_data(path: &[String]) -> String {
+    let mut s = path.join(":");
+    s.push(':');
+    s
+}
+
+fn key_path(path: &[String]) -> String {
+    if path.is_empty() {
+        "(top level)".to_owned()
+    } else {
+        path.join(":")
+    }
+}
+
+/// Bytes of a scalar as sops's `ToBytes` gives them (hashed into the MAC, and encrypted).
+fn scalar_bytes(s: &Scalar) -> Option<(Zeroizing<Vec<u8>>, &'static str)> {
+    match s {
+        Scalar::Null => None,
+        Scalar::Str(t) => Some((Zeroizing::new(t.as_bytes().to_vec()), "str")),
+        Scalar::Int(i) => Some((Zeroizing::new(i.to_string().into_bytes()), "int")),
+        Scalar::Float(f) => Some((Zeroizing::new(go_format_float_f(*f).into_bytes()), "float")),
+        Scalar::Bool(b) => Some((Zeroizing::new(if *b { b"True".to_vec() } else { b"False".to_vec() }), "bool")),
+    }
+}
+
+/// Ciphertexts of a file's values by (associated data, type, plaintext), so re-encrypting an unchanged value
+/// gives back its exact ciphertext (sops's IV stash does the same).
+#[derive(Default)]
+struct Stash(HashMap<(String, &'static str), Vec<(Zeroizing<Vec<u8>>, String)>>);
+
+impl Stash {
+    fn get(&self, ad: &str, ty: &'static str, plain: &[u8]) -> Option<&str> {
+        self.0
+            .get(&(ad.to_owned(), ty))?
+            .iter()
+            .find(|(p, _)| p.as_slice() == plain)
+            .map(|(_, enc)| enc.as_str())
+    }
+}
+
+struct Walk<'a> {
+    key: &'a DataKey,
+    rules: Rules,
+    hash: Sha512,
+    path: Vec<String>,
+    /// Decrypting: record ciphertexts here. Encrypting: reuse ciphertexts from here.
+    stash: Option<&'a mut Stash>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(key: &'a DataKey, rules: Rules, stash: Option<&'a mut Stash>) -> Self {
+        let mut hash = Sha512::new();
+        if rules.mac_only_encrypted {
+            hash.update(MAC_ONLY_ENCRYPTED_INIT);
+        }
+        Walk { key, rules, hash, path: Vec::new(), stash }
+    }
+
+    fn mac(self) -> String {
+        hex_upper(&self.hash.finalize())
+    }
+
+    fn decrypt_entries(&mut self, entries: &mut [Entry]) -> Result<(), Error> {
+        for e in entries {
+            match e {
+                Entry::Comment(c) => self.decrypt_comment(c)?,
+                Entry::Pair(k, v) => {
+                    self.path.push(k.clone());
+                    let r = self.decrypt_node(v);
+                    self.path.pop();
+                    r?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn decrypt_node(&mut self, node: &mut Node) -> Result<(), Error> {
+        match node {
+            Node::Map(entries) => self.decrypt_entries(entries),
+            Node::Seq(items) => items.iter_mut().try_for_each(|n| self.decrypt_node(n)),
+            Node::Comment(c) => self.decrypt_comment(c),
+            Node::Scalar(Scalar::Null) => Ok(()),
+            Node::Scalar(s) => {
+                let encrypted = self.rules.should_encrypt(&self.path);
+                if encrypted {
+                    let Scalar::Str(text) = s else {
+                        return Err(Error::BadValue {
+                            key_path: key_path(&self.path),
+                            reason: "the value is not encrypted (expected ENC[AES256_GCM,...])",
+                        });
+                    };
+                    if !text.is_empty() {
+                        let ad = additional_data(&self.path);
+                        let (plain, ty) = self.open(text, &ad)?;
+                        let value = typed(&plain, &ty).ok_or_else(|| Error::BadValue {
+                            key_path: key_path(&self.path),
+                            reason: "the decrypted value does not match its type",
+                        })?;
+                        if let (Some(stash), Some(ty)) = (self.stash.as_deref_mut(), static_type(&ty)) {
+                            let enc = std::mem::take(text);
+                            stash.0.entry((ad, ty)).or_default().push((plain, enc));
+                        }
+                        *s = value;
+                    }
+                }
+                if !self.rules.mac_only_encrypted || encrypted {
+                    if let Some((bytes, _)) = scalar_bytes(s) {
+                        self.hash.update(bytes.as_slice());
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn decrypt_comment(&mut self, c: &mut Comment) -> Result<(), Error> {
+        // Comments written before sops encrypted them are plaintext; anything that claims to be encrypted must
+        // authenticate.
+        if self.rules.should_encrypt(&self.path) && cipher::looks_encrypted(&c.text) {
+            let ad = additional_data(&self.path);
+            let (plain, _) = self.open(&c.text, &ad)?;
+            c.text = String::from_utf8(plain.to_vec()).map_err(|_| Error::BadValue {
+                key_path: format!("{} (comment)", key_path(&self.path)),
+                reason: "the decrypted comment is not UTF-8",
+            })?;
+        }
+        Ok(())
+    }
+
+    fn open(&self, text: &str, ad: &str) -> Result<(Zeroizing<Vec<u8>>, String), Error> {
+        let enc = cipher::parse(text).map_err(|reason| Error::BadValue { key_path: key_path(&self.path), reason })?;
+        match cipher::decrypt(self.key, &enc, ad) {
+            Ok(p) => Ok((p, enc.ty)),
+            Err(DecryptFailure::Format(reason)) => Err(Error::BadValue { key_path: key_path(&self.path), reason }),
+            Err(DecryptFailure::Auth) => Err(Error::Authentication { key_path: key_path(&self.path) }),
+        }
+    }
+
+    fn encrypt_entries(&mut self, entries: &mut [Entry]) -> Result<(), Error> {
+        for e in entries {
+            match e {
+                Entry::Comment(c) => self.encrypt_comment(c)?,
+                Entry::Pair(k, v) => {
+                    self.path.push(k.clone());
+                    let r = self.encrypt_node(v);
+                    self.path.pop();
+                    r?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn encrypt_node(&mut self, node: &mut Node) -> Result<(), Error> {
+        match node {
+            Node::Map(entries) => self.encrypt_entries(entries),
+            Node::Seq(items) => items.iter_mut().try_for_each(|n| self.encrypt_node(n)),
+            Node::Comment(c) => self.encrypt_comment(c),
+            Node::Scalar(s) => {
+                let Some((bytes, ty)) = scalar_bytes(s) else { return Ok(()) };
+                let encrypted = self.rules.should_encrypt(&self.path);
+                if !self.rules.mac_only_encrypted || encrypted {
+                    self.hash.update(bytes.as_slice());
+                }
+                if encrypted && !bytes.is_empty() {
+                    let ad = additional_data(&self.path);
+                    let enc = self.seal(&bytes, &ad, ty)?;
+                    zeroize::Zeroize::zeroize(s);
+                    *s = Scalar::Str(enc);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn encrypt_comment(&mut self, c: &mut Comment) -> Result<(), Error> {
+        if self.rules.should_encrypt(&self.path) && !c.text.is_empty() {
+            let ad = additional_data(&self.path);
+            let enc = self.seal(c.text.as_bytes(), &ad, "comment")?;
+            zeroize::Zeroize::zeroize(&mut c.text);
+            c.text = enc;
+        }
+        Ok(())
+    }
+
+    fn seal(&self, plain: &[u8], ad: &str, ty: &'static str) -> Result<String, Error> {
+        if let Some(enc) = self.stash.as_deref().and_then(|s| s.get(ad, ty, plain)) {
+            return Ok(enc.to_owned());
+        }
+        cipher::encrypt(self.key, plain, ad, ty).map_err(|_| Error::Random)
+    }
+}
+
+fn static_type(ty: &str) -> Option<&'static str> {
+    match ty {
+        "str" => Some("str"),
+        "int" => Some("int"),
+        "float" => Some("float"),
+        "bool" => Some("bool"),
+        _ => None,
+    }
+}
+
+/// A decrypted value as its sops type (`aes/cipher.go` `Decrypt`).
+fn typed(plain: &[u8], ty: &str) -> Option<Scalar> {
+    let text = std::str::from_utf8(plain).ok()?;
+    match ty {
+        "str" | "bytes" | "time" => Some(Scalar::Str(text.to_owned())),
+        "int" => text.parse::<i64>().ok().map(Scalar::Int),
+        "float" => text.parse::<f64>().ok().map(Scalar::Float),
+        "bool" => go_parse_bool(text).map(Scalar::Bool),
+        _ => None,
+    }
+}
+
+fn hex_upper(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// Decrypts `doc` in place and verifies the MAC; returns the data key.
+fn decrypt_doc(doc: &mut Doc, meta: &Metadata, ids: &Identities, stash: Option<&mut Stash>) -> Result<DataKey, Error> {
+    let key = data_key(meta, ids)?;
+    let mut walk = Walk::new(&key, meta.rules(), stash);
+    walk.decrypt_entries(&mut doc.0)?;
+    let computed = walk.mac();
+    verify_mac(&key, meta, &computed)?;
+    Ok(key)
+}
+
+fn verify_mac(key: &DataKey, meta: &Metadata, computed: &str) -> Result<(), Error> {
+    if meta.mac.is_empty() {
+        return Err(Error::MacMismatch);
+    }
+    let ad = normalize_lastmodified(&meta.lastmodified)?;
+    let enc = cipher::parse(&meta.mac).map_err(|_| Error::MacMismatch)?;
+    let plain = cipher::decrypt(key, &enc, &ad).map_err(|_| Error::MacMismatch)?;
+    if enc.ty != "str" || !bool::from(plain.as_slice().ct_eq(computed.as_bytes())) {
+        return Err(Error::MacMismatch);
+    }
+    Ok(())
+}
+
+/// Encrypts `doc` in place and sets `meta`'s MAC and `lastmodified`.
+fn encrypt_doc(doc: &mut Doc, meta: &mut Metadata, key: &DataKey, stash: Option<&mut Stash>) -> Result<(), Error> {
+    let mut walk = Walk::new(key, meta.rules(), stash);
+    walk.encrypt_entries(&mut doc.0)?;
+    let mac = walk.mac();
+    meta.lastmodified = now_rfc3339();
+    let ad = normalize_lastmodified(&meta.lastmodified)?;
+    meta.mac = cipher::encrypt(key, mac.as_bytes(), &ad, "str").map_err(|_| Error::Random)?;
+    Ok(())
+}
+
+fn require_meta(meta: Option<Metadata>) -> Result<Metadata, Error> {
+    meta.ok_or(Error::NoMetadata)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public API
+
+fn scalar_to_var(s: &Scalar) -> String {
+    match s {
+        Scalar::Null => String::new(),
+        Scalar::Str(t) => t.clone(),
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Float(f) => go_format_float_f(*f),
+        Scalar::Bool(b) => b.to_string(),
+    }
+}
+
+/// Decrypts a flat vars file (YAML `KEY: value` mapping, or dotenv), verifying every value and the MAC.
+///
+/// # Errors
+/// [`Error::Parse`] for a malformed file, [`Error::NoMetadata`] if it is not encrypted,
+/// [`Error::NoMatchingIdentity`], [`Error::Authentication`] / [`Error::MacMismatch`] if it was tampered with,
+/// [`Error::Nested`] for a nested map or list.
+pub fn read_vars(text: &str, format: Format, ids: &Identities) -> Result<Vars, Error> {
+    let (mut doc, meta) = parse_file(text, format)?;
+    let meta = require_meta(meta)?;
+    decrypt_doc(&mut doc, &meta, ids, None)?;
+    let mut vars = Vars::with_capacity(doc.0.len());
+    for e in &doc.0 {
+        match e {
+            Entry::Comment(_) => {}
+            Entry::Pair(k, Node::Scalar(s)) => vars.push((k.clone(), SecretString::from(scalar_to_var(s)))),
+            Entry::Pair(k, _) => return Err(Error::Nested { key_path: k.clone() }),
+        }
+    }
+    Ok(vars)
+}
+
+fn check_keys(vars: &Vars, format: Format) -> Result<(), Error> {
+    let mut seen = HashSet::new();
+    for (k, _) in vars {
+        let bad = |reason| Err(Error::InvalidKey { key: k.clone(), reason });
+        if k.is_empty() {
+            return bad("a key cannot be empty");
+        }
+        if !seen.insert(k.as_str()) {
+            return bad("the key appears twice");
+        }
+        match format {
+            Format::Yaml if k == "sops" => return bad("`sops` is reserved for sops metadata"),
+            Format::Dotenv if k.starts_with("sops_") => return bad("keys starting with `sops_` are reserved for sops metadata"),
+            Format::Dotenv if k.contains(['=', '\n']) || k.starts_with('#') => {
+                return bad("a dotenv key cannot contain '=' or a newline or start with '#'")
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn same_recipients(a: &[AgeKey], b: &[Recipient]) -> bool {
+    let a: HashSet<&str> = a.iter().map(|k| k.recipient.trim()).collect();
+    let b: HashSet<String> = b.iter().map(ToString::to_string).collect();
+    a.len() == b.len() && b.iter().all(|r| a.contains(r.as_str()))
+}
+
+/// Encrypts flat vars. With `previous` (the file's current encrypted text, decryptable by `ids`), the data key
+/// and the exact ciphertext of every unchanged value are kept; if nothing changed at all (values, order and
+/// recipients), `previous` is returned unchanged. If a recipient of `previous` is missing from `recipients`, the
+/// data key is rotated (a removed recipient knew it) and every value gets a new ciphertext. Keys ending in
+/// `_unencrypted` are stored in plaintext, as sops does.
+///
+/// # Errors
+/// [`Error::NoRecipients`], [`Error::InvalidKey`], and for `previous` every error of [`read_vars`].
+pub fn write_vars(
+    vars: &Vars,
+    format: Format,
+    recipients: &[Recipient],
+    previous: Option<(&str, &Identities)>,
+) -> Result<String, Error> {
+    if recipients.is_empty() {
+        return Err(Error::NoRecipients);
+    }
+    check_keys(vars, format)?;
+    let mut doc = Doc(
+        vars.iter()
+            .map(|(k, v)| Entry::Pair(k.clone(), Node::Scalar(Scalar::Str(v.expose_secret().to_owned()))))
+            .collect(),
+    );
+    let Some((prev_text, ids)) = previous else {
+        let key = DataKey::generate().map_err(|_| Error::Random)?;
+        let mut meta = Metadata::new(wrap_all(&key, recipients, &[])?);
+        encrypt_doc(&mut doc, &mut meta, &key, None)?;
+        return render(&doc.0, Some(&meta), format);
+    };
+    let (mut prev, meta) = parse_file(prev_text, format)?;
+    let mut meta = require_meta(meta)?;
+    meta.check_writable()?;
+    let mut stash = Stash::default();
+    let key = decrypt_doc(&mut prev, &meta, ids, Some(&mut stash))?;
+    let prev_flat = prev.0.iter().all(|e| matches!(e, Entry::Pair(_, Node::Scalar(_))));
+    if prev_flat && same_recipients(&meta.age, recipients) && prev.0 == doc.0 {
+        return Ok(prev_text.to_owned());
+    }
+    let removed = {
+        let now: HashSet<String> = recipients.iter().map(ToString::to_string).collect();
+        meta.age.iter().any(|k| !now.contains(k.recipient.trim()))
+    };
+    meta.version = SOPS_VERSION.to_owned();
+    if removed {
+        let fresh = DataKey::generate().map_err(|_| Error::Random)?;
+        meta.age = wrap_all(&fresh, recipients, &[])?;
+        encrypt_doc(&mut doc, &mut meta, &fresh, None)?;
+    } else {
+        meta.age = wrap_all(&key, recipients, &meta.age)?;
+        encrypt_doc(&mut doc, &mut meta, &key, Some(&mut stash))?;
+    }
+    render(&doc.0, Some(&meta), format)
+}
+
+/// Recipients (age) listed in a file's metadata, without decrypting.
+///
+/// # Errors
+/// [`Error::Parse`], [`Error::NoMetadata`], [`Error::Metadata`] (including a recipient that is not `age1...`).
+pub fn recipients_of(text: &str, format: Format) -> Result<Vec<Recipient>, Error> {
+    let (_, meta) = parse_file(text, format)?;
+    let meta = require_meta(meta)?;
+    meta.age
+        .iter()
+        .map(|k| k.recipient.parse().map_err(|_| Error::Metadata { reason: "an age recipient is not age1..." }))
+        .collect()
+}
+
+/// Re-wraps the same data key to exactly `recipients` (to add recipients): values, MAC and `lastmodified` are
+/// untouched, existing wraps are kept. The file is first fully verified. To remove a recipient use
+/// [`rotate_data_key`], since a removed recipient knows the data key.
+///
+/// # Errors
+/// As [`read_vars`] (without [`Error::Nested`]), [`Error::NoRecipients`], [`Error::Unsupported`] for files with
+/// non-age master keys.
+pub fn rewrap(text: &str, format: Format, ids: &Identities, recipients: &[Recipient]) -> Result<String, Error> {
+    let (doc, meta) = parse_file(text, format)?;
+    let mut meta = require_meta(meta)?;
+    meta.check_writable()?;
+    let mut plain = Doc(doc.0.clone());
+    let key = decrypt_doc(&mut plain, &meta, ids, None)?;
+    drop(plain);
+    meta.age = wrap_all(&key, recipients, &meta.age)?;
+    render(&doc.0, Some(&meta), format)
+}
+
+/// A new data key, every value re-encrypted, wrapped to `recipients` (to remove a recipient).
+///
+/// # Errors
+/// As [`rewrap`].
+pub fn rotate_data_key(
+    text: &str,
+    format: Format,
+    ids: &Identities,
+    recipients: &[Recipient],
+) -> Result<String, Error> {
+    if recipients.is_empty() {
+        return Err(Error::NoRecipients);
+    }
+    let (mut doc, meta) = parse_file(text, format)?;
+    let mut meta = require_meta(meta)?;
+    meta.check_writable()?;
+    decrypt_doc(&mut doc, &meta, ids, None)?;
+    let key = DataKey::generate().map_err(|_| Error::Random)?;
+    meta.age = wrap_all(&key, recipients, &[])?;
+    meta.version = SOPS_VERSION.to_owned();
+    encrypt_doc(&mut doc, &mut meta, &key, None)?;
+    render(&doc.0, Some(&meta), format)
+}
+
+/// Whole-file encryption as `sops -e` does it: nested maps, lists, typed scalars, comments (encrypted),
+/// `_unencrypted` keys left in plaintext.
+///
+/// # Errors
+/// [`Error::Parse`] for input outside the supported YAML subset, [`Error::AlreadyEncrypted`],
+/// [`Error::NoRecipients`], [`Error::Nested`] for nested values in dotenv.
+pub fn encrypt_file(plaintext: &str, format: Format, recipients: &[Recipient]) -> Result<String, Error> {
+    if recipients.is_empty() {
+        return Err(Error::NoRecipients);
+    }
+    let (mut doc, meta) = parse_file(plaintext, format)?;
+    if meta.is_some() {
+        return Err(Error::AlreadyEncrypted);
+    }
+    let key = DataKey::generate().map_err(|_| Error::Random)?;
+    let mut meta = Metadata::new(wrap_all(&key, recipients, &[])?);
+    encrypt_doc(&mut doc, &mut meta, &key, None)?;
+    render(&doc.0, Some(&meta), format)
+}
+
+/// Whole-file decryption as `sops -d` does it (the MAC is verified); the plaintext without the metadata.
+///
+/// # Errors
+/// As [`read_vars`] (without [`Error::Nested`]).
+pub fn decrypt_file(text: &str, format: Format, ids: &Identities) -> Result<SecretString, Error> {
+    let (mut doc, meta) = parse_file(text, format)?;
+    let meta = require_meta(meta)?;
+    decrypt_doc(&mut doc, &meta, ids, None)?;
+    render(&doc.0, None, format).map(SecretString::from)
+}
+
+/// Whether the text has a sops metadata block (a file that does not parse is reported as not encrypted).
+#[must_use]
+pub fn is_encrypted(text: &str, format: Format) -> bool {
+    match format {
+        Format::Yaml => yaml::parse(text)
+            .map(|e| e.iter().any(|e| matches!(e, Entry::Pair(k, _) if k == "sops")))
+            .unwrap_or(false),
+        Format::Dotenv => dotenv::parse(text)
+            .map(|e| e.iter().any(|e| matches!(e, Entry::Pair(k, _) if k.starts_with("sops_"))))
+            .unwrap_or(false),
+    }
+}
+
+/// Parses a file as the decoders do, without decrypting: the fuzz target's entry point. Never panics.
+///
+/// # Errors
+/// [`Error::Parse`] / [`Error::Metadata`] for malformed input.
+pub fn parse_only(text: &str, format: Format) -> Result<usize, Error> {
+    let (doc, meta) = parse_file(text, format)?;
+    if let Some(meta) = &meta {
+        if !meta.lastmodified.is_empty() {
+            normalize_lastmodified(&meta.lastmodified)?;
+        }
+        if !meta.mac.is_empty() {
+            cipher::parse(&meta.mac).map_err(|reason| Error::Metadata { reason })?;
+        }
+    }
+    let rendered = render(&doc.0, meta.as_ref(), format)?;
+    let (again, meta2) = parse_file(&rendered, format)?;
+    if again.0 != doc.0 || meta2.is_some() != meta.is_some() {
+        return Err(Error::Parse { line: 0, reason: "internal: the file does not read back as written" });
+    }
+    Ok(doc.0.len())
+}
+
+#[cfg(test)]
+mod tests;

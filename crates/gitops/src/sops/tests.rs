@@ -1,0 +1,205 @@
+//! Unit tests of the SOPS format (interop with the real `sops` binary is in tests/sops_interop.rs).
+use super::*;
+
+fn vars(pairs: &[(&str, &str)]) -> Vars {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), SecretString::from(*v))).collect()
+}
+
+fn plain(v: &Vars) -> Vec<(String, String)> {
+    v.iter().map(|(k, s)| (k.clone(), s.expose_secret().to_owned())).collect()
+}
+
+#[test]
+fn vars_round_trip_both_formats() {
+    let ids = Identities::generate();
+    let r = ids.recipients();
+    let v = vars(&[("A", "1"), ("B", "two words"), ("C", "multi\nline"), ("D", ""), ("E_unencrypted", "visible")]);
+    for format in [Format::Yaml, Format::Dotenv] {
+        let text = write_vars(&v, format, &r, None).unwrap();
+        assert!(!text.contains("two words"), "{text}");
+        assert!(text.contains("visible"));
+        assert_eq!(plain(&read_vars(&text, format, &ids).unwrap()), plain(&v));
+        assert!(is_encrypted(&text, format));
+        assert_eq!(recipients_of(&text, format).unwrap(), r);
+    }
+}
+
+#[test]
+fn unchanged_values_keep_their_ciphertext() {
+    let ids = Identities::generate();
+    let r = ids.recipients();
+    let v1 = vars(&[("A", "1"), ("B", "2"), ("C", "3")]);
+    let t1 = write_vars(&v1, Format::Yaml, &r, None).unwrap();
+    assert_eq!(write_vars(&v1, Format::Yaml, &r, Some((&t1, &ids))).unwrap(), t1);
+    let v2 = vars(&[("A", "1"), ("B", "changed"), ("C", "3"), ("D", "new")]);
+    let t2 = write_vars(&v2, Format::Yaml, &r, Some((&t1, &ids))).unwrap();
+    let line = |t: &str, k: &str| t.lines().find(|l| l.starts_with(&format!("{k}:"))).unwrap().to_owned();
+    assert_eq!(line(&t1, "A"), line(&t2, "A"));
+    assert_eq!(line(&t1, "C"), line(&t2, "C"));
+    assert_ne!(line(&t1, "B"), line(&t2, "B"));
+    assert_eq!(plain(&read_vars(&t2, Format::Yaml, &ids).unwrap()), plain(&v2));
+}
+
+#[test]
+fn recipients_add_keeps_key_remove_rotates() {
+    let a = Identities::generate();
+    let b = Identities::generate();
+    let both: Vec<Recipient> = a.recipients().into_iter().chain(b.recipients()).collect();
+    let v = vars(&[("K", "secret")]);
+    let t = write_vars(&v, Format::Yaml, &a.recipients(), None).unwrap();
+    assert!(matches!(read_vars(&t, Format::Yaml, &b), Err(Error::NoMatchingIdentity)));
+    let added = rewrap(&t, Format::Yaml, &a, &both).unwrap();
+    let value_line = |t: &str| t.lines().next().unwrap().to_owned();
+    assert_eq!(value_line(&t), value_line(&added));
+    assert_eq!(plain(&read_vars(&added, Format::Yaml, &b).unwrap()), plain(&v));
+    let removed = rotate_data_key(&added, Format::Yaml, &b, &b.recipients()).unwrap();
+    assert_ne!(value_line(&added), value_line(&removed));
+    assert!(matches!(read_vars(&removed, Format::Yaml, &a), Err(Error::NoMatchingIdentity)));
+    assert_eq!(plain(&read_vars(&removed, Format::Yaml, &b).unwrap()), plain(&v));
+    // write_vars without a previous recipient rotates too.
+    let w = write_vars(&v, Format::Yaml, &b.recipients(), Some((&added, &b))).unwrap();
+    assert!(matches!(read_vars(&w, Format::Yaml, &a), Err(Error::NoMatchingIdentity)));
+}
+
+#[test]
+fn tampering_is_detected() {
+    let ids = Identities::generate();
+    let r = ids.recipients();
+    let v = vars(&[("A", "alpha"), ("B", "beta")]);
+    let t = write_vars(&v, Format::Yaml, &r, None).unwrap();
+    // Renaming a key changes the associated data.
+    let renamed = t.replacen("A: ENC", "Z: ENC", 1);
+    assert!(matches!(read_vars(&renamed, Format::Yaml, &ids), Err(Error::Authentication { key_path }) if key_path == "Z"));
+    // Swapping two values between keys.
+    let lines: Vec<&str> = t.lines().collect();
+    let a = lines[0].trim_start_matches("A: ");
+    let b = lines[1].trim_start_matches("B: ");
+    let swapped = t.replacen(a, "@@", 1).replacen(b, a, 1).replacen("@@", b, 1);
+    assert!(matches!(read_vars(&swapped, Format::Yaml, &ids), Err(Error::Authentication { .. })));
+    // Removing an entry: only the MAC catches it.
+    let dropped: String = t.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    assert!(matches!(read_vars(&dropped, Format::Yaml, &ids), Err(Error::MacMismatch)));
+    // A value replaced by the empty string (sops leaves empty values unencrypted).
+    let emptied = t.replacen(a, "\"\"", 1);
+    assert!(matches!(read_vars(&emptied, Format::Yaml, &ids), Err(Error::MacMismatch)));
+    // The MAC itself.
+    let mac_line = t.lines().find(|l| l.trim_start().starts_with("mac: ")).unwrap();
+    let data_start = mac_line.find("data:").unwrap() + 5;
+    let mut bytes = mac_line.as_bytes().to_vec();
+    bytes[data_start] = if bytes[data_start] == b'A' { b'B' } else { b'A' };
+    let tampered = t.replace(mac_line, std::str::from_utf8(&bytes).unwrap());
+    assert!(matches!(read_vars(&tampered, Format::Yaml, &ids), Err(Error::MacMismatch)));
+    // lastmodified is the MAC's associated data.
+    let lm = t.lines().find(|l| l.trim_start().starts_with("lastmodified: ")).unwrap();
+    let moved = t.replace(lm, "    lastmodified: \"2001-01-01T00:00:00Z\"");
+    assert!(matches!(read_vars(&moved, Format::Yaml, &ids), Err(Error::MacMismatch)));
+    // A plaintext value where a ciphertext is expected.
+    let plaintext = t.replacen(a, "alpha", 1);
+    assert!(matches!(read_vars(&plaintext, Format::Yaml, &ids), Err(Error::BadValue { .. })));
+}
+
+#[test]
+fn errors_never_contain_values() {
+    let ids = Identities::generate();
+    let v = vars(&[("A", "s3cr3t-value")]);
+    let t = write_vars(&v, Format::Yaml, &ids.recipients(), None).unwrap();
+    let broken = t.replacen("A: ENC", "A: ENC", 1).replace("ENC[AES256_GCM,data:", "ENC[AES256_GCM,data:!");
+    let e = read_vars(&broken, Format::Yaml, &ids).unwrap_err();
+    assert!(!e.to_string().contains("s3cr3t"));
+    for text in ["A: s3cr3t-value: x\n", "A: \"s3cr3t-value\n", "- s3cr3t-value\n"] {
+        let e = read_vars(text, Format::Yaml, &ids).unwrap_err();
+        assert!(!e.to_string().contains("s3cr3t"), "{e}");
+    }
+    let e = Identities::parse("AGE-SECRET-KEY-1NOTAKEY\n").unwrap_err();
+    assert!(!e.to_string().contains("NOTAKEY"));
+    assert!(!format!("{ids:?}").contains("AGE-SECRET-KEY"));
+}
+
+#[test]
+fn whole_file_round_trip_keeps_structure_and_types() {
+    let ids = Identities::generate();
+    let text = "# top comment\nhello: world\nnum: 42\nflt: 1.5\nb: true\nnested:\n    # inner\n    x: 1\n    list:\n        - a\n        - k: v\n          j: w\nsecret_unencrypted: plain\nempty: \"\"\nnul: null\nmulti: |\n    line1\n    line2\n";
+    let enc = encrypt_file(text, Format::Yaml, &ids.recipients()).unwrap();
+    assert!(enc.contains("secret_unencrypted: plain"));
+    assert!(enc.contains("type:int]") && enc.contains("type:float]") && enc.contains("type:bool]"));
+    assert!(enc.contains("#ENC[AES256_GCM,"));
+    assert!(!enc.contains("world") && !enc.contains("inner"));
+    let dec = decrypt_file(&enc, Format::Yaml, &ids).unwrap();
+    assert_eq!(dec.expose_secret(), text);
+    assert!(matches!(encrypt_file(&enc, Format::Yaml, &ids.recipients()), Err(Error::AlreadyEncrypted)));
+    assert!(matches!(decrypt_file(text, Format::Yaml, &ids), Err(Error::NoMetadata)));
+}
+
+#[test]
+fn dotenv_whole_file() {
+    let ids = Identities::generate();
+    let text = "#c\nA=1\nB=two words\nC=x\\ny\n";
+    let enc = encrypt_file(text, Format::Dotenv, &ids.recipients()).unwrap();
+    assert!(enc.contains("sops_age__list_0__map_enc=-----BEGIN AGE ENCRYPTED FILE-----\\n"));
+    assert_eq!(decrypt_file(&enc, Format::Dotenv, &ids).unwrap().expose_secret(), text);
+}
+
+#[test]
+fn identities_parse_key_files() {
+    let ids = Identities::generate();
+    let text = ids.to_key_file();
+    let again = Identities::parse(text.expose_secret()).unwrap();
+    assert_eq!(again.recipients(), ids.recipients());
+    assert!(matches!(Identities::parse("# only a comment\n"), Err(Error::Identity { line: 0, .. })));
+    assert!(matches!(Identities::parse("# c\nage1xyz\n"), Err(Error::Identity { line: 2, .. })));
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("keys.txt");
+    std::fs::write(&p, text.expose_secret()).unwrap();
+    assert_eq!(Identities::from_key_file(&p).unwrap().recipients(), ids.recipients());
+    assert!(matches!(Identities::from_key_file(&dir.path().join("missing")), Err(Error::KeyFile { .. })));
+}
+
+#[test]
+fn recipients_parse_and_display() {
+    let r = Identities::generate().recipients().remove(0);
+    let s = r.to_string();
+    assert!(s.starts_with("age1"));
+    assert_eq!(s.parse::<Recipient>().unwrap(), r);
+    assert!("age1nope".parse::<Recipient>().is_err());
+}
+
+#[test]
+fn format_from_path() {
+    assert_eq!(Format::from_path(Path::new("hosts/a/vars.yaml")), Format::Yaml);
+    assert_eq!(Format::from_path(Path::new(".env")), Format::Dotenv);
+    assert_eq!(Format::from_path(Path::new("x/prod.env")), Format::Dotenv);
+    assert_eq!(Format::from_path(Path::new("x/env")), Format::Yaml);
+}
+
+#[test]
+fn lastmodified_normalizes_like_go() {
+    assert_eq!(normalize_lastmodified("2024-01-02T03:04:05Z").unwrap(), "2024-01-02T03:04:05Z");
+    assert_eq!(normalize_lastmodified("2024-01-02T03:04:05.123456Z").unwrap(), "2024-01-02T03:04:05Z");
+    assert_eq!(normalize_lastmodified("2024-01-02T03:04:05+00:00").unwrap(), "2024-01-02T03:04:05Z");
+    assert_eq!(normalize_lastmodified("2024-01-02T03:04:05+02:30").unwrap(), "2024-01-02T03:04:05+02:30");
+    assert!(normalize_lastmodified("yesterday").is_err());
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_vars_round_trip(entries in proptest::collection::vec(("[A-Za-z_][A-Za-z0-9_]{0,12}", "\\PC{0,40}"), 0..8)) {
+        let ids = Identities::generate();
+        let mut seen = HashSet::new();
+        let v: Vars = entries
+            .into_iter()
+            .filter(|(k, _)| seen.insert(k.clone()) && !k.starts_with("sops"))
+            .map(|(k, val)| (k, SecretString::from(val)))
+            .collect();
+        for format in [Format::Yaml, Format::Dotenv] {
+            let t = write_vars(&v, format, &ids.recipients(), None).unwrap();
+            let back = read_vars(&t, format, &ids).unwrap();
+            proptest::prop_assert_eq!(plain(&back), plain(&v));
+        }
+    }
+
+    #[test]
+    fn parsers_never_panic(text in "\\PC{0,200}") {
+        let _ = parse_only(&text, Format::Yaml);
+        let _ = parse_only(&text, Format::Dotenv);
+    }
+}

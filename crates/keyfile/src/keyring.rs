@@ -1,0 +1,443 @@
+//! The persisted keyring: the active keyfile plus retired keys kept next to it until nothing references them.
+//!
+//! On disk (see docs/formats/keyfile.md):
+//! ```text
+//! master.key                    the active key, 32 bytes, 0400
+//! master.key.lock               advisory lock serializing writers, 0600, empty
+//! master.key.keyring/           0700
+//!     <key id>.key              a retired (or, during a rotation, staged) key, 32 bytes, 0400
+//!     index.json                creation and retirement times, 0600, written atomically
+//! ```
+//! The keyfile alone says which key is active; every `<id>.key` whose id is not the active one is retired. The
+//! index only carries times, so losing it loses no key.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use secretctl_envelope::{Key, KeyId};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::fs::{self as kfs, Lock};
+use crate::{Error, LoadOptions};
+
+/// Whether a key is the one new ciphertexts are sealed under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum KeyState {
+    /// The key in the keyfile: new ciphertexts are sealed under it.
+    Active,
+    /// A former key kept so that ciphertexts not yet re-encrypted still open.
+    Retired,
+}
+
+impl KeyState {
+    /// `active` or `retired`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyState::Active => "active",
+            KeyState::Retired => "retired",
+        }
+    }
+}
+
+impl std::fmt::Display for KeyState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One key of the keyring as `secretctl key list` shows it. Nothing here is secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyInfo {
+    /// The key id.
+    pub id: KeyId,
+    /// Active or retired.
+    pub state: KeyState,
+    /// When the key was created (from the index, else the key file's modification time).
+    pub created: Option<OffsetDateTime>,
+    /// When the key stopped being active, for retired keys the index knows about.
+    pub retired: Option<OffsetDateTime>,
+}
+
+/// Largest index file we read; a real one is a few hundred bytes per key.
+const MAX_INDEX_BYTES: u64 = 1 << 20;
+const INDEX_FORMAT: &str = "secretctl-keyring";
+
+#[derive(Serialize, Deserialize, Default, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+struct Index {
+    format: String,
+    version: u32,
+    keys: BTreeMap<String, IndexEntry>,
+}
+
+#[derive(Serialize, Deserialize, Default, Clone, Copy, Debug)]
+#[serde(deny_unknown_fields)]
+struct IndexEntry {
+    /// Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    created: Option<i64>,
+    /// Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retired: Option<i64>,
+}
+
+/// The steps of installing a new active key, in order. A crash after any of them leaves every key that a
+/// ciphertext may reference loadable (see `install`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Step {
+    /// The new key is durably written as `<dir>/<new id>.key`.
+    StageNew,
+    /// The old active key is durably written as `<dir>/<old id>.key`.
+    RetireOld,
+    /// The index records the new key's creation and the old key's retirement.
+    WriteIndex,
+    /// The keyfile is atomically replaced by the new key (then the staged copy is removed).
+    SwapKeyfile,
+}
+
+/// The master keyfile and its retired keys, loaded.
+#[derive(Debug)]
+pub struct Keyring {
+    keyfile: PathBuf,
+    opts: LoadOptions,
+    active: KeyId,
+    keys: secretctl_envelope::Keyring,
+    index: Index,
+    active_mtime: Option<i64>,
+    file_mtimes: BTreeMap<KeyId, i64>,
+}
+
+impl Keyring {
+    /// Load the keyfile (the active key) and every retired key next to it.
+    ///
+    /// # Errors
+    /// Everything [`load`](crate::load) reports for the keyfile and for each retired key file;
+    /// [`Error::RetiredKeyMismatch`] when a retired key file does not hold the key its name says;
+    /// [`Error::BadIndex`] for a damaged index.
+    pub fn open(keyfile: &Path, opts: LoadOptions) -> Result<Keyring, Error> {
+        let active = kfs::read_key(keyfile, opts.allow_loose_permissions)?;
+        let active_id = active.id();
+        let active_mtime = fs::metadata(keyfile).ok().map(|m| m.mtime());
+        let mut keys = secretctl_envelope::Keyring::new();
+        keys.insert(active);
+        let dir = keyring_dir(keyfile);
+        let mut file_mtimes = BTreeMap::new();
+        let index = read_index(&dir)?;
+        match fs::read_dir(&dir) {
+            Ok(entries) => {
+                for entry in entries {
+                    let entry = entry.map_err(|e| Error::io("list", &dir, e))?;
+                    let name = entry.file_name();
+                    let Some(id) = name.to_str().and_then(key_file_id) else {
+                        continue;
+                    };
+                    if id == active_id {
+                        // A staged copy of the active key left by an interrupted rotation.
+                        continue;
+                    }
+                    let path = entry.path();
+                    let key = kfs::read_key(&path, opts.allow_loose_permissions)?;
+                    if key.id() != id {
+                        return Err(Error::RetiredKeyMismatch { path });
+                    }
+                    if let Ok(m) = fs::metadata(&path) {
+                        file_mtimes.insert(id, m.mtime());
+                    }
+                    keys.insert(key);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("list", &dir, e)),
+        }
+        Ok(Keyring {
+            keyfile: keyfile.to_path_buf(),
+            opts,
+            active: active_id,
+            keys,
+            index,
+            active_mtime,
+            file_mtimes,
+        })
+    }
+
+    /// The keyfile this keyring belongs to.
+    #[must_use]
+    pub fn keyfile(&self) -> &Path {
+        &self.keyfile
+    }
+
+    /// The active key: new ciphertexts are sealed under it.
+    #[must_use]
+    pub fn active(&self) -> &Key {
+        match self.keys.get(&self.active) {
+            Some(k) => k,
+            // Every constructor and mutation inserts the active key before recording its id.
+            None => unreachable!("the active key is always in the keyring"),
+        }
+    }
+
+    /// The active key's id.
+    #[must_use]
+    pub fn active_id(&self) -> KeyId {
+        self.active
+    }
+
+    /// Every key, active and retired, for [`secretctl_envelope::open`].
+    #[must_use]
+    pub fn keys(&self) -> &secretctl_envelope::Keyring {
+        &self.keys
+    }
+
+    /// Ids of the retired keys, ascending.
+    #[must_use]
+    pub fn retired_ids(&self) -> Vec<KeyId> {
+        self.keys
+            .ids()
+            .into_iter()
+            .filter(|id| *id != self.active)
+            .collect()
+    }
+
+    /// Every key with its state and times: the active key first, then retired keys, newest retirement first.
+    #[must_use]
+    pub fn list(&self) -> Vec<KeyInfo> {
+        let mut out: Vec<KeyInfo> = self
+            .keys
+            .ids()
+            .into_iter()
+            .map(|id| {
+                let entry = self
+                    .index
+                    .keys
+                    .get(&id.to_string())
+                    .copied()
+                    .unwrap_or_default();
+                let fallback = if id == self.active {
+                    self.active_mtime
+                } else {
+                    self.file_mtimes.get(&id).copied()
+                };
+                KeyInfo {
+                    id,
+                    state: if id == self.active {
+                        KeyState::Active
+                    } else {
+                        KeyState::Retired
+                    },
+                    created: entry.created.or(fallback).and_then(ts),
+                    retired: if id == self.active {
+                        None
+                    } else {
+                        entry.retired.and_then(ts)
+                    },
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            a.state
+                .cmp(&b.state)
+                .then(b.retired.cmp(&a.retired))
+                .then(a.id.cmp(&b.id))
+        });
+        out
+    }
+
+    /// Make a new random key active; the old active key is kept as retired so its ciphertexts still open.
+    ///
+    /// Crash-safe: the new key is durably staged and the old key durably saved as retired before the keyfile is
+    /// atomically replaced, so a crash at any point leaves every key a ciphertext may reference loadable.
+    ///
+    /// # Errors
+    /// [`Error::Envelope`] if the OS random number generator fails; [`Error::Io`] for a failed write.
+    pub fn rotate(&mut self) -> Result<KeyId, Error> {
+        let _lock = Lock::acquire(&self.keyfile)?;
+        self.refresh_active()?;
+        let new = Key::try_generate()?;
+        let id = new.id();
+        self.install(new, None)?;
+        Ok(id)
+    }
+
+    /// Make `key` the active key, keeping the current active key as retired (restore with `--force`).
+    ///
+    /// # Errors
+    /// As [`Keyring::rotate`].
+    pub fn install_key(&mut self, key: Key) -> Result<(), Error> {
+        let _lock = Lock::acquire(&self.keyfile)?;
+        self.refresh_active()?;
+        self.install(key, None)
+    }
+
+    /// Another process may have rotated since we loaded: take the keyfile's current key as the one to retire.
+    fn refresh_active(&mut self) -> Result<(), Error> {
+        let current = kfs::read_key(&self.keyfile, self.opts.allow_loose_permissions)?;
+        if current.id() != self.active {
+            self.active = current.id();
+            self.keys.insert(current);
+        }
+        Ok(())
+    }
+
+    /// Install `new` as the active key, running the steps in order; `stop_after` ends early to simulate a crash
+    /// (tests only). The caller holds the lock.
+    pub(crate) fn install(&mut self, new: Key, stop_after: Option<Step>) -> Result<(), Error> {
+        let new_id = new.id();
+        let old_id = self.active;
+        if new_id == old_id {
+            return Ok(());
+        }
+        let dir = keyring_dir(&self.keyfile);
+        kfs::create_private_dir(&dir)?;
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+
+        let staged = dir.join(key_file_name(new_id));
+        if !staged.exists() {
+            kfs::write_new(&staged, new.expose_secret(), kfs::KEY_MODE)?;
+        }
+        if stop_after == Some(Step::StageNew) {
+            return Ok(());
+        }
+
+        let retired = dir.join(key_file_name(old_id));
+        if !retired.exists() {
+            kfs::write_new(&retired, self.active().expose_secret(), kfs::KEY_MODE)?;
+        }
+        if stop_after == Some(Step::RetireOld) {
+            return Ok(());
+        }
+
+        let mut index = self.index.clone();
+        index.format = INDEX_FORMAT.to_owned();
+        index.version = 1;
+        let old_created = self.list().into_iter().find(|k| k.id == old_id);
+        let old_entry = index.keys.entry(old_id.to_string()).or_default();
+        if old_entry.created.is_none() {
+            old_entry.created = old_created
+                .and_then(|k| k.created)
+                .map(OffsetDateTime::unix_timestamp);
+        }
+        old_entry.retired = Some(now);
+        let new_entry = index.keys.entry(new_id.to_string()).or_default();
+        new_entry.created.get_or_insert(now);
+        new_entry.retired = None;
+        write_index(&dir, &index)?;
+        self.index = index;
+        if stop_after == Some(Step::WriteIndex) {
+            return Ok(());
+        }
+
+        kfs::replace(&self.keyfile, new.expose_secret(), kfs::KEY_MODE)?;
+        self.file_mtimes.insert(old_id, now);
+        self.active = new_id;
+        self.keys.insert(new);
+        if stop_after == Some(Step::SwapKeyfile) {
+            return Ok(());
+        }
+
+        kfs::remove(&staged)?;
+        Ok(())
+    }
+
+    /// Delete a retired key for good. The caller has checked that no ciphertext references it.
+    ///
+    /// # Errors
+    /// [`Error::ActiveKey`] for the active key; [`Error::NoSuchRetiredKey`] when there is no such retired key;
+    /// [`Error::Io`] for a failed removal.
+    pub fn destroy_retired(&mut self, id: KeyId) -> Result<(), Error> {
+        let _lock = Lock::acquire(&self.keyfile)?;
+        self.refresh_active()?;
+        if id == self.active {
+            return Err(Error::ActiveKey(id));
+        }
+        let dir = keyring_dir(&self.keyfile);
+        let path = dir.join(key_file_name(id));
+        if !path.exists() {
+            return Err(Error::NoSuchRetiredKey(id));
+        }
+        kfs::remove(&path)?;
+        self.keys.remove(&id);
+        self.file_mtimes.remove(&id);
+        if self.index.keys.remove(&id.to_string()).is_some() {
+            let index = self.index.clone();
+            write_index(&dir, &index)?;
+        }
+        Ok(())
+    }
+}
+
+fn ts(unix: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(unix).ok()
+}
+
+/// `<keyfile>.keyring`, the directory of retired keys and the index.
+#[must_use]
+pub fn keyring_dir(keyfile: &Path) -> PathBuf {
+    kfs::sibling(keyfile, ".keyring")
+}
+
+fn key_file_name(id: KeyId) -> String {
+    format!("{id}.key")
+}
+
+fn key_file_id(name: &str) -> Option<KeyId> {
+    name.strip_suffix(".key")?.parse().ok()
+}
+
+fn index_path(dir: &Path) -> PathBuf {
+    dir.join("index.json")
+}
+
+fn read_index(dir: &Path) -> Result<Index, Error> {
+    let path = index_path(dir);
+    let file = match fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
+        Err(e) => return Err(Error::io("open", &path, e)),
+    };
+    let mut text = String::new();
+    file.take(MAX_INDEX_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| Error::io("read", &path, e))?;
+    if text.len() as u64 > MAX_INDEX_BYTES {
+        return Err(Error::BadIndex {
+            path,
+            reason: format!("larger than {MAX_INDEX_BYTES} bytes"),
+        });
+    }
+    let index: Index = serde_json::from_str(&text).map_err(|e| Error::BadIndex {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    if index.format != INDEX_FORMAT || index.version != 1 {
+        return Err(Error::BadIndex {
+            path,
+            reason: format!(
+                "unknown format {:?} version {}",
+                index.format, index.version
+            ),
+        });
+    }
+    if let Some(bad) = index.keys.keys().find(|k| k.parse::<KeyId>().is_err()) {
+        return Err(Error::BadIndex {
+            path,
+            reason: format!("{bad:?} is not a key id"),
+        });
+    }
+    Ok(index)
+}
+
+fn write_index(dir: &Path, index: &Index) -> Result<(), Error> {
+    let path = index_path(dir);
+    let mut text = serde_json::to_string_pretty(index).map_err(|e| Error::BadIndex {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    text.push('\n');
+    kfs::replace(&path, text.as_bytes(), kfs::PRIVATE_MODE)
+}

@@ -1,0 +1,454 @@
+//! Secret value generators: `alnum:N`, `hex:N`, `base64:N`, `words:N`.
+//!
+//! Every generator draws from the operating system's CSPRNG ([`rand_core::OsRng`]) and maps random bytes to symbols
+//! by rejection sampling: a draw that falls in the incomplete last block of the byte range is thrown away instead of
+//! being reduced modulo the alphabet size, so every symbol is exactly equally likely (no modulo bias). The entropy
+//! of a value is `N × log2(alphabet size)` bits.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rand_core::{OsRng, RngCore};
+use secrecy::SecretString;
+use zeroize::Zeroize;
+
+use crate::words;
+
+/// The 62 characters of `alnum`.
+const ALNUM: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/// The 16 characters of `hex` (lower case).
+const HEX: &[u8; 16] = b"0123456789abcdef";
+/// The 64 characters of `base64`: the URL- and filename-safe alphabet (RFC 4648 §5), so a value needs no quoting in a
+/// URL, a shell word or a `.env` line.
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The most characters a character generator produces.
+pub const MAX_CHARS: usize = 4096;
+/// The most words `words:N` produces.
+pub const MAX_WORDS: usize = 256;
+/// What separates the words of `words:N`.
+pub const WORD_SEPARATOR: char = '-';
+
+/// How a secret value is generated. `FromStr` reads and `Display` writes the schema's form, `kind:N`.
+///
+/// - `alnum:N`: N characters of `A-Z a-z 0-9` (5.95 bits each).
+/// - `hex:N`: N lower-case hexadecimal characters (4 bits each); `hex:64` is 32 random bytes.
+/// - `base64:N`: N characters of the URL-safe base64 alphabet `A-Z a-z 0-9 - _` (6 bits each).
+/// - `words:N`: N words from EFF's large wordlist (7,776 words, 12.9 bits each) joined by `-`.
+///
+/// N counts characters (words for `words`), so it compares directly with a `min_length`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Generator {
+    /// `alnum:N`.
+    Alnum(usize),
+    /// `hex:N`.
+    Hex(usize),
+    /// `base64:N`.
+    Base64(usize),
+    /// `words:N`.
+    Words(usize),
+}
+
+/// A generator spec that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GeneratorError {
+    /// Not `kind:N`, or an unknown kind.
+    #[error("unknown generator `{0}`: expected alnum:N, hex:N, base64:N or words:N (e.g. alnum:32)")]
+    Unknown(String),
+    /// N is not a number in range.
+    #[error("generator `{spec}`: N must be a whole number from 1 to {max}")]
+    BadLength {
+        /// The spec given.
+        spec: String,
+        /// The largest N for this kind.
+        max: usize,
+    },
+}
+
+/// The operating system's random number generator failed.
+#[derive(Debug, thiserror::Error)]
+#[error("the operating system's random number generator failed: {0}")]
+pub struct RngError(rand_core::Error);
+
+impl Generator {
+    /// The kind's name as the schema writes it.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Alnum(_) => "alnum",
+            Self::Hex(_) => "hex",
+            Self::Base64(_) => "base64",
+            Self::Words(_) => "words",
+        }
+    }
+
+    /// N: characters, or words for `words`.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        match *self {
+            Self::Alnum(n) | Self::Hex(n) | Self::Base64(n) | Self::Words(n) => n,
+        }
+    }
+
+    /// How many symbols each of the N draws picks from.
+    #[must_use]
+    pub fn alphabet_size(&self) -> usize {
+        match self {
+            Self::Alnum(_) => ALNUM.len(),
+            Self::Hex(_) => HEX.len(),
+            Self::Base64(_) => BASE64URL.len(),
+            Self::Words(_) => words::list().len(),
+        }
+    }
+
+    /// The entropy of a generated value in bits: `N × log2(alphabet size)`.
+    #[must_use]
+    pub fn entropy_bits(&self) -> f64 {
+        // Exact conversions: counts are at most MAX_CHARS and alphabets at most 7,776, far below 2^52.
+        let n = u32::try_from(self.count()).map_or(f64::INFINITY, f64::from);
+        let size = u32::try_from(self.alphabet_size()).map_or(f64::INFINITY, f64::from);
+        n * size.log2()
+    }
+
+    /// The shortest length in characters a generated value can have (for `words`, N words of the shortest length
+    /// plus separators).
+    #[must_use]
+    pub fn min_chars(&self) -> usize {
+        match *self {
+            Self::Alnum(n) | Self::Hex(n) | Self::Base64(n) => n,
+            Self::Words(n) => {
+                let shortest = words::list().iter().map(|w| w.len()).min().unwrap_or(0);
+                n * shortest + n.saturating_sub(1)
+            }
+        }
+    }
+
+    /// Generate a value from the OS CSPRNG.
+    ///
+    /// # Errors
+    /// [`RngError`] when the operating system cannot supply random bytes.
+    pub fn try_generate(&self) -> Result<SecretString, RngError> {
+        self.generate_with(&mut OsRng)
+    }
+
+    /// Generate a value from the OS CSPRNG.
+    ///
+    /// # Panics
+    /// When the operating system cannot supply random bytes (as `rand`'s `OsRng` does); use
+    /// [`Generator::try_generate`] to get an error instead.
+    #[must_use]
+    pub fn generate(&self) -> SecretString {
+        #[allow(clippy::expect_used)] // documented: a failed OS RNG is unrecoverable here; try_generate is the alternative
+        self.try_generate()
+            .expect("the operating system's random number generator failed")
+    }
+
+    /// Generate from any RNG (tests use this to prove the sampling is unbiased).
+    pub(crate) fn generate_with(&self, rng: &mut impl RngCore) -> Result<SecretString, RngError> {
+        let mut sampler = Sampler::new(rng);
+        let value = match *self {
+            Self::Alnum(n) => sampler.chars(ALNUM, n)?,
+            Self::Hex(n) => sampler.chars(HEX, n)?,
+            Self::Base64(n) => sampler.chars(BASE64URL, n)?,
+            Self::Words(n) => {
+                let list = words::list();
+                let longest = list.iter().map(|w| w.len()).max().unwrap_or(0);
+                // Preallocate so the string never reallocates and leaves a copy of a partial value behind.
+                let mut out = String::with_capacity(n * (longest + 1));
+                for i in 0..n {
+                    if i > 0 {
+                        out.push(WORD_SEPARATOR);
+                    }
+                    let at = sampler.index(list.len())?;
+                    out.push_str(list[at]);
+                }
+                out
+            }
+        };
+        Ok(SecretString::from(value))
+    }
+}
+
+impl fmt::Display for Generator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind(), self.count())
+    }
+}
+
+impl FromStr for Generator {
+    type Err = GeneratorError;
+
+    fn from_str(s: &str) -> Result<Self, GeneratorError> {
+        let shown = || s.chars().take(40).collect::<String>();
+        let (kind, n) = s
+            .split_once(':')
+            .ok_or_else(|| GeneratorError::Unknown(shown()))?;
+        let (make, max): (fn(usize) -> Self, usize) = match kind {
+            "alnum" => (Self::Alnum, MAX_CHARS),
+            "hex" => (Self::Hex, MAX_CHARS),
+            "base64" => (Self::Base64, MAX_CHARS),
+            "words" => (Self::Words, MAX_WORDS),
+            _ => return Err(GeneratorError::Unknown(shown())),
+        };
+        let bad = || GeneratorError::BadLength { spec: shown(), max };
+        if n.is_empty() || n.len() > 6 || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let n: usize = n.parse().map_err(|_| bad())?;
+        if n == 0 || n > max {
+            return Err(bad());
+        }
+        Ok(make(n))
+    }
+}
+
+/// Uniform indices from random bytes by rejection sampling.
+struct Sampler<'r, R: RngCore> {
+    rng: &'r mut R,
+    buf: [u8; 256],
+    pos: usize,
+}
+
+impl<'r, R: RngCore> Sampler<'r, R> {
+    fn new(rng: &'r mut R) -> Self {
+        let buf = [0; 256];
+        Self {
+            rng,
+            buf,
+            pos: buf.len(),
+        }
+    }
+
+    fn byte(&mut self) -> Result<u8, RngError> {
+        if self.pos == self.buf.len() {
+            self.rng.try_fill_bytes(&mut self.buf).map_err(RngError)?;
+            self.pos = 0;
+        }
+        let b = self.buf[self.pos];
+        self.pos += 1;
+        Ok(b)
+    }
+
+    /// A uniform index in `0..n` for `1 <= n <= 65536`: one byte per draw when `n <= 256`, two otherwise; a draw at or
+    /// above the largest multiple of `n` that fits is rejected, so each index has exactly the same probability.
+    fn index(&mut self, n: usize) -> Result<usize, RngError> {
+        debug_assert!((1..=65536).contains(&n));
+        let (range, wide) = if n <= 256 { (256, false) } else { (65536, true) };
+        let zone = range / n * n;
+        loop {
+            let x = if wide {
+                usize::from(u16::from_le_bytes([self.byte()?, self.byte()?]))
+            } else {
+                usize::from(self.byte()?)
+            };
+            if x < zone {
+                return Ok(x % n);
+            }
+        }
+    }
+
+    fn chars(&mut self, alphabet: &[u8], n: usize) -> Result<String, RngError> {
+        let mut out = String::with_capacity(n);
+        for _ in 0..n {
+            let at = self.index(alphabet.len())?;
+            out.push(char::from(alphabet[at]));
+        }
+        Ok(out)
+    }
+}
+
+impl<R: RngCore> Drop for Sampler<'_, R> {
+    fn drop(&mut self) {
+        // The buffer holds the random bytes a value was made of.
+        self.buf.zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn parse_and_display() {
+        for (text, g) in [
+            ("alnum:32", Generator::Alnum(32)),
+            ("hex:64", Generator::Hex(64)),
+            ("base64:44", Generator::Base64(44)),
+            ("words:6", Generator::Words(6)),
+            ("alnum:4096", Generator::Alnum(4096)),
+            ("words:256", Generator::Words(256)),
+        ] {
+            assert_eq!(text.parse::<Generator>().unwrap(), g);
+            assert_eq!(g.to_string(), text);
+        }
+        for bad in [
+            "", "alnum", "alnum:", "alnum:0", "alnum:-1", "alnum:+3", "alnum:4097", "words:257", "ALNUM:3",
+            "uuid:4", "alnum:99999999999999999999", "alnum: 3", "alnum:3 ", "alnum:1:2", "alnum:٣",
+        ] {
+            assert!(bad.parse::<Generator>().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn values_have_the_declared_shape() {
+        let v = Generator::Alnum(40).generate();
+        assert_eq!(v.expose_secret().len(), 40);
+        assert!(v.expose_secret().bytes().all(|b| b.is_ascii_alphanumeric()));
+        let v = Generator::Hex(64).generate();
+        assert_eq!(v.expose_secret().len(), 64);
+        assert!(v.expose_secret().bytes().all(|b| HEX.contains(&b)));
+        let v = Generator::Base64(50).generate();
+        assert_eq!(v.expose_secret().len(), 50);
+        assert!(v.expose_secret().bytes().all(|b| BASE64URL.contains(&b)));
+        let v = Generator::Words(6).generate();
+        // Some EFF words contain a hyphen themselves, so count words against the list rather than by splitting.
+        assert!(v.expose_secret().split('-').count() >= 6);
+        assert!(v.expose_secret().len() >= Generator::Words(6).min_chars());
+        // Two draws differ (2^-190 chance of a false failure).
+        assert_ne!(
+            Generator::Alnum(32).generate().expose_secret(),
+            Generator::Alnum(32).generate().expose_secret()
+        );
+    }
+
+    #[test]
+    fn entropy() {
+        assert!((Generator::Hex(64).entropy_bits() - 256.0).abs() < 1e-9);
+        assert!((Generator::Base64(10).entropy_bits() - 60.0).abs() < 1e-9);
+        assert!((Generator::Alnum(32).entropy_bits() - 32.0 * 62f64.log2()).abs() < 1e-9);
+        assert!((Generator::Words(6).entropy_bits() - 6.0 * 7776f64.log2()).abs() < 1e-9);
+        assert!((Generator::Words(1).entropy_bits() - 12.925).abs() < 1e-3);
+    }
+
+    /// The chi-squared critical value for `df` degrees of freedom at p = 1e-6 (Wilson–Hilferty approximation).
+    /// A correct generator fails this test with probability about one in a million.
+    fn chi2_critical(df: usize) -> f64 {
+        let k = f64::from(u32::try_from(df).unwrap());
+        let z = 4.753_424; // upper 1e-6 quantile of the standard normal
+        let a = 2.0 / (9.0 * k);
+        k * (1.0 - a + z * a.sqrt()).powi(3)
+    }
+
+    fn chi2(counts: &[u64]) -> f64 {
+        let total: u64 = counts.iter().sum();
+        let expected = total as f64 / counts.len() as f64;
+        counts
+            .iter()
+            .map(|&c| {
+                let d = c as f64 - expected;
+                d * d / expected
+            })
+            .sum()
+    }
+
+    fn char_counts(g: Generator, alphabet: &[u8], values: usize) -> Vec<u64> {
+        let mut counts = vec![0u64; alphabet.len()];
+        for _ in 0..values {
+            let v = g.generate();
+            for b in v.expose_secret().bytes() {
+                let at = alphabet.iter().position(|&a| a == b).unwrap();
+                counts[at] += 1;
+            }
+        }
+        counts
+    }
+
+    #[test]
+    fn alnum_is_unbiased() {
+        // 62 does not divide 256: a modulo-reducing generator favours the first 8 symbols by 25%.
+        // 620,000 draws: about 10,000 per symbol.
+        let counts = char_counts(Generator::Alnum(1000), ALNUM, 620);
+        let stat = chi2(&counts);
+        assert!(stat < chi2_critical(61), "chi2 {stat} over {}", chi2_critical(61));
+    }
+
+    #[test]
+    fn hex_and_base64_are_unbiased() {
+        let counts = char_counts(Generator::Hex(1000), HEX, 160);
+        assert!(chi2(&counts) < chi2_critical(15));
+        let counts = char_counts(Generator::Base64(1000), BASE64URL, 640);
+        assert!(chi2(&counts) < chi2_critical(63));
+    }
+
+    #[test]
+    fn words_are_unbiased() {
+        // 7,776 does not divide 65,536: modulo reduction would favour the first 3,328 words by 12.5%.
+        // 200 draws per word make that bias stand far out (see the next test).
+        let list = words::list();
+        let mut counts = vec![0u64; list.len()];
+        let mut rng = OsRng;
+        let mut sampler = Sampler::new(&mut rng);
+        for _ in 0..list.len() * 200 {
+            counts[sampler.index(list.len()).unwrap()] += 1;
+        }
+        let stat = chi2(&counts);
+        assert!(stat < chi2_critical(list.len() - 1), "chi2 {stat}");
+    }
+
+    #[test]
+    fn the_bias_test_catches_a_modulo_biased_generator() {
+        // The same statistic on the same number of draws from `byte % 62` is far over the threshold, so the tests
+        // above would fail a generator that reduced modulo the alphabet size.
+        let mut bytes = vec![0u8; 620_000];
+        OsRng.fill_bytes(&mut bytes);
+        let mut counts = vec![0u64; 62];
+        for b in bytes {
+            counts[usize::from(b) % 62] += 1;
+        }
+        assert!(chi2(&counts) > 10.0 * chi2_critical(61));
+
+        let mut counts = vec![0u64; 7776];
+        let mut pairs = vec![0u8; 7776 * 200 * 2];
+        OsRng.fill_bytes(&mut pairs);
+        for p in pairs.chunks_exact(2) {
+            counts[usize::from(u16::from_le_bytes([p[0], p[1]])) % 7776] += 1;
+        }
+        // Expected statistic about 13,100 against a threshold of about 8,370.
+        assert!(chi2(&counts) > 1.3 * chi2_critical(7775));
+    }
+
+    /// An RNG that counts out bytes 0, 1, 2, … so rejection is observable.
+    struct Counting(u8);
+    impl RngCore for Counting {
+        fn next_u32(&mut self) -> u32 {
+            u32::from(self.next_u8())
+        }
+        fn next_u64(&mut self) -> u64 {
+            u64::from(self.next_u8())
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            for d in dest {
+                *d = self.next_u8();
+            }
+        }
+        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+            self.fill_bytes(dest);
+            Ok(())
+        }
+    }
+    impl Counting {
+        fn next_u8(&mut self) -> u8 {
+            let b = self.0;
+            self.0 = self.0.wrapping_add(1);
+            b
+        }
+    }
+
+    #[test]
+    fn rejection_skips_the_incomplete_block() {
+        // For 62 symbols the zone is 0..248: bytes 248..=255 are rejected, so one full cycle of 256 bytes yields
+        // each symbol exactly 4 times.
+        let mut rng = Counting(0);
+        let mut sampler = Sampler::new(&mut rng);
+        let mut counts = [0u32; 62];
+        for _ in 0..248 {
+            counts[sampler.index(62).unwrap()] += 1;
+        }
+        assert!(counts.iter().all(|&c| c == 4), "{counts:?}");
+        // The next draw comes after the rejected 248..=255, i.e. byte 0 again.
+        assert_eq!(sampler.index(62).unwrap(), 0);
+    }
+}

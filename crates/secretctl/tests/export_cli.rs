@@ -1,0 +1,894 @@
+//! `secretctl export k8s|swarm`, end to end through the built binary, proven against the reference tools:
+//! `kubernetes-validate` (offline OpenAPI schemas) on every manifest, `kubectl create secret generic --dry-run=client`
+//! for the data, PyYAML for the YAML itself, and bash running the generated Swarm script against a recording
+//! `docker` stand-in (no Swarm is needed to see what `docker secret create` would have received).
+//!
+//! A test that needs an external tool fails when `CI` is set and the tool is missing; otherwise it prints
+//! "skipped: <tool> not found" and returns.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Harness.
+
+fn secretctl() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("secretctl"));
+    cmd.env_remove("SECRETCTL_STORE")
+        .env_remove("SECRETCTL_KEYFILE");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null()).output().expect("run secretctl")
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let out = run(cmd);
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn fails(cmd: &mut Command, code: i32) -> String {
+    let out = run(cmd);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{cmd:?}: stdout {}\nstderr {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "a failed export printed something: {:?}",
+        out.stdout
+    );
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8 stderr");
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{stderr}"
+    );
+    stderr
+}
+
+/// The directory of the tools venv: `$SECRETCTL_TOOLS_VENV`, else `~/.cache/secretctl-tools`.
+fn tools_venv() -> Option<PathBuf> {
+    if let Some(v) = std::env::var_os("SECRETCTL_TOOLS_VENV") {
+        return Some(PathBuf::from(v));
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(cache.join("secretctl-tools"))
+}
+
+/// A tool on PATH, else in the tools venv.
+fn find_tool(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(tools_venv().map(|v| v.join("bin")))
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// A tool the test needs: fails under CI when missing, otherwise skips with a message.
+fn require_tool(name: &str) -> Option<PathBuf> {
+    let found = find_tool(name);
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{name} not found on PATH or in the tools venv (CI is set)"
+        );
+        eprintln!("skipped: {name} not found");
+    }
+    found
+}
+
+/// A Python with PyYAML: the tools venv's (kubernetes-validate depends on PyYAML), else python3 on PATH.
+fn require_pyyaml() -> Option<PathBuf> {
+    let candidates = tools_venv()
+        .map(|v| v.join("bin/python3"))
+        .into_iter()
+        .chain(find_tool("python3"));
+    for python in candidates {
+        let has_yaml = Command::new(&python)
+            .args(["-c", "import yaml"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if has_yaml {
+            return Some(python);
+        }
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "python3 with PyYAML not found (CI is set)"
+    );
+    eprintln!("skipped: python3 with PyYAML not found");
+    None
+}
+
+/// Parse a YAML stream with PyYAML (a reader we did not write) into a JSON array of documents.
+fn yaml_documents(python: &Path, yaml: &str) -> Value {
+    let mut child = Command::new(python)
+        .args([
+            "-c",
+            "import json, sys, yaml; json.dump(list(yaml.safe_load_all(sys.stdin)), sys.stdout)",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run python");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), yaml.as_bytes())
+        .expect("write yaml");
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("python output");
+    assert!(
+        out.status.success(),
+        "PyYAML refused the manifests:\n{yaml}"
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn b64decode(s: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes().filter(|&c| c != b'=') {
+        let v = ALPHABET
+            .iter()
+            .position(|&a| a == c)
+            .expect("base64 character") as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+/// name → (data key → decoded value) of every Secret in a list of manifests.
+fn secrets_of(items: &Value) -> BTreeMap<String, BTreeMap<String, String>> {
+    items
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|m| {
+            assert_eq!(m["apiVersion"], "v1");
+            assert_eq!(m["kind"], "Secret");
+            assert_eq!(m["type"], "Opaque");
+            assert_eq!(
+                m["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+                "secretctl"
+            );
+            let data = m["data"]
+                .as_object()
+                .expect("data")
+                .iter()
+                .map(|(k, v)| {
+                    let decoded =
+                        String::from_utf8(b64decode(v.as_str().expect("string"))).expect("utf8");
+                    (k.clone(), decoded)
+                })
+                .collect();
+            (
+                m["metadata"]["name"].as_str().expect("name").to_owned(),
+                data,
+            )
+        })
+        .collect()
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).expect("stat").permissions().mode() & 0o7777
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixtures.
+
+/// An instance directory `wiki` with a .env holding every quoting style, a versioned key at v2 and config keys.
+const ENV: &str = "# the wiki instance\n\
+DOMAIN=wiki.example.com\n\
+APP_URL=https://wiki.example.com\n\
+MYSQL_PASSWORD='p@ss w0rd $NOT_INTERPOLATED'\n\
+MYSQL_ROOT_PASSWORD=\"multi\\nline \\\"quoted\\\"\"\n\
+export MW_SECRET_KEY=0123456789abcdef  # inline comment\n\
+API_TOKEN=tok-ünïcødé\n\
+DB_PASSWORD_V1=first-version\n\
+DB_PASSWORD_V2=second version=with equals\n\
+SECRET_DB_PASSWORD_VERSION=v2\n";
+
+/// What Compose reads for the secrets of [`ENV`].
+fn env_values() -> BTreeMap<String, String> {
+    [
+        ("MYSQL_PASSWORD", "p@ss w0rd $NOT_INTERPOLATED"),
+        ("MYSQL_ROOT_PASSWORD", "multi\nline \"quoted\""),
+        ("MW_SECRET_KEY", "0123456789abcdef"),
+        ("API_TOKEN", "tok-ünïcødé"),
+        ("DB_PASSWORD", "second version=with equals"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+const SCHEMA: &str = r#"
+[secrets.MYSQL_PASSWORD]
+generator = "alnum:32"
+k8s_secret = "{instance}-db-credentials"
+
+[secrets.MYSQL_ROOT_PASSWORD]
+generator = "alnum:32"
+k8s_secret = "{instance}-db-credentials"
+
+[secrets.MW_SECRET_KEY]
+generator = "hex:64"
+one_shot = true
+k8s_secret = "{instance}-mw-secrets"
+
+[secrets.DB_PASSWORD]
+generator = "alnum:32"
+versioned = true
+"#;
+
+struct Instance {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+impl Instance {
+    fn new(dir_name: &str, env: &str, schema: Option<&str>) -> Instance {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join(dir_name);
+        fs::create_dir(&dir).expect("mkdir");
+        fs::write(dir.join(".env"), env).expect("write .env");
+        if let Some(schema) = schema {
+            fs::write(dir.join("secretctl.toml"), schema).expect("write schema");
+        }
+        Instance { _tmp: tmp, dir }
+    }
+
+    fn env(&self) -> PathBuf {
+        self.dir.join(".env")
+    }
+
+    /// `secretctl` run in the instance directory (where ./.env and ./secretctl.toml are found).
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = secretctl();
+        cmd.current_dir(&self.dir).args(args);
+        cmd
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kubernetes.
+
+#[test]
+fn without_a_schema_every_secret_goes_into_one_secret() {
+    let Some(python) = require_pyyaml() else {
+        return;
+    };
+    let inst = Instance::new("wiki", ENV, None);
+    let yaml = ok(&mut inst.cmd(&["export", "k8s"]));
+    let docs = yaml_documents(&python, &yaml);
+    let secrets = secrets_of(&docs);
+    // Config keys (DOMAIN, APP_URL), the pointer and the per-version keys are not exported; the versioned key is,
+    // under its own name, with the value of the version in use.
+    assert_eq!(
+        secrets,
+        BTreeMap::from([("wiki-secrets".to_owned(), env_values())])
+    );
+    assert_eq!(
+        docs[0]["metadata"]["labels"]["app.kubernetes.io/instance"],
+        "wiki"
+    );
+    assert!(docs[0]["metadata"].get("namespace").is_none());
+    // Stable order: data keys sorted, and the output is the same on every run.
+    let keys: Vec<&str> = yaml
+        .lines()
+        .skip_while(|l| *l != "data:")
+        .skip(1)
+        .map(|l| l.trim_start().split(':').next().expect("key"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "API_TOKEN",
+            "DB_PASSWORD",
+            "MW_SECRET_KEY",
+            "MYSQL_PASSWORD",
+            "MYSQL_ROOT_PASSWORD"
+        ]
+    );
+    assert_eq!(ok(&mut inst.cmd(&["export", "k8s"])), yaml);
+    // No value appears in clear.
+    for value in env_values().values() {
+        assert!(!yaml.contains(value.as_str()), "{value:?} in clear");
+    }
+}
+
+#[test]
+fn a_schema_groups_keys_into_the_secrets_it_names() {
+    let Some(python) = require_pyyaml() else {
+        return;
+    };
+    let inst = Instance::new("wiki", ENV, Some(SCHEMA));
+    let yaml = ok(&mut inst.cmd(&["export", "k8s", "--namespace", "prod", "--instance", "mw1"]));
+    let docs = yaml_documents(&python, &yaml);
+    let v = env_values();
+    let pick = |keys: &[&str]| -> BTreeMap<String, String> {
+        keys.iter()
+            .map(|k| ((*k).to_owned(), v[*k].clone()))
+            .collect()
+    };
+    // Declared keys go where k8s_secret says; declared keys without one, and undeclared keys that are secrets
+    // by name (API_TOKEN), go into {instance}-secrets. Secrets come in name order.
+    assert_eq!(
+        secrets_of(&docs),
+        BTreeMap::from([
+            (
+                "mw1-db-credentials".to_owned(),
+                pick(&["MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"])
+            ),
+            ("mw1-mw-secrets".to_owned(), pick(&["MW_SECRET_KEY"])),
+            (
+                "mw1-secrets".to_owned(),
+                pick(&["API_TOKEN", "DB_PASSWORD"])
+            ),
+        ])
+    );
+    let names: Vec<&str> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["mw1-db-credentials", "mw1-mw-secrets", "mw1-secrets"]
+    );
+    for d in docs.as_array().unwrap() {
+        assert_eq!(d["metadata"]["namespace"], "prod");
+        assert_eq!(d["metadata"]["labels"]["app.kubernetes.io/instance"], "mw1");
+    }
+    // --json is the same Secrets as one v1/List.
+    let json: Value = serde_json::from_str(&ok(&mut inst.cmd(&[
+        "--json",
+        "export",
+        "k8s",
+        "--namespace",
+        "prod",
+        "--instance",
+        "mw1",
+    ])))
+    .unwrap();
+    assert_eq!(json["kind"], "List");
+    assert_eq!(json["items"], docs);
+}
+
+#[test]
+fn keys_yaml_would_misread_are_quoted() {
+    let Some(python) = require_pyyaml() else {
+        return;
+    };
+    // ON and NO are booleans to a YAML 1.1 reader; "中" encodes to base64 starting with a digit.
+    let inst = Instance::new("x", "ON=\u{4e2d}\nNO=1\n", None);
+    let schema_path = inst.dir.join("s.toml");
+    fs::write(&schema_path, "[secrets.ON]\n[secrets.NO]\n").unwrap();
+    let yaml = ok(&mut inst.cmd(&["export", "k8s", "--schema", schema_path.to_str().unwrap()]));
+    assert!(yaml.contains("\"ON\": \"5Lit\"\n"), "{yaml}");
+    let secrets = secrets_of(&yaml_documents(&python, &yaml));
+    assert_eq!(secrets["x-secrets"]["ON"], "\u{4e2d}");
+    assert_eq!(secrets["x-secrets"]["NO"], "1");
+}
+
+#[test]
+fn kubernetes_validate_accepts_every_manifest() {
+    let Some(validate) = require_tool("kubernetes-validate") else {
+        return;
+    };
+    let inst = Instance::new("wiki", ENV, Some(SCHEMA));
+    let outputs = [
+        ("schema.yaml", vec!["export", "k8s"]),
+        (
+            "namespace.yaml",
+            vec!["export", "k8s", "-n", "prod", "--instance", "mw1"],
+        ),
+        ("list.json", vec!["--json", "export", "k8s", "-n", "prod"]),
+    ];
+    let plain = Instance::new("wiki.example.com", ENV, None);
+    let mut files = Vec::new();
+    for (file, args) in &outputs {
+        let path = inst.dir.join(file);
+        let mut args = args.clone();
+        args.extend(["--out", path.to_str().unwrap()]);
+        ok(&mut inst.cmd(&args));
+        files.push(path);
+    }
+    let path = plain.dir.join("plain.yaml");
+    ok(&mut plain.cmd(&["export", "k8s", "--out", path.to_str().unwrap()]));
+    files.push(path);
+    for file in &files {
+        let out = Command::new(&validate)
+            .args(["--strict", "-k", "1.30.0"])
+            .arg(file)
+            .output()
+            .expect("run kubernetes-validate");
+        let report = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{}: {report}", file.display());
+        assert!(report.contains("passed"), "{}: {report}", file.display());
+        assert!(!report.contains("ERROR"), "{}: {report}", file.display());
+    }
+    // The validator is not a rubber stamp: a Secret whose data value is a number fails it.
+    let broken = inst.dir.join("broken.yaml");
+    let good = fs::read_to_string(&files[0]).unwrap();
+    let first_data = good
+        .lines()
+        .skip_while(|l| *l != "data:")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let key = first_data.trim().split(':').next().unwrap();
+    fs::write(
+        &broken,
+        good.replacen(&first_data, &format!("  {key}: 5"), 1),
+    )
+    .unwrap();
+    let out = Command::new(&validate)
+        .args(["--strict", "-k", "1.30.0"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "kubernetes-validate accepted a number as Secret data"
+    );
+}
+
+#[test]
+fn kubectl_dry_run_produces_the_same_data() {
+    let Some(kubectl) = require_tool("kubectl") else {
+        return;
+    };
+    let inst = Instance::new("wiki", ENV, Some(SCHEMA));
+    let ours: Value = serde_json::from_str(&ok(
+        &mut inst.cmd(&["--json", "export", "k8s", "-n", "prod"])
+    ))
+    .unwrap();
+    let values = env_values();
+    for manifest in ours["items"].as_array().unwrap() {
+        let name = manifest["metadata"]["name"].as_str().unwrap();
+        let mut cmd = Command::new(&kubectl);
+        cmd.args([
+            "create",
+            "secret",
+            "generic",
+            name,
+            "--namespace",
+            "prod",
+            "--dry-run=client",
+            "-o",
+            "json",
+        ]);
+        let files = tempfile::tempdir().unwrap();
+        for key in manifest["data"].as_object().unwrap().keys() {
+            let file = files.path().join(key);
+            fs::write(&file, &values[key]).unwrap();
+            cmd.arg(format!("--from-file={key}={}", file.display()));
+        }
+        let out = cmd
+            .env("KUBECONFIG", "/dev/null")
+            .output()
+            .expect("run kubectl");
+        assert!(
+            out.status.success(),
+            "kubectl: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(theirs["data"], manifest["data"], "{name}");
+        assert_eq!(theirs["metadata"]["name"], manifest["metadata"]["name"]);
+        assert_eq!(
+            theirs["metadata"]["namespace"],
+            manifest["metadata"]["namespace"]
+        );
+        // kubectl leaves `type` out for Opaque.
+        assert!(theirs["type"].is_null() || theirs["type"] == "Opaque");
+    }
+}
+
+#[test]
+fn out_file_is_created_0600_whatever_the_umask() {
+    let inst = Instance::new("wiki", ENV, None);
+    let out = inst.dir.join("manifests.yaml");
+    // A pre-existing world-readable file is replaced, not reused.
+    fs::write(&out, "old").unwrap();
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o644)).unwrap();
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(&inst.dir)
+        .args(["-c", "umask 000; exec \"$0\" \"$@\""])
+        .arg(assert_cmd::cargo::cargo_bin("secretctl"))
+        .args(["export", "k8s", "--out"])
+        .arg(&out);
+    let stdout = ok(&mut cmd);
+    assert!(
+        stdout.is_empty(),
+        "manifests went to stdout as well: {stdout}"
+    );
+    assert_eq!(mode(&out), 0o600);
+    assert_eq!(
+        fs::read_to_string(&out).unwrap(),
+        ok(&mut inst.cmd(&["export", "k8s"]))
+    );
+    // No temporary file is left next to it.
+    let names: Vec<_> = fs::read_dir(&inst.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn names_kubernetes_refuses_are_errors() {
+    let inst = Instance::new("wiki", ENV, Some(SCHEMA));
+    let err = fails(&mut inst.cmd(&["export", "k8s", "--namespace", "Prod"]), 2);
+    assert!(err.contains("--namespace") && err.contains("Prod"), "{err}");
+    let err = fails(&mut inst.cmd(&["export", "k8s", "--instance", "Wiki_1"]), 1);
+    assert!(
+        err.contains("Wiki_1-db-credentials") && err.contains("--instance"),
+        "{err}"
+    );
+    let err = fails(
+        &mut inst.cmd(&["export", "k8s", "--instance", &"a".repeat(64)]),
+        1,
+    );
+    assert!(err.contains("app.kubernetes.io/instance"), "{err}");
+    // The instance defaults to the directory name, which must make valid names too.
+    let caps = Instance::new("Wiki", ENV, None);
+    let err = fails(&mut caps.cmd(&["export", "k8s"]), 1);
+    assert!(err.contains("Wiki-secrets"), "{err}");
+    // An unknown placeholder in k8s_secret.
+    let odd = Instance::new(
+        "wiki",
+        ENV,
+        Some("[secrets.API_TOKEN]\nk8s_secret = \"{host}-tokens\"\n"),
+    );
+    let err = fails(&mut odd.cmd(&["export", "k8s"]), 1);
+    assert!(
+        err.contains("{host}-tokens") && err.contains("API_TOKEN"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_things_exit_4() {
+    let inst = Instance::new("wiki", ENV, None);
+    let err = fails(&mut inst.cmd(&["export", "k8s", "--env", "nope.env"]), 4);
+    assert!(err.contains("nope.env"), "{err}");
+    // A declared secret without a value is not silently left out.
+    let declared = Instance::new("wiki", "MYSQL_PASSWORD=x\n", Some(SCHEMA));
+    let err = fails(&mut declared.cmd(&["export", "k8s"]), 4);
+    assert!(
+        err.contains("MYSQL_ROOT_PASSWORD") && err.contains("--generate"),
+        "{err}"
+    );
+    // A pointer naming a version whose value is gone.
+    let dangling = Instance::new(
+        "wiki",
+        "DB_PASSWORD_V1=a\nSECRET_DB_PASSWORD_VERSION=v2\n",
+        None,
+    );
+    let err = fails(&mut dangling.cmd(&["export", "k8s"]), 4);
+    assert!(
+        err.contains("DB_PASSWORD_V2") && err.contains("SECRET_DB_PASSWORD_VERSION"),
+        "{err}"
+    );
+    // Nothing to export at all.
+    let empty = Instance::new("wiki", "APP_URL=https://x\n", None);
+    let err = fails(&mut empty.cmd(&["export", "k8s"]), 4);
+    assert!(err.contains("no secrets"), "{err}");
+    // --store without --instance is a usage error.
+    fails(
+        &mut inst.cmd(&["export", "k8s", "--store", "sqlite:x.db"]),
+        2,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Docker Swarm.
+
+/// A `docker` stand-in that records its argv and what `docker secret create NAME -` reads from stdin, and reports
+/// the secrets it holds to `docker secret inspect`.
+const FAKE_DOCKER: &str = r#"#!/bin/sh
+printf '%s\n' "$*" >> "$FAKE_DOCKER_DIR/argv.log"
+case "$1 $2" in
+"secret inspect")
+    [ -e "$FAKE_DOCKER_DIR/secrets/$3" ]
+    exit $?
+    ;;
+"secret create")
+    shift 2
+    while [ $# -gt 2 ]; do shift; done
+    [ "$2" = "-" ] || exit 3
+    [ ! -e "$FAKE_DOCKER_DIR/secrets/$1" ] || { echo "secret $1 already exists" >&2; exit 1; }
+    cat > "$FAKE_DOCKER_DIR/secrets/$1"
+    [ -s "$FAKE_DOCKER_DIR/secrets/$1" ] || { rm "$FAKE_DOCKER_DIR/secrets/$1"; echo "empty secret" >&2; exit 1; }
+    echo fake-id
+    ;;
+*) exit 2 ;;
+esac
+"#;
+
+struct FakeDocker {
+    dir: tempfile::TempDir,
+}
+
+impl FakeDocker {
+    fn new() -> FakeDocker {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("bin")).unwrap();
+        fs::create_dir(dir.path().join("secrets")).unwrap();
+        let docker = dir.path().join("bin/docker");
+        fs::write(&docker, FAKE_DOCKER).unwrap();
+        fs::set_permissions(&docker, fs::Permissions::from_mode(0o755)).unwrap();
+        FakeDocker { dir }
+    }
+
+    /// Run a script with this `docker` first on PATH and `$SECRETCTL` the binary under test.
+    fn run_script(&self, script: &Path, extra_env: &[(&str, &str)]) -> Output {
+        let bash = find_tool("bash").expect("bash");
+        let path = format!(
+            "{}:{}",
+            self.dir.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let mut cmd = Command::new(bash);
+        cmd.arg(script)
+            .env("PATH", path)
+            .env("FAKE_DOCKER_DIR", self.dir.path())
+            .env("SECRETCTL", assert_cmd::cargo::cargo_bin("secretctl"))
+            .env_remove("SECRETCTL_STORE")
+            .env_remove("SECRETCTL_KEYFILE")
+            .stdin(Stdio::null());
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    fn secrets(&self) -> BTreeMap<String, Vec<u8>> {
+        fs::read_dir(self.dir.path().join("secrets"))
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn argv_log(&self) -> String {
+        fs::read_to_string(self.dir.path().join("argv.log")).unwrap_or_default()
+    }
+}
+
+const SWARM_ENV: &str = "DOMAIN=wiki.example.com\n\
+DB_PASSWORD_V1=first-version\n\
+DB_PASSWORD_V2='second version, with a trailing space '\n\
+SECRET_DB_PASSWORD_VERSION=v2\n\
+API_TOKEN_V1=\"tok\\nwith newline\"\n\
+SECRET_API_TOKEN_VERSION=v1\n\
+PLAIN_PASSWORD=not-versioned\n";
+
+#[test]
+fn swarm_script_pipes_every_version_without_a_value_on_argv() {
+    // A directory name a shell would split and a quote: the script must quote it.
+    let inst = Instance::new("my wiki's dir", SWARM_ENV, None);
+    let script_path = inst.dir.join("create-secrets.sh");
+    let listing = ok(&mut inst.cmd(&["export", "swarm", "--out", script_path.to_str().unwrap()]));
+    assert_eq!(mode(&script_path), 0o700);
+    // The default stack comes from DOMAIN, as Co-op Cloud derives it.
+    assert!(
+        listing.contains("wiki_example_com_db_password_v2\tDB_PASSWORD v2"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("wiki_example_com_api_token_v1\tAPI_TOKEN v1"),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains("plain_password"),
+        "an unversioned key was exported: {listing}"
+    );
+    let script = fs::read_to_string(&script_path).unwrap();
+    for value in ["first-version", "second version", "tok", "not-versioned"] {
+        assert!(
+            !script.contains(value),
+            "{value:?} is in the script:\n{script}"
+        );
+    }
+
+    let docker = FakeDocker::new();
+    let out = docker.run_script(&script_path, &[]);
+    assert!(
+        out.status.success(),
+        "script failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        docker.secrets(),
+        BTreeMap::from([
+            (
+                "wiki_example_com_api_token_v1".to_owned(),
+                b"tok\nwith newline".to_vec()
+            ),
+            (
+                "wiki_example_com_db_password_v2".to_owned(),
+                b"second version, with a trailing space ".to_vec()
+            ),
+        ])
+    );
+    let argv = docker.argv_log();
+    assert!(argv.contains("secret create --label app.secretctl.managed-by=secretctl wiki_example_com_db_password_v2 -"));
+    for value in ["second version", "tok", "newline"] {
+        assert!(
+            !argv.contains(value),
+            "{value:?} reached docker's argv:\n{argv}"
+        );
+    }
+
+    // Running it again leaves existing secrets alone (Swarm secrets are immutable).
+    let out = docker.run_script(&script_path, &[]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr)
+            .matches("exists:")
+            .count(),
+        2
+    );
+    assert_eq!(docker.argv_log().matches("secret create").count(), 2);
+
+    // The script on stdout is the same script.
+    assert_eq!(ok(&mut inst.cmd(&["export", "swarm"])), script);
+}
+
+#[test]
+fn swarm_script_fails_when_a_value_cannot_be_read() {
+    let inst = Instance::new("wiki", SWARM_ENV, None);
+    let script_path = inst.dir.join("s.sh");
+    ok(&mut inst.cmd(&[
+        "export",
+        "swarm",
+        "--stack",
+        "app",
+        "--out",
+        script_path.to_str().unwrap(),
+    ]));
+    // The version disappears between export and run: the script stops with an error and creates nothing from it.
+    fs::write(inst.env(), SWARM_ENV.replace("DB_PASSWORD_V2=", "GONE=")).unwrap();
+    let docker = FakeDocker::new();
+    let out = docker.run_script(&script_path, &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("DB_PASSWORD_V2"), "{stderr}");
+    assert!(!docker.secrets().contains_key("app_db_password_v2"));
+}
+
+#[test]
+fn swarm_names_right_at_and_just_over_the_limit() {
+    // "s" + "_" + base + "_v1": a 59-character base makes exactly 64 characters, 60 makes 65.
+    let at = "K".repeat(59);
+    let inst = Instance::new("x", &format!("{at}_V1=v\nSECRET_{at}_VERSION=v1\n"), None);
+    let json: Value = serde_json::from_str(&ok(
+        &mut inst.cmd(&["--json", "export", "swarm", "--stack", "s"])
+    ))
+    .unwrap();
+    let name = json["secrets"][0]["swarm_name"].as_str().unwrap();
+    assert_eq!(name, format!("s_{}_v1", at.to_lowercase()));
+    assert_eq!(name.len(), 64);
+    assert_eq!(json["secrets"][0]["budget"], 0);
+    assert_eq!(json["stack"], "s");
+    assert!(json["script"].as_str().unwrap().contains(name));
+
+    let over = "K".repeat(60);
+    let inst = Instance::new(
+        "x",
+        &format!("{over}_V1=v\nSECRET_{over}_VERSION=v1\n"),
+        None,
+    );
+    let err = fails(&mut inst.cmd(&["export", "swarm", "--stack", "s"]), 1);
+    assert!(err.contains("65 characters") && err.contains("64"), "{err}");
+    let out = inst.dir.join("s.sh");
+    fails(
+        &mut inst.cmd(&[
+            "export",
+            "swarm",
+            "--stack",
+            "s",
+            "--out",
+            out.to_str().unwrap(),
+        ]),
+        1,
+    );
+    assert!(
+        !out.exists(),
+        "a script was written for a name Swarm refuses"
+    );
+}
+
+#[test]
+fn swarm_needs_versioned_secrets() {
+    // Declared versioned but never versioned in the .env: say how to create version 1.
+    let inst = Instance::new(
+        "wiki",
+        "DB_PASSWORD=x\n",
+        Some("[secrets.DB_PASSWORD]\nversioned = true\n"),
+    );
+    let err = fails(&mut inst.cmd(&["export", "swarm"]), 4);
+    assert!(
+        err.contains("SECRET_DB_PASSWORD_VERSION") && err.contains("env rotate DB_PASSWORD"),
+        "{err}"
+    );
+    let plain = Instance::new("wiki", "DB_PASSWORD=x\n", None);
+    let err = fails(&mut plain.cmd(&["export", "swarm"]), 4);
+    assert!(err.contains("no versioned secrets"), "{err}");
+    // The hidden value command refuses a version that does not exist, and a malformed one.
+    let inst = Instance::new("wiki", SWARM_ENV, None);
+    let env = inst.env();
+    fails(
+        &mut inst.cmd(&[
+            "export",
+            "value",
+            "--env",
+            env.to_str().unwrap(),
+            "--version",
+            "v9",
+            "--",
+            "DB_PASSWORD",
+        ]),
+        4,
+    );
+    fails(
+        &mut inst.cmd(&[
+            "export",
+            "value",
+            "--env",
+            env.to_str().unwrap(),
+            "--version",
+            "9",
+            "--",
+            "DB_PASSWORD",
+        ]),
+        2,
+    );
+    let out = run(&mut inst.cmd(&[
+        "export",
+        "value",
+        "--env",
+        env.to_str().unwrap(),
+        "--version",
+        "v1",
+        "--",
+        "DB_PASSWORD",
+    ]));
+    assert!(out.status.success());
+    assert_eq!(out.stdout, b"first-version");
+}

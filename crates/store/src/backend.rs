@@ -1,0 +1,111 @@
+//! What each database backend provides: plain row storage, with every write in one transaction.
+//!
+//! Backends never see a key or a plaintext: `put` receives a sealing callback that runs inside the transaction
+//! (the version, and so the envelope's context, is only known there), and rotation hands them finished envelopes.
+
+use crate::Error;
+
+/// One stored row as the database holds it.
+pub(crate) struct RawRow {
+    pub id: i64,
+    pub owner: String,
+    pub name: String,
+    pub version: i64,
+    pub key_id: String,
+    pub envelope: Vec<u8>,
+    pub created_at: i64,
+}
+
+/// A row's metadata, without its ciphertext.
+pub(crate) struct RawMeta {
+    pub owner: String,
+    pub name: String,
+    pub version: i64,
+    pub key_id: String,
+    pub created_at: i64,
+}
+
+/// One audit record as the database holds it.
+pub(crate) struct RawAudit {
+    pub at: i64,
+    pub actor: String,
+    pub operation: String,
+    pub owner: Option<String>,
+    pub name: Option<String>,
+    pub version: Option<i64>,
+    pub detail: Option<String>,
+}
+
+/// A re-encrypted row: written only if the row is still under `old_key` (another rotation may have won).
+pub(crate) struct Update {
+    pub id: i64,
+    pub old_key: String,
+    pub envelope: Vec<u8>,
+}
+
+/// A value to store under the next version of (owner, name).
+pub(crate) struct PutItem<'a> {
+    pub owner: &'a str,
+    pub name: &'a str,
+    pub value: &'a [u8],
+}
+
+/// Seals one value for (owner, name, version); called by the backend inside its transaction.
+pub(crate) type Sealer<'a> = dyn FnMut(&str, &str, i64, &[u8]) -> Result<Vec<u8>, Error> + 'a;
+
+/// The storage operations the store needs; SQLite and PostgreSQL implement them with the same semantics.
+pub(crate) trait Backend: Send {
+    /// Add the next version of each item, sealed by `seal`, with one audit record each, in one transaction.
+    fn put(
+        &mut self,
+        items: &[PutItem<'_>],
+        key_id: &str,
+        actor: &str,
+        now: i64,
+        seal: &mut Sealer<'_>,
+    ) -> Result<Vec<i64>, Error>;
+
+    /// The row for (owner, name) at `version`, or the latest one.
+    fn get(&mut self, owner: &str, name: &str, version: Option<i64>)
+        -> Result<Option<RawRow>, Error>;
+
+    /// Metadata of every row, optionally of one owner or one (owner, name), ordered by owner, name, version.
+    fn list(&mut self, owner: Option<&str>, name: Option<&str>) -> Result<Vec<RawMeta>, Error>;
+
+    /// Delete one version or all versions of (owner, name), with an audit record each, in one transaction.
+    /// Returns the versions deleted.
+    fn remove(
+        &mut self,
+        owner: &str,
+        name: &str,
+        version: Option<i64>,
+        actor: &str,
+        now: i64,
+    ) -> Result<Vec<i64>, Error>;
+
+    /// Append one audit record.
+    fn audit(&mut self, entry: &RawAudit) -> Result<(), Error>;
+
+    /// The newest `limit` audit records, oldest first.
+    fn audit_log(&mut self, limit: usize) -> Result<Vec<RawAudit>, Error>;
+
+    /// Every key id this store has sealed under (recorded on put and rotation).
+    fn known_keys(&mut self) -> Result<Vec<String>, Error>;
+
+    /// Rows per key id column.
+    fn key_counts(&mut self) -> Result<Vec<(String, i64)>, Error>;
+
+    /// Record that the store seals under `key_id` from now on, and prepare for a long run of batches.
+    fn begin_rotation(&mut self, key_id: &str, now: i64) -> Result<(), Error>;
+
+    /// Up to `limit` rows whose key id column is not `not_under` (all rows when it is empty), with id > `after`,
+    /// in id order.
+    fn fetch_batch(&mut self, not_under: &str, after: i64, limit: usize)
+        -> Result<Vec<RawRow>, Error>;
+
+    /// Write re-encrypted rows under `new_key` in one transaction. Returns how many rows changed.
+    fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error>;
+
+    /// Make everything written so far durable (rotation batches may be committed with relaxed syncing).
+    fn end_rotation(&mut self) -> Result<(), Error>;
+}

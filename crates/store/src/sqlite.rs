@@ -1,0 +1,413 @@
+//! The embedded SQLite backend: one file, created 0600, WAL journal, every write in an immediate transaction.
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Sealer, Update};
+use crate::{Error, SCHEMA_VERSION};
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS secretctl_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS secretctl_secrets (
+    id INTEGER PRIMARY KEY,
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    key_id TEXT NOT NULL,
+    envelope BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (owner, name, version)
+);
+CREATE TABLE IF NOT EXISTS secretctl_versions (
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (owner, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS secretctl_keys (key_id TEXT PRIMARY KEY, first_used INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS secretctl_audit (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    owner TEXT,
+    name TEXT,
+    version INTEGER,
+    detail TEXT
+);
+";
+
+pub(crate) struct Sqlite {
+    path: PathBuf,
+    conn: Connection,
+}
+
+impl Sqlite {
+    pub(crate) fn open(path: &Path) -> Result<Sqlite, Error> {
+        let shown = path.display().to_string();
+        let io = |source| Error::Io {
+            path: shown.clone(),
+            source,
+        };
+        // Create the file ourselves so it is 0600 from the first byte whatever the umask; SQLite gives the -wal
+        // and -shm files the database file's mode.
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(f) => {
+                f.set_permissions(std::fs::Permissions::from_mode(0o600))
+                    .map_err(io)?;
+                f.sync_all().map_err(io)?;
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::File::open(dir)
+                        .and_then(|d| d.sync_all())
+                        .map_err(io)?;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(e)),
+        }
+        let conn = Connection::open(path).map_err(|source| Error::Sqlite {
+            path: shown.clone(),
+            source,
+        })?;
+        let mut s = Sqlite {
+            path: path.to_path_buf(),
+            conn,
+        };
+        s.init().map_err(|e| s.err(e))?;
+        s.check_schema()?;
+        Ok(s)
+    }
+
+    fn err(&self, source: rusqlite::Error) -> Error {
+        Error::Sqlite {
+            path: self.path.display().to_string(),
+            source,
+        }
+    }
+
+    fn init(&mut self) -> rusqlite::Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(SCHEMA)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO secretctl_meta (k, v) VALUES ('schema_version', ?1)",
+            [SCHEMA_VERSION.to_string()],
+        )?;
+        tx.commit()
+    }
+
+    fn check_schema(&mut self) -> Result<(), Error> {
+        let v: String = self
+            .conn
+            .query_row("SELECT v FROM secretctl_meta WHERE k = 'schema_version'", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.err(e))?;
+        let found: i64 = v.parse().map_err(|_| Error::OutOfRange("schema version"))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    fn do_put(
+        &mut self,
+        items: &[PutItem<'_>],
+        key_id: &str,
+        actor: &str,
+        now: i64,
+        seal: &mut Sealer<'_>,
+    ) -> Result<Result<Vec<i64>, Error>, rusqlite::Error> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut versions = Vec::with_capacity(items.len());
+        {
+            let mut next = tx.prepare_cached(
+                "INSERT INTO secretctl_versions (owner, name, last) VALUES (?1, ?2, 1) \
+                 ON CONFLICT (owner, name) DO UPDATE SET last = last + 1 RETURNING last",
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO secretctl_secrets (owner, name, version, key_id, envelope, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut audit = tx.prepare_cached(
+                "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version) \
+                 VALUES (?1, ?2, 'put', ?3, ?4, ?5)",
+            )?;
+            for item in items {
+                let version: i64 =
+                    next.query_row(params![item.owner, item.name], |r| r.get(0))?;
+                let envelope = match seal(item.owner, item.name, version, item.value) {
+                    Ok(e) => e,
+                    // Dropping the transaction rolls it back.
+                    Err(e) => return Ok(Err(e)),
+                };
+                insert.execute(params![item.owner, item.name, version, key_id, envelope, now])?;
+                audit.execute(params![now, actor, item.owner, item.name, version])?;
+                versions.push(version);
+            }
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO secretctl_keys (key_id, first_used) VALUES (?1, ?2)",
+            params![key_id, now],
+        )?;
+        tx.commit()?;
+        Ok(Ok(versions))
+    }
+
+    fn do_remove(
+        &mut self,
+        owner: &str,
+        name: &str,
+        version: Option<i64>,
+        actor: &str,
+        now: i64,
+    ) -> rusqlite::Result<Vec<i64>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let removed: Vec<i64> = {
+            let mut st = tx.prepare(
+                "DELETE FROM secretctl_secrets WHERE owner = ?1 AND name = ?2 AND (?3 IS NULL OR version = ?3) \
+                 RETURNING version",
+            )?;
+            let rows = st.query_map(params![owner, name, version], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        {
+            let mut audit = tx.prepare_cached(
+                "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version) \
+                 VALUES (?1, ?2, 'rm', ?3, ?4, ?5)",
+            )?;
+            for v in &removed {
+                audit.execute(params![now, actor, owner, name, v])?;
+            }
+        }
+        tx.commit()?;
+        Ok(removed)
+    }
+
+    fn do_apply(&mut self, new_key: &str, updates: &[Update]) -> rusqlite::Result<u64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut changed = 0u64;
+        {
+            let mut st = tx.prepare_cached(
+                "UPDATE secretctl_secrets SET key_id = ?1, envelope = ?2 WHERE id = ?3 AND key_id = ?4",
+            )?;
+            for u in updates {
+                changed += st.execute(params![new_key, u.envelope, u.id, u.old_key])? as u64;
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+}
+
+fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok(RawRow {
+        id: r.get(0)?,
+        owner: r.get(1)?,
+        name: r.get(2)?,
+        version: r.get(3)?,
+        key_id: r.get(4)?,
+        envelope: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+impl Backend for Sqlite {
+    fn put(
+        &mut self,
+        items: &[PutItem<'_>],
+        key_id: &str,
+        actor: &str,
+        now: i64,
+        seal: &mut Sealer<'_>,
+    ) -> Result<Vec<i64>, Error> {
+        self.do_put(items, key_id, actor, now, seal)
+            .map_err(|e| self.err(e))?
+    }
+
+    fn get(
+        &mut self,
+        owner: &str,
+        name: &str,
+        version: Option<i64>,
+    ) -> Result<Option<RawRow>, Error> {
+        self.conn
+            .prepare_cached(
+                "SELECT id, owner, name, version, key_id, envelope, created_at FROM secretctl_secrets \
+                 WHERE owner = ?1 AND name = ?2 AND (?3 IS NULL OR version = ?3) \
+                 ORDER BY version DESC LIMIT 1",
+            )
+            .and_then(|mut st| {
+                st.query_row(params![owner, name, version], raw_row)
+                    .optional()
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    fn list(&mut self, owner: Option<&str>, name: Option<&str>) -> Result<Vec<RawMeta>, Error> {
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawMeta>> {
+            let mut st = conn.prepare_cached(
+                "SELECT owner, name, version, key_id, created_at FROM secretctl_secrets \
+                 WHERE (?1 IS NULL OR owner = ?1) AND (?2 IS NULL OR name = ?2) \
+                 ORDER BY owner, name, version",
+            )?;
+            let rows = st.query_map(params![owner, name], |r| {
+                Ok(RawMeta {
+                    owner: r.get(0)?,
+                    name: r.get(1)?,
+                    version: r.get(2)?,
+                    key_id: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn remove(
+        &mut self,
+        owner: &str,
+        name: &str,
+        version: Option<i64>,
+        actor: &str,
+        now: i64,
+    ) -> Result<Vec<i64>, Error> {
+        self.do_remove(owner, name, version, actor, now)
+            .map_err(|e| self.err(e))
+    }
+
+    fn audit(&mut self, e: &RawAudit) -> Result<(), Error> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version, detail) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    e.at,
+                    e.actor,
+                    e.operation,
+                    e.owner,
+                    e.name,
+                    e.version,
+                    e.detail
+                ])
+            })
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    fn audit_log(&mut self, limit: usize) -> Result<Vec<RawAudit>, Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawAudit>> {
+            let mut st = conn.prepare_cached(
+                "SELECT at, actor, operation, owner, name, version, detail FROM \
+                 (SELECT * FROM secretctl_audit ORDER BY id DESC LIMIT ?1) ORDER BY id",
+            )?;
+            let rows = st.query_map([limit], |r| {
+                Ok(RawAudit {
+                    at: r.get(0)?,
+                    actor: r.get(1)?,
+                    operation: r.get(2)?,
+                    owner: r.get(3)?,
+                    name: r.get(4)?,
+                    version: r.get(5)?,
+                    detail: r.get(6)?,
+                })
+            })?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn known_keys(&mut self) -> Result<Vec<String>, Error> {
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<String>> {
+            let mut st = conn.prepare_cached("SELECT key_id FROM secretctl_keys ORDER BY first_used")?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn key_counts(&mut self) -> Result<Vec<(String, i64)>, Error> {
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<(String, i64)>> {
+            let mut st = conn.prepare_cached(
+                "SELECT key_id, count(*) FROM secretctl_secrets GROUP BY key_id ORDER BY key_id",
+            )?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn begin_rotation(&mut self, key_id: &str, now: i64) -> Result<(), Error> {
+        let run = |conn: &Connection| -> rusqlite::Result<()> {
+            conn.execute(
+                "INSERT OR IGNORE INTO secretctl_keys (key_id, first_used) VALUES (?1, ?2)",
+                params![key_id, now],
+            )?;
+            // Batches are committed without an fsync each: a lost batch after a power cut leaves its rows under
+            // the old key, which stays in the keyring until `end_rotation` has synced and `key retire` checked.
+            conn.pragma_update(None, "synchronous", "NORMAL")
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn fetch_batch(
+        &mut self,
+        not_under: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawRow>> {
+            let mut st = conn.prepare_cached(
+                "SELECT id, owner, name, version, key_id, envelope, created_at FROM secretctl_secrets \
+                 WHERE id > ?1 AND key_id <> ?2 ORDER BY id LIMIT ?3",
+            )?;
+            let rows = st.query_map(params![after, not_under, limit], raw_row)?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error> {
+        self.do_apply(new_key, updates).map_err(|e| self.err(e))
+    }
+
+    fn end_rotation(&mut self) -> Result<(), Error> {
+        let run = |conn: &Connection| -> rusqlite::Result<()> {
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            // A checkpoint under synchronous=FULL fsyncs the WAL and the database file.
+            conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |_| Ok(()))
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+}
