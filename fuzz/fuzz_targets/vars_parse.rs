@@ -1,5 +1,26 @@
 #![no_main]
-// Placeholder until the decoder lands in this session.
-use libfuzzer_sys::fuzz_target;
+//! Vars files (sops YAML and dotenv) are hostile input: parsing, metadata extraction and decryption must return
+//! a typed error, never panic or allocate without bound, and whatever parses must read back as we write it.
+use std::sync::OnceLock;
 
-fuzz_target!(|_data: &[u8]| {});
+use libfuzzer_sys::fuzz_target;
+use secretctl_gitops::sops::{self, Format, Identities};
+
+fn identities() -> &'static Identities {
+    static IDS: OnceLock<Identities> = OnceLock::new();
+    IDS.get_or_init(Identities::generate)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for format in [Format::Yaml, Format::Dotenv] {
+        if let Ok(stable) = sops::parse_only(text, format) {
+            assert!(stable, "the writer's output does not read back as written");
+        }
+        let _ = sops::is_encrypted(text, format);
+        let _ = sops::recipients_of(text, format);
+        // A foreign identity: the data key cannot be unwrapped, so this exercises metadata validation and must
+        // end in a typed error.
+        assert!(sops::read_vars(text, format, identities()).is_err());
+    }
+});

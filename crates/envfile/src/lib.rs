@@ -317,6 +317,11 @@ impl EnvFile {
         }
         let at = self.src.len();
         let old_len = self.entries.len();
+        let before = if terminated {
+            Zeroizing::new(String::new())
+        } else {
+            self.src.clone()
+        };
         self.splice(&[(at..at, &text)]);
         let reparsed = if terminated {
             parse::statement(&self.src, at).map(|(e, _)| {
@@ -324,12 +329,15 @@ impl EnvFile {
             })
         } else {
             // The last line was unterminated: make sure giving it a newline changed nothing about it.
+            let old_src = &before;
             parse::parse(&self.src).map(|entries| {
                 let same = entries.len() == old_len + 1
-                    && entries
-                        .iter()
-                        .zip(&self.entries)
-                        .all(|(a, b)| a.key == b.key && a.value == b.value && a.kind == b.kind);
+                    && entries.iter().zip(&self.entries).all(|(a, b)| {
+                        a.kind == b.kind
+                            && a.quote == b.quote
+                            && self.src[a.key.clone()] == old_src[b.key.clone()]
+                            && a.literal(&self.src) == b.literal(old_src)
+                    });
                 if same {
                     self.entries = entries;
                 }
@@ -391,10 +399,15 @@ impl EnvFile {
         if doomed.is_empty() {
             return false;
         }
-        let ranges: Vec<Range<usize>> = doomed
-            .iter()
-            .map(|&i| self.removal(&self.entries[i]))
-            .collect();
+        let mut ranges: Vec<Range<usize>> = Vec::with_capacity(doomed.len());
+        for &i in &doomed {
+            let r = self.removal(&self.entries[i]);
+            // Removing the last line takes the newline before it, which may end a line removed already.
+            match ranges.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => ranges.push(r),
+            }
+        }
         let edits: Vec<(Range<usize>, &str)> = ranges.iter().map(|r| (r.clone(), "")).collect();
         self.splice(&edits);
         let mut kept = Vec::with_capacity(self.entries.len() - doomed.len());
@@ -409,8 +422,10 @@ impl EnvFile {
                 continue;
             }
             // An unquoted value's statement ends at its newline; when that newline goes, it ends where the text does.
+            // An empty one may even start after a `\r` that goes with the newline.
             if let Some(r) = ranges.get(next_range) {
                 e.end = e.end.min(r.start);
+                e.value = e.value.start.min(r.start)..e.value.end.min(r.start);
             }
             e.shift(-(removed_before.cast_signed()));
             kept.push(e);

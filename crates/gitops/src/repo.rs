@@ -1,1 +1,1423 @@
-//! A gitops repository: layout, push, pull, diff, merge driver, recipients (git2).
+//! A gitops repository: layout, push, pull, diff, merge driver, recipients, pre-commit check (git2).
+//!
+//! # Layout
+//! ```text
+//! .sops.yaml                    the repository's age recipients, as a sops creation rule
+//! .gitattributes                vars files use the `secretctl` merge driver and diff textconv
+//! hosts/<host>/env.template     the host's .env with every secret value replaced by a placeholder
+//! hosts/<host>/vars.yaml        the host's secret values, SOPS-encrypted to the recipients
+//! hosts/_shared/vars.yaml       values every host shares; a host's own value wins
+//! ```
+//! A placeholder is the value `secretctl:vars:<KEY>` (see [`placeholder`]). Files are read from and written to
+//! the working tree; commits are made with git2 from HEAD's tree plus exactly the files an operation changed, so
+//! anything else the operator has staged is neither committed nor lost.
+//!
+//! # Examples
+//! ```
+//! use secretctl_gitops::repo::{is_placeholder, placeholder, vars_path};
+//!
+//! assert_eq!(placeholder("DB_PASSWORD"), "secretctl:vars:DB_PASSWORD");
+//! assert!(is_placeholder("DB_PASSWORD", "secretctl:vars:DB_PASSWORD"));
+//! assert!(!is_placeholder("DB_PASSWORD", "hunter2"));
+//! assert_eq!(vars_path("web1").to_str(), Some("hosts/web1/vars.yaml"));
+//! ```
+
+mod merge;
+mod scan;
+mod sopsconfig;
+mod template;
+
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::sops::{self, Format, Identities, Recipient, Vars};
+
+pub use merge::{detect_format, merge_vars, MergeOutcome};
+pub use scan::{entries, textconv, Entry};
+pub use template::{Placement, PLACEHOLDER_PREFIX};
+
+/// The pseudo-host whose vars every host shares.
+pub const SHARED_HOST: &str = "_shared";
+/// The directory holding one directory per host.
+pub const HOSTS_DIR: &str = "hosts";
+/// The repository's sops configuration, listing its recipients.
+pub const SOPS_CONFIG: &str = ".sops.yaml";
+/// The git attributes file registering the merge driver and the diff textconv.
+pub const GITATTRIBUTES: &str = ".gitattributes";
+/// The name of the merge driver and diff driver in git's configuration and `.gitattributes`.
+pub const DRIVER: &str = "secretctl";
+
+/// Largest file this module reads (a vars file, a template, a staged blob); larger ones are refused.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Errors of repository operations. Messages name the file and the fix, never a secret value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The directory is not (inside) a git repository.
+    #[error("{}: not a git repository; run `secretctl gitops init --repo {}` or pass --repo", path.display(), path.display())]
+    NotARepository {
+        /// The directory.
+        path: PathBuf,
+        /// What git2 said.
+        #[source]
+        source: git2::Error,
+    },
+    /// The repository has no working tree (a bare repository).
+    #[error("{}: a bare repository has no working tree; use a clone", path.display())]
+    Bare {
+        /// The repository.
+        path: PathBuf,
+    },
+    /// A git operation failed.
+    #[error("{what}: {source}")]
+    Git {
+        /// What was being done.
+        what: String,
+        /// What git2 said.
+        #[source]
+        source: git2::Error,
+    },
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file is larger than [`MAX_FILE_BYTES`].
+    #[error("{}: larger than {MAX_FILE_BYTES} bytes; refusing it", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file is not UTF-8 text.
+    #[error("{}: not UTF-8 text", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A vars file could not be decrypted, verified or written.
+    #[error("{}: {source}", path.display())]
+    Sops {
+        /// The file.
+        path: PathBuf,
+        /// The format error.
+        #[source]
+        source: sops::Error,
+    },
+    /// A .env or template is not a valid Compose envfile.
+    #[error("{}: {source}", path.display())]
+    EnvParse {
+        /// The file.
+        path: PathBuf,
+        /// Where and what (never the text).
+        #[source]
+        source: secretctl_envfile::ParseError,
+    },
+    /// A template could not be edited (a key name the envfile dialect cannot write).
+    #[error("{}: {source}", path.display())]
+    EnvEdit {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: secretctl_envfile::EditError,
+    },
+    /// `.sops.yaml` could not be read.
+    #[error("{}:{line}: {reason}; fix it or re-create it with `secretctl gitops recipients add`", path.display())]
+    SopsConfig {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The repository lists no recipients.
+    #[error("{}: no age recipients; run `secretctl gitops init --recipient age1...` or `secretctl gitops recipients add age1...`", path.display())]
+    NoRecipients {
+        /// The `.sops.yaml` that was read.
+        path: PathBuf,
+    },
+    /// `gitops init` on a repository that already has a `.sops.yaml`.
+    #[error("{}: already exists; this repository is initialised (use `secretctl gitops recipients add` to change recipients)", path.display())]
+    AlreadyInitialized {
+        /// The existing `.sops.yaml`.
+        path: PathBuf,
+    },
+    /// A host name that cannot be a directory name in the repository.
+    #[error("invalid host name `{host}`: use letters, digits, `.`, `_` and `-`, not starting with `.` or `_`")]
+    InvalidHost {
+        /// The name given.
+        host: String,
+    },
+    /// The repository has nothing for this host.
+    #[error("{}: no such file; push from host `{host}` first (`secretctl gitops push --host {host}`)", path.display())]
+    HostNotFound {
+        /// The host.
+        host: String,
+        /// The template that is missing.
+        path: PathBuf,
+    },
+    /// An encrypted file must be decrypted to be updated, and no identity was given.
+    #[error("{}: encrypted; an age identity is needed to update it (set SECRETCTL_AGE_KEY_FILE or pass --identity)", path.display())]
+    IdentityRequired {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A merge, rebase, cherry-pick... is in progress, so a commit now would not be what git expects.
+    #[error("a {state} is in progress in the repository; finish it first (or pass --no-commit, then `git add` the files)")]
+    Busy {
+        /// What git is in the middle of.
+        state: String,
+    },
+    /// A plaintext output inside the repository's working tree.
+    #[error("{}: inside the repository's working tree; plaintext is never written there, choose a path outside it", path.display())]
+    PlaintextInRepository {
+        /// The refused path.
+        path: PathBuf,
+    },
+    /// No commit author is configured.
+    #[error("no commit author: set `git config user.name` and `git config user.email`, or pass --author-name and --author-email")]
+    NoAuthor,
+    /// Removing recipients would leave none.
+    #[error("removing these recipients would leave none; add the new recipient first")]
+    LastRecipient,
+    /// A revision does not exist.
+    #[error("unknown revision `{rev}`: {source}")]
+    UnknownRevision {
+        /// The revision given.
+        rev: String,
+        /// What git2 said.
+        #[source]
+        source: git2::Error,
+    },
+}
+
+impl Error {
+    /// True for authentication and integrity failures: tampered ciphertext or MAC, or no matching identity.
+    #[must_use]
+    pub fn is_integrity(&self) -> bool {
+        match self {
+            Error::Sops { source, .. } => sops_is_integrity(source),
+            _ => false,
+        }
+    }
+
+    /// True when the thing asked for does not exist (a host, a revision).
+    #[must_use]
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            Error::HostNotFound { .. } | Error::UnknownRevision { .. }
+        )
+    }
+}
+
+/// True for the SOPS errors that mean "tampered or wrong key" rather than "malformed".
+#[must_use]
+pub fn sops_is_integrity(e: &sops::Error) -> bool {
+    matches!(
+        e,
+        sops::Error::MacMismatch
+            | sops::Error::Authentication { .. }
+            | sops::Error::NoMatchingIdentity
+    )
+}
+
+type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
+    let what = what.into();
+    move |source| Error::Git { what, source }
+}
+
+/// The author of the commits an operation makes: both fields given, or taken from git's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Author {
+    /// `--author-name`, else `user.name`.
+    pub name: Option<String>,
+    /// `--author-email`, else `user.email`.
+    pub email: Option<String>,
+}
+
+/// The placeholder a template holds instead of the secret value of `key`.
+#[must_use]
+pub fn placeholder(key: &str) -> String {
+    format!("{PLACEHOLDER_PREFIX}{key}")
+}
+
+/// True when `value` is the placeholder for `key`.
+#[must_use]
+pub fn is_placeholder(key: &str, value: &str) -> bool {
+    value
+        .strip_prefix(PLACEHOLDER_PREFIX)
+        .is_some_and(|k| k == key)
+}
+
+/// `hosts/<host>/vars.yaml`, relative to the repository root.
+#[must_use]
+pub fn vars_path(host: &str) -> PathBuf {
+    Path::new(HOSTS_DIR).join(host).join("vars.yaml")
+}
+
+/// `hosts/<host>/env.template`, relative to the repository root.
+#[must_use]
+pub fn template_path(host: &str) -> PathBuf {
+    Path::new(HOSTS_DIR).join(host).join("env.template")
+}
+
+/// Check that `host` is usable as a directory name (and is not the shared pseudo-host).
+///
+/// # Errors
+/// [`Error::InvalidHost`] for an empty name, one starting with `.` or `_`, or one with other characters than
+/// ASCII letters, digits, `.`, `_`, `-` (at most 64).
+pub fn validate_host(host: &str) -> Result<()> {
+    let ok = !host.is_empty()
+        && host.len() <= 64
+        && !host.starts_with(['.', '_'])
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidHost {
+            host: host.to_owned(),
+        })
+    }
+}
+
+/// Where a vars file lives relative to the root: `hosts/*/vars.yaml`.
+#[must_use]
+pub fn is_vars_path(rel: &Path) -> bool {
+    let parts: Vec<&std::ffi::OsStr> = rel.iter().collect();
+    parts.len() == 3
+        && parts[0] == HOSTS_DIR
+        && (parts[2] == "vars.yaml" || parts[2] == "vars.yml" || parts[2] == "vars.env")
+}
+
+/// What `push` did.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct PushOutcome {
+    /// Files (relative to the root) whose content changed, in the order written.
+    pub changed: Vec<PathBuf>,
+    /// The commit made, if anything changed.
+    pub commit: Option<git2::Oid>,
+    /// Secret keys stored in the host's vars file.
+    pub host_keys: Vec<String>,
+    /// Secret keys stored in the shared vars file.
+    pub shared_keys: Vec<String>,
+}
+
+/// What a recipients change did.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct RecipientsOutcome {
+    /// The repository's recipients afterwards.
+    pub recipients: Vec<Recipient>,
+    /// Files re-written.
+    pub changed: Vec<PathBuf>,
+    /// The commit made, if anything changed.
+    pub commit: Option<git2::Oid>,
+}
+
+/// How one key differs between two versions of a host's files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// The key is new.
+    Added,
+    /// The key is gone.
+    Removed,
+    /// The key's value (or ciphertext) changed.
+    Changed,
+}
+
+/// Which file of a host a change is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Source {
+    /// The encrypted vars file.
+    Vars,
+    /// The template (non-secret values and placeholders).
+    Template,
+}
+
+/// One changed key. Values are only present when the diff was asked to decrypt.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct KeyChange {
+    /// The key.
+    pub key: String,
+    /// Added, removed or changed.
+    pub kind: ChangeKind,
+    /// Vars file or template.
+    pub source: Source,
+    /// The old value (decrypted diffs only).
+    pub old: Option<SecretString>,
+    /// The new value (decrypted diffs only).
+    pub new: Option<SecretString>,
+}
+
+/// The changed keys of one host.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct HostDiff {
+    /// The host (or [`SHARED_HOST`]).
+    pub host: String,
+    /// Its changed keys, vars first, then template, each in file order.
+    pub changes: Vec<KeyChange>,
+}
+
+/// A secret staged in plaintext, found by [`Repo::check_staged`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Finding {
+    /// The staged file, relative to the root.
+    pub path: String,
+    /// The key, when the finding is about one key.
+    pub key: Option<String>,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// A gitops repository with a working tree.
+pub struct Repo {
+    git: git2::Repository,
+    root: PathBuf,
+}
+
+impl std::fmt::Debug for Repo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repo").field("root", &self.root).finish()
+    }
+}
+
+fn read_file_limited(path: &Path) -> Result<Option<String>> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(Error::Read {
+                path: path.to_owned(),
+                source,
+            })
+        }
+    };
+    let mut buf = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_owned(),
+        });
+    }
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| Error::NotUtf8 {
+            path: path.to_owned(),
+        })
+}
+
+/// Insert (or replace) the blob at `parts` under `base`, returning the new tree.
+fn upsert(
+    repo: &git2::Repository,
+    base: Option<&git2::Tree<'_>>,
+    parts: &[&str],
+    blob: git2::Oid,
+) -> Result<git2::Oid, git2::Error> {
+    let mut builder = repo.treebuilder(base)?;
+    match parts {
+        [] => return Err(git2::Error::from_str("empty path")),
+        [name] => {
+            builder.insert(name, blob, 0o100_644)?;
+        }
+        [dir, rest @ ..] => {
+            let sub = match base.and_then(|t| t.get_name(dir)) {
+                Some(e) if e.kind() == Some(git2::ObjectType::Tree) => {
+                    Some(repo.find_tree(e.id())?)
+                }
+                _ => None,
+            };
+            let oid = upsert(repo, sub.as_ref(), rest, blob)?;
+            builder.insert(dir, oid, 0o040_000)?;
+        }
+    }
+    builder.write()
+}
+
+/// Whether `path` (which may not exist yet) is inside the directory `root`, comparing canonical paths.
+fn is_inside(root: &Path, path: &Path) -> bool {
+    let Ok(root) = root.canonicalize() else {
+        return false;
+    };
+    let abs = match std::path::absolute(path) {
+        Ok(p) => p,
+        Err(_) => return false,
+    };
+    // The file may not exist: canonicalise its nearest existing ancestor and re-attach the rest.
+    let mut existing = abs.as_path();
+    let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut full = c;
+            for part in rest.iter().rev() {
+                full.push(part);
+            }
+            return full.starts_with(&root);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => return false,
+        }
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+impl Repo {
+    /// Open the repository containing `dir`.
+    ///
+    /// # Errors
+    /// [`Error::NotARepository`] when there is none, [`Error::Bare`] when it has no working tree.
+    pub fn open(dir: &Path) -> Result<Repo> {
+        let git = git2::Repository::discover(dir).map_err(|source| Error::NotARepository {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let root = git
+            .workdir()
+            .ok_or_else(|| Error::Bare {
+                path: dir.to_owned(),
+            })?
+            .to_owned();
+        Ok(Repo { git, root })
+    }
+
+    /// Create (or adopt an existing) git repository at `dir` with the gitops layout: `.sops.yaml` listing
+    /// `recipients`, `.gitattributes` for the merge driver and textconv, an empty encrypted shared vars file,
+    /// the local git configuration for the drivers (see [`Repo::configure`]), and a first commit.
+    ///
+    /// # Errors
+    /// [`Error::AlreadyInitialized`] when `.sops.yaml` exists, [`Error::NoRecipients`] for an empty list,
+    /// [`Error::NoAuthor`], and git or I/O failures.
+    pub fn init(dir: &Path, recipients: &[Recipient], exe: &Path, author: &Author) -> Result<Repo> {
+        if recipients.is_empty() {
+            return Err(Error::NoRecipients {
+                path: dir.join(SOPS_CONFIG),
+            });
+        }
+        if dir.join(SOPS_CONFIG).exists() {
+            return Err(Error::AlreadyInitialized {
+                path: dir.join(SOPS_CONFIG),
+            });
+        }
+        let git = git2::Repository::init_opts(
+            dir,
+            git2::RepositoryInitOptions::new()
+                .mkpath(true)
+                .initial_head("main"),
+        )
+        .map_err(git_err(format!(
+            "cannot create a git repository in {}",
+            dir.display()
+        )))?;
+        let root = git
+            .workdir()
+            .ok_or_else(|| Error::Bare {
+                path: dir.to_owned(),
+            })?
+            .to_owned();
+        let repo = Repo { git, root };
+        // Resolve the author before writing anything, so a missing one leaves no half-made repository.
+        repo.signature(author)?;
+        repo.configure(exe)?;
+        let mut files = vec![
+            (PathBuf::from(SOPS_CONFIG), sopsconfig::render(recipients)),
+            (PathBuf::from(GITATTRIBUTES), gitattributes()),
+        ];
+        let shared = vars_path(SHARED_HOST);
+        if !repo.root.join(&shared).exists() {
+            let text = sops::write_vars(&Vec::new(), Format::Yaml, recipients, None).map_err(
+                |source| Error::Sops {
+                    path: shared.clone(),
+                    source,
+                },
+            )?;
+            files.push((shared, text));
+        }
+        for (rel, text) in &files {
+            repo.write(rel, text)?;
+        }
+        let paths: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
+        repo.commit(&paths, "secretctl gitops init", author)?;
+        Ok(repo)
+    }
+
+    /// The working tree's root.
+    #[must_use]
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Refuse `path` (existing or not) as a destination for plaintext when it is inside the working tree.
+    ///
+    /// # Errors
+    /// [`Error::PlaintextInRepository`] when it is inside (following symlinks of its directory).
+    pub fn refuse_plaintext_at(&self, path: &Path) -> Result<()> {
+        if is_inside(&self.root, path) {
+            Err(Error::PlaintextInRepository {
+                path: path.to_owned(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Register the merge driver and diff textconv in the repository's local git configuration, running `exe`,
+    /// and install a pre-commit hook running `gitops check` (unless there is one). A fresh clone needs this once
+    /// (`secretctl gitops setup`): git never takes drivers or hooks from a repository.
+    ///
+    /// # Errors
+    /// The configuration cannot be written.
+    pub fn configure(&self, exe: &Path) -> Result<()> {
+        let mut cfg = self
+            .git
+            .config()
+            .and_then(|c| c.open_level(git2::ConfigLevel::Local))
+            .map_err(git_err("cannot open the repository's git config"))?;
+        let exe = shell_quote(&exe.to_string_lossy());
+        let set = |cfg: &mut git2::Config, k: &str, v: &str| {
+            cfg.set_str(k, v).map_err(git_err(format!(
+                "cannot set {k} in the repository's git config"
+            )))
+        };
+        set(
+            &mut cfg,
+            "merge.secretctl.name",
+            "secretctl: three-way merge of SOPS vars files per key",
+        )?;
+        set(
+            &mut cfg,
+            "merge.secretctl.driver",
+            &format!("{exe} gitops merge-driver %O %A %B %L %P"),
+        )?;
+        set(
+            &mut cfg,
+            "diff.secretctl.textconv",
+            &format!("{exe} gitops textconv"),
+        )?;
+        cfg.set_bool("diff.secretctl.cachetextconv", false)
+            .map_err(git_err("cannot set diff.secretctl.cachetextconv"))?;
+        self.install_pre_commit_hook(&exe)
+    }
+
+    /// Install `.git/hooks/pre-commit` running `gitops check`, unless a pre-commit hook already exists (an
+    /// operator's own hook is never replaced; docs/gitops.md shows the line to add to it).
+    fn install_pre_commit_hook(&self, quoted_exe: &str) -> Result<()> {
+        use std::io::Write as _;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let hooks = self.git.path().join("hooks");
+        std::fs::create_dir_all(&hooks).map_err(|source| Error::Read {
+            path: hooks.clone(),
+            source,
+        })?;
+        let path = hooks.join("pre-commit");
+        let script = format!(
+            "#!/bin/sh\n# Installed by `secretctl gitops`: refuse commits that stage a secret in plaintext.\n\
+             exec {quoted_exe} gitops check --repo \"$(git rev-parse --show-toplevel)\"\n"
+        );
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o755)
+            .open(&path)
+        {
+            Ok(mut f) => f
+                .write_all(script.as_bytes())
+                .map_err(|source| Error::Write { path, source }),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(source) => Err(Error::Write { path, source }),
+        }
+    }
+
+    /// The repository's recipients, from `.sops.yaml`.
+    ///
+    /// # Errors
+    /// A missing or unreadable `.sops.yaml`, one naming no recipient, or an invalid recipient in it.
+    pub fn recipients(&self) -> Result<Vec<Recipient>> {
+        let path = self.root.join(SOPS_CONFIG);
+        let text =
+            read_file_limited(&path)?.ok_or_else(|| Error::NoRecipients { path: path.clone() })?;
+        let recipients = sopsconfig::parse(&text).map_err(|e| Error::SopsConfig {
+            path: path.clone(),
+            line: e.line,
+            reason: e.reason,
+        })?;
+        if recipients.is_empty() {
+            return Err(Error::NoRecipients { path });
+        }
+        Ok(recipients)
+    }
+
+    /// Read a working-tree file, `None` when it does not exist.
+    ///
+    /// # Errors
+    /// Unreadable, larger than [`MAX_FILE_BYTES`], or not UTF-8.
+    pub fn read(&self, rel: &Path) -> Result<Option<String>> {
+        read_file_limited(&self.root.join(rel))
+    }
+
+    /// Write a working-tree file atomically (vars files 0600, others 0644), creating its directory.
+    fn write(&self, rel: &Path, text: &str) -> Result<()> {
+        let path = self.root.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Read {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let mode = if is_vars_path(rel) { 0o600 } else { 0o644 };
+        secretctl_envfile::fs::write_atomic(&path, text.as_bytes(), mode)
+            .map_err(|source| Error::Write { path, source })
+    }
+
+    /// Write `text` to `rel` unless it already holds exactly that; true when written.
+    fn write_if_changed(&self, rel: &Path, text: &str) -> Result<bool> {
+        if self.read(rel)?.as_deref() == Some(text) {
+            return Ok(false);
+        }
+        self.write(rel, text)?;
+        Ok(true)
+    }
+
+    fn signature(&self, author: &Author) -> Result<git2::Signature<'static>> {
+        let cfg = self.git.config().ok();
+        let from_cfg = |k: &str| cfg.as_ref().and_then(|c| c.get_string(k).ok());
+        let name = author.name.clone().or_else(|| from_cfg("user.name"));
+        let email = author.email.clone().or_else(|| from_cfg("user.email"));
+        match (name, email) {
+            (Some(n), Some(e)) if !n.is_empty() && !e.is_empty() => {
+                git2::Signature::now(&n, &e).map_err(git_err("invalid commit author"))
+            }
+            _ => Err(Error::NoAuthor),
+        }
+    }
+
+    /// Fail now, before anything is written, if a commit would fail later: git is in the middle of a merge (or
+    /// similar), or there is no author.
+    fn check_can_commit(&self, author: &Author) -> Result<()> {
+        let state = self.git.state();
+        if state != git2::RepositoryState::Clean {
+            return Err(Error::Busy {
+                state: format!("{state:?}").to_lowercase(),
+            });
+        }
+        self.signature(author).map(drop)
+    }
+
+    /// Commit the working-tree content of `paths` on top of HEAD (or as the first commit), and stage the same
+    /// content in the index. Returns `None` when the resulting tree equals HEAD's.
+    ///
+    /// # Errors
+    /// [`Error::NoAuthor`], an unreadable file, or a git failure.
+    pub fn commit(
+        &self,
+        paths: &[PathBuf],
+        message: &str,
+        author: &Author,
+    ) -> Result<Option<git2::Oid>> {
+        self.check_can_commit(author)?;
+        let head = match self.git.head() {
+            Ok(h) => Some(h.peel_to_commit().map_err(git_err("cannot read HEAD"))?),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                None
+            }
+            Err(e) => return Err(git_err("cannot read HEAD")(e)),
+        };
+        let head_tree = match &head {
+            Some(c) => Some(c.tree().map_err(git_err("cannot read HEAD's tree"))?),
+            None => None,
+        };
+        let mut tree_oid = head_tree.as_ref().map(git2::Tree::id);
+        for rel in paths {
+            let text = self.read(rel)?.ok_or_else(|| Error::Read {
+                path: self.root.join(rel),
+                source: std::io::ErrorKind::NotFound.into(),
+            })?;
+            let blob = self
+                .git
+                .blob(text.as_bytes())
+                .map_err(git_err("cannot write a git object"))?;
+            let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+            let base = match tree_oid {
+                Some(oid) => Some(
+                    self.git
+                        .find_tree(oid)
+                        .map_err(git_err("cannot read a tree"))?,
+                ),
+                None => None,
+            };
+            tree_oid = Some(
+                upsert(&self.git, base.as_ref(), &parts, blob).map_err(git_err(format!(
+                    "cannot add {} to the commit",
+                    rel.display()
+                )))?,
+            );
+        }
+        let Some(tree_oid) = tree_oid else {
+            return Ok(None);
+        };
+        if head_tree.as_ref().map(git2::Tree::id) == Some(tree_oid) {
+            return Ok(None);
+        }
+        let sig = self.signature(author)?;
+        let tree = self
+            .git
+            .find_tree(tree_oid)
+            .map_err(git_err("cannot read the new tree"))?;
+        let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
+        let oid = self
+            .git
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .map_err(git_err("cannot commit"))?;
+        let mut index = self.git.index().map_err(git_err("cannot open the index"))?;
+        // Reload first, so entries staged by others since this repository was opened are kept.
+        index
+            .read(false)
+            .map_err(git_err("cannot read the index"))?;
+        for rel in paths {
+            index
+                .add_path(rel)
+                .map_err(git_err(format!("cannot stage {}", rel.display())))?;
+        }
+        index.write().map_err(git_err("cannot write the index"))?;
+        Ok(Some(oid))
+    }
+
+    fn read_vars_file(
+        &self,
+        rel: &Path,
+        ids: Option<&Identities>,
+    ) -> Result<Option<(String, Vars)>> {
+        let Some(text) = self.read(rel)? else {
+            return Ok(None);
+        };
+        let ids = ids.ok_or_else(|| Error::IdentityRequired {
+            path: rel.to_owned(),
+        })?;
+        let vars = sops::read_vars(&text, Format::Yaml, ids).map_err(|source| Error::Sops {
+            path: rel.to_owned(),
+            source,
+        })?;
+        Ok(Some((text, vars)))
+    }
+
+    /// Split a host's `.env` into its template and vars and commit what changed.
+    ///
+    /// Each key is placed by `classify`: [`Placement::Plain`] stays in the template verbatim;
+    /// [`Placement::Host`] and [`Placement::Shared`] are replaced by a [`placeholder`] and stored encrypted in
+    /// the host's or the shared vars file. The host's vars file becomes exactly the host's secrets; the shared
+    /// file gets this host's shared values and keeps every other key. Unchanged values keep their ciphertext and
+    /// a file whose content would not change is not rewritten; nothing changed, nothing committed. With `author`
+    /// `None` the files are written but not committed (to finish a conflicted merge with `git add`/`git commit`).
+    ///
+    /// # Errors
+    /// An invalid host, an unparsable `.env`, vars files `ids` cannot decrypt (or no `ids` when they exist),
+    /// [`Error::NoAuthor`], and I/O or git failures.
+    pub fn push(
+        &self,
+        host: &str,
+        env_text: &str,
+        env_path: &Path,
+        classify: &dyn Fn(&str) -> Placement,
+        ids: Option<&Identities>,
+        author: Option<&Author>,
+    ) -> Result<PushOutcome> {
+        validate_host(host)?;
+        let recipients = self.recipients()?;
+        let split = template::split(env_text, classify).map_err(|e| e.at(env_path.to_owned()))?;
+
+        // Everything is computed (and every precondition checked) before the first file is written, so a
+        // failing push leaves the working tree as it was.
+        let mut pending: Vec<(PathBuf, String)> =
+            vec![(template_path(host), split.template.clone())];
+
+        let host_rel = vars_path(host);
+        // Only the text is needed: write_vars decrypts (and verifies) it itself to keep unchanged ciphertexts.
+        let previous = self.read(&host_rel)?;
+        if previous.is_some() && ids.is_none() {
+            return Err(Error::IdentityRequired { path: host_rel });
+        }
+        if !(split.host.is_empty() && previous.is_none()) {
+            let text = sops::write_vars(
+                &split.host,
+                Format::Yaml,
+                &recipients,
+                previous.as_deref().zip(ids),
+            )
+            .map_err(|source| Error::Sops {
+                path: host_rel.clone(),
+                source,
+            })?;
+            pending.push((host_rel, text));
+        }
+
+        if !split.shared.is_empty() {
+            let shared_rel = vars_path(SHARED_HOST);
+            let previous = self.read_vars_file(&shared_rel, ids)?;
+            let mut vars: Vars = previous
+                .as_ref()
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            for (k, v) in &split.shared {
+                match vars.iter_mut().find(|(key, _)| key == k) {
+                    Some(slot) => slot.1 = v.clone(),
+                    None => vars.push((k.clone(), v.clone())),
+                }
+            }
+            let text = sops::write_vars(
+                &vars,
+                Format::Yaml,
+                &recipients,
+                previous
+                    .as_ref()
+                    .zip(ids)
+                    .map(|((t, _), i)| (t.as_str(), i)),
+            )
+            .map_err(|source| Error::Sops {
+                path: shared_rel.clone(),
+                source,
+            })?;
+            pending.push((shared_rel, text));
+        }
+
+        let mut outcome = PushOutcome::default();
+        for (rel, text) in &pending {
+            if self.read(rel)?.as_deref() != Some(text.as_str()) {
+                outcome.changed.push(rel.clone());
+            }
+        }
+        if let Some(author) = author.filter(|_| !outcome.changed.is_empty()) {
+            self.check_can_commit(author)?;
+        }
+        for (rel, text) in &pending {
+            if outcome.changed.contains(rel) {
+                self.write(rel, text)?;
+            }
+        }
+
+        outcome.host_keys = split.host.iter().map(|(k, _)| k.clone()).collect();
+        outcome.shared_keys = split.shared.iter().map(|(k, _)| k.clone()).collect();
+        if let Some(author) = author.filter(|_| !outcome.changed.is_empty()) {
+            outcome.commit = self.commit(
+                &outcome.changed,
+                &format!("secretctl gitops push: host {host}"),
+                author,
+            )?;
+        }
+        Ok(outcome)
+    }
+
+    /// Render a host's `.env` from its template, the shared vars and its own vars (its own value wins). A
+    /// placeholder with no value anywhere is omitted; a key in the host's vars but not in the template is
+    /// appended.
+    ///
+    /// # Errors
+    /// [`Error::HostNotFound`] without a template, vars files `ids` cannot decrypt or verify, an unparsable
+    /// template.
+    pub fn render(&self, host: &str, ids: &Identities) -> Result<SecretString> {
+        validate_host(host)?;
+        let tpl = template_path(host);
+        let template_text = self.read(&tpl)?.ok_or_else(|| Error::HostNotFound {
+            host: host.to_owned(),
+            path: self.root.join(&tpl),
+        })?;
+        let host_vars = self
+            .read_vars_file(&vars_path(host), Some(ids))?
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        let shared_vars = self
+            .read_vars_file(&vars_path(SHARED_HOST), Some(ids))?
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        template::render(&template_text, &host_vars, &shared_vars).map_err(|e| e.at(tpl))
+    }
+
+    /// Every vars file in the working tree (`hosts/*/vars.yaml`), relative to the root, sorted.
+    ///
+    /// # Errors
+    /// `hosts/` cannot be listed.
+    pub fn vars_files(&self) -> Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        for host in self.worktree_hosts()? {
+            let rel = vars_path(&host);
+            if self.root.join(&rel).is_file() {
+                out.push(rel);
+            }
+        }
+        Ok(out)
+    }
+
+    fn worktree_hosts(&self) -> Result<Vec<String>> {
+        let dir = self.root.join(HOSTS_DIR);
+        let rd = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(Error::Read { path: dir, source }),
+        };
+        let mut hosts = Vec::new();
+        for entry in rd {
+            let entry = entry.map_err(|source| Error::Read {
+                path: dir.clone(),
+                source,
+            })?;
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                if let Some(name) = entry.file_name().to_str() {
+                    hosts.push(name.to_owned());
+                }
+            }
+        }
+        hosts.sort();
+        Ok(hosts)
+    }
+
+    fn write_sops_config(&self, recipients: &[Recipient]) -> Result<bool> {
+        self.write_if_changed(Path::new(SOPS_CONFIG), &sopsconfig::render(recipients))
+    }
+
+    /// Add recipients: every vars file gets the *same* data key wrapped to the new recipient list (values are
+    /// untouched), `.sops.yaml` lists them, and the change is committed.
+    ///
+    /// # Errors
+    /// A vars file `ids` cannot decrypt, [`Error::NoAuthor`], I/O and git failures.
+    pub fn add_recipients(
+        &self,
+        add: &[Recipient],
+        ids: &Identities,
+        author: &Author,
+    ) -> Result<RecipientsOutcome> {
+        let mut recipients = self.recipients()?;
+        for r in add {
+            if !recipients.contains(r) {
+                recipients.push(r.clone());
+            }
+        }
+        let mut outcome = RecipientsOutcome::default();
+        for rel in self.vars_files()? {
+            let Some(text) = self.read(&rel)? else {
+                continue;
+            };
+            let current =
+                sops::recipients_of(&text, Format::Yaml).map_err(|source| Error::Sops {
+                    path: rel.clone(),
+                    source,
+                })?;
+            if recipients.iter().all(|r| current.contains(r)) {
+                continue;
+            }
+            let mut wanted = current.clone();
+            for r in &recipients {
+                if !wanted.contains(r) {
+                    wanted.push(r.clone());
+                }
+            }
+            let new =
+                sops::rewrap(&text, Format::Yaml, ids, &wanted).map_err(|source| Error::Sops {
+                    path: rel.clone(),
+                    source,
+                })?;
+            if self.write_if_changed(&rel, &new)? {
+                outcome.changed.push(rel);
+            }
+        }
+        if self.write_sops_config(&recipients)? {
+            outcome.changed.push(PathBuf::from(SOPS_CONFIG));
+        }
+        if !outcome.changed.is_empty() {
+            outcome.commit =
+                self.commit(&outcome.changed, "secretctl gitops: add recipients", author)?;
+        }
+        outcome.recipients = recipients;
+        Ok(outcome)
+    }
+
+    /// Remove recipients: every vars file that was readable by one of them gets a **new** data key (every value
+    /// re-encrypted) wrapped to the remaining recipients, because a removed recipient knew the old one.
+    ///
+    /// # Errors
+    /// [`Error::LastRecipient`] when none would remain, a vars file `ids` cannot decrypt, [`Error::NoAuthor`],
+    /// I/O and git failures.
+    pub fn remove_recipients(
+        &self,
+        remove: &[Recipient],
+        ids: &Identities,
+        author: &Author,
+    ) -> Result<RecipientsOutcome> {
+        let recipients: Vec<Recipient> = self
+            .recipients()?
+            .into_iter()
+            .filter(|r| !remove.contains(r))
+            .collect();
+        if recipients.is_empty() {
+            return Err(Error::LastRecipient);
+        }
+        let mut outcome = RecipientsOutcome::default();
+        for rel in self.vars_files()? {
+            let Some(text) = self.read(&rel)? else {
+                continue;
+            };
+            let current =
+                sops::recipients_of(&text, Format::Yaml).map_err(|source| Error::Sops {
+                    path: rel.clone(),
+                    source,
+                })?;
+            let knew_key = current.iter().any(|r| remove.contains(r));
+            let new = if knew_key {
+                sops::rotate_data_key(&text, Format::Yaml, ids, &recipients)
+            } else if current != recipients {
+                sops::rewrap(&text, Format::Yaml, ids, &recipients)
+            } else {
+                continue;
+            }
+            .map_err(|source| Error::Sops {
+                path: rel.clone(),
+                source,
+            })?;
+            if self.write_if_changed(&rel, &new)? {
+                outcome.changed.push(rel);
+            }
+        }
+        if self.write_sops_config(&recipients)? {
+            outcome.changed.push(PathBuf::from(SOPS_CONFIG));
+        }
+        if !outcome.changed.is_empty() {
+            outcome.commit = self.commit(
+                &outcome.changed,
+                "secretctl gitops: remove recipients, rotate data keys",
+                author,
+            )?;
+        }
+        outcome.recipients = recipients;
+        Ok(outcome)
+    }
+
+    /// Read a file as it is at `rev` (`None` when it does not exist there).
+    ///
+    /// # Errors
+    /// [`Error::UnknownRevision`], an unreadable object, a blob larger than [`MAX_FILE_BYTES`] or not UTF-8.
+    pub fn read_at(&self, rev: &str, rel: &Path) -> Result<Option<String>> {
+        let tree = self.tree_at(rev)?;
+        self.read_in_tree(&tree, rel)
+    }
+
+    fn tree_at(&self, rev: &str) -> Result<git2::Tree<'_>> {
+        self.git
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_tree())
+            .map_err(|source| Error::UnknownRevision {
+                rev: rev.to_owned(),
+                source,
+            })
+    }
+
+    fn read_in_tree(&self, tree: &git2::Tree<'_>, rel: &Path) -> Result<Option<String>> {
+        let entry = match tree.get_path(rel) {
+            Ok(e) => e,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(git_err(format!("cannot read {}", rel.display()))(e)),
+        };
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return Ok(None);
+        }
+        self.blob_text(entry.id(), rel).map(Some)
+    }
+
+    fn blob_text(&self, oid: git2::Oid, rel: &Path) -> Result<String> {
+        let blob = self
+            .git
+            .find_blob(oid)
+            .map_err(git_err(format!("cannot read {}", rel.display())))?;
+        if blob.size() as u64 > MAX_FILE_BYTES {
+            return Err(Error::TooLarge {
+                path: rel.to_owned(),
+            });
+        }
+        String::from_utf8(blob.content().to_vec()).map_err(|_| Error::NotUtf8 {
+            path: rel.to_owned(),
+        })
+    }
+
+    /// Which keys changed per host between `rev` and the working tree. Without `ids`, vars files are compared by
+    /// ciphertext (unchanged values keep theirs) and no value is returned; with `ids` they are decrypted and
+    /// compared by value, and the values are returned.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRevision`], unreadable files, and (with `ids`) vars files that fail to decrypt.
+    pub fn diff(&self, rev: &str, ids: Option<&Identities>) -> Result<Vec<HostDiff>> {
+        let tree = self.tree_at(rev)?;
+        let mut hosts = self.worktree_hosts()?;
+        if let Ok(entry) = tree.get_path(Path::new(HOSTS_DIR)) {
+            if let Ok(hosts_tree) = self.git.find_tree(entry.id()) {
+                for e in &hosts_tree {
+                    if e.kind() == Some(git2::ObjectType::Tree) {
+                        if let Some(name) = e.name() {
+                            if !hosts.iter().any(|h| h == name) {
+                                hosts.push(name.to_owned());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        hosts.sort();
+        let mut out = Vec::new();
+        for host in hosts {
+            let mut changes = Vec::new();
+            let vars_rel = vars_path(&host);
+            let old = self.read_in_tree(&tree, &vars_rel)?;
+            let new = self.read(&vars_rel)?;
+            match ids {
+                Some(ids) => {
+                    diff_decrypted(&vars_rel, old.as_deref(), new.as_deref(), ids, &mut changes)?
+                }
+                None => diff_ciphertext(old.as_deref(), new.as_deref(), &mut changes),
+            }
+            let tpl_rel = template_path(&host);
+            let old = self.read_in_tree(&tree, &tpl_rel)?;
+            let new = self.read(&tpl_rel)?;
+            template::diff(old.as_deref(), new.as_deref(), ids.is_some(), &mut changes);
+            if !changes.is_empty() {
+                out.push(HostDiff { host, changes });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The pre-commit check: staged files (index against HEAD) that hold a secret in plaintext. A vars file must
+    /// carry SOPS metadata and every value of a secret key must be encrypted; a `.env`-like file (`.env`,
+    /// `*.env`, `.env.*`, `env.template`) must not hold a non-empty value for a key `is_secret` classifies as
+    /// secret, other than its placeholder.
+    ///
+    /// # Errors
+    /// The index or HEAD cannot be read.
+    pub fn check_staged(&self, is_secret: &dyn Fn(&str) -> bool) -> Result<Vec<Finding>> {
+        let head_tree = match self.git.head() {
+            Ok(h) => Some(h.peel_to_tree().map_err(git_err("cannot read HEAD"))?),
+            Err(_) => None,
+        };
+        let mut index = self.git.index().map_err(git_err("cannot open the index"))?;
+        // Another process (git add) may have changed the index since this repository was opened.
+        index
+            .read(false)
+            .map_err(git_err("cannot read the index"))?;
+        let diff = self
+            .git
+            .diff_tree_to_index(head_tree.as_ref(), Some(&index), None)
+            .map_err(git_err("cannot compare the index with HEAD"))?;
+        let mut findings = Vec::new();
+        for delta in diff.deltas() {
+            if delta.status() == git2::Delta::Deleted {
+                continue;
+            }
+            let file = delta.new_file();
+            let Some(rel) = file.path() else { continue };
+            let shown = rel.to_string_lossy().into_owned();
+            let kind = staged_kind(rel);
+            if kind == StagedKind::Other {
+                continue;
+            }
+            let text = match self.blob_text(file.id(), rel) {
+                Ok(t) => t,
+                Err(_) => {
+                    findings.push(Finding {
+                        path: shown,
+                        key: None,
+                        problem: "cannot be checked (too large or not UTF-8); unstage it".into(),
+                    });
+                    continue;
+                }
+            };
+            match kind {
+                StagedKind::Vars(format) => {
+                    check_vars(&shown, &text, format, is_secret, &mut findings)
+                }
+                StagedKind::Env => template::check(&shown, &text, is_secret, &mut findings),
+                StagedKind::Other => {}
+            }
+        }
+        Ok(findings)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StagedKind {
+    Vars(Format),
+    Env,
+    Other,
+}
+
+fn staged_kind(rel: &Path) -> StagedKind {
+    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if is_vars_path(rel) {
+        return StagedKind::Vars(Format::from_path(rel));
+    }
+    if name == ".env"
+        || name.starts_with(".env.")
+        || name.ends_with(".env")
+        || name == "env.template"
+    {
+        return StagedKind::Env;
+    }
+    StagedKind::Other
+}
+
+fn check_vars(
+    path: &str,
+    text: &str,
+    format: Format,
+    is_secret: &dyn Fn(&str) -> bool,
+    findings: &mut Vec<Finding>,
+) {
+    if !sops::is_encrypted(text, format) {
+        findings.push(Finding {
+            path: path.to_owned(),
+            key: None,
+            problem:
+                "vars file is not encrypted; encrypt it with `secretctl gitops encrypt --in-place`"
+                    .into(),
+        });
+        return;
+    }
+    for e in scan::entries(text, format) {
+        if !e.encrypted && !e.key.ends_with("_unencrypted") && is_secret(&e.key) {
+            findings.push(Finding {
+                path: path.to_owned(),
+                key: Some(e.key.clone()),
+                problem: "secret value is not encrypted".into(),
+            });
+        }
+    }
+}
+
+fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyChange>) {
+    let old = old
+        .map(|t| scan::entries(t, Format::Yaml))
+        .unwrap_or_default();
+    let new = new
+        .map(|t| scan::entries(t, Format::Yaml))
+        .unwrap_or_default();
+    for n in &new {
+        let kind = match old.iter().rev().find(|o| o.key == n.key) {
+            None => Some(ChangeKind::Added),
+            Some(o) if !o.same_as(n) => Some(ChangeKind::Changed),
+            Some(_) => None,
+        };
+        if let Some(kind) = kind {
+            changes.push(KeyChange {
+                key: n.key.clone(),
+                kind,
+                source: Source::Vars,
+                old: None,
+                new: None,
+            });
+        }
+    }
+    for o in &old {
+        if !new.iter().any(|n| n.key == o.key) {
+            changes.push(KeyChange {
+                key: o.key.clone(),
+                kind: ChangeKind::Removed,
+                source: Source::Vars,
+                old: None,
+                new: None,
+            });
+        }
+    }
+}
+
+fn diff_decrypted(
+    rel: &Path,
+    old: Option<&str>,
+    new: Option<&str>,
+    ids: &Identities,
+    changes: &mut Vec<KeyChange>,
+) -> Result<()> {
+    let read = |t: Option<&str>| -> Result<Vars> {
+        match t {
+            None => Ok(Vec::new()),
+            Some(t) => sops::read_vars(t, Format::Yaml, ids).map_err(|source| Error::Sops {
+                path: rel.to_owned(),
+                source,
+            }),
+        }
+    };
+    let old = read(old)?;
+    let new = read(new)?;
+    for (k, v) in &new {
+        let before = old.iter().rev().find(|(ok, _)| ok == k).map(|(_, v)| v);
+        let kind = match before {
+            None => Some(ChangeKind::Added),
+            Some(b) if b.expose_secret() != v.expose_secret() => Some(ChangeKind::Changed),
+            Some(_) => None,
+        };
+        if let Some(kind) = kind {
+            changes.push(KeyChange {
+                key: k.clone(),
+                kind,
+                source: Source::Vars,
+                old: before.cloned(),
+                new: Some(v.clone()),
+            });
+        }
+    }
+    for (k, v) in &old {
+        if !new.iter().any(|(nk, _)| nk == k) {
+            changes.push(KeyChange {
+                key: k.clone(),
+                kind: ChangeKind::Removed,
+                source: Source::Vars,
+                old: Some(v.clone()),
+                new: None,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn gitattributes() -> String {
+    format!(
+        "# secretctl gitops: vars files merge per key (on decrypted values, re-encrypted) and diff by key name,\n\
+         # never by value. Drivers are configured per clone: run `secretctl gitops setup` after cloning.\n\
+         {HOSTS_DIR}/*/vars.yaml merge={DRIVER} diff={DRIVER}\n\
+         {HOSTS_DIR}/*/vars.env merge={DRIVER} diff={DRIVER}\n"
+    )
+}

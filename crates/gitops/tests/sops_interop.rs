@@ -4,6 +4,9 @@
 //! `sops` is looked up on PATH, then in `$SECRETCTL_TOOLS_VENV/bin` or `~/.cache/secretctl-tools/bin`
 //! (`.ci/install-tools.sh` installs it there). Without it the tests print "skipped: sops not found", or fail
 //! when `CI` is set.
+// Helpers outside #[test] fns: a failed setup step should abort the test loudly (clippy.toml allows unwrap
+// only inside the test functions themselves).
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +26,9 @@ fn find_tool(name: &str) -> Option<PathBuf> {
     }
     let venv = std::env::var_os("SECRETCTL_TOOLS_VENV")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/secretctl-tools")))?;
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/secretctl-tools"))
+        })?;
     let p = venv.join("bin").join(name);
     p.is_file().then_some(p)
 }
@@ -31,7 +36,10 @@ fn find_tool(name: &str) -> Option<PathBuf> {
 fn require(name: &str) -> Option<PathBuf> {
     let found = find_tool(name);
     if found.is_none() {
-        assert!(std::env::var_os("CI").is_none(), "{name} not found on PATH or in the tools venv, and CI is set");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{name} not found on PATH or in the tools venv, and CI is set"
+        );
         eprintln!("skipped: {name} not found");
     }
     found
@@ -52,7 +60,12 @@ impl Fixture {
         let ids = Identities::generate();
         let key_file = dir.path().join("keys.txt");
         std::fs::write(&key_file, ids.to_key_file().expose_secret()).unwrap();
-        Some(Fixture { sops, dir, ids, key_file })
+        Some(Fixture {
+            sops,
+            dir,
+            ids,
+            key_file,
+        })
     }
 
     fn recipients(&self) -> Vec<Recipient> {
@@ -82,16 +95,38 @@ impl Fixture {
         let t = type_name(format);
         let out = self.sops(
             &self.key_file,
-            &["-d", "--input-type", t, "--output-type", output_type, file.to_str().unwrap()],
+            &[
+                "-d",
+                "--input-type",
+                t,
+                "--output-type",
+                output_type,
+                file.to_str().unwrap(),
+            ],
         );
-        assert!(out.status.success(), "sops -d failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "sops -d failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
     /// Whether `sops -d` refuses the file.
     fn sops_refuses(&self, file: &Path, format: Format) -> bool {
         let t = type_name(format);
-        !self.sops(&self.key_file, &["-d", "--input-type", t, "--output-type", t, file.to_str().unwrap()])
+        !self
+            .sops(
+                &self.key_file,
+                &[
+                    "-d",
+                    "--input-type",
+                    t,
+                    "--output-type",
+                    t,
+                    file.to_str().unwrap(),
+                ],
+            )
             .status
             .success()
     }
@@ -100,11 +135,23 @@ impl Fixture {
     fn sops_encrypt(&self, file: &Path, format: Format, extra: &[&str]) -> String {
         let t = type_name(format);
         let r = self.recipients()[0].to_string();
-        let mut args = vec!["-e", "--age", r.as_str(), "--input-type", t, "--output-type", t];
+        let mut args = vec![
+            "-e",
+            "--age",
+            r.as_str(),
+            "--input-type",
+            t,
+            "--output-type",
+            t,
+        ];
         args.extend_from_slice(extra);
         args.push(file.to_str().unwrap());
         let out = self.sops(&self.key_file, &args);
-        assert!(out.status.success(), "sops -e failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "sops -e failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 }
@@ -135,7 +182,9 @@ fn tricky_vars() -> Vars {
 }
 
 fn as_map(vars: &Vars) -> BTreeMap<String, String> {
-    vars.iter().map(|(k, v)| (k.clone(), v.expose_secret().to_owned())).collect()
+    vars.iter()
+        .map(|(k, v)| (k.clone(), v.expose_secret().to_owned()))
+        .collect()
 }
 
 fn json_strings(json: &str) -> BTreeMap<String, String> {
@@ -143,7 +192,14 @@ fn json_strings(json: &str) -> BTreeMap<String, String> {
     v.as_object()
         .unwrap()
         .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_else(|| panic!("{k} is not a string")).to_owned()))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str()
+                    .unwrap_or_else(|| panic!("{k} is not a string"))
+                    .to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -158,23 +214,47 @@ fn sops_decrypts_vars_we_write_to_identical_values() {
             vars.retain(|(k, _)| k != "QUOTES");
         }
         let text = sops::write_vars(&vars, format, &fx.recipients(), None).unwrap();
-        let file = fx.write(if format == Format::Yaml { "vars.yaml" } else { "vars.env" }, &text);
+        let file = fx.write(
+            if format == Format::Yaml {
+                "vars.yaml"
+            } else {
+                "vars.env"
+            },
+            &text,
+        );
         let json = fx.sops_decrypt(&file, format, "json");
         assert_eq!(json_strings(&json), as_map(&vars), "{format:?}");
-        assert_eq!(as_map(&sops::read_vars(&text, format, &fx.ids).unwrap()), as_map(&vars));
+        assert_eq!(
+            as_map(&sops::read_vars(&text, format, &fx.ids).unwrap()),
+            as_map(&vars)
+        );
 
         // Changing one value keeps every other ciphertext, and sops still reads the result.
         let mut changed = vars.clone();
         changed[0].1 = SecretString::from("rotated");
-        let text2 = sops::write_vars(&changed, format, &fx.recipients(), Some((&text, &fx.ids))).unwrap();
-        let differing: Vec<_> = text.lines().zip(text2.lines()).filter(|(a, b)| a != b).map(|(a, _)| a).collect();
-        assert!(differing.iter().any(|l| l.starts_with("DB_PASSWORD")), "{differing:?}");
+        let text2 =
+            sops::write_vars(&changed, format, &fx.recipients(), Some((&text, &fx.ids))).unwrap();
+        let differing: Vec<_> = text
+            .lines()
+            .zip(text2.lines())
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a)
+            .collect();
         assert!(
-            differing.iter().all(|l| l.starts_with("DB_PASSWORD") || l.contains("lastmodified") || l.contains("mac")),
+            differing.iter().any(|l| l.starts_with("DB_PASSWORD")),
+            "{differing:?}"
+        );
+        assert!(
+            differing.iter().all(|l| l.starts_with("DB_PASSWORD")
+                || l.contains("lastmodified")
+                || l.contains("mac")),
             "{differing:?}"
         );
         let file2 = fx.write("vars2.yaml", &text2);
-        assert_eq!(json_strings(&fx.sops_decrypt(&file2, format, "json")), as_map(&changed));
+        assert_eq!(
+            json_strings(&fx.sops_decrypt(&file2, format, "json")),
+            as_map(&changed)
+        );
     }
 }
 
@@ -190,7 +270,7 @@ nested:
     # inner comment
     x: 1
     deeper:
-        y: why
+        \"y\": why
     list:
         - a
         - 2
@@ -217,7 +297,12 @@ fn sops_decrypts_whole_files_we_encrypt_byte_for_byte() {
     let enc = sops::encrypt_file(RICH_YAML, Format::Yaml, &fx.recipients()).unwrap();
     let file = fx.write("rich.yaml", &enc);
     assert_eq!(fx.sops_decrypt(&file, Format::Yaml, "yaml"), RICH_YAML);
-    assert_eq!(sops::decrypt_file(&enc, Format::Yaml, &fx.ids).unwrap().expose_secret(), RICH_YAML);
+    assert_eq!(
+        sops::decrypt_file(&enc, Format::Yaml, &fx.ids)
+            .unwrap()
+            .expose_secret(),
+        RICH_YAML
+    );
 
     let env = "#comment\nA=1\nB=two words\nC=x\\ny\nD_unencrypted=plain\n";
     let enc = sops::encrypt_file(env, Format::Dotenv, &fx.recipients()).unwrap();
@@ -236,15 +321,25 @@ fn we_decrypt_files_sops_encrypts_exactly_as_sops_does() {
     assert!(sops::is_encrypted(&enc, Format::Yaml));
     let ours = sops::decrypt_file(&enc, Format::Yaml, &fx.ids).unwrap();
     let file = fx.write("enc.yaml", &enc);
-    assert_eq!(ours.expose_secret(), fx.sops_decrypt(&file, Format::Yaml, "yaml"));
-    assert_eq!(sops::recipients_of(&enc, Format::Yaml).unwrap(), fx.recipients());
+    assert_eq!(
+        ours.expose_secret(),
+        fx.sops_decrypt(&file, Format::Yaml, "yaml")
+    );
+    assert_eq!(
+        sops::recipients_of(&enc, Format::Yaml).unwrap(),
+        fx.recipients()
+    );
 
-    let env = "#note\nDB_PASSWORD=s3cret=with=equals\nEMPTY=\nMULTI=a\\nb\nPLAIN_unencrypted=visible\n";
+    let env =
+        "#note\nDB_PASSWORD=s3cret=with=equals\nEMPTY=\nMULTI=a\\nb\nPLAIN_unencrypted=visible\n";
     let src = fx.write("plain.env", env);
     let enc = fx.sops_encrypt(&src, Format::Dotenv, &[]);
     let ours = sops::decrypt_file(&enc, Format::Dotenv, &fx.ids).unwrap();
     let file = fx.write("enc.env", &enc);
-    assert_eq!(ours.expose_secret(), fx.sops_decrypt(&file, Format::Dotenv, "dotenv"));
+    assert_eq!(
+        ours.expose_secret(),
+        fx.sops_decrypt(&file, Format::Dotenv, "dotenv")
+    );
     let vars = sops::read_vars(&enc, Format::Dotenv, &fx.ids).unwrap();
     assert_eq!(as_map(&vars)["DB_PASSWORD"], "s3cret=with=equals");
     assert_eq!(as_map(&vars)["MULTI"], "a\nb");
@@ -253,21 +348,31 @@ fn we_decrypt_files_sops_encrypts_exactly_as_sops_does() {
 #[test]
 fn we_decrypt_sops_files_with_other_crypt_rules() {
     let Some(fx) = Fixture::new() else { return };
-    let plain = "db_secret: hunter2\nport: 5432\nnested:\n    token_secret: abc\n    name: visible\n";
+    let plain =
+        "db_secret: hunter2\nport: 5432\nnested:\n    token_secret: abc\n    name: visible\n";
     let src = fx.write("rules.yaml", plain);
-    for extra in [&["--encrypted-suffix", "_secret"][..], &["--mac-only-encrypted", "--encrypted-suffix", "_secret"][..]] {
+    for extra in [
+        &["--encrypted-suffix", "_secret"][..],
+        &["--mac-only-encrypted", "--encrypted-suffix", "_secret"][..],
+    ] {
         let enc = fx.sops_encrypt(&src, Format::Yaml, extra);
         assert!(enc.contains("port: 5432"), "{enc}");
         let ours = sops::decrypt_file(&enc, Format::Yaml, &fx.ids).unwrap();
         let file = fx.write("rules.enc.yaml", &enc);
-        assert_eq!(ours.expose_secret(), fx.sops_decrypt(&file, Format::Yaml, "yaml"));
+        assert_eq!(
+            ours.expose_secret(),
+            fx.sops_decrypt(&file, Format::Yaml, "yaml")
+        );
         if extra.contains(&"--mac-only-encrypted") {
             // With mac_only_encrypted, plaintext values may change without breaking the MAC, on both sides.
             let edited = enc.replace("port: 5432", "port: 5433");
             assert!(sops::decrypt_file(&edited, Format::Yaml, &fx.ids).is_ok());
         } else {
             let edited = enc.replace("port: 5432", "port: 5433");
-            assert!(matches!(sops::decrypt_file(&edited, Format::Yaml, &fx.ids), Err(Error::MacMismatch)));
+            assert!(matches!(
+                sops::decrypt_file(&edited, Format::Yaml, &fx.ids),
+                Err(Error::MacMismatch)
+            ));
             let file = fx.write("edited.yaml", &edited);
             assert!(fx.sops_refuses(&file, Format::Yaml));
         }
@@ -293,6 +398,9 @@ fn flip_data(text: &str, prefix: &str) -> String {
     out
 }
 
+/// Which error a tampered file must give.
+type Expect = fn(&Error) -> bool;
+
 #[test]
 fn tampering_is_detected_on_both_sides() {
     let Some(fx) = Fixture::new() else { return };
@@ -308,23 +416,52 @@ fn tampering_is_detected_on_both_sides() {
         let mac = flip_data(text, "mac:");
         let key = text.replacen("USER:", "USERNAME:", 1);
         let swapped = {
-            let line = |k: &str| text.lines().find(|l| l.starts_with(k)).unwrap().split_once(": ").unwrap().1.to_owned();
+            let line = |k: &str| {
+                text.lines()
+                    .find(|l| l.starts_with(k))
+                    .unwrap()
+                    .split_once(": ")
+                    .unwrap()
+                    .1
+                    .to_owned()
+            };
             let (u, p) = (line("USER:"), line("PASSWORD:"));
-            text.replacen(&u, "@@", 1).replacen(&p, &u, 1).replacen("@@", &p, 1)
+            text.replacen(&u, "@@", 1)
+                .replacen(&p, &u, 1)
+                .replacen("@@", &p, 1)
         };
-        let dropped: String = text.lines().filter(|l| !l.starts_with("USER:")).map(|l| format!("{l}\n")).collect();
-        let cases: [(&str, String, fn(&Error) -> bool); 5] = [
-            ("value", value, |e| matches!(e, Error::Authentication { key_path } if key_path == "PASSWORD")),
+        let dropped: String = text
+            .lines()
+            .filter(|l| !l.starts_with("USER:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let cases: [(&str, String, Expect); 5] = [
+            (
+                "value",
+                value,
+                |e| matches!(e, Error::Authentication { key_path } if key_path == "PASSWORD"),
+            ),
             ("mac", mac, |e| matches!(e, Error::MacMismatch)),
-            ("key name", key, |e| matches!(e, Error::Authentication { key_path } if key_path == "USERNAME")),
-            ("swapped values", swapped, |e| matches!(e, Error::Authentication { .. })),
-            ("removed entry", dropped, |e| matches!(e, Error::MacMismatch)),
+            (
+                "key name",
+                key,
+                |e| matches!(e, Error::Authentication { key_path } if key_path == "USERNAME"),
+            ),
+            ("swapped values", swapped, |e| {
+                matches!(e, Error::Authentication { .. })
+            }),
+            ("removed entry", dropped, |e| {
+                matches!(e, Error::MacMismatch)
+            }),
         ];
         for (what, tampered, expected) in cases {
             let e = sops::read_vars(&tampered, Format::Yaml, &fx.ids).unwrap_err();
             assert!(expected(&e), "{who} / {what}: {e}");
             let file = fx.write("tampered.yaml", &tampered);
-            assert!(fx.sops_refuses(&file, Format::Yaml), "sops accepted {who} / {what}");
+            assert!(
+                fx.sops_refuses(&file, Format::Yaml),
+                "sops accepted {who} / {what}"
+            );
         }
     }
 }
@@ -340,49 +477,92 @@ fn recipient_changes_are_read_by_sops() {
     let d = |f: &Path, key: &Path| fx.sops(key, &["-d", f.to_str().unwrap()]);
     assert!(!d(&file, &other_key).status.success());
 
-    let both: Vec<Recipient> = fx.recipients().into_iter().chain(other.recipients()).collect();
+    let both: Vec<Recipient> = fx
+        .recipients()
+        .into_iter()
+        .chain(other.recipients())
+        .collect();
     let added = sops::rewrap(&text, Format::Yaml, &fx.ids, &both).unwrap();
     assert_eq!(sops::recipients_of(&added, Format::Yaml).unwrap(), both);
     let file = fx.write("r.yaml", &added);
     let out = d(&file, &other_key);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "K: v\n");
 
     let removed = sops::rotate_data_key(&added, Format::Yaml, &other, &other.recipients()).unwrap();
     let file = fx.write("r.yaml", &removed);
     assert!(!d(&file, &fx.key_file).status.success());
-    assert_eq!(String::from_utf8(d(&file, &other_key).stdout).unwrap(), "K: v\n");
+    assert_eq!(
+        String::from_utf8(d(&file, &other_key).stdout).unwrap(),
+        "K: v\n"
+    );
 
     // Recipients added by `sops updatekeys` work for us too.
-    let cfg = fx.write(".sops.yaml", &format!("creation_rules:\n  - age: {},{}\n", fx.recipients()[0], other.recipients()[0]));
+    let cfg = fx.write(
+        ".sops.yaml",
+        &format!(
+            "creation_rules:\n  - age: {},{}\n",
+            fx.recipients()[0],
+            other.recipients()[0]
+        ),
+    );
     let file2 = fx.write("r2.yaml", &text);
     let out = Command::new(&fx.sops)
-        .args(["updatekeys", "-y", "--config", cfg.to_str().unwrap(), file2.to_str().unwrap()])
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "updatekeys",
+            "-y",
+            file2.to_str().unwrap(),
+        ])
         .current_dir(fx.dir.path())
         .env("SOPS_AGE_KEY_FILE", &fx.key_file)
         .env_remove("SOPS_AGE_KEY")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let updated = std::fs::read_to_string(&file2).unwrap();
-    assert_eq!(as_map(&sops::read_vars(&updated, Format::Yaml, &other).unwrap()), as_map(&vars));
+    assert_eq!(
+        as_map(&sops::read_vars(&updated, Format::Yaml, &other).unwrap()),
+        as_map(&vars)
+    );
 }
 
 #[test]
 fn age_keygen_key_files_work_with_both() {
     let Some(fx) = Fixture::new() else { return };
-    let Some(keygen) = require("age-keygen") else { return };
+    let Some(keygen) = require("age-keygen") else {
+        return;
+    };
     let key_file = fx.dir.path().join("age-keygen.txt");
-    let out = Command::new(keygen).arg("-o").arg(&key_file).output().unwrap();
+    let out = Command::new(keygen)
+        .arg("-o")
+        .arg(&key_file)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let ids = Identities::from_key_file(&key_file).unwrap();
     let text = std::fs::read_to_string(&key_file).unwrap();
-    let public = text.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap();
+    let public = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap();
     assert_eq!(ids.recipients()[0].to_string(), public);
 
     let vars: Vars = vec![("K".to_owned(), SecretString::from("from-age-keygen"))];
     let enc = sops::write_vars(&vars, Format::Yaml, &ids.recipients(), None).unwrap();
     let file = fx.write("k.yaml", &enc);
     let out = fx.sops(&key_file, &["-d", file.to_str().unwrap()]);
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "K: from-age-keygen\n");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "K: from-age-keygen\n"
+    );
 }

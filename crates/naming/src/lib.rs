@@ -7,14 +7,14 @@
 //!
 //! This crate owns the rules of those names:
 //!
-//! - [`VersionedName`]: `<base>_v<N>` with `N >= 1` written without leading zeros; [`FromStr`] and [`Display`]
+//! - [`VersionedName`]: `<base>_v<N>` with `N >= 1` written without leading zeros; [`FromStr`] and [`Display`](std::fmt::Display)
 //!   round-trip exactly.
 //! - [`swarm_name`]: the name `docker stack deploy` gives a stack's secret, `<stack>_<base>_v<N>`, checked against
 //!   Swarm's rules (at most [`SWARM_NAME_MAX`] characters of `[A-Za-z0-9-_.]`, first and last a letter or digit).
 //!   A name that is too long is reported with its exact length and the limit, before anything is deployed;
 //!   [`swarm_budget`] tells how many characters are left.
 //! - [`stack_from_domain`]: the stack name Co-op Cloud's `abra` derives from an app's domain.
-//! - [`pointer`]: the version pointer keys in an envfile (`SECRET_<KEY>_VERSION`), and where each version's value
+//! - [`pointer`](mod@pointer): the version pointer keys in an envfile (`SECRET_<KEY>_VERSION`), and where each version's value
 //!   is kept, read and bumped through the envfile crate's API.
 //!
 //! # Examples
@@ -246,7 +246,8 @@ impl FromStr for VersionedName {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::NotVersioned { name: shorten(s) });
         }
-        let version = parse_version(digits).ok_or_else(|| Error::BadVersion { name: shorten(s) })?;
+        let version =
+            parse_version(digits).ok_or_else(|| Error::BadVersion { name: shorten(s) })?;
         validate_base(base)?;
         Ok(Self {
             base: base.to_owned(),
@@ -293,7 +294,9 @@ fn validate_base(base: &str) -> Result<(), Error> {
         return Err(err("it is longer than 255 characters"));
     }
     if !bytes.iter().copied().all(is_name_char) {
-        return Err(err("only ASCII letters, digits, `-`, `_` and `.` are allowed"));
+        return Err(err(
+            "only ASCII letters, digits, `-`, `_` and `.` are allowed",
+        ));
     }
     if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
         return Err(err("it must start and end with a letter or digit"));
@@ -318,16 +321,20 @@ pub fn validate_swarm_name(name: &str) -> Result<usize, Error> {
         return Err(invalid("it is empty"));
     };
     if !bytes.iter().copied().all(is_name_char) {
-        return Err(invalid("only ASCII letters, digits, `-`, `_` and `.` are allowed"));
+        return Err(invalid(
+            "only ASCII letters, digits, `-`, `_` and `.` are allowed",
+        ));
     }
     if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
-        return Err(invalid("the first and last character must be a letter or digit"));
+        return Err(invalid(
+            "the first and last character must be a letter or digit",
+        ));
     }
     // All characters are ASCII here, so bytes are characters.
     let length = bytes.len();
     if length > SWARM_NAME_MAX {
         return Err(Error::SwarmTooLong {
-            name: name.to_owned(),
+            name: shorten(name),
             length,
             limit: SWARM_NAME_MAX,
             over: length - SWARM_NAME_MAX,
@@ -346,7 +353,9 @@ fn validate_stack(stack: &str) -> Result<(), Error> {
         return Err(err("it is empty"));
     };
     if !bytes.iter().copied().all(is_name_char) {
-        return Err(err("only ASCII letters, digits, `-`, `_` and `.` are allowed"));
+        return Err(err(
+            "only ASCII letters, digits, `-`, `_` and `.` are allowed",
+        ));
     }
     if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
         return Err(err("it must start and end with a letter or digit"));
@@ -410,9 +419,23 @@ mod tests {
     #[test]
     fn rejects_bad_names() {
         for bad in [
-            "", "v1", "_v1", "db_password", "db_password_v", "db_password_v0", "db_password_v01",
-            "db_password_v1x", "db_password_V1", "db password_v1", "-db_v1", "db-_v1", "db_v4294967296",
-            "db_v99999999999999999999999", "é_v1", "db_v+1", "db_v-1",
+            "",
+            "v1",
+            "_v1",
+            "db_password",
+            "db_password_v",
+            "db_password_v0",
+            "db_password_v01",
+            "db_password_v1x",
+            "db_password_V1",
+            "db password_v1",
+            "-db_v1",
+            "db-_v1",
+            "db_v4294967296",
+            "db_v99999999999999999999999",
+            "é_v1",
+            "db_v+1",
+            "db_v-1",
         ] {
             assert!(bad.parse::<VersionedName>().is_err(), "{bad:?} parsed");
         }
@@ -443,7 +466,10 @@ mod tests {
         assert_eq!(swarm_budget("s", &over), -1);
         match swarm_name("s", &over) {
             Err(Error::SwarmTooLong {
-                length, limit, over, ..
+                length,
+                limit,
+                over,
+                ..
             }) => assert_eq!((length, limit, over), (65, 64, 1)),
             other => panic!("{other:?}"),
         }

@@ -52,4 +52,3 @@ pub fn versioned_name(key: &str, version: u32) -> Result<VersionedName, Error> {
         },
     })
 }
-

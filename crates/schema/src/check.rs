@@ -149,7 +149,9 @@ pub fn check(schema: &Schema, env: &EnvFile, now: OffsetDateTime) -> Vec<Finding
                     ),
                 ),
                 Ok(Some(at)) => {
-                    let due = time::Duration::try_from(every).ok().and_then(|d| at.checked_add(d));
+                    let due = time::Duration::try_from(every)
+                        .ok()
+                        .and_then(|d| at.checked_add(d));
                     if due.is_none_or(|due| due < now) {
                         push(
                             FindingKind::Overdue,
@@ -221,10 +223,17 @@ versioned = true
         pointer::bump(&mut env, "API_TOKEN", "t1").unwrap();
         assert_eq!(check(&schema, &env, t0), vec![]);
         // Day 90 is still fine; day 91 is overdue.
-        assert_eq!(check(&schema, &env, datetime!(2026-04-01 00:00 UTC)), vec![]);
+        assert_eq!(
+            check(&schema, &env, datetime!(2026-04-01 00:00 UTC)),
+            vec![]
+        );
         let f = check(&schema, &env, datetime!(2026-04-02 00:00 UTC));
         assert_eq!(kinds(&f), [("DB_PASSWORD", FindingKind::Overdue)]);
-        assert!(f[0].message.contains("last rotated 2026-01-01"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("last rotated 2026-01-01"),
+            "{}",
+            f[0].message
+        );
 
         let mut bad = EnvFile::parse(env.as_str()).unwrap();
         bad.set("DB_PASSWORD", "tinyv").unwrap();
@@ -246,7 +255,9 @@ versioned = true
             assert!(!finding.message.contains("tinyv"));
             assert!(!finding.message.contains("changedvalue"));
         }
-        assert!(f[0].message.contains("5 characters, shorter than min_length 16"));
+        assert!(f[0]
+            .message
+            .contains("5 characters, shorter than min_length 16"));
     }
 
     #[test]
@@ -259,7 +270,10 @@ versioned = true
         let f = check(&schema, &env, datetime!(2026-01-01 00:00 UTC));
         assert_eq!(
             kinds(&f),
-            [("DB_PASSWORD", FindingKind::RotationUnknown), ("API_TOKEN", FindingKind::BadRecord)]
+            [
+                ("DB_PASSWORD", FindingKind::RotationUnknown),
+                ("API_TOKEN", FindingKind::BadRecord)
+            ]
         );
         let env = EnvFile::parse(
             "DB_PASSWORD=0123456789abcdef\nSECRETCTL_ROTATED_DB_PASSWORD=later\nAPP_SECRET_KEY=k\n\

@@ -2,7 +2,13 @@
 
 use std::time::Duration;
 
-const UNITS: [(char, u64); 5] = [('w', 7 * 86_400), ('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
+const UNITS: [(char, u64); 5] = [
+    ('w', 7 * 86_400),
+    ('d', 86_400),
+    ('h', 3_600),
+    ('m', 60),
+    ('s', 1),
+];
 
 /// The longest accepted duration: 100 years (anything longer is a typo, and the bound keeps date arithmetic safe).
 const MAX_SECS: u64 = 100 * 366 * 86_400;
@@ -19,7 +25,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         )
     };
     let unit = text.chars().last().ok_or_else(expected)?;
-    let (_, scale) = UNITS.iter().find(|(u, _)| *u == unit).ok_or_else(expected)?;
+    let (_, scale) = UNITS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .ok_or_else(expected)?;
     let digits = &text[..text.len() - unit.len_utf8()];
     if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(expected());
@@ -27,7 +36,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let n: u64 = digits.parse().map_err(|_| expected())?;
     let secs = n.checked_mul(*scale).ok_or_else(expected)?;
     if secs == 0 || secs > MAX_SECS {
-        return Err(format!("`{text}`: a duration must be more than zero and at most 100 years"));
+        return Err(format!(
+            "`{text}`: a duration must be more than zero and at most 100 years"
+        ));
     }
     Ok(Duration::from_secs(secs))
 }
@@ -56,7 +67,21 @@ mod tests {
         assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(12 * 3_600)));
         assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
         assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        for bad in ["", "d", "90", "0d", "-1d", "+1d", "1.5d", "90 d", "90D", "1y", "999999999999w", "9999999999999d", "é"] {
+        for bad in [
+            "",
+            "d",
+            "90",
+            "0d",
+            "-1d",
+            "+1d",
+            "1.5d",
+            "90 d",
+            "90D",
+            "1y",
+            "999999999999w",
+            "9999999999999d",
+            "é",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad:?}");
         }
         assert_eq!(format_duration(Duration::from_secs(90 * 86_400)), "90d");

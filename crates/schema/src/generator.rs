@@ -55,7 +55,9 @@ pub enum Generator {
 #[non_exhaustive]
 pub enum GeneratorError {
     /// Not `kind:N`, or an unknown kind.
-    #[error("unknown generator `{0}`: expected alnum:N, hex:N, base64:N or words:N (e.g. alnum:32)")]
+    #[error(
+        "unknown generator `{0}`: expected alnum:N, hex:N, base64:N or words:N (e.g. alnum:32)"
+    )]
     Unknown(String),
     /// N is not a number in range.
     #[error("generator `{spec}`: N must be a whole number from 1 to {max}")]
@@ -140,7 +142,8 @@ impl Generator {
     /// [`Generator::try_generate`] to get an error instead.
     #[must_use]
     pub fn generate(&self) -> SecretString {
-        #[allow(clippy::expect_used)] // documented: a failed OS RNG is unrecoverable here; try_generate is the alternative
+        #[allow(clippy::expect_used)]
+        // documented: a failed OS RNG is unrecoverable here; try_generate is the alternative
         self.try_generate()
             .expect("the operating system's random number generator failed")
     }
@@ -235,7 +238,11 @@ impl<'r, R: RngCore> Sampler<'r, R> {
     /// above the largest multiple of `n` that fits is rejected, so each index has exactly the same probability.
     fn index(&mut self, n: usize) -> Result<usize, RngError> {
         debug_assert!((1..=65536).contains(&n));
-        let (range, wide) = if n <= 256 { (256, false) } else { (65536, true) };
+        let (range, wide) = if n <= 256 {
+            (256, false)
+        } else {
+            (65536, true)
+        };
         let zone = range / n * n;
         loop {
             let x = if wide {
@@ -285,8 +292,21 @@ mod tests {
             assert_eq!(g.to_string(), text);
         }
         for bad in [
-            "", "alnum", "alnum:", "alnum:0", "alnum:-1", "alnum:+3", "alnum:4097", "words:257", "ALNUM:3",
-            "uuid:4", "alnum:99999999999999999999", "alnum: 3", "alnum:3 ", "alnum:1:2", "alnum:٣",
+            "",
+            "alnum",
+            "alnum:",
+            "alnum:0",
+            "alnum:-1",
+            "alnum:+3",
+            "alnum:4097",
+            "words:257",
+            "ALNUM:3",
+            "uuid:4",
+            "alnum:99999999999999999999",
+            "alnum: 3",
+            "alnum:3 ",
+            "alnum:1:2",
+            "alnum:٣",
         ] {
             assert!(bad.parse::<Generator>().is_err(), "{bad:?}");
         }
@@ -362,7 +382,11 @@ mod tests {
         // 620,000 draws: about 10,000 per symbol.
         let counts = char_counts(Generator::Alnum(1000), ALNUM, 620);
         let stat = chi2(&counts);
-        assert!(stat < chi2_critical(61), "chi2 {stat} over {}", chi2_critical(61));
+        assert!(
+            stat < chi2_critical(61),
+            "chi2 {stat} over {}",
+            chi2_critical(61)
+        );
     }
 
     #[test]

@@ -218,10 +218,25 @@ struct RawSpec {
     description: Option<String>,
 }
 
+/// At most 200 characters of `text`, for messages about untrusted input.
+fn excerpt(text: &str) -> String {
+    const MAX: usize = 200;
+    if text.chars().count() <= MAX {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(MAX).collect();
+    out.push('…');
+    out
+}
+
 /// The 1-based line of byte offset `at` in `text`.
 fn line_of(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
-    text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Whether `key` can be an envfile key: `[A-Za-z_][A-Za-z0-9_]*`, at most 255 characters.
@@ -252,7 +267,7 @@ impl Schema {
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             invalid(
                 e.span().map(|s| s.start),
-                e.message().trim_end().replace('\n', "; "),
+                excerpt(&e.message().trim_end().replace('\n', "; ")),
             )
         })?;
         let mut entries: Vec<_> = raw.secrets.into_iter().collect();
@@ -265,13 +280,20 @@ impl Schema {
             if !valid_env_key(&key) {
                 return Err(invalid(
                     key_at,
-                    format!("`{key}` is not a .env key: use letters, digits and `_`, not starting with a digit"),
+                    format!(
+                        "`{}` is not a .env key: use letters, digits and `_`, not starting with a digit",
+                        excerpt(&key)
+                    ),
                 ));
             }
-            if state::is_metadata_key(&key) || secretctl_naming::pointer::pointed_key(&key).is_some() {
+            if state::is_metadata_key(&key)
+                || secretctl_naming::pointer::pointed_key(&key).is_some()
+            {
                 return Err(invalid(
                     key_at,
-                    format!("`{key}` is a name secretctl keeps for its own records; choose another key"),
+                    format!(
+                        "`{key}` is a name secretctl keeps for its own records; choose another key"
+                    ),
                 ));
             }
             let generator = match spec.generator {
@@ -292,7 +314,9 @@ impl Schema {
                     let n = usize::try_from(*m.get_ref())
                         .ok()
                         .filter(|&n| n >= 1)
-                        .ok_or_else(|| invalid(at, format!("{key}: min_length must be at least 1")))?;
+                        .ok_or_else(|| {
+                            invalid(at, format!("{key}: min_length must be at least 1"))
+                        })?;
                     if let Some(g) = generator {
                         if g.min_chars() < n {
                             return Err(invalid(
@@ -311,7 +335,10 @@ impl Schema {
                 None => None,
                 Some(r) => {
                     let at = Some(r.span().start);
-                    Some(parse_duration(r.get_ref()).map_err(|m| invalid(at, format!("{key}: rotate_every: {m}")))?)
+                    Some(
+                        parse_duration(r.get_ref())
+                            .map_err(|m| invalid(at, format!("{key}: rotate_every: {m}")))?,
+                    )
                 }
             };
             if spec.versioned {
@@ -319,7 +346,10 @@ impl Schema {
                     .map_err(|e| invalid(key_at, e.to_string()))?;
             }
             if spec.breaks.is_some() && !spec.one_shot {
-                return Err(invalid(key_at, format!("{key}: `breaks` only applies to one_shot keys")));
+                return Err(invalid(
+                    key_at,
+                    format!("{key}: `breaks` only applies to one_shot keys"),
+                ));
             }
             let k8s_secret = match spec.k8s_secret {
                 None => None,
@@ -327,7 +357,10 @@ impl Schema {
                     let at = Some(s.span().start);
                     let name = s.into_inner();
                     if name.is_empty() || name.len() > 253 {
-                        return Err(invalid(at, format!("{key}: k8s_secret must be 1 to 253 characters")));
+                        return Err(invalid(
+                            at,
+                            format!("{key}: k8s_secret must be 1 to 253 characters"),
+                        ));
                     }
                     Some(name)
                 }
@@ -372,7 +405,9 @@ impl Schema {
         };
         let f = std::fs::File::open(path).map_err(io)?;
         let mut buf = Vec::new();
-        f.take(MAX_SCHEMA_BYTES + 1).read_to_end(&mut buf).map_err(io)?;
+        f.take(MAX_SCHEMA_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(io)?;
         if buf.len() as u64 > MAX_SCHEMA_BYTES {
             return Err(Error::TooLarge {
                 path: path.to_path_buf(),
@@ -413,13 +448,15 @@ impl Schema {
         let mut app = SecretSpec::new("APP_SECRET_KEY", Some(Generator::Hex(64)));
         app.min_length = Some(64);
         app.one_shot = true;
-        app.breaks = Some("every signed-in user is logged out and signed links stop working".to_owned());
+        app.breaks =
+            Some("every signed-in user is logged out and signed links stop working".to_owned());
         app.k8s_secret = Some("{instance}-app".to_owned());
         app.description = Some("signs the app's sessions".to_owned());
         let mut backup = SecretSpec::new("BACKUP_PASSWORD", Some(Generator::Words(8)));
         backup.min_length = Some(30);
         backup.rotate_every = Some(Duration::from_secs(365 * 86_400));
-        backup.description = Some("encrypts backups; keep a copy where you keep the backups' keys".to_owned());
+        backup.description =
+            Some("encrypts backups; keep a copy where you keep the backups' keys".to_owned());
         Self {
             secrets: vec![db, app, backup],
             file: None,
@@ -539,11 +576,30 @@ pub fn is_secret_name(key: &str) -> bool {
         return false;
     }
     const ENDS: [&str; 8] = [
-        "PASSWORD", "PASSWD", "SECRET", "SECRETS", "TOKEN", "TOKENS", "CREDENTIAL", "CREDENTIALS",
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "SECRETS",
+        "TOKEN",
+        "TOKENS",
+        "CREDENTIAL",
+        "CREDENTIALS",
     ];
-    const EXACT: [&str; 9] = ["PASS", "PWD", "KEY", "KEYS", "APIKEY", "PRIVATE", "SALT", "DSN", "AUTH"];
+    const EXACT: [&str; 9] = [
+        "PASS", "PWD", "KEY", "KEYS", "APIKEY", "PRIVATE", "SALT", "DSN", "AUTH",
+    ];
     const PREFIXES: [&str; 11] = [
-        "AWS_", "AZURE_", "ARM_", "GCP_", "GOOGLE_APPLICATION_", "SMTP_", "S3_", "B2_", "MINIO_", "DO_", "CF_",
+        "AWS_",
+        "AZURE_",
+        "ARM_",
+        "GCP_",
+        "GOOGLE_APPLICATION_",
+        "SMTP_",
+        "S3_",
+        "B2_",
+        "MINIO_",
+        "DO_",
+        "CF_",
     ];
     words
         .iter()
@@ -554,6 +610,7 @@ pub fn is_secret_name(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prop_assert;
 
     const FULL: &str = r#"
 # comment
@@ -597,7 +654,11 @@ min_length = 8
 
     #[test]
     fn to_toml_round_trips() {
-        for s in [Schema::parse(FULL).unwrap(), Schema::builtin_example(), Schema::default()] {
+        for s in [
+            Schema::parse(FULL).unwrap(),
+            Schema::builtin_example(),
+            Schema::default(),
+        ] {
             let back = Schema::parse(&s.to_toml()).unwrap();
             assert_eq!(back.secrets, s.secrets);
         }
@@ -618,7 +679,10 @@ min_length = 8
     fn errors_name_the_line() {
         let (line, msg) = err_line("[secrets.A]\ngenerator = \"hex:8\"\nbogus = 1\n");
         assert_eq!(line, 3);
-        assert!(msg.contains("unknown field") && msg.contains("bogus"), "{msg}");
+        assert!(
+            msg.contains("unknown field") && msg.contains("bogus"),
+            "{msg}"
+        );
         let (line, msg) = err_line("[secrets.A]\n\n\ngenerator = \"hexx:8\"\n");
         assert_eq!(line, 4);
         assert!(msg.contains("unknown generator"), "{msg}");
@@ -646,7 +710,9 @@ min_length = 8
         let (line, _) = err_line("[secrets._X]\nversioned = true\n");
         assert_eq!(line, 1);
         let (_, _) = err_line("[secrets.A\n");
-        let e = Schema::parse("[secrets.A]\nx = 1\n").unwrap_err().to_string();
+        let e = Schema::parse("[secrets.A]\nx = 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("secretctl.toml: line 2: "), "{e}");
     }
 
@@ -664,8 +730,44 @@ min_length = 8
             Schema::find(Some(&dir.path().join("missing.toml"))),
             Err(Error::Io { .. })
         ));
-        std::fs::write(&path, vec![b'#'; usize::try_from(MAX_SCHEMA_BYTES).unwrap() + 1]).unwrap();
+        std::fs::write(
+            &path,
+            vec![b'#'; usize::try_from(MAX_SCHEMA_BYTES).unwrap() + 1],
+        )
+        .unwrap();
         assert!(matches!(Schema::load(&path), Err(Error::TooLarge { .. })));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,200}") {
+            let _ = Schema::parse(&text);
+        }
+
+        #[test]
+        fn parse_never_panics_on_schema_like_input(
+            key in "[A-Za-z_][A-Za-z0-9_]{0,10}",
+            field in "(generator|min_length|one_shot|rotate_every|versioned|shared|k8s_secret|breaks|bogus)",
+            value in "(\"[a-z0-9:]{0,12}\"|[0-9]{1,20}|true|-1)",
+        ) {
+            let text = format!("[secrets.{key}]\n{field} = {value}\n");
+            if let Err(e) = Schema::parse(&text) {
+                prop_assert!(e.to_string().starts_with("secretctl.toml: line "), "{}", e);
+            }
+        }
+    }
+
+    #[test]
+    fn long_hostile_names_are_not_echoed_whole() {
+        let long = "x".repeat(10_000);
+        let e = Schema::parse(&format!("[secrets.\"{long}-\"]\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 400, "{}", e.len());
+        let e = Schema::parse(&format!("[secrets.A]\n{long} = 1\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 600, "{}", e.len());
     }
 
     #[test]
@@ -680,18 +782,50 @@ min_length = 8
     #[test]
     fn classification_by_name() {
         for secret in [
-            "DB_PASSWORD", "db_password", "MYSQL_ROOT_PASSWORD", "DB_PASS", "ADMIN_PWD", "APP_SECRET_KEY", "SECRET",
-            "GITHUB_TOKEN", "ACCESSTOKEN", "STRIPE_KEY", "API_KEY", "APIKEY", "OIDC_CLIENT_SECRET",
-            "GOOGLE_APPLICATION_CREDENTIALS", "REGISTRY_CREDENTIALS", "AWS_REGION", "AWS_ACCESS_KEY_ID",
-            "AZURE_CLIENT_ID", "SMTP_HOST", "SMTP_PASSWORD", "SENTRY_DSN", "PASSWORD_SALT", "SECRETCTL_INSTANCE_KEY",
-            "DB_PASSWORD_V2", "JWT_PRIVATE_KEY", "S3_BUCKET",
+            "DB_PASSWORD",
+            "db_password",
+            "MYSQL_ROOT_PASSWORD",
+            "DB_PASS",
+            "ADMIN_PWD",
+            "APP_SECRET_KEY",
+            "SECRET",
+            "GITHUB_TOKEN",
+            "ACCESSTOKEN",
+            "STRIPE_KEY",
+            "API_KEY",
+            "APIKEY",
+            "OIDC_CLIENT_SECRET",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "REGISTRY_CREDENTIALS",
+            "AWS_REGION",
+            "AWS_ACCESS_KEY_ID",
+            "AZURE_CLIENT_ID",
+            "SMTP_HOST",
+            "SMTP_PASSWORD",
+            "SENTRY_DSN",
+            "PASSWORD_SALT",
+            "SECRETCTL_INSTANCE_KEY",
+            "DB_PASSWORD_V2",
+            "JWT_PRIVATE_KEY",
+            "S3_BUCKET",
         ] {
             assert!(is_secret_name(secret), "{secret} should be secret");
         }
         for plain in [
-            "APP_URL", "DOMAIN", "KEYCLOAK_URL", "MONKEY", "PASSAGE", "DB_PASSWORD_FILE", "SSH_KEY_PATH",
-            "SECRET_DB_PASSWORD_VERSION", "SECRETCTL_ROTATED_DB_PASSWORD", "SECRETCTL_FINGERPRINT_APP_SECRET_KEY",
-            "LOG_LEVEL", "TZ", "", "_",
+            "APP_URL",
+            "DOMAIN",
+            "KEYCLOAK_URL",
+            "MONKEY",
+            "PASSAGE",
+            "DB_PASSWORD_FILE",
+            "SSH_KEY_PATH",
+            "SECRET_DB_PASSWORD_VERSION",
+            "SECRETCTL_ROTATED_DB_PASSWORD",
+            "SECRETCTL_FINGERPRINT_APP_SECRET_KEY",
+            "LOG_LEVEL",
+            "TZ",
+            "",
+            "_",
         ] {
             assert!(!is_secret_name(plain), "{plain} should not be secret");
         }

@@ -45,4 +45,3 @@ pub fn fingerprint_key(key: &str) -> String {
 pub fn is_metadata_key(key: &str) -> bool {
     key.starts_with(PREFIX)
 }
-

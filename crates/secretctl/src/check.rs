@@ -20,7 +20,12 @@ pub struct Args {
     #[command(flatten)]
     pub schema: SchemaOpt,
     /// The .env to check.
-    #[arg(long = "env", visible_alias = "file", value_name = "F", default_value = ".env")]
+    #[arg(
+        long = "env",
+        visible_alias = "file",
+        value_name = "F",
+        default_value = ".env"
+    )]
     pub env: PathBuf,
     /// Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable.
     #[arg(long, value_name = "KEY")]
@@ -33,18 +38,25 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     if !args.accept.is_empty() {
         edit_env(&args.env, false, |env| {
             for key in &args.accept {
-                let spec = schema
-                    .get(key)
-                    .filter(|s| s.one_shot)
-                    .ok_or_else(|| coded(Code::Usage, anyhow!("--accept {key}: the schema declares no one-shot key {key}")))?;
+                let spec = schema.get(key).filter(|s| s.one_shot).ok_or_else(|| {
+                    coded(
+                        Code::Usage,
+                        anyhow!("--accept {key}: the schema declares no one-shot key {key}"),
+                    )
+                })?;
                 let value = if spec.versioned {
-                    pointer::current_value(env, key)?.and_then(|(_, v)| v).map(str::to_owned)
+                    pointer::current_value(env, key)?
+                        .and_then(|(_, v)| v)
+                        .map(str::to_owned)
                 } else {
                     env.get(key).map(str::to_owned)
                 };
-                let value = zeroize::Zeroizing::new(
-                    value.ok_or_else(|| coded(Code::NotFound, anyhow!("--accept {key}: {key} has no value in {file}")))?,
-                );
+                let value = zeroize::Zeroizing::new(value.ok_or_else(|| {
+                    coded(
+                        Code::NotFound,
+                        anyhow!("--accept {key}: {key} has no value in {file}"),
+                    )
+                })?);
                 state::record(env, key, &value, true, state::now())?;
             }
             Ok(())

@@ -48,7 +48,9 @@ pub(crate) fn require_schema(explicit: Option<&Path>, what: &str) -> anyhow::Res
 /// Attach the right exit code to a schema error: a missing file is "not found".
 pub(crate) fn schema_error(e: secretctl_schema::Error) -> anyhow::Error {
     let code = match &e {
-        secretctl_schema::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+        secretctl_schema::Error::Io { source, .. }
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
             Code::NotFound
         }
         _ => Code::Operational,
@@ -149,7 +151,10 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
     if !args.file.exists() {
         return Err(coded(
             Code::NotFound,
-            anyhow!("{}: no such file; create the instance with `secretctl init`", args.file.display()),
+            anyhow!(
+                "{}: no such file; create the instance with `secretctl init`",
+                args.file.display()
+            ),
         ));
     }
     let value = generator.try_generate()?;
@@ -158,14 +163,23 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
             return Err(one_shot_refusal(spec, "rotating"));
         }
         let version = if spec.versioned {
-            Some(pointer::bump(env, &spec.key, value.expose_secret()).with_context(|| args.file.display().to_string())?)
+            Some(
+                pointer::bump(env, &spec.key, value.expose_secret())
+                    .with_context(|| args.file.display().to_string())?,
+            )
         } else {
             env.set(&spec.key, value.expose_secret())
                 .with_context(|| args.file.display().to_string())?;
             None
         };
-        state::record(env, &spec.key, value.expose_secret(), spec.one_shot, state::now())
-            .with_context(|| args.file.display().to_string())?;
+        state::record(
+            env,
+            &spec.key,
+            value.expose_secret(),
+            spec.one_shot,
+            state::now(),
+        )
+        .with_context(|| args.file.display().to_string())?;
         Ok(Rotated { version })
     })?;
     let bits = crate::generate::round2(generator.entropy_bits());

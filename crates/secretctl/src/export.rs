@@ -9,14 +9,11 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-
-use secrecy::{ExposeSecret, SecretString};
-use zeroize::Zeroizing;
-
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context};
+use secrecy::{ExposeSecret, SecretString};
 use secretctl_envfile::fs::write_atomic;
 use secretctl_envfile::EnvFile;
 use secretctl_keyfile::LoadOptions;
@@ -26,10 +23,11 @@ use secretctl_naming::{
 };
 use secretctl_schema::{is_secret_name, Schema, SecretSpec};
 use secretctl_store::{Store, StoreUrl};
+use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::{KeyfileOpt, SchemaOpt};
-use crate::exit::{coded, Code, WithCode};
+use crate::exit::{self, coded, Code, WithCode};
 
 /// Arguments of `secretctl export`.
 #[derive(Debug, clap::Args)]
@@ -46,7 +44,7 @@ pub enum ExportCommand {
     /// Each Secret is `type: Opaque` with base64 `data` in sorted key order and the label
     /// app.kubernetes.io/managed-by=secretctl. Without a schema every secret-classified key of the .env goes into
     /// one `{instance}-secrets` Secret. The output holds the secret values (base64 is not encryption): write it
-    /// with --out (created 0600) or --sops rather than into a terminal or a log.
+    /// with --out (created 0600) or pipe it to `kubectl apply -f -` rather than into a terminal or a log.
     K8s(K8sArgs),
     /// Print the Docker Swarm names of the versioned secrets and a script that creates them.
     ///
@@ -276,9 +274,7 @@ fn load(src: &SourceArgs) -> anyhow::Result<Loaded> {
     let mut versioned: BTreeMap<String, u32> = BTreeMap::new();
     for key in doc.keys() {
         if let Some(base) = pointer::pointed_key(key) {
-            if let Some(name) =
-                pointer::current(&doc, base).with_context(|| format!("{shown}: {key}"))?
-            {
+            if let Some(name) = pointer::current(&doc, base).map_err(|e| anyhow!("{shown}: {e}"))? {
                 versioned.insert(base.to_owned(), name.version());
             }
         }
@@ -380,11 +376,13 @@ fn open_store(
             allow_loose_permissions: keyfile.allow_loose_permissions,
         },
     )
-    .with_context(|| {
-        format!(
-            "cannot load the keyfile {}; give it with --keyfile PATH",
-            path.display()
-        )
+    .map_err(|e| {
+        // The keyfile's errors name the file and the fix themselves.
+        let code = match e {
+            secretctl_keyfile::Error::NotFound { .. } => Code::NotFound,
+            _ => Code::Operational,
+        };
+        coded(code, e)
     })?;
     let store = Store::open(&parsed).with_context(|| format!("cannot open the store {parsed}"))?;
     Ok((store, keyring))
@@ -451,10 +449,14 @@ fn load_store(src: &SourceArgs, url: &str, schema: Option<&Schema>) -> anyhow::R
     };
     let mut items = Vec::with_capacity(wanted.len());
     for (name, k8s_secret, declared_versioned) in wanted {
-        let (version, value) =
-            store_get(&mut store, &keyring, &owner, &name, None).with_context(|| {
-                format!("{owner}/{name}: put it with `secretctl secret put {owner} {name}`")
-            })?;
+        let (version, value) = match store_get(&mut store, &keyring, &owner, &name, None) {
+            Err(e) if exit::code_of(&e) == Code::NotFound as u8 => {
+                return Err(e.context(format!(
+                    "{owner}/{name} is declared in the schema; put it with `secretctl secret put {owner} {name}`"
+                )));
+            }
+            other => other?,
+        };
         let version = u32::try_from(version).map_err(|_| {
             anyhow!("{owner}/{name}: version {version} is beyond what a versioned name can hold")
         })?;
@@ -636,9 +638,9 @@ fn swarm(g: Globals, a: &SwarmArgs) -> anyhow::Result<()> {
             continue;
         };
         let name = pointer::versioned_name(&item.key, version)
-            .with_context(|| format!("{where_}: {}", item.key))?;
+            .map_err(|e| anyhow!("{where_}: {}: {e}", item.key))?;
         let swarm_name =
-            swarm_name(&stack, &name).with_context(|| format!("{where_}: {}", item.key))?;
+            swarm_name(&stack, &name).map_err(|e| anyhow!("{where_}: {}: {e}", item.key))?;
         let size = item.value.expose_secret().len();
         if size == 0 || size > SWARM_SECRET_MAX_BYTES {
             return Err(anyhow!(
@@ -816,12 +818,13 @@ fn render_swarm_script(
     s.push_str("#!/usr/bin/env bash\n");
     let _ = writeln!(
         s,
-        "# Docker Swarm secrets of the instance {instance} in the stack {stack}."
+        "# Docker Swarm secrets of the instance {} in the stack {stack}.",
+        comment_safe(instance)
     );
     let _ = writeln!(
         s,
         "# Written by `secretctl export swarm` from {}.",
-        origin.describe()
+        comment_safe(&origin.describe())
     );
     s.push_str(
         "# Each value is piped from secretctl into `docker secret create NAME -`: no value is ever on a command line.\n\
@@ -833,7 +836,7 @@ fn render_swarm_script(
             s,
             "#   {}  ({} {})",
             sec.swarm_name,
-            sec.key,
+            comment_safe(&sec.key),
             sec.name.version_tag()
         );
     }
@@ -846,9 +849,11 @@ fn render_swarm_script(
                  written here)}\"\n",
             );
         } else {
+            // Unquoted on purpose: an assignment is never split, and a single-quoted default inside
+            // `"${VAR:-...}"` would keep its quotes.
             let _ = writeln!(
                 s,
-                "SECRETCTL_STORE=\"${{SECRETCTL_STORE:-{}}}\"",
+                "SECRETCTL_STORE=${{SECRETCTL_STORE:-{}}}",
                 shell_quote(url)
             );
         }
@@ -876,6 +881,14 @@ fn render_swarm_script(
         s.push('\n');
     }
     s
+}
+
+/// Text for a `#` comment line of the script: a newline (or any control character) in a directory name must not
+/// end the comment and start a command.
+fn comment_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 /// True when a URL carries a password (`scheme://user:password@host`).
@@ -1359,6 +1372,68 @@ mod tests {
         m.data
             .insert("BIG".to_owned(), secret(&"x".repeat(K8S_SECRET_MAX_BYTES)));
         assert!(m.validate().unwrap_err().contains("1 MiB"));
+    }
+
+    #[test]
+    fn urls_with_a_password_are_recognised() {
+        assert!(url_has_password("postgres://app:hunter2@db:5432/secrets"));
+        assert!(url_has_password(
+            "postgresql://app:p%40ss@db/secrets?sslmode=require"
+        ));
+        assert!(!url_has_password("postgres://app@db/secrets"));
+        assert!(!url_has_password("postgres://db/secrets?user=a:b@c"));
+        assert!(!url_has_password("sqlite:/var/lib/secretctl/store.db"));
+    }
+
+    fn store_origin(url: &str) -> Origin {
+        Origin::Store {
+            url: url.to_owned(),
+            shown: String::new(),
+            owner: "wiki".to_owned(),
+            keyfile: Some(PathBuf::from("/etc/secretctl/master key")),
+            allow_loose_permissions: false,
+        }
+    }
+
+    fn one_secret(origin: &Origin) -> Vec<SwarmSecret> {
+        let name = VersionedName::new("db_password", 3).unwrap();
+        vec![SwarmSecret {
+            key: "db_password".to_owned(),
+            swarm_name: "app_db_password_v3".to_owned(),
+            budget: 46,
+            fetch: fetch_args(origin, "wiki", "db_password", &name),
+            name,
+        }]
+    }
+
+    #[test]
+    fn a_store_url_with_a_password_stays_out_of_the_script() {
+        let origin = store_origin("postgres://app:hunter2@db/secrets");
+        let script = render_swarm_script("app", "wiki", &origin, &one_secret(&origin));
+        assert!(!script.contains("hunter2"), "{script}");
+        assert!(script.contains(": \"${SECRETCTL_STORE:?"), "{script}");
+        assert!(script.contains(
+            "create app_db_password_v3 export value --owner wiki --keyfile '/etc/secretctl/master key' \
+             --version v3 -- db_password\n"
+        ));
+        let origin = store_origin("sqlite:/srv/my store.db");
+        let script = render_swarm_script("app", "wiki", &origin, &one_secret(&origin));
+        assert!(script.contains("SECRETCTL_STORE=${SECRETCTL_STORE:-'sqlite:/srv/my store.db'}\nexport SECRETCTL_STORE\n"));
+    }
+
+    #[test]
+    fn comments_cannot_break_out_of_the_script_header() {
+        let origin = Origin::Env(PathBuf::from("/srv/x\nrm -rf ~\n/.env"));
+        let secrets = one_secret(&origin);
+        let script = render_swarm_script("app", "evil\rinstance\ntouch /tmp/x", &origin, &secrets);
+        // Every header line is a comment; the newlines survive only inside the single-quoted path argument.
+        for line in script.lines().take_while(|l| *l != "set -euo pipefail") {
+            assert!(
+                line.starts_with('#'),
+                "a name escaped its comment: {line:?}\n{script}"
+            );
+        }
+        assert!(script.contains("'/srv/x\nrm -rf ~\n/.env'"), "{script}");
     }
 
     #[test]

@@ -51,9 +51,17 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     // The schema: --schema, else DIR/secretctl.toml, else the built-in example.
     let (schema, schema_text, origin) = if let Some(path) = args.schema.schema.as_deref() {
         let text = Schema::read_text(path).map_err(schema_error)?;
-        (Schema::load(path).map_err(schema_error)?, Some(text), path.display().to_string())
+        (
+            Schema::load(path).map_err(schema_error)?,
+            Some(text),
+            path.display().to_string(),
+        )
     } else if in_dir.is_file() {
-        (Schema::load(&in_dir).map_err(schema_error)?, None, in_dir.display().to_string())
+        (
+            Schema::load(&in_dir).map_err(schema_error)?,
+            None,
+            in_dir.display().to_string(),
+        )
     } else {
         let s = Schema::builtin_example();
         let text = s.to_toml();
@@ -67,7 +75,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     if !dir.exists() {
         create_private_dir(dir)?;
     } else if !dir.is_dir() {
-        return Err(coded(Code::Usage, anyhow!("{}: not a directory", dir.display())));
+        return Err(coded(
+            Code::Usage,
+            anyhow!("{}: not a directory", dir.display()),
+        ));
     }
     let env_path = dir.join(".env");
     let existed = env_path.exists();
@@ -108,12 +119,18 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         for spec in schema.secrets() {
             let key = spec.key.as_str();
             if spec.versioned {
-                if pointer::current(env, key).with_context(|| env_shown.clone())?.is_some() {
+                if pointer::current(env, key)
+                    .with_context(|| env_shown.clone())?
+                    .is_some()
+                {
                     out.kept.push(key.to_owned());
                     continue;
                 }
                 // A plain value given for a versioned key becomes its version 1.
-                let given_value = env.get(key).filter(|v| !v.is_empty()).map(|v| zeroize::Zeroizing::new(v.to_owned()));
+                let given_value = env
+                    .get(key)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| zeroize::Zeroizing::new(v.to_owned()));
                 if let Some(v) = given_value {
                     pointer::bump(env, key, &v).with_context(|| env_shown.clone())?;
                     state::record(env, key, &v, spec.one_shot, now)?;
@@ -125,7 +142,8 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                     continue;
                 };
                 let value = generator.try_generate()?;
-                let b = pointer::bump(env, key, value.expose_secret()).with_context(|| env_shown.clone())?;
+                let b = pointer::bump(env, key, value.expose_secret())
+                    .with_context(|| env_shown.clone())?;
                 state::record(env, key, value.expose_secret(), spec.one_shot, now)?;
                 out.generated.push(Generated {
                     key: key.to_owned(),
@@ -142,7 +160,8 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 out.kept.push(key.to_owned());
             } else if let Some(generator) = spec.generator {
                 let value = generator.try_generate()?;
-                env.set(key, value.expose_secret()).with_context(|| env_shown.clone())?;
+                env.set(key, value.expose_secret())
+                    .with_context(|| env_shown.clone())?;
                 state::record(env, key, value.expose_secret(), spec.one_shot, now)?;
                 out.generated.push(Generated {
                     key: key.to_owned(),
@@ -193,7 +212,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                     "  generated {} {v} ({}, {} bits of entropy)",
                     x.key, x.generator, x.bits
                 ),
-                None => println!("  generated {} ({}, {} bits of entropy)", x.key, x.generator, x.bits),
+                None => println!(
+                    "  generated {} ({}, {} bits of entropy)",
+                    x.key, x.generator, x.bits
+                ),
             }
         }
         for k in &outcome.kept {

@@ -179,7 +179,12 @@ fn init(g: Globals, a: &InitArgs) -> anyhow::Result<()> {
         let v = json!({ "keyfile": path.display().to_string(), "key_id": key.id().to_string() });
         writeln!(out, "{v}")?;
     } else {
-        writeln!(out, "created keyfile {} (key id {})", path.display(), key.id())?;
+        writeln!(
+            out,
+            "created keyfile {} (key id {})",
+            path.display(),
+            key.id()
+        )?;
         eprintln!(
             "next: back it up with `secretctl key backup --recipient age1...` (or --passphrase); \
              without a backup, a lost keyfile loses every secret encrypted under it"
@@ -225,7 +230,11 @@ fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
         let v = json!({ "keyfile": path.display().to_string(), "keys": items });
         writeln!(out, "{v}")?;
     } else {
-        writeln!(out, "{:<16}  {:<7}  {:<20}  RETIRED", "ID", "STATE", "CREATED")?;
+        writeln!(
+            out,
+            "{:<16}  {:<7}  {:<20}  RETIRED",
+            "ID", "STATE", "CREATED"
+        )?;
         for k in &keys {
             writeln!(
                 out,
@@ -252,7 +261,9 @@ fn read_limited(r: impl Read, limit: usize, what: &str) -> anyhow::Result<Zeroiz
         .read_to_end(&mut buf)
         .with_context(|| format!("cannot read {what}"))?;
     if buf.len() > limit {
-        anyhow::bail!("{what} is larger than {limit} bytes; it is not a key backup or identity file");
+        anyhow::bail!(
+            "{what} is larger than {limit} bytes; it is not a key backup or identity file"
+        );
     }
     Ok(buf)
 }
@@ -278,13 +289,19 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString
         if confirm {
             let again = ask("Passphrase (again): ")?;
             if again.expose_secret() != p.expose_secret() {
-                return Err(coded(Code::Usage, anyhow::anyhow!("the passphrases do not match")));
+                return Err(coded(
+                    Code::Usage,
+                    anyhow::anyhow!("the passphrases do not match"),
+                ));
             }
         }
         p
     };
     if p.expose_secret().is_empty() {
-        return Err(coded(Code::Usage, anyhow::anyhow!("the passphrase is empty")));
+        return Err(coded(
+            Code::Usage,
+            anyhow::anyhow!("the passphrase is empty"),
+        ));
     }
     Ok(p)
 }
@@ -298,7 +315,10 @@ fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> anyhow::Resu
                 .mode(0o600)
                 .open(path)
                 .with_context(|| {
-                    format!("cannot create {} (it must not exist yet; choose another name)", path.display())
+                    format!(
+                        "cannot create {} (it must not exist yet; choose another name)",
+                        path.display()
+                    )
                 })?;
             f.set_permissions(std::fs::Permissions::from_mode(0o600))
                 .and_then(|()| f.write_all(bytes))
@@ -311,7 +331,9 @@ fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> anyhow::Resu
             if binary && out.is_terminal() {
                 return Err(coded(
                     Code::Usage,
-                    anyhow::anyhow!("refusing to write a binary backup to a terminal; use --output FILE"),
+                    anyhow::anyhow!(
+                        "refusing to write a binary backup to a terminal; use --output FILE"
+                    ),
                 ));
             }
             out.write_all(bytes)?;
@@ -367,11 +389,16 @@ fn backup(_g: Globals, a: &BackupArgs) -> anyhow::Result<()> {
                 ),
             ));
         }
-        secretctl_keyfile::backup(&key, &BackupTo::Recipients(&recipients), !a.binary).map_err(kf)?
+        secretctl_keyfile::backup(&key, &BackupTo::Recipients(&recipients), !a.binary)
+            .map_err(kf)?
     };
     write_output(a.output.as_deref(), &file, a.binary)?;
     if a.output.is_some() {
-        eprintln!("wrote backup of key {} to {}", key.id(), a.output.as_deref().unwrap_or(Path::new("-")).display());
+        eprintln!(
+            "wrote backup of key {} to {}",
+            key.id(),
+            a.output.as_deref().unwrap_or(Path::new("-")).display()
+        );
     }
     Ok(())
 }
@@ -415,11 +442,17 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
         } else {
             "pass --identity FILE or --passphrase for an age backup, or --base64 for a raw export"
         };
-        return Err(coded(Code::Usage, anyhow::anyhow!("cannot tell how to read the backup {source}: {hint}")));
+        return Err(coded(
+            Code::Usage,
+            anyhow::anyhow!("cannot tell how to read the backup {source}: {hint}"),
+        ));
     }
     .map_err(|e| {
         let code = code_for(&e);
-        coded(code, anyhow::Error::new(e).context(format!("cannot restore from {source}")))
+        coded(
+            code,
+            anyhow::Error::new(e).context(format!("cannot restore from {source}")),
+        )
     })?;
     let restored = key.id();
     let opts = RestoreOptions {
@@ -451,7 +484,11 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
                 path.display()
             )?,
             None if status == "unchanged" => {
-                writeln!(out, "{} already holds key {restored}; nothing to do", path.display())?;
+                writeln!(
+                    out,
+                    "{} already holds key {restored}; nothing to do",
+                    path.display()
+                )?;
             }
             None => writeln!(out, "restored key {restored} to {}", path.display())?,
         }

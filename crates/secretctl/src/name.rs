@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use clap::Subcommand;
-use secretctl_naming::{stack_from_domain, swarm_budget, swarm_name, VersionedName, SWARM_NAME_MAX};
+use secretctl_naming::{
+    stack_from_domain, swarm_budget, swarm_name, VersionedName, SWARM_NAME_MAX,
+};
 use serde_json::json;
 
 use crate::cli::Globals;
@@ -33,7 +35,12 @@ pub enum NameCommand {
         /// The versioned name, e.g. db_password_v2.
         name: String,
         /// The stack name.
-        #[arg(long, value_name = "S", required_unless_present = "domain", conflicts_with = "domain")]
+        #[arg(
+            long,
+            value_name = "S",
+            required_unless_present = "domain",
+            conflicts_with = "domain"
+        )]
         stack: Option<String>,
         /// Derive the stack name from the app's domain as Co-op Cloud does (dots become underscores).
         #[arg(long, value_name = "DOMAIN")]
@@ -55,7 +62,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         NameCommand::Parse { name } => {
             let n = parse(&name)?;
             if g.json {
-                println!("{}", json!({"name": n.to_string(), "base": n.base(), "version": n.version()}));
+                println!(
+                    "{}",
+                    json!({"name": n.to_string(), "base": n.base(), "version": n.version()})
+                );
             } else {
                 println!("base: {}\nversion: {}", n.base(), n.version());
             }
@@ -82,7 +92,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 (Some(s), _) => s,
                 (None, Some(d)) => stack_from_domain(&d),
                 (None, None) => {
-                    return Err(crate::exit::coded(Code::Usage, anyhow::anyhow!("give --stack S or --domain D")))
+                    return Err(crate::exit::coded(
+                        Code::Usage,
+                        anyhow::anyhow!("give --stack S or --domain D"),
+                    ))
                 }
             };
             let full = swarm_name(&stack, &n).with_context(|| format!("{n} in stack {stack}"))?;
@@ -95,7 +108,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 );
             } else {
                 println!("{full}");
-                eprintln!("{} of {SWARM_NAME_MAX} characters; {remaining} left", full.len());
+                eprintln!(
+                    "{} of {SWARM_NAME_MAX} characters; {remaining} left",
+                    full.len()
+                );
             }
         }
         NameCommand::Stack { domain } => {

@@ -4,7 +4,12 @@
 //! `docker` stand-in (no Swarm is needed to see what `docker secret create` would have received).
 //!
 //! A test that needs an external tool fails when `CI` is set and the tool is missing; otherwise it prints
-//! "skipped: <tool> not found" and returns.
+//! "skipped: <tool> not found" and returns. `kubectl` is the exception: the issue asks for its comparison "where
+//! kubectl exists", so that test skips without it even under CI.
+
+// clippy.toml allows unwrap in #[test] functions only; the fixtures and helpers here are test code too, where a
+// failed unwrap is a failed test with its location.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -147,15 +152,16 @@ fn b64decode(s: &str) -> Vec<u8> {
     let mut acc = 0u32;
     let mut bits = 0;
     for c in s.bytes().filter(|&c| c != b'=') {
-        let v = ALPHABET
+        let index = ALPHABET
             .iter()
             .position(|&a| a == c)
-            .expect("base64 character") as u32;
+            .expect("base64 character");
+        let v = u32::try_from(index).unwrap();
         acc = (acc << 6) | v;
         bits += 6;
         if bits >= 8 {
             bits -= 8;
-            out.push((acc >> bits) as u8);
+            out.push(u8::try_from(acc >> bits).expect("at most 8 bits are left"));
             acc &= (1 << bits) - 1;
         }
     }
@@ -420,6 +426,14 @@ fn kubernetes_validate_accepts_every_manifest() {
         ok(&mut inst.cmd(&args));
         files.push(path);
     }
+    // kubernetes-validate knows no schema for v1/List: validate the --json output item by item.
+    let list: Value =
+        serde_json::from_str(&fs::read_to_string(files.pop().unwrap()).unwrap()).unwrap();
+    for (i, item) in list["items"].as_array().unwrap().iter().enumerate() {
+        let path = inst.dir.join(format!("item{i}.json"));
+        fs::write(&path, item.to_string()).unwrap();
+        files.push(path);
+    }
     let path = plain.dir.join("plain.yaml");
     ok(&mut plain.cmd(&["export", "k8s", "--out", path.to_str().unwrap()]));
     files.push(path);
@@ -463,7 +477,9 @@ fn kubernetes_validate_accepts_every_manifest() {
 
 #[test]
 fn kubectl_dry_run_produces_the_same_data() {
-    let Some(kubectl) = require_tool("kubectl") else {
+    // The issue asks for this comparison "where kubectl exists": CI machines without it skip even under CI.
+    let Some(kubectl) = find_tool("kubectl") else {
+        eprintln!("skipped: kubectl not found");
         return;
     };
     let inst = Instance::new("wiki", ENV, Some(SCHEMA));
@@ -719,7 +735,12 @@ fn swarm_script_pipes_every_version_without_a_value_on_argv() {
         "an unversioned key was exported: {listing}"
     );
     let script = fs::read_to_string(&script_path).unwrap();
-    for value in ["first-version", "second version", "tok", "not-versioned"] {
+    for value in [
+        "first-version",
+        "second version",
+        "with newline",
+        "not-versioned",
+    ] {
         assert!(
             !script.contains(value),
             "{value:?} is in the script:\n{script}"
@@ -748,7 +769,7 @@ fn swarm_script_pipes_every_version_without_a_value_on_argv() {
     );
     let argv = docker.argv_log();
     assert!(argv.contains("secret create --label app.secretctl.managed-by=secretctl wiki_example_com_db_password_v2 -"));
-    for value in ["second version", "tok", "newline"] {
+    for value in ["second version", "with newline", "first-version"] {
         assert!(
             !argv.contains(value),
             "{value:?} reached docker's argv:\n{argv}"
@@ -891,4 +912,263 @@ fn swarm_needs_versioned_secrets() {
     ]));
     assert!(out.status.success());
     assert_eq!(out.stdout, b"first-version");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The encrypted store as the source.
+
+struct StoreFixture {
+    tmp: tempfile::TempDir,
+    keyfile: PathBuf,
+    url: String,
+}
+
+impl StoreFixture {
+    /// A store where `wiki` has db_password at v2 and api_token at v1, and another owner has a secret too.
+    fn new() -> StoreFixture {
+        let tmp = tempfile::tempdir().unwrap();
+        let keyfile = tmp.path().join("keys/master.key");
+        let key = secretctl_keyfile::create(&keyfile).unwrap();
+        // A space in the path: the script must carry the URL as one word.
+        let data = tmp.path().join("data dir");
+        fs::create_dir(&data).unwrap();
+        let url = format!("sqlite:{}", data.join("store.db").display());
+        let mut store = secretctl_store::Store::open(&url.parse().unwrap()).unwrap();
+        assert_eq!(store.put(&key, "wiki", "db_password", b"one").unwrap(), 1);
+        assert_eq!(
+            store
+                .put(&key, "wiki", "db_password", b"two, the current one")
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            store
+                .put(&key, "wiki", "api_token", b"tok\nwith newline\n")
+                .unwrap(),
+            1
+        );
+        store
+            .put(&key, "other", "db_password", b"not-wiki")
+            .unwrap();
+        StoreFixture { tmp, keyfile, url }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = secretctl();
+        cmd.current_dir(self.tmp.path()).args(args).args([
+            "--store",
+            &self.url,
+            "--instance",
+            "wiki",
+            "--keyfile",
+            self.keyfile.to_str().unwrap(),
+        ]);
+        cmd
+    }
+}
+
+#[test]
+fn the_store_exports_the_latest_version_of_each_secret_of_the_owner() {
+    let fx = StoreFixture::new();
+    let json: Value = serde_json::from_str(&ok(&mut fx.cmd(&["--json", "export", "k8s"]))).unwrap();
+    let expected = BTreeMap::from([(
+        "wiki-secrets".to_owned(),
+        BTreeMap::from([
+            ("api_token".to_owned(), "tok\nwith newline\n".to_owned()),
+            ("db_password".to_owned(), "two, the current one".to_owned()),
+        ]),
+    )]);
+    assert_eq!(secrets_of(&json["items"]), expected);
+
+    // With a schema, the declared names, grouped as declared; a declared name the store lacks is an error.
+    let schema = fx.tmp.path().join("s.toml");
+    fs::write(
+        &schema,
+        "[secrets.db_password]\nk8s_secret = \"{instance}-db\"\n",
+    )
+    .unwrap();
+    let json: Value = serde_json::from_str(&ok(&mut fx.cmd(&[
+        "--json",
+        "export",
+        "k8s",
+        "--schema",
+        schema.to_str().unwrap(),
+    ])))
+    .unwrap();
+    assert_eq!(json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(json["items"][0]["metadata"]["name"], "wiki-db");
+    fs::write(&schema, "[secrets.smtp_password]\n").unwrap();
+    let err = fails(
+        &mut fx.cmd(&["export", "k8s", "--schema", schema.to_str().unwrap()]),
+        4,
+    );
+    assert!(
+        err.contains("smtp_password") && err.contains("secret put"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_store_swarm_script_reads_each_version_from_the_store() {
+    let fx = StoreFixture::new();
+    let script_path = fx.tmp.path().join("create.sh");
+    let listing = ok(&mut fx.cmd(&[
+        "export",
+        "swarm",
+        "--stack",
+        "app",
+        "--out",
+        script_path.to_str().unwrap(),
+    ]));
+    assert!(
+        listing.contains("app_db_password_v2\tdb_password v2"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("app_api_token_v1\tapi_token v1"),
+        "{listing}"
+    );
+    let script = fs::read_to_string(&script_path).unwrap();
+    assert!(
+        !script.contains("current one") && !script.contains("with newline"),
+        "{script}"
+    );
+    // The store URL reaches `export value` through the environment, not argv.
+    assert!(script.contains("export SECRETCTL_STORE\n"), "{script}");
+    assert!(!script.contains("--store"), "{script}");
+
+    let docker = FakeDocker::new();
+    let out = docker.run_script(&script_path, &[]);
+    assert!(
+        out.status.success(),
+        "script failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        docker.secrets(),
+        BTreeMap::from([
+            (
+                "app_api_token_v1".to_owned(),
+                b"tok\nwith newline\n".to_vec()
+            ),
+            (
+                "app_db_password_v2".to_owned(),
+                b"two, the current one".to_vec()
+            ),
+        ])
+    );
+    // A third version later: the same script still creates v2 from v2 (versions are immutable), and an export
+    // after the rotation names v3.
+    let key =
+        secretctl_keyfile::load(&fx.keyfile, secretctl_keyfile::LoadOptions::default()).unwrap();
+    let mut store = secretctl_store::Store::open(&fx.url.parse().unwrap()).unwrap();
+    store.put(&key, "wiki", "db_password", b"three").unwrap();
+    let listing = ok(&mut fx.cmd(&[
+        "export",
+        "swarm",
+        "--stack",
+        "app",
+        "--out",
+        script_path.to_str().unwrap(),
+    ]));
+    assert!(listing.contains("app_db_password_v3"), "{listing}");
+    let out = docker.run_script(&script_path, &[]);
+    assert!(out.status.success());
+    assert_eq!(docker.secrets()["app_db_password_v3"], b"three");
+    assert_eq!(
+        docker.secrets()["app_db_password_v2"],
+        b"two, the current one"
+    );
+}
+
+#[test]
+fn a_keyfile_that_is_not_the_stores_is_an_integrity_failure() {
+    let fx = StoreFixture::new();
+    let other = fx.tmp.path().join("other/master.key");
+    secretctl_keyfile::create(&other).unwrap();
+    let mut cmd = secretctl();
+    cmd.current_dir(fx.tmp.path()).args([
+        "export",
+        "k8s",
+        "--store",
+        &fx.url,
+        "--instance",
+        "wiki",
+        "--keyfile",
+        other.to_str().unwrap(),
+    ]);
+    fails(&mut cmd, 3);
+    // No keyfile at all: not found, and the message says how to get one.
+    let mut cmd = secretctl();
+    cmd.current_dir(fx.tmp.path()).args([
+        "export",
+        "k8s",
+        "--store",
+        &fx.url,
+        "--instance",
+        "wiki",
+        "--keyfile",
+        "missing.key",
+    ]);
+    let err = fails(&mut cmd, 4);
+    assert!(
+        err.contains("missing.key") && err.contains("key init"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_value_is_never_written_to_a_terminal() {
+    // `script` (util-linux) runs the command on a pseudo-terminal.
+    let Some(script) = require_tool("script") else {
+        return;
+    };
+    let inst = Instance::new("wiki", SWARM_ENV, None);
+    let bin = assert_cmd::cargo::cargo_bin("secretctl");
+    let command = format!(
+        "'{}' export value --env .env --version v1 -- DB_PASSWORD",
+        bin.display()
+    );
+    let out = Command::new(script)
+        .current_dir(&inst.dir)
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("refusing to write a secret value to a terminal"),
+        "{shown}"
+    );
+    assert!(!shown.contains("first-version"), "{shown}");
+}
+
+#[test]
+fn a_malformed_pointer_or_conflicting_sources_are_refused() {
+    let inst = Instance::new(
+        "wiki",
+        "DB_PASSWORD_V2=x\nSECRET_DB_PASSWORD_VERSION=2\n",
+        None,
+    );
+    let err = fails(&mut inst.cmd(&["export", "k8s"]), 1);
+    assert!(
+        err.contains(".env") && err.contains("SECRET_DB_PASSWORD_VERSION") && err.contains("v2"),
+        "{err}"
+    );
+    fails(&mut inst.cmd(&["export", "swarm"]), 1);
+    // One source at a time.
+    fails(
+        &mut inst.cmd(&[
+            "export",
+            "k8s",
+            "--env",
+            ".env",
+            "--store",
+            "sqlite:s.db",
+            "--instance",
+            "w",
+        ]),
+        2,
+    );
 }

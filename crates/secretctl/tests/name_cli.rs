@@ -1,14 +1,24 @@
 //! `secretctl name parse|next|swarm|stack` through the built binary.
+// Helpers outside #[test] fns panic on purpose too: a panic is how an integration test reports failure.
+#![allow(clippy::unwrap_used)]
 
 use assert_cmd::Command;
 
 fn run(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("secretctl").unwrap().args(args).output().unwrap()
+    Command::cargo_bin("secretctl")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ok(args: &[&str]) -> String {
     let out = run(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -20,12 +30,25 @@ fn json(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn parse_and_next() {
-    assert_eq!(ok(&["name", "parse", "db_password_v12"]), "base: db_password\nversion: 12\n");
+    assert_eq!(
+        ok(&["name", "parse", "db_password_v12"]),
+        "base: db_password\nversion: 12\n"
+    );
     let v = json(&["name", "parse", "a_v1_v2"]);
-    assert_eq!((v["base"].as_str(), v["version"].as_u64()), (Some("a_v1"), Some(2)));
+    assert_eq!(
+        (v["base"].as_str(), v["version"].as_u64()),
+        (Some("a_v1"), Some(2))
+    );
     assert_eq!(ok(&["name", "next", "db_password_v9"]), "db_password_v10\n");
     assert_eq!(json(&["name", "next", "x_v1"])["next"], "x_v2");
-    for bad in ["db_password", "db_password_v0", "db_password_v01", "_v1", "db password_v1", "db_v4294967296"] {
+    for bad in [
+        "db_password",
+        "db_password_v0",
+        "db_password_v01",
+        "_v1",
+        "db password_v1",
+        "db_v4294967296",
+    ] {
         let out = run(&["name", "parse", bad]);
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
@@ -37,8 +60,8 @@ fn parse_and_next() {
 
 #[test]
 fn swarm_names_right_at_and_just_over_the_limit() {
-    // "s" + "_" + 57 characters + "_v1" = 64.
-    let at = format!("{}_v1", "b".repeat(57));
+    // "s" + "_" + 59 characters + "_v1" = 64.
+    let at = format!("{}_v1", "b".repeat(59));
     let out = run(&["name", "swarm", &at, "--stack", "s"]);
     assert!(out.status.success());
     let name = String::from_utf8(out.stdout).unwrap();
@@ -46,36 +69,82 @@ fn swarm_names_right_at_and_just_over_the_limit() {
     assert_eq!(name, format!("s_{at}\n"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("64 of 64 characters; 0 left"));
     let v = json(&["name", "swarm", &at, "--stack", "s"]);
-    assert_eq!((v["length"].as_u64(), v["limit"].as_u64(), v["remaining"].as_i64()), (Some(64), Some(64), Some(0)));
+    assert_eq!(
+        (
+            v["length"].as_u64(),
+            v["limit"].as_u64(),
+            v["remaining"].as_i64()
+        ),
+        (Some(64), Some(64), Some(0))
+    );
 
-    let over = format!("{}_v1", "b".repeat(58));
+    let over = format!("{}_v1", "b".repeat(60));
     let out = run(&["name", "swarm", &over, "--stack", "s"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("is 65 characters; Swarm allows at most 64 (1 over)"), "{err}");
+    assert!(
+        err.contains("is 65 characters; Swarm allows at most 64 (1 over)"),
+        "{err}"
+    );
 
     // The version's digits count: v9 fits at 64, v10 does not.
-    let v9 = format!("{}_v9", "b".repeat(57));
-    assert!(run(&["name", "swarm", &v9, "--stack", "s"]).status.success());
+    let v9 = format!("{}_v9", "b".repeat(59));
+    assert!(run(&["name", "swarm", &v9, "--stack", "s"])
+        .status
+        .success());
     let v10 = ok(&["name", "next", &v9]);
-    assert_eq!(run(&["name", "swarm", v10.trim_end(), "--stack", "s"]).status.code(), Some(1));
+    assert_eq!(
+        run(&["name", "swarm", v10.trim_end(), "--stack", "s"])
+            .status
+            .code(),
+        Some(1)
+    );
 }
 
 #[test]
 fn swarm_rules_and_stacks_from_domains() {
-    assert_eq!(ok(&["name", "swarm", "db_password_v2", "--domain", "wiki.example.com"]), "wiki_example_com_db_password_v2\n");
-    let v = json(&["name", "swarm", "db_password_v2", "--domain", "wiki.example.com"]);
-    assert_eq!((v["stack"].as_str(), v["remaining"].as_i64()), (Some("wiki_example_com"), Some(33)));
-    assert_eq!(ok(&["name", "stack", "wiki.example.com"]), "wiki_example_com\n");
+    assert_eq!(
+        ok(&[
+            "name",
+            "swarm",
+            "db_password_v2",
+            "--domain",
+            "wiki.example.com"
+        ]),
+        "wiki_example_com_db_password_v2\n"
+    );
+    let v = json(&[
+        "name",
+        "swarm",
+        "db_password_v2",
+        "--domain",
+        "wiki.example.com",
+    ]);
+    assert_eq!(
+        (v["stack"].as_str(), v["remaining"].as_i64()),
+        (Some("wiki_example_com"), Some(33))
+    );
+    assert_eq!(
+        ok(&["name", "stack", "wiki.example.com"]),
+        "wiki_example_com\n"
+    );
     // abra cuts a long stack name to 45 characters.
     let long = format!("{}.example.com", "a".repeat(50));
-    assert_eq!(ok(&["name", "stack", &long]), format!("{}\n", "a".repeat(45)));
+    assert_eq!(
+        ok(&["name", "stack", &long]),
+        format!("{}\n", "a".repeat(45))
+    );
     for bad_stack in ["my stack", "_stack", "stack-", ""] {
         let out = run(&["name", "swarm", "db_v1", "--stack", bad_stack]);
         assert_eq!(out.status.code(), Some(1), "{bad_stack:?}");
     }
     // --stack or --domain is required, not both.
     assert_eq!(run(&["name", "swarm", "db_v1"]).status.code(), Some(2));
-    assert_eq!(run(&["name", "swarm", "db_v1", "--stack", "s", "--domain", "a.b"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["name", "swarm", "db_v1", "--stack", "s", "--domain", "a.b"])
+            .status
+            .code(),
+        Some(2)
+    );
 }

@@ -852,9 +852,11 @@ fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// The OS user running this process: `$USER`, `$LOGNAME`, else `uid N`.
+/// The OS user running this process: `$USER`, `$LOGNAME`, else the name `/etc/passwd` gives the process's uid,
+/// else `uid N`.
 #[must_use]
 pub fn default_actor() -> String {
+    use std::os::unix::fs::MetadataExt;
     for var in ["USER", "LOGNAME"] {
         if let Some(v) = std::env::var_os(var).and_then(|v| v.into_string().ok()) {
             if !v.is_empty() {
@@ -862,8 +864,19 @@ pub fn default_actor() -> String {
             }
         }
     }
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").map_or_else(|_| "unknown".to_owned(), |m| format!("uid {}", m.uid()))
+    let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
+        return "unknown".to_owned();
+    };
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    passwd
+        .lines()
+        .find_map(|line| {
+            let mut fields = line.split(':');
+            let name = fields.next()?;
+            let id: u32 = fields.nth(1)?.parse().ok()?;
+            (id == uid && !name.is_empty()).then(|| name.to_owned())
+        })
+        .unwrap_or_else(|| format!("uid {uid}"))
 }
 
 #[cfg(test)]

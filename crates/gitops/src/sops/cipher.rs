@@ -79,7 +79,9 @@ pub(crate) fn parse(value: &str) -> Result<EncValue, &'static str> {
     let body = line
         .strip_prefix(PREFIX)
         .ok_or("value is not in sops' ENC[AES256_GCM,...] format")?;
-    let close = body.rfind(']').ok_or("encrypted value has no closing ']'")?;
+    let close = body
+        .rfind(']')
+        .ok_or("encrypted value has no closing ']'")?;
     let body = &body[..close];
     let t = body.rfind(",type:").ok_or("encrypted value has no type")?;
     let ty = &body[t + ",type:".len()..];
@@ -138,7 +140,11 @@ pub(crate) fn decrypt(
             let nonce = aes_gcm::Nonce::<U12>::from_slice(&enc.iv);
             cipher.decrypt_in_place_detached(nonce, ad, &mut buf, &tag)
         }
-        _ => return Err(DecryptFailure::Format("encrypted value's iv has an unsupported length")),
+        _ => {
+            return Err(DecryptFailure::Format(
+                "encrypted value's iv has an unsupported length",
+            ))
+        }
     };
     result.map_err(|_| DecryptFailure::Auth)?;
     Ok(buf)
@@ -187,10 +193,19 @@ mod tests {
         let enc = encrypt(&k, b"hunter2", "a:b:", "str").unwrap();
         let parsed = parse(&enc).unwrap();
         assert_eq!(parsed.ty, "str");
-        assert_eq!(decrypt(&k, &parsed, "a:b:").ok().unwrap().as_slice(), b"hunter2");
-        assert!(matches!(decrypt(&k, &parsed, "a:c:"), Err(DecryptFailure::Auth)));
+        assert_eq!(
+            decrypt(&k, &parsed, "a:b:").ok().unwrap().as_slice(),
+            b"hunter2"
+        );
+        assert!(matches!(
+            decrypt(&k, &parsed, "a:c:"),
+            Err(DecryptFailure::Auth)
+        ));
         let other = DataKey::from_slice(&[8u8; 32]).unwrap();
-        assert!(matches!(decrypt(&other, &parsed, "a:b:"), Err(DecryptFailure::Auth)));
+        assert!(matches!(
+            decrypt(&other, &parsed, "a:b:"),
+            Err(DecryptFailure::Auth)
+        ));
     }
 
     #[test]

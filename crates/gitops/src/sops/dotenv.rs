@@ -13,13 +13,22 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Entry>, ParseError> {
             continue;
         }
         if let Some(c) = line.strip_prefix('#') {
-            entries.push(Entry::Comment(Comment { text: c.to_owned(), inline: false }));
+            entries.push(Entry::Comment(Comment {
+                text: c.to_owned(),
+                inline: false,
+            }));
             continue;
         }
         let Some((key, value)) = line.split_once('=') else {
-            return Err(ParseError { line: i + 1, reason: "a dotenv line must be KEY=value or a #comment" });
+            return Err(ParseError {
+                line: i + 1,
+                reason: "a dotenv line must be KEY=value or a #comment",
+            });
         };
-        entries.push(Entry::Pair(key.to_owned(), Node::Scalar(Scalar::Str(value.replace("\\n", "\n")))));
+        entries.push(Entry::Pair(
+            key.to_owned(),
+            Node::Scalar(Scalar::Str(value.replace("\\n", "\n"))),
+        ));
     }
     Ok(entries)
 }
@@ -74,10 +83,19 @@ mod tests {
         let e = parse("#c\nA=1\nB=x\\ny\n\nexport C= spaced \nD==\n").unwrap();
         assert_eq!(e.len(), 5);
         assert!(matches!(&e[0], Entry::Comment(c) if c.text == "c"));
-        assert!(matches!(&e[2], Entry::Pair(k, Node::Scalar(Scalar::Str(v))) if k == "B" && v == "x\ny"));
-        assert!(matches!(&e[3], Entry::Pair(k, Node::Scalar(Scalar::Str(v))) if k == "export C" && v == " spaced "));
-        assert!(matches!(&e[4], Entry::Pair(k, Node::Scalar(Scalar::Str(v))) if k == "D" && v == "="));
-        assert_eq!(emit(&e).unwrap(), "#c\nA=1\nB=x\\ny\nexport C= spaced \nD==\n");
+        assert!(
+            matches!(&e[2], Entry::Pair(k, Node::Scalar(Scalar::Str(v))) if k == "B" && v == "x\ny")
+        );
+        assert!(
+            matches!(&e[3], Entry::Pair(k, Node::Scalar(Scalar::Str(v))) if k == "export C" && v == " spaced ")
+        );
+        assert!(
+            matches!(&e[4], Entry::Pair(k, Node::Scalar(Scalar::Str(v))) if k == "D" && v == "=")
+        );
+        assert_eq!(
+            emit(&e).unwrap(),
+            "#c\nA=1\nB=x\\ny\nexport C= spaced \nD==\n"
+        );
         assert_eq!(parse("A=1\nnope\n").unwrap_err().line, 2);
     }
 }

@@ -2,18 +2,29 @@
 use super::*;
 
 fn vars(pairs: &[(&str, &str)]) -> Vars {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), SecretString::from(*v))).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), SecretString::from(*v)))
+        .collect()
 }
 
 fn plain(v: &Vars) -> Vec<(String, String)> {
-    v.iter().map(|(k, s)| (k.clone(), s.expose_secret().to_owned())).collect()
+    v.iter()
+        .map(|(k, s)| (k.clone(), s.expose_secret().to_owned()))
+        .collect()
 }
 
 #[test]
 fn vars_round_trip_both_formats() {
     let ids = Identities::generate();
     let r = ids.recipients();
-    let v = vars(&[("A", "1"), ("B", "two words"), ("C", "multi\nline"), ("D", ""), ("E_unencrypted", "visible")]);
+    let v = vars(&[
+        ("A", "1"),
+        ("B", "two words"),
+        ("C", "multi\nline"),
+        ("D", ""),
+        ("E_unencrypted", "visible"),
+    ]);
     for format in [Format::Yaml, Format::Dotenv] {
         let text = write_vars(&v, format, &r, None).unwrap();
         assert!(!text.contains("two words"), "{text}");
@@ -30,14 +41,25 @@ fn unchanged_values_keep_their_ciphertext() {
     let r = ids.recipients();
     let v1 = vars(&[("A", "1"), ("B", "2"), ("C", "3")]);
     let t1 = write_vars(&v1, Format::Yaml, &r, None).unwrap();
-    assert_eq!(write_vars(&v1, Format::Yaml, &r, Some((&t1, &ids))).unwrap(), t1);
+    assert_eq!(
+        write_vars(&v1, Format::Yaml, &r, Some((&t1, &ids))).unwrap(),
+        t1
+    );
     let v2 = vars(&[("A", "1"), ("B", "changed"), ("C", "3"), ("D", "new")]);
     let t2 = write_vars(&v2, Format::Yaml, &r, Some((&t1, &ids))).unwrap();
-    let line = |t: &str, k: &str| t.lines().find(|l| l.starts_with(&format!("{k}:"))).unwrap().to_owned();
+    let line = |t: &str, k: &str| {
+        t.lines()
+            .find(|l| l.starts_with(&format!("{k}:")))
+            .unwrap()
+            .to_owned()
+    };
     assert_eq!(line(&t1, "A"), line(&t2, "A"));
     assert_eq!(line(&t1, "C"), line(&t2, "C"));
     assert_ne!(line(&t1, "B"), line(&t2, "B"));
-    assert_eq!(plain(&read_vars(&t2, Format::Yaml, &ids).unwrap()), plain(&v2));
+    assert_eq!(
+        plain(&read_vars(&t2, Format::Yaml, &ids).unwrap()),
+        plain(&v2)
+    );
 }
 
 #[test]
@@ -47,18 +69,33 @@ fn recipients_add_keeps_key_remove_rotates() {
     let both: Vec<Recipient> = a.recipients().into_iter().chain(b.recipients()).collect();
     let v = vars(&[("K", "secret")]);
     let t = write_vars(&v, Format::Yaml, &a.recipients(), None).unwrap();
-    assert!(matches!(read_vars(&t, Format::Yaml, &b), Err(Error::NoMatchingIdentity)));
+    assert!(matches!(
+        read_vars(&t, Format::Yaml, &b),
+        Err(Error::NoMatchingIdentity)
+    ));
     let added = rewrap(&t, Format::Yaml, &a, &both).unwrap();
     let value_line = |t: &str| t.lines().next().unwrap().to_owned();
     assert_eq!(value_line(&t), value_line(&added));
-    assert_eq!(plain(&read_vars(&added, Format::Yaml, &b).unwrap()), plain(&v));
+    assert_eq!(
+        plain(&read_vars(&added, Format::Yaml, &b).unwrap()),
+        plain(&v)
+    );
     let removed = rotate_data_key(&added, Format::Yaml, &b, &b.recipients()).unwrap();
     assert_ne!(value_line(&added), value_line(&removed));
-    assert!(matches!(read_vars(&removed, Format::Yaml, &a), Err(Error::NoMatchingIdentity)));
-    assert_eq!(plain(&read_vars(&removed, Format::Yaml, &b).unwrap()), plain(&v));
+    assert!(matches!(
+        read_vars(&removed, Format::Yaml, &a),
+        Err(Error::NoMatchingIdentity)
+    ));
+    assert_eq!(
+        plain(&read_vars(&removed, Format::Yaml, &b).unwrap()),
+        plain(&v)
+    );
     // write_vars without a previous recipient rotates too.
     let w = write_vars(&v, Format::Yaml, &b.recipients(), Some((&added, &b))).unwrap();
-    assert!(matches!(read_vars(&w, Format::Yaml, &a), Err(Error::NoMatchingIdentity)));
+    assert!(matches!(
+        read_vars(&w, Format::Yaml, &a),
+        Err(Error::NoMatchingIdentity)
+    ));
 }
 
 #[test]
@@ -69,33 +106,66 @@ fn tampering_is_detected() {
     let t = write_vars(&v, Format::Yaml, &r, None).unwrap();
     // Renaming a key changes the associated data.
     let renamed = t.replacen("A: ENC", "Z: ENC", 1);
-    assert!(matches!(read_vars(&renamed, Format::Yaml, &ids), Err(Error::Authentication { key_path }) if key_path == "Z"));
+    assert!(
+        matches!(read_vars(&renamed, Format::Yaml, &ids), Err(Error::Authentication { key_path }) if key_path == "Z")
+    );
     // Swapping two values between keys.
     let lines: Vec<&str> = t.lines().collect();
     let a = lines[0].trim_start_matches("A: ");
     let b = lines[1].trim_start_matches("B: ");
-    let swapped = t.replacen(a, "@@", 1).replacen(b, a, 1).replacen("@@", b, 1);
-    assert!(matches!(read_vars(&swapped, Format::Yaml, &ids), Err(Error::Authentication { .. })));
+    let swapped = t
+        .replacen(a, "@@", 1)
+        .replacen(b, a, 1)
+        .replacen("@@", b, 1);
+    assert!(matches!(
+        read_vars(&swapped, Format::Yaml, &ids),
+        Err(Error::Authentication { .. })
+    ));
     // Removing an entry: only the MAC catches it.
     let dropped: String = t.lines().skip(1).map(|l| format!("{l}\n")).collect();
-    assert!(matches!(read_vars(&dropped, Format::Yaml, &ids), Err(Error::MacMismatch)));
+    assert!(matches!(
+        read_vars(&dropped, Format::Yaml, &ids),
+        Err(Error::MacMismatch)
+    ));
     // A value replaced by the empty string (sops leaves empty values unencrypted).
     let emptied = t.replacen(a, "\"\"", 1);
-    assert!(matches!(read_vars(&emptied, Format::Yaml, &ids), Err(Error::MacMismatch)));
+    assert!(matches!(
+        read_vars(&emptied, Format::Yaml, &ids),
+        Err(Error::MacMismatch)
+    ));
     // The MAC itself.
-    let mac_line = t.lines().find(|l| l.trim_start().starts_with("mac: ")).unwrap();
+    let mac_line = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("mac: "))
+        .unwrap();
     let data_start = mac_line.find("data:").unwrap() + 5;
     let mut bytes = mac_line.as_bytes().to_vec();
-    bytes[data_start] = if bytes[data_start] == b'A' { b'B' } else { b'A' };
+    bytes[data_start] = if bytes[data_start] == b'A' {
+        b'B'
+    } else {
+        b'A'
+    };
     let tampered = t.replace(mac_line, std::str::from_utf8(&bytes).unwrap());
-    assert!(matches!(read_vars(&tampered, Format::Yaml, &ids), Err(Error::MacMismatch)));
+    assert!(matches!(
+        read_vars(&tampered, Format::Yaml, &ids),
+        Err(Error::MacMismatch)
+    ));
     // lastmodified is the MAC's associated data.
-    let lm = t.lines().find(|l| l.trim_start().starts_with("lastmodified: ")).unwrap();
+    let lm = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("lastmodified: "))
+        .unwrap();
     let moved = t.replace(lm, "    lastmodified: \"2001-01-01T00:00:00Z\"");
-    assert!(matches!(read_vars(&moved, Format::Yaml, &ids), Err(Error::MacMismatch)));
+    assert!(matches!(
+        read_vars(&moved, Format::Yaml, &ids),
+        Err(Error::MacMismatch)
+    ));
     // A plaintext value where a ciphertext is expected.
     let plaintext = t.replacen(a, "alpha", 1);
-    assert!(matches!(read_vars(&plaintext, Format::Yaml, &ids), Err(Error::BadValue { .. })));
+    assert!(matches!(
+        read_vars(&plaintext, Format::Yaml, &ids),
+        Err(Error::BadValue { .. })
+    ));
 }
 
 #[test]
@@ -103,10 +173,14 @@ fn errors_never_contain_values() {
     let ids = Identities::generate();
     let v = vars(&[("A", "s3cr3t-value")]);
     let t = write_vars(&v, Format::Yaml, &ids.recipients(), None).unwrap();
-    let broken = t.replacen("A: ENC", "A: ENC", 1).replace("ENC[AES256_GCM,data:", "ENC[AES256_GCM,data:!");
+    let broken = t.replace("ENC[AES256_GCM,data:", "ENC[AES256_GCM,data:!");
     let e = read_vars(&broken, Format::Yaml, &ids).unwrap_err();
     assert!(!e.to_string().contains("s3cr3t"));
-    for text in ["A: s3cr3t-value: x\n", "A: \"s3cr3t-value\n", "- s3cr3t-value\n"] {
+    for text in [
+        "A: s3cr3t-value: x\n",
+        "A: \"s3cr3t-value\n",
+        "- s3cr3t-value\n",
+    ] {
         let e = read_vars(text, Format::Yaml, &ids).unwrap_err();
         assert!(!e.to_string().contains("s3cr3t"), "{e}");
     }
@@ -126,8 +200,14 @@ fn whole_file_round_trip_keeps_structure_and_types() {
     assert!(!enc.contains("world") && !enc.contains("inner"));
     let dec = decrypt_file(&enc, Format::Yaml, &ids).unwrap();
     assert_eq!(dec.expose_secret(), text);
-    assert!(matches!(encrypt_file(&enc, Format::Yaml, &ids.recipients()), Err(Error::AlreadyEncrypted)));
-    assert!(matches!(decrypt_file(text, Format::Yaml, &ids), Err(Error::NoMetadata)));
+    assert!(matches!(
+        encrypt_file(&enc, Format::Yaml, &ids.recipients()),
+        Err(Error::AlreadyEncrypted)
+    ));
+    assert!(matches!(
+        decrypt_file(text, Format::Yaml, &ids),
+        Err(Error::NoMetadata)
+    ));
 }
 
 #[test]
@@ -136,7 +216,12 @@ fn dotenv_whole_file() {
     let text = "#c\nA=1\nB=two words\nC=x\\ny\n";
     let enc = encrypt_file(text, Format::Dotenv, &ids.recipients()).unwrap();
     assert!(enc.contains("sops_age__list_0__map_enc=-----BEGIN AGE ENCRYPTED FILE-----\\n"));
-    assert_eq!(decrypt_file(&enc, Format::Dotenv, &ids).unwrap().expose_secret(), text);
+    assert_eq!(
+        decrypt_file(&enc, Format::Dotenv, &ids)
+            .unwrap()
+            .expose_secret(),
+        text
+    );
 }
 
 #[test]
@@ -145,13 +230,25 @@ fn identities_parse_key_files() {
     let text = ids.to_key_file();
     let again = Identities::parse(text.expose_secret()).unwrap();
     assert_eq!(again.recipients(), ids.recipients());
-    assert!(matches!(Identities::parse("# only a comment\n"), Err(Error::Identity { line: 0, .. })));
-    assert!(matches!(Identities::parse("# c\nage1xyz\n"), Err(Error::Identity { line: 2, .. })));
+    assert!(matches!(
+        Identities::parse("# only a comment\n"),
+        Err(Error::Identity { line: 0, .. })
+    ));
+    assert!(matches!(
+        Identities::parse("# c\nage1xyz\n"),
+        Err(Error::Identity { line: 2, .. })
+    ));
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("keys.txt");
     std::fs::write(&p, text.expose_secret()).unwrap();
-    assert_eq!(Identities::from_key_file(&p).unwrap().recipients(), ids.recipients());
-    assert!(matches!(Identities::from_key_file(&dir.path().join("missing")), Err(Error::KeyFile { .. })));
+    assert_eq!(
+        Identities::from_key_file(&p).unwrap().recipients(),
+        ids.recipients()
+    );
+    assert!(matches!(
+        Identities::from_key_file(&dir.path().join("missing")),
+        Err(Error::KeyFile { .. })
+    ));
 }
 
 #[test]
@@ -165,7 +262,10 @@ fn recipients_parse_and_display() {
 
 #[test]
 fn format_from_path() {
-    assert_eq!(Format::from_path(Path::new("hosts/a/vars.yaml")), Format::Yaml);
+    assert_eq!(
+        Format::from_path(Path::new("hosts/a/vars.yaml")),
+        Format::Yaml
+    );
     assert_eq!(Format::from_path(Path::new(".env")), Format::Dotenv);
     assert_eq!(Format::from_path(Path::new("x/prod.env")), Format::Dotenv);
     assert_eq!(Format::from_path(Path::new("x/env")), Format::Yaml);
@@ -173,10 +273,22 @@ fn format_from_path() {
 
 #[test]
 fn lastmodified_normalizes_like_go() {
-    assert_eq!(normalize_lastmodified("2024-01-02T03:04:05Z").unwrap(), "2024-01-02T03:04:05Z");
-    assert_eq!(normalize_lastmodified("2024-01-02T03:04:05.123456Z").unwrap(), "2024-01-02T03:04:05Z");
-    assert_eq!(normalize_lastmodified("2024-01-02T03:04:05+00:00").unwrap(), "2024-01-02T03:04:05Z");
-    assert_eq!(normalize_lastmodified("2024-01-02T03:04:05+02:30").unwrap(), "2024-01-02T03:04:05+02:30");
+    assert_eq!(
+        normalize_lastmodified("2024-01-02T03:04:05Z").unwrap(),
+        "2024-01-02T03:04:05Z"
+    );
+    assert_eq!(
+        normalize_lastmodified("2024-01-02T03:04:05.123456Z").unwrap(),
+        "2024-01-02T03:04:05Z"
+    );
+    assert_eq!(
+        normalize_lastmodified("2024-01-02T03:04:05+00:00").unwrap(),
+        "2024-01-02T03:04:05Z"
+    );
+    assert_eq!(
+        normalize_lastmodified("2024-01-02T03:04:05+02:30").unwrap(),
+        "2024-01-02T03:04:05+02:30"
+    );
     assert!(normalize_lastmodified("yesterday").is_err());
 }
 
@@ -199,7 +311,18 @@ proptest::proptest! {
 
     #[test]
     fn parsers_never_panic(text in "\\PC{0,200}") {
-        let _ = parse_only(&text, Format::Yaml);
-        let _ = parse_only(&text, Format::Dotenv);
+        proptest::prop_assert!(parse_only(&text, Format::Yaml).unwrap_or(true));
+        proptest::prop_assert!(parse_only(&text, Format::Dotenv).unwrap_or(true));
+    }
+
+    #[test]
+    fn yaml_like_input_reads_back_as_written(
+        lines in proptest::collection::vec(
+            ("[ ]{0,6}", proptest::sample::select(vec!["- ", "k: ", "key:", "# c", "a: 'x''y'", "b: \"q\\tz\"", "c: |", "d: >-", "  text", "- - x", "e: 1.5", "f: [] # x", "? x", "&a x", "g: yes", ""])),
+            0..14,
+        )
+    ) {
+        let text: String = lines.iter().map(|(i, l)| format!("{i}{l}\n")).collect();
+        proptest::prop_assert!(parse_only(&text, Format::Yaml).unwrap_or(true), "{}", text);
     }
 }

@@ -144,7 +144,11 @@ pub(crate) fn yaml_format_float(f: f64) -> String {
     let eprec = 6;
     if exp < -4 || exp >= eprec {
         let (first, rest) = digits.split_at(1);
-        let frac = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
         let esign = if exp < 0 { '-' } else { '+' };
         let eabs = exp.unsigned_abs();
         return format!("{sign}{first}{frac}e{esign}{eabs:02}");
@@ -257,7 +261,9 @@ pub(crate) fn resolve_plain(s: &str) -> Result<Scalar, &'static str> {
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Scalar::Null),
         "true" | "True" | "TRUE" => return Ok(Scalar::Bool(true)),
         "false" | "False" | "FALSE" => return Ok(Scalar::Bool(false)),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Ok(Scalar::Float(f64::INFINITY)),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Ok(Scalar::Float(f64::INFINITY))
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Ok(Scalar::Float(f64::NEG_INFINITY)),
         ".nan" | ".NaN" | ".NAN" => return Ok(Scalar::Float(f64::NAN)),
         _ => {}
@@ -275,40 +281,6 @@ pub(crate) fn resolve_plain(s: &str) -> Result<Scalar, &'static str> {
         }
     }
     Ok(Scalar::Str(s.to_owned()))
-}
-
-/// `YYYY-M-D...`: go-yaml resolves these as timestamps, so a string spelled like one is quoted.
-fn looks_like_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
-}
-
-/// Whether a string must be quoted in YAML to read back as this same string.
-pub(crate) fn needs_quotes(s: &str) -> bool {
-    if s.is_empty() || s.trim() != s {
-        return true;
-    }
-    if !matches!(resolve_plain(s), Ok(Scalar::Str(_))) {
-        return true;
-    }
-    // YAML 1.1 booleans and null-ish words that other readers (and go-yaml's encoder) treat specially.
-    let lower = s.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "~" | "=" | "<<"
-    ) {
-        return true;
-    }
-    let first = s.chars().next().unwrap_or(' ');
-    if looks_like_timestamp(s)
-        || "-?:,[]{}#&*!|>'\"%@`.+".contains(first)
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.ends_with(':')
-    {
-        return true;
-    }
-    s.chars().any(|c| c.is_control() || c == '\u{feff}' || c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}')
 }
 
 #[cfg(test)]
@@ -344,15 +316,5 @@ mod tests {
         assert_eq!(yaml_format_float(0.0001), "0.0001");
         assert_eq!(yaml_format_float(0.00001), "1e-05");
         assert_eq!(yaml_format_float(-2.5), "-2.5");
-    }
-
-    #[test]
-    fn quoting() {
-        for s in ["", "1", "true", "yes", " a", "a: b", "#x", "1.5", "null", "2024-01-01T00:00:00Z", "a\nb"] {
-            assert!(needs_quotes(s), "{s:?}");
-        }
-        for s in ["hello", "age1abc", "3.11.0", "_unencrypted", "ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]"] {
-            assert!(!needs_quotes(s), "{s:?}");
-        }
     }
 }

@@ -5,7 +5,8 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::tree::{needs_quotes, resolve_plain, yaml_format_float, Comment, Entry, Node, Scalar};
+use super::style::{double_quote, single_quote, string_style, Style};
+use super::tree::{resolve_plain, yaml_format_float, Comment, Entry, Node, Scalar};
 
 /// A parse error: 1-based line number and a reason that never contains document text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +35,10 @@ struct Parser<'a> {
 }
 
 fn err<T>(line: usize, reason: &'static str) -> Result<T> {
-    Err(ParseError { line: line + 1, reason })
+    Err(ParseError {
+        line: line + 1,
+        reason,
+    })
 }
 
 fn spaces(s: &str) -> usize {
@@ -49,7 +53,11 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Entry>> {
         .split('\n')
         .map(|l| Cow::Borrowed(l.strip_suffix('\r').unwrap_or(l)))
         .collect();
-    let mut p = Parser { lines, pos: 0, depth: 0 };
+    let mut p = Parser {
+        lines,
+        pos: 0,
+        depth: 0,
+    };
     p.document()
 }
 
@@ -123,7 +131,10 @@ impl Parser<'_> {
                 Kind::Blank => self.pos += 1,
                 Kind::Comment => {
                     let (_, text) = self.comment_text(self.pos);
-                    entries.push(Entry::Comment(Comment { text, inline: false }));
+                    entries.push(Entry::Comment(Comment {
+                        text,
+                        inline: false,
+                    }));
                     self.pos += 1;
                 }
                 Kind::Marker => {
@@ -148,7 +159,10 @@ impl Parser<'_> {
         let indent = spaces(line);
         let rest = &line[indent..];
         if rest == "-" || rest.starts_with("- ") {
-            return err(self.pos, "a top-level sequence is not supported (the document must be a mapping)");
+            return err(
+                self.pos,
+                "a top-level sequence is not supported (the document must be a mapping)",
+            );
         }
         let map = self.map(indent)?;
         entries.extend(map);
@@ -158,11 +172,15 @@ impl Parser<'_> {
                 Kind::Blank => self.pos += 1,
                 Kind::Comment => {
                     let (_, text) = self.comment_text(self.pos);
-                    entries.push(Entry::Comment(Comment { text, inline: false }));
+                    entries.push(Entry::Comment(Comment {
+                        text,
+                        inline: false,
+                    }));
                     self.pos += 1;
                 }
                 Kind::Marker => {
-                    if self.lines[self.pos].starts_with("...") && self.next_content(self.pos + 1)?.is_none()
+                    if self.lines[self.pos].starts_with("...")
+                        && self.next_content(self.pos + 1)?.is_none()
                     {
                         let mut j = self.pos + 1;
                         while j < self.lines.len() {
@@ -194,7 +212,10 @@ impl Parser<'_> {
                         break;
                     }
                     let (_, text) = self.comment_text(self.pos);
-                    entries.push(Entry::Comment(Comment { text, inline: false }));
+                    entries.push(Entry::Comment(Comment {
+                        text,
+                        inline: false,
+                    }));
                     self.pos += 1;
                 }
                 Kind::Content => {
@@ -211,7 +232,10 @@ impl Parser<'_> {
                         // A sequence at the same indentation as its key ends where the mapping continues.
                         break;
                     }
-                    let (key, after) = parse_key(&rest).map_err(|reason| ParseError { line: line_no + 1, reason })?;
+                    let (key, after) = parse_key(&rest).map_err(|reason| ParseError {
+                        line: line_no + 1,
+                        reason,
+                    })?;
                     if !seen.insert(key.clone()) {
                         return err(line_no, "a key is defined twice in the same mapping");
                     }
@@ -239,7 +263,10 @@ impl Parser<'_> {
                         break;
                     }
                     let (_, text) = self.comment_text(self.pos);
-                    items.push(Node::Comment(Comment { text, inline: false }));
+                    items.push(Node::Comment(Comment {
+                        text,
+                        inline: false,
+                    }));
                     self.pos += 1;
                 }
                 Kind::Content => {
@@ -299,7 +326,10 @@ impl Parser<'_> {
         let v = v.trim_start_matches([' ', '\t']);
         if v.is_empty() || v.starts_with('#') {
             if let Some(text) = v.strip_prefix('#') {
-                pre.push(Comment { text: text.to_owned(), inline: false });
+                pre.push(Comment {
+                    text: text.to_owned(),
+                    inline: false,
+                });
             }
             return match self.next_content(self.pos)? {
                 Some((j, n)) => {
@@ -331,14 +361,24 @@ impl Parser<'_> {
             b'[' | b'{' => {
                 let close = if first == b'[' { "[]" } else { "{}" };
                 let Some(rest) = v.strip_prefix(close) else {
-                    return err(line_no, "flow collections other than [] and {} are not supported");
+                    return err(
+                        line_no,
+                        "flow collections other than [] and {} are not supported",
+                    );
                 };
                 push_trailing_comment(rest, line_no, pre)?;
-                Ok(if first == b'[' { Node::Seq(Vec::new()) } else { Node::Map(Vec::new()) })
+                Ok(if first == b'[' {
+                    Node::Seq(Vec::new())
+                } else {
+                    Node::Map(Vec::new())
+                })
             }
             b'&' | b'*' => err(line_no, "YAML anchors and aliases are not supported"),
             b'!' => err(line_no, "YAML tags are not supported"),
-            b'@' | b'`' | b'%' => err(line_no, "a plain value cannot start with a reserved indicator"),
+            b'@' | b'`' | b'%' => err(
+                line_no,
+                "a plain value cannot start with a reserved indicator",
+            ),
             _ => {
                 let (text, comment) = split_plain(v);
                 if text.contains(": ") || text.ends_with(':') && !in_map {
@@ -349,11 +389,17 @@ impl Parser<'_> {
                     self.plain_continuation(&mut s, indent)?;
                 }
                 if let Some(c) = comment {
-                    pre.push(Comment { text: c.to_owned(), inline: true });
+                    pre.push(Comment {
+                        text: c.to_owned(),
+                        inline: false,
+                    });
                 }
                 resolve_plain(&s)
                     .map(Node::Scalar)
-                    .map_err(|reason| ParseError { line: line_no + 1, reason })
+                    .map_err(|reason| ParseError {
+                        line: line_no + 1,
+                        reason,
+                    })
             }
         }
     }
@@ -390,7 +436,13 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn block_scalar(&mut self, v: &str, indent: usize, line_no: usize, pre: &mut Vec<Comment>) -> Result<Node> {
+    fn block_scalar(
+        &mut self,
+        v: &str,
+        indent: usize,
+        line_no: usize,
+        pre: &mut Vec<Comment>,
+    ) -> Result<Node> {
         let literal = v.starts_with('|');
         let mut chomp = 'c';
         let mut explicit: Option<usize> = None;
@@ -400,7 +452,9 @@ impl Parser<'_> {
             match rest.as_bytes().first() {
                 Some(b'+') if chomp == 'c' => chomp = '+',
                 Some(b'-') if chomp == 'c' => chomp = '-',
-                Some(d @ b'1'..=b'9') if explicit.is_none() => explicit = Some(usize::from(d - b'0')),
+                Some(d @ b'1'..=b'9') if explicit.is_none() => {
+                    explicit = Some(usize::from(d - b'0'))
+                }
                 _ => break,
             }
             rest = &rest[1..];
@@ -411,7 +465,10 @@ impl Parser<'_> {
             }
             let t = rest.trim_start_matches([' ', '\t']);
             if let Some(c) = t.strip_prefix('#') {
-                pre.push(Comment { text: c.to_owned(), inline: true });
+                pre.push(Comment {
+                    text: c.to_owned(),
+                    inline: false,
+                });
             } else if !t.is_empty() {
                 return err(line_no, "invalid block scalar header");
             }
@@ -456,7 +513,8 @@ impl Parser<'_> {
         }
         // Leading blank lines with more spaces than the content indentation are an error in YAML.
         let mut trailing = 0;
-        while body_lines.len() > trailing && body_lines[body_lines.len() - 1 - trailing].is_empty() {
+        while body_lines.len() > trailing && body_lines[body_lines.len() - 1 - trailing].is_empty()
+        {
             trailing += 1;
         }
         let content = &body_lines[..body_lines.len() - trailing];
@@ -530,9 +588,18 @@ impl Parser<'_> {
                 let (inner_last, trailing) = (last[..end].to_owned(), last[end + 1..].to_owned());
                 parts.push(inner_last);
                 let value = if double {
-                    unescape_double(&parts).map_err(|reason| ParseError { line: line + 1, reason })?
+                    unescape_double(&parts).map_err(|reason| ParseError {
+                        line: line + 1,
+                        reason,
+                    })?
                 } else {
-                    fold_lines(&parts.iter().map(|p| p.replace("''", "'")).collect::<Vec<_>>(), &[])
+                    fold_lines(
+                        &parts
+                            .iter()
+                            .map(|p| p.replace("''", "'"))
+                            .collect::<Vec<_>>(),
+                        &[],
+                    )
                 };
                 return Ok((value, trailing));
             }
@@ -553,7 +620,10 @@ fn push_trailing_comment(rest: &str, line_no: usize, pre: &mut Vec<Comment>) -> 
     }
     if let Some(c) = t.strip_prefix('#') {
         if t.len() != rest.len() {
-            pre.push(Comment { text: c.to_owned(), inline: true });
+            pre.push(Comment {
+                text: c.to_owned(),
+                inline: false,
+            });
             return Ok(());
         }
     }
@@ -812,36 +882,41 @@ fn emit_map(out: &mut String, entries: &[Entry], indent: usize, mut prefix: Opti
     }
 }
 
-fn emit_seq(out: &mut String, items: &[Node], indent: usize) {
+fn emit_seq(out: &mut String, items: &[Node], indent: usize, mut prefix: Option<String>) {
     let mut inline: Vec<&str> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        match item {
-            Node::Comment(c) => {
-                let next_is_scalar = items[i + 1..]
-                    .iter()
-                    .find(|n| !matches!(n, Node::Comment(c) if c.inline))
-                    .is_some_and(is_scalar);
-                if c.inline && next_is_scalar && !c.text.contains('\n') {
-                    inline.push(&c.text);
-                } else {
-                    emit_comment_lines(out, indent, &c.text);
-                }
+        if let Node::Comment(c) = item {
+            let next_is_scalar = items[i + 1..]
+                .iter()
+                .find(|n| !matches!(n, Node::Comment(c) if c.inline))
+                .is_some_and(is_scalar);
+            if c.inline && next_is_scalar && !c.text.contains('\n') {
+                inline.push(&c.text);
+            } else {
+                emit_comment_lines(out, indent, &c.text);
             }
+            continue;
+        }
+        let item_prefix = match prefix.take() {
+            Some(p) => format!("{p}- "),
+            None => format!("{}- ", " ".repeat(indent)),
+        };
+        match item {
             Node::Map(entries) if !entries.is_empty() => {
-                let prefix = format!("{}- ", " ".repeat(indent));
-                emit_map(out, entries, indent + 2, Some(prefix));
+                emit_map(out, entries, indent + 2, Some(item_prefix))
             }
             Node::Seq(inner) if !inner.is_empty() => {
-                out.extend(std::iter::repeat_n(' ', indent));
-                out.push_str("-\n");
-                emit_seq(out, inner, indent + STEP);
+                emit_seq(out, inner, indent + 2, Some(item_prefix))
             }
             other => {
-                out.extend(std::iter::repeat_n(' ', indent));
-                out.push('-');
+                out.push_str(item_prefix.trim_end_matches(' '));
                 emit_value(out, other, indent, &mut inline);
             }
         }
+    }
+    if prefix.is_some() {
+        start_line(out, indent, &mut prefix);
+        out.push_str("[]\n");
     }
 }
 
@@ -854,7 +929,7 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
         }
         Node::Seq(items) if !items.is_empty() => {
             out.push('\n');
-            emit_seq(out, items, indent + STEP);
+            emit_seq(out, items, indent + STEP, None);
         }
         Node::Map(_) => out.push_str(" {}\n"),
         Node::Seq(_) => out.push_str(" []\n"),
@@ -869,9 +944,12 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
                 c
             };
             match s {
-                Scalar::Str(text) if literal_ok(text) => {
+                Scalar::Str(text) if string_style(text, false) == Style::Literal => {
                     let trailing = text.len() - text.trim_end_matches('\n').len();
                     out.push('|');
+                    if text.starts_with([' ', '\n']) {
+                        out.push_str(&STEP.to_string());
+                    }
                     out.push_str(match trailing {
                         0 => "-",
                         1 => "",
@@ -901,20 +979,15 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
     }
 }
 
-/// Whether a multi-line string reads back exactly from a literal block scalar.
-fn literal_ok(s: &str) -> bool {
-    s.contains('\n')
-        && !s.trim_end_matches('\n').is_empty()
-        && !s.starts_with([' ', '\t', '\n'])
-        && s.chars().all(|c| c == '\n' || !(c.is_control() || matches!(c, '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}')))
-        && s.trim_end_matches('\n').split('\n').all(|l| !l.ends_with([' ', '\t']))
+fn scalar_key(k: &str) -> String {
+    quote_as(k, string_style(k, true))
 }
 
-fn scalar_key(k: &str) -> String {
-    if needs_quotes(k) || k.contains('\n') {
-        double_quote(k)
-    } else {
-        k.to_owned()
+fn quote_as(s: &str, style: Style) -> String {
+    match style {
+        Style::Plain => s.to_owned(),
+        Style::Single => single_quote(s),
+        Style::Double | Style::Literal => double_quote(s),
     }
 }
 
@@ -925,34 +998,8 @@ pub(crate) fn scalar_text(s: &Scalar) -> String {
         Scalar::Bool(b) => b.to_string(),
         Scalar::Int(i) => i.to_string(),
         Scalar::Float(f) => yaml_format_float(*f),
-        Scalar::Str(t) => {
-            if needs_quotes(t) {
-                double_quote(t)
-            } else {
-                t.clone()
-            }
-        }
+        Scalar::Str(t) => quote_as(t, string_style(t, false)),
     }
-}
-
-fn double_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\0' => out.push_str("\\0"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -968,14 +1015,20 @@ mod tests {
         let text = "# top\na: 1\nb:\n    # inner\n    c: \"x\\ty\" # trailing\n    d:\n        - one\n        - k: v\n          j: 'it''s'\n    e: |\n        l1\n        l2\nf: []\ng: {}\nh:\n- same-indent\n";
         let doc = parse(text).unwrap();
         assert_eq!(doc.len(), 6);
-        let Entry::Pair(k, Node::Map(b)) = &doc[2] else { panic!("b") };
+        let Entry::Pair(k, Node::Map(b)) = &doc[2] else {
+            panic!("b")
+        };
         assert_eq!(k, "b");
         assert!(matches!(&b[0], Entry::Comment(c) if c.text == " inner" && !c.inline));
-        assert!(matches!(&b[1], Entry::Comment(c) if c.text == " trailing" && c.inline));
+        assert!(matches!(&b[1], Entry::Comment(c) if c.text == " trailing" && !c.inline));
         assert!(matches!(&b[2], Entry::Pair(k, v) if k == "c" && *v == s("x\ty")));
-        let Entry::Pair(_, Node::Seq(d)) = &b[3] else { panic!("d") };
+        let Entry::Pair(_, Node::Seq(d)) = &b[3] else {
+            panic!("d")
+        };
         assert_eq!(d[0], s("one"));
-        let Node::Map(m) = &d[1] else { panic!("map in seq") };
+        let Node::Map(m) = &d[1] else {
+            panic!("map in seq")
+        };
         assert!(matches!(&m[1], Entry::Pair(k, v) if k == "j" && *v == s("it's")));
         assert!(matches!(&b[4], Entry::Pair(k, v) if k == "e" && *v == s("l1\nl2\n")));
         assert!(matches!(&doc[5], Entry::Pair(k, Node::Seq(v)) if k == "h" && v.len() == 1));
@@ -993,7 +1046,8 @@ mod tests {
 
     #[test]
     fn folds_and_block_scalars() {
-        let doc = parse("a: >\n  one\n  two\n\n  three\nb: \"x\n  y\"\nc: plain\n  continued\n").unwrap();
+        let doc =
+            parse("a: >\n  one\n  two\n\n  three\nb: \"x\n  y\"\nc: plain\n  continued\n").unwrap();
         assert!(matches!(&doc[0], Entry::Pair(_, v) if *v == s("one two\nthree\n")));
         assert!(matches!(&doc[1], Entry::Pair(_, v) if *v == s("x y")));
         assert!(matches!(&doc[2], Entry::Pair(_, v) if *v == s("plain continued")));

@@ -15,8 +15,9 @@ pub fn current(env: &EnvFile, key: &str) -> Result<Option<VersionedName>, Error>
         None => Ok(None),
         Some("") => Ok(None),
         Some(tag) => {
-            let version =
-                parse_version_tag(tag).ok_or(Error::BadPointer { pointer_key: pointer })?;
+            let version = parse_version_tag(tag).ok_or(Error::BadPointer {
+                pointer_key: pointer,
+            })?;
             versioned_name(key, version).map(Some)
         }
     }
@@ -91,7 +92,10 @@ mod tests {
     fn keys() {
         assert_eq!(pointer_key("DB_PASSWORD"), "SECRET_DB_PASSWORD_VERSION");
         assert_eq!(value_key("DB_PASSWORD", 3), "DB_PASSWORD_V3");
-        assert_eq!(pointed_key("SECRET_DB_PASSWORD_VERSION"), Some("DB_PASSWORD"));
+        assert_eq!(
+            pointed_key("SECRET_DB_PASSWORD_VERSION"),
+            Some("DB_PASSWORD")
+        );
         assert_eq!(pointed_key("SECRET__VERSION"), None);
         assert_eq!(pointed_key("DB_PASSWORD"), None);
         assert_eq!(

@@ -28,8 +28,11 @@ pub fn rotated_at(env: &EnvFile, key: &str) -> Result<Option<OffsetDateTime>, Er
     if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
         return Ok(Some(t));
     }
-    let date = time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|_| bad())?;
+    let date = time::Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| bad())?;
     Ok(Some(date.midnight().assume_utc()))
 }
 
@@ -115,7 +118,13 @@ pub fn now() -> OffsetDateTime {
 /// # Errors
 /// [`Error::Envfile`] when the envfile refuses a record key, [`Error::Rng`] when the instance key cannot be
 /// generated, [`Error::BadRecord`] when an existing instance key is malformed.
-pub fn record(env: &mut EnvFile, key: &str, value: &str, one_shot: bool, at: OffsetDateTime) -> Result<(), Error> {
+pub fn record(
+    env: &mut EnvFile,
+    key: &str,
+    value: &str,
+    one_shot: bool,
+    at: OffsetDateTime,
+) -> Result<(), Error> {
     let stamp = at
         .replace_nanosecond(0)
         .unwrap_or(at)
@@ -137,7 +146,10 @@ pub fn record(env: &mut EnvFile, key: &str, value: &str, one_shot: bool, at: Off
                 })?
             }
         };
-        env.set(&fingerprint_key(key), &hex::encode(fingerprint(&ik, key, value)))?;
+        env.set(
+            &fingerprint_key(key),
+            &hex::encode(fingerprint(&ik, key, value)),
+        )?;
     }
     Ok(())
 }
@@ -154,17 +166,35 @@ mod tests {
         record(&mut env, "APP_SECRET_KEY", "abc", true, at).unwrap();
         let text = env.render();
         assert!(text.starts_with("# my app\nAPP_SECRET_KEY=abc\n"), "{text}");
-        assert!(text.contains("SECRETCTL_ROTATED_APP_SECRET_KEY=2026-11-24T05:41:10Z\n"), "{text}");
+        assert!(
+            text.contains("SECRETCTL_ROTATED_APP_SECRET_KEY=2026-11-24T05:41:10Z\n"),
+            "{text}"
+        );
         // The fingerprint is not a plain hash of the value: it depends on the instance key.
         let env = EnvFile::parse(&text).unwrap();
-        assert_eq!(rotated_at(&env, "APP_SECRET_KEY").unwrap(), Some(datetime!(2026-11-24 05:41:10 UTC)));
-        assert_eq!(fingerprint_status(&env, "APP_SECRET_KEY", "abc").unwrap(), Fingerprint::Matches);
-        assert_eq!(fingerprint_status(&env, "APP_SECRET_KEY", "abd").unwrap(), Fingerprint::Differs);
-        assert_eq!(fingerprint_status(&env, "OTHER", "abc").unwrap(), Fingerprint::NotRecorded);
+        assert_eq!(
+            rotated_at(&env, "APP_SECRET_KEY").unwrap(),
+            Some(datetime!(2026-11-24 05:41:10 UTC))
+        );
+        assert_eq!(
+            fingerprint_status(&env, "APP_SECRET_KEY", "abc").unwrap(),
+            Fingerprint::Matches
+        );
+        assert_eq!(
+            fingerprint_status(&env, "APP_SECRET_KEY", "abd").unwrap(),
+            Fingerprint::Differs
+        );
+        assert_eq!(
+            fingerprint_status(&env, "OTHER", "abc").unwrap(),
+            Fingerprint::NotRecorded
+        );
         // A different instance key gives a different fingerprint for the same value.
         let mut other = EnvFile::parse("").unwrap();
         record(&mut other, "APP_SECRET_KEY", "abc", true, at).unwrap();
-        assert_ne!(env.get(&fingerprint_key("APP_SECRET_KEY")), other.get(&fingerprint_key("APP_SECRET_KEY")));
+        assert_ne!(
+            env.get(&fingerprint_key("APP_SECRET_KEY")),
+            other.get(&fingerprint_key("APP_SECRET_KEY"))
+        );
         assert_ne!(env.get(INSTANCE_KEY), other.get(INSTANCE_KEY));
     }
 
@@ -173,19 +203,37 @@ mod tests {
         let ik = [7u8; 32];
         assert_ne!(fingerprint(&ik, "A", "x"), fingerprint(&ik, "B", "x"));
         assert_ne!(fingerprint(&ik, "A", "\0x"), fingerprint(&ik, "A\0", "x"));
-        assert_ne!(fingerprint(&ik, "A", "x"), fingerprint(&[8u8; 32], "A", "x"));
+        assert_ne!(
+            fingerprint(&ik, "A", "x"),
+            fingerprint(&[8u8; 32], "A", "x")
+        );
     }
 
     #[test]
     fn hand_written_and_bad_records() {
-        let env = EnvFile::parse("SECRETCTL_ROTATED_A=2020-01-02\nSECRETCTL_ROTATED_B=yesterday\n").unwrap();
-        assert_eq!(rotated_at(&env, "A").unwrap(), Some(datetime!(2020-01-02 00:00 UTC)));
-        assert!(matches!(rotated_at(&env, "B"), Err(Error::BadRecord { .. })));
+        let env = EnvFile::parse("SECRETCTL_ROTATED_A=2020-01-02\nSECRETCTL_ROTATED_B=yesterday\n")
+            .unwrap();
+        assert_eq!(
+            rotated_at(&env, "A").unwrap(),
+            Some(datetime!(2020-01-02 00:00 UTC))
+        );
+        assert!(matches!(
+            rotated_at(&env, "B"),
+            Err(Error::BadRecord { .. })
+        ));
         assert_eq!(rotated_at(&env, "C").unwrap(), None);
-        let env = EnvFile::parse("SECRETCTL_FINGERPRINT_A=00112233445566778899aabbccddeeff\n").unwrap();
-        assert!(matches!(fingerprint_status(&env, "A", "v"), Err(Error::BadRecord { .. })));
-        let env = EnvFile::parse("SECRETCTL_FINGERPRINT_A=zz\nSECRETCTL_INSTANCE_KEY=00\n").unwrap();
-        assert!(matches!(fingerprint_status(&env, "A", "v"), Err(Error::BadRecord { .. })));
+        let env =
+            EnvFile::parse("SECRETCTL_FINGERPRINT_A=00112233445566778899aabbccddeeff\n").unwrap();
+        assert!(matches!(
+            fingerprint_status(&env, "A", "v"),
+            Err(Error::BadRecord { .. })
+        ));
+        let env =
+            EnvFile::parse("SECRETCTL_FINGERPRINT_A=zz\nSECRETCTL_INSTANCE_KEY=00\n").unwrap();
+        assert!(matches!(
+            fingerprint_status(&env, "A", "v"),
+            Err(Error::BadRecord { .. })
+        ));
     }
 
     #[test]

@@ -1,0 +1,236 @@
+//! A host's template: its `.env` with each secret value replaced by a placeholder. Every edit goes through the
+//! lossless envfile document, so comments, order, quoting and every non-secret line stay byte-for-byte.
+
+use secrecy::{ExposeSecret, SecretString};
+use secretctl_envfile::{EditError, EnvFile, ParseError};
+
+use super::{is_placeholder, placeholder, ChangeKind, Finding, KeyChange, Source};
+use crate::sops::Vars;
+
+/// The prefix of a placeholder: a template holds `secretctl:vars:<KEY>` where the `.env` held `KEY`'s secret.
+pub const PLACEHOLDER_PREFIX: &str = "secretctl:vars:";
+
+/// Where `gitops push` puts a key of the `.env`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Placement {
+    /// Not a secret: stays in the template as written.
+    Plain,
+    /// A secret of this host: `hosts/<host>/vars.yaml`.
+    Host,
+    /// A secret every host shares: `hosts/_shared/vars.yaml`.
+    Shared,
+}
+
+/// Why a template could not be made or rendered.
+pub(super) enum TemplateError {
+    Parse(ParseError),
+    Edit(EditError),
+}
+
+impl From<ParseError> for TemplateError {
+    fn from(e: ParseError) -> Self {
+        TemplateError::Parse(e)
+    }
+}
+
+impl From<EditError> for TemplateError {
+    fn from(e: EditError) -> Self {
+        TemplateError::Edit(e)
+    }
+}
+
+impl TemplateError {
+    /// The repository error for this problem in the file at `path`.
+    pub(super) fn at(self, path: std::path::PathBuf) -> super::Error {
+        match self {
+            TemplateError::Parse(source) => super::Error::EnvParse { path, source },
+            TemplateError::Edit(source) => super::Error::EnvEdit { path, source },
+        }
+    }
+}
+
+/// How many lines of `text` look like an assignment of each key (`KEY=`, `export KEY =`). A line inside a
+/// multi-line quoted value can look like one too; over-counting only makes [`split`] move that key's line to the
+/// end of the template.
+fn assignment_lines(text: &str) -> std::collections::HashMap<&str, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for line in text.lines() {
+        let l = line.trim_start_matches(['\u{feff}', ' ', '\t']);
+        let l = match l.strip_prefix("export") {
+            Some(r) if r.starts_with([' ', '\t']) => r.trim_start(),
+            _ => l,
+        };
+        if let Some(end) = l.find(['=', ':']) {
+            let key = l[..end].trim_end_matches([' ', '\t']);
+            if !key.is_empty() {
+                *counts.entry(key).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// A `.env` split into its template and its secrets.
+pub(super) struct Split {
+    pub template: String,
+    pub host: Vars,
+    pub shared: Vars,
+}
+
+fn unique_keys(doc: &EnvFile) -> Vec<String> {
+    doc.keys().into_iter().map(str::to_owned).collect()
+}
+
+pub(super) fn split(
+    env_text: &str,
+    classify: &dyn Fn(&str) -> Placement,
+) -> Result<Split, TemplateError> {
+    let mut doc = EnvFile::parse(env_text)?;
+    let counts = assignment_lines(env_text);
+    let mut host = Vec::new();
+    let mut shared = Vec::new();
+    for key in unique_keys(&doc) {
+        let placement = classify(&key);
+        if placement == Placement::Plain {
+            continue;
+        }
+        let Some(value) = doc.get(&key) else { continue };
+        let value = SecretString::from(value.to_owned());
+        if is_placeholder(&key, value.expose_secret()) {
+            // Already a template line (a .env rendered without a value for it): nothing to store.
+            continue;
+        }
+        if counts.get(key.as_str()).copied().unwrap_or(0) > 1 {
+            // Compose reads the last assignment, but the earlier ones hold (older) secrets too: remove them all.
+            doc.unset(&key);
+        }
+        doc.set(&key, &placeholder(&key))?;
+        match placement {
+            Placement::Shared => shared.push((key, value)),
+            _ => host.push((key, value)),
+        }
+    }
+    Ok(Split {
+        template: doc.render(),
+        host,
+        shared,
+    })
+}
+
+fn lookup<'a>(vars: &'a Vars, key: &str) -> Option<&'a SecretString> {
+    vars.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+pub(super) fn render(
+    template_text: &str,
+    host: &Vars,
+    shared: &Vars,
+) -> Result<SecretString, TemplateError> {
+    let mut doc = EnvFile::parse(template_text)?;
+    let keys = unique_keys(&doc);
+    for key in &keys {
+        let Some(value) = doc.get(key) else { continue };
+        if !is_placeholder(key, value) {
+            continue;
+        }
+        match lookup(host, key).or_else(|| lookup(shared, key)) {
+            Some(v) => doc.set(key, v.expose_secret())?,
+            None => {
+                doc.unset(key);
+            }
+        }
+    }
+    for (key, value) in host {
+        if !keys.iter().any(|k| k == key) {
+            doc.set(key, value.expose_secret())?;
+        }
+    }
+    Ok(SecretString::from(doc.render()))
+}
+
+pub(super) fn diff(
+    old: Option<&str>,
+    new: Option<&str>,
+    with_values: bool,
+    changes: &mut Vec<KeyChange>,
+) {
+    // A template that does not parse is shown as if empty: `diff` describes, `pull` reports the error.
+    let parse = |t: Option<&str>| t.and_then(|t| EnvFile::parse(t).ok());
+    let (old, new) = (parse(old), parse(new));
+    let pairs = |d: &Option<EnvFile>| -> Vec<(String, String)> {
+        d.as_ref()
+            .map(|d| {
+                unique_keys(d)
+                    .into_iter()
+                    .filter_map(|k| d.get(&k).map(|v| (k.clone(), v.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (old, new) = (pairs(&old), pairs(&new));
+    let value = |v: &str| with_values.then(|| SecretString::from(v.to_owned()));
+    for (k, v) in &new {
+        let before = old.iter().find(|(ok, _)| ok == k).map(|(_, v)| v);
+        let kind = match before {
+            None => Some(ChangeKind::Added),
+            Some(b) if b != v => Some(ChangeKind::Changed),
+            Some(_) => None,
+        };
+        if let Some(kind) = kind {
+            changes.push(KeyChange {
+                key: k.clone(),
+                kind,
+                source: Source::Template,
+                old: before.and_then(|b| value(b)),
+                new: value(v),
+            });
+        }
+    }
+    for (k, v) in &old {
+        if !new.iter().any(|(nk, _)| nk == k) {
+            changes.push(KeyChange {
+                key: k.clone(),
+                kind: ChangeKind::Removed,
+                source: Source::Template,
+                old: value(v),
+                new: None,
+            });
+        }
+    }
+}
+
+pub(super) fn check(
+    path: &str,
+    text: &str,
+    is_secret: &dyn Fn(&str) -> bool,
+    findings: &mut Vec<Finding>,
+) {
+    let doc = match EnvFile::parse(text) {
+        Ok(d) => d,
+        Err(_) => {
+            findings.push(Finding {
+                path: path.to_owned(),
+                key: None,
+                problem: "cannot be parsed as a .env, so it cannot be checked; unstage or fix it"
+                    .into(),
+            });
+            return;
+        }
+    };
+    for key in unique_keys(&doc) {
+        if !is_secret(&key) {
+            continue;
+        }
+        let Some(value) = doc.get(&key) else { continue };
+        if !value.is_empty() && !is_placeholder(&key, value) {
+            findings.push(Finding {
+                path: path.to_owned(),
+                key: Some(key.clone()),
+                problem:
+                    "secret value staged in plaintext; push it with `secretctl gitops push` instead"
+                        .into(),
+            });
+        }
+    }
+}
