@@ -1,7 +1,9 @@
 //! criterion benches for secretctl-naming: parsing and validating names against the bare string split they wrap.
 #![allow(missing_docs)] // criterion_main generates an undocumented main
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use secretctl_naming::{swarm_name, VersionedName};
 
 fn parse(c: &mut Criterion) {

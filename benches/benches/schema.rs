@@ -2,7 +2,9 @@
 //! against parsing the same TOML into an untyped table.
 #![allow(missing_docs)] // criterion_main generates an undocumented main
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand_core::{OsRng, RngCore};
 use secrecy::ExposeSecret;
 use secretctl_schema::{Generator, Schema};

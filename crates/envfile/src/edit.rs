@@ -52,7 +52,10 @@ fn needs_quotes(value: &str) -> bool {
     value.chars().any(|c| {
         c.is_whitespace()
             || c.is_control()
-            || matches!(c, '"' | '\'' | '`' | '$' | '\\' | '#' | ';' | '&' | '|' | '<' | '>')
+            || matches!(
+                c,
+                '"' | '\'' | '`' | '$' | '\\' | '#' | ';' | '&' | '|' | '<' | '>'
+            )
     })
 }
 

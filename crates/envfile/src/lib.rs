@@ -62,7 +62,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 pub use secrecy;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 pub use crate::error::{EditError, Error, InterpolationError, ParseError, ParseErrorKind};
@@ -119,14 +119,14 @@ pub struct Resolution {
     pub unset: Vec<UnsetVariable>,
 }
 
-struct ResolveMapping<'a> {
+struct ResolveMapping<'a, 'k> {
     lookup: &'a dyn Fn(&str) -> Option<String>,
-    index: &'a HashMap<String, usize>,
-    values: &'a [(String, Zeroizing<String>)],
+    index: &'a HashMap<&'k str, usize>,
+    values: &'a [(String, SecretString)],
     unset: Vec<String>,
 }
 
-impl template::Mapping for ResolveMapping<'_> {
+impl template::Mapping for ResolveMapping<'_, '_> {
     fn get(&mut self, name: &str) -> Option<Zeroizing<String>> {
         // compose-go asks the caller's environment first, then the keys defined so far.
         if let Some(v) = (self.lookup)(name) {
@@ -134,7 +134,7 @@ impl template::Mapping for ResolveMapping<'_> {
         }
         self.index
             .get(name)
-            .map(|&i| Zeroizing::new(self.values[i].1.as_str().to_owned()))
+            .map(|&i| Zeroizing::new(self.values[i].1.expose_secret().to_owned()))
     }
     fn unset(&mut self, name: &str) {
         self.unset.push(name.to_owned());
@@ -505,8 +505,8 @@ impl EnvFile {
         &self,
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Resolution, InterpolationError> {
-        let mut values: Vec<(String, Zeroizing<String>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut values: Vec<(String, SecretString)> = Vec::with_capacity(self.entries.len());
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(self.entries.len());
         let mut unset = Vec::new();
         let mut total = 0usize;
         let (mut line, mut counted_to) = (1usize, 0usize);
@@ -519,7 +519,7 @@ impl EnvFile {
                     let found = lookup(key).map(Zeroizing::new).or_else(|| {
                         index
                             .get(key)
-                            .map(|&i| Zeroizing::new(values[i].1.as_str().to_owned()))
+                            .map(|&i| Zeroizing::new(values[i].1.expose_secret().to_owned()))
                     });
                     match found {
                         Some(v) => v,
@@ -528,50 +528,59 @@ impl EnvFile {
                 }
                 (Kind::Assign, Quote::Single) => Zeroizing::new(e.literal(&self.src).to_owned()),
                 (Kind::Assign, q) => {
-                    let input = if q == Quote::Double {
-                        parse::decode_quoted(
-                            &self.src[e.value.start + 1..e.value.end - 1],
-                            Quote::Double,
-                            Dollar::Template,
-                        )
+                    let literal = e.literal(&self.src);
+                    if !literal.contains('$') {
+                        // Nothing to interpolate: the text handed to interpolation differs from the literal
+                        // only in how an escaped `\$` is spelled, and there is no `$` at all.
+                        Zeroizing::new(literal.to_owned())
                     } else {
-                        Zeroizing::new(e.literal(&self.src).to_owned())
-                    };
-                    let mut mapping = ResolveMapping {
-                        lookup,
-                        index: &index,
-                        values: &values,
-                        unset: Vec::new(),
-                    };
-                    let out = template::substitute(&input, &mut mapping, 0).map_err(|f| {
-                        let key = key.to_owned();
-                        match f {
-                            template::Failure::Invalid => {
-                                InterpolationError::InvalidReference { key, line }
+                        let input = if q == Quote::Double {
+                            parse::decode_quoted(
+                                &self.src[e.value.start + 1..e.value.end - 1],
+                                Quote::Double,
+                                Dollar::Template,
+                            )
+                        } else {
+                            Zeroizing::new(e.literal(&self.src).to_owned())
+                        };
+                        let mut mapping = ResolveMapping {
+                            lookup,
+                            index: &index,
+                            values: &values,
+                            unset: Vec::new(),
+                        };
+                        let out = template::substitute(&input, &mut mapping, 0).map_err(|f| {
+                            let key = key.to_owned();
+                            match f {
+                                template::Failure::Invalid => {
+                                    InterpolationError::InvalidReference { key, line }
+                                }
+                                template::Failure::Required(variable) => {
+                                    InterpolationError::Required {
+                                        key,
+                                        line,
+                                        variable,
+                                    }
+                                }
+                                template::Failure::TooDeep => InterpolationError::TooDeep {
+                                    key,
+                                    line,
+                                    limit: template::MAX_DEPTH,
+                                },
+                                template::Failure::TooLarge => InterpolationError::TooLarge {
+                                    key,
+                                    line,
+                                    limit: template::MAX_VALUE,
+                                },
                             }
-                            template::Failure::Required(variable) => InterpolationError::Required {
-                                key,
-                                line,
-                                variable,
-                            },
-                            template::Failure::TooDeep => InterpolationError::TooDeep {
-                                key,
-                                line,
-                                limit: template::MAX_DEPTH,
-                            },
-                            template::Failure::TooLarge => InterpolationError::TooLarge {
-                                key,
-                                line,
-                                limit: template::MAX_VALUE,
-                            },
-                        }
-                    })?;
-                    unset.extend(mapping.unset.into_iter().map(|variable| UnsetVariable {
-                        key: key.to_owned(),
-                        line,
-                        variable,
-                    }));
-                    out
+                        })?;
+                        unset.extend(mapping.unset.into_iter().map(|variable| UnsetVariable {
+                            key: key.to_owned(),
+                            line,
+                            variable,
+                        }));
+                        out
+                    }
                 }
             };
             total += value.len();
@@ -582,18 +591,15 @@ impl EnvFile {
                     limit: MAX_RESOLVED_BYTES,
                 });
             }
+            let value = SecretString::from(value.as_str());
             match index.get(key) {
                 Some(&i) => values[i].1 = value,
                 None => {
-                    index.insert(key.to_owned(), values.len());
+                    index.insert(key, values.len());
                     values.push((key.to_owned(), value));
                 }
             }
         }
-        let values = values
-            .into_iter()
-            .map(|(k, v)| (k, SecretString::from(v.as_str().to_owned())))
-            .collect();
         Ok(Resolution { values, unset })
     }
 

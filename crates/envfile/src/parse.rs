@@ -148,7 +148,12 @@ pub(crate) fn statement(src: &str, start: usize) -> Result<(Entry, usize), Parse
     let key_end = key_start + src[key_start..sep].trim_end().len();
     let key = key_start..key_end;
     if src[key.clone()].contains(' ') {
-        return Err(error_at(src, key_start, ParseErrorKind::KeyContainsSpace, None));
+        return Err(error_at(
+            src,
+            key_start,
+            ParseErrorKind::KeyContainsSpace,
+            None,
+        ));
     }
     if inherited {
         let entry = Entry {
@@ -223,7 +228,12 @@ fn value(src: &str, v: usize, key: Range<usize>) -> Result<ValueParts, ParseErro
         }
     }
     let key_name = src[key].to_owned();
-    Err(error_at(src, v, ParseErrorKind::UnterminatedQuote, Some(key_name)))
+    Err(error_at(
+        src,
+        v,
+        ParseErrorKind::UnterminatedQuote,
+        Some(key_name),
+    ))
 }
 
 /// Where Compose cuts an unquoted value: at the first `" #"`.

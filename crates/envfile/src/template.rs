@@ -278,9 +278,15 @@ mod tests {
     #[test]
     fn compose_template_cases() {
         let v = [("FOO", "first"), ("BAR", ""), ("lower", "l")];
-        assert_eq!(sub("$FOO ${FOO} $$FOO $", &v).unwrap(), "first first $FOO $");
+        assert_eq!(
+            sub("$FOO ${FOO} $$FOO $", &v).unwrap(),
+            "first first $FOO $"
+        );
         assert_eq!(sub("${BAR:-x} ${BAR-x} ${NO-x}", &v).unwrap(), "x  x");
-        assert_eq!(sub("${FOO:+alt} ${BAR:+alt} ${BAR+alt}|", &v).unwrap(), "alt  alt|");
+        assert_eq!(
+            sub("${FOO:+alt} ${BAR:+alt} ${BAR+alt}|", &v).unwrap(),
+            "alt  alt|"
+        );
         assert_eq!(sub("${NO:-${FOO}}", &v).unwrap(), "first");
         assert_eq!(sub("${NO:-${NO2:-deep}}x", &v).unwrap(), "deepx");
         assert_eq!(sub("${NO-a}${FOO}", &v).unwrap(), "afirst");
@@ -289,9 +295,14 @@ mod tests {
         assert_eq!(sub("${lower}$LOWER", &v).unwrap(), "l");
         assert_eq!(sub("${BAR?}", &v).unwrap(), "");
         assert_eq!(sub("${NO:?oops}", &v), Err(Failure::Required("NO".into())));
-        assert_eq!(sub("${BAR:?oops}", &v), Err(Failure::Required("BAR".into())));
+        assert_eq!(
+            sub("${BAR:?oops}", &v),
+            Err(Failure::Required("BAR".into()))
+        );
         assert_eq!(sub("${NO?}", &v), Err(Failure::Required("NO".into())));
-        for bad in ["${}", "${A.B}", "${A:x}", "${A", "${A-x", "${A-x\n}", "${1}", "${ A}"] {
+        for bad in [
+            "${}", "${A.B}", "${A:x}", "${A", "${A-x", "${A-x\n}", "${1}", "${ A}",
+        ] {
             assert_eq!(sub(bad, &v), Err(Failure::Invalid), "{bad}");
         }
     }

@@ -87,7 +87,9 @@ fn compose_quirks() {
     assert_eq!(env[1].1.expose_secret(), "from env");
     // The caller's environment wins over earlier keys when interpolating.
     let doc = EnvFile::parse("A=file\nB=$A\n").unwrap();
-    let out = doc.resolve(&|k| (k == "A").then(|| "env".to_owned())).unwrap();
+    let out = doc
+        .resolve(&|k| (k == "A").then(|| "env".to_owned()))
+        .unwrap();
     assert_eq!(out[1].1.expose_secret(), "env");
     // The last duplicate wins; keys keep their first position.
     let doc = EnvFile::parse("A=1\nB=2\nA=3\n").unwrap();
@@ -104,8 +106,20 @@ fn compose_quirks() {
 #[test]
 fn parse_errors_carry_position_and_key_but_no_text() {
     let cases = [
-        ("A=1\nlol$wut\n", ParseErrorKind::InvalidKeyCharacter, 2, 4, None),
-        ("A=1\nMY KEY=x\n", ParseErrorKind::KeyContainsSpace, 2, 1, None),
+        (
+            "A=1\nlol$wut\n",
+            ParseErrorKind::InvalidKeyCharacter,
+            2,
+            4,
+            None,
+        ),
+        (
+            "A=1\nMY KEY=x\n",
+            ParseErrorKind::KeyContainsSpace,
+            2,
+            1,
+            None,
+        ),
         (
             "A=1\nSECRET=\"hunter2\n",
             ParseErrorKind::UnterminatedQuote,
@@ -129,7 +143,10 @@ fn parse_errors_carry_position_and_key_but_no_text() {
             "{text:?}"
         );
         let shown = e.to_string();
-        assert!(!shown.contains("hunter2") && !shown.contains("wut"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("wut"),
+            "{shown}"
+        );
     }
 }
 
@@ -188,7 +205,10 @@ fn set_rewrites_only_the_value_compose_reads() {
         doc.set("BAD KEY", "x"),
         Err(EditError::InvalidKey { .. })
     ));
-    assert!(matches!(doc.set("", "x"), Err(EditError::InvalidKey { .. })));
+    assert!(matches!(
+        doc.set("", "x"),
+        Err(EditError::InvalidKey { .. })
+    ));
 }
 
 #[test]
@@ -292,10 +312,11 @@ fn conformance_corpus() {
         .unwrap();
         let got = EnvFile::load(&path).and_then(|doc| {
             assert_eq!(doc.render().as_bytes(), std::fs::read(&path).unwrap());
-            doc.resolve(&|_| None).map_err(|error| Error::Interpolation {
-                path: path.clone(),
-                error,
-            })
+            doc.resolve(&|_| None)
+                .map_err(|error| Error::Interpolation {
+                    path: path.clone(),
+                    error,
+                })
         });
         match (expected.get("ok"), got) {
             (Some(want), Ok(values)) => {
@@ -306,7 +327,10 @@ fn conformance_corpus() {
                 assert_eq!(&serde_json::Value::Object(got), want, "case {id}");
             }
             (None, Err(_)) => {}
-            (want, got) => panic!("case {id}: expected {want:?}, got {:?}", got.map(|v| v.len())),
+            (want, got) => panic!(
+                "case {id}: expected {want:?}, got {:?}",
+                got.map(|v| v.len())
+            ),
         }
         n += 1;
     }
@@ -354,7 +378,8 @@ fn statement() -> impl Strategy<Value = String> {
     )
         .prop_map(|(indent, export, key, s1, eq, s2, value, comment)| {
             let export = if export { "export " } else { "" };
-            let comment = if comment.is_empty() || value.starts_with('\'') || value.starts_with('"') {
+            let comment = if comment.is_empty() || value.starts_with('\'') || value.starts_with('"')
+            {
                 comment
             } else {
                 // An unquoted value only ends at a space before `#`.
@@ -388,7 +413,8 @@ fn document() -> impl Strategy<Value = String> {
             for (i, (l, nl)) in lines.into_iter().enumerate() {
                 s.push_str(&l);
                 // A bare key on the last line needs its newline (without it Compose reads it as a value).
-                let bare = !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || "_.-".contains(c));
+                let bare =
+                    !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || "_.-".contains(c));
                 if i + 1 < n || final_newline || bare {
                     s.push_str(nl);
                 }

@@ -19,7 +19,8 @@ fn increment(doc: &mut EnvFile, id: &str, i: usize) -> Result<(), Error> {
 /// The body of each child process (a no-op when run as an ordinary test).
 #[test]
 fn child_writer() {
-    let (Some(file), Some(id)) = (std::env::var_os(CHILD_FILE), std::env::var(CHILD_ID).ok()) else {
+    let (Some(file), Some(id)) = (std::env::var_os(CHILD_FILE), std::env::var(CHILD_ID).ok())
+    else {
         return;
     };
     for i in 0..UPDATES {
@@ -85,7 +86,10 @@ fn update_writes_nothing_when_the_closure_fails_or_changes_nothing() {
         Err(Error::NotFound { .. })
     ));
     update(&file, true, |_| Ok(())).unwrap();
-    assert!(!file.exists(), "an unchanged empty document must not create the file");
+    assert!(
+        !file.exists(),
+        "an unchanged empty document must not create the file"
+    );
     std::fs::write(&file, "A=1").unwrap();
     let r: Result<(), Error> = update(&file, false, |doc| {
         doc.set("A", "2").unwrap();
@@ -102,7 +106,10 @@ fn load_reports_path_and_never_the_text() {
     std::fs::write(&file, "A=1\nB=\"hunter2\n").unwrap();
     let e = EnvFile::load(&file).unwrap_err();
     let shown = e.to_string();
-    assert!(shown.contains(".env") && shown.contains("line 2"), "{shown}");
+    assert!(
+        shown.contains(".env") && shown.contains("line 2"),
+        "{shown}"
+    );
     assert!(!shown.contains("hunter2"), "{shown}");
     std::fs::write(&file, b"A=1\nB=\xff\n").unwrap();
     assert!(matches!(

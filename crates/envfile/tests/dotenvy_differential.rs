@@ -64,7 +64,11 @@ fn document() -> impl Strategy<Value = String> {
         for (k, style) in keys {
             let prefix = if style & 1 == 1 { "export " } else { "" };
             let comment = if style & 2 == 2 { " # note" } else { "" };
-            let blank = if style & 4 == 4 { "\n# comment\n\n" } else { "" };
+            let blank = if style & 4 == 4 {
+                "\n# comment\n\n"
+            } else {
+                ""
+            };
             let k2 = k.clone();
             lines.push(
                 value(earlier.clone())
@@ -92,7 +96,17 @@ proptest! {
 #[test]
 fn documented_differences_are_real() {
     // Each of these reads differently in dotenvy; the crate docs list them.
-    for text in ["A=x\t#c\n", "A: yaml\n", "a[1]=z\n", "A=\"\\x\"\n", "A='it\\'s'\n", "A=\"x\" B=y\n", "BARE\n", "A=1\nB=\"x$A\"\n", "A= # c\n"] {
+    for text in [
+        "A=x\t#c\n",
+        "A: yaml\n",
+        "a[1]=z\n",
+        "A=\"\\x\"\n",
+        "A='it\\'s'\n",
+        "A=\"x\" B=y\n",
+        "BARE\n",
+        "A=1\nB=\"x$A\"\n",
+        "A= # c\n",
+    ] {
         let dotenvy: Result<BTreeMap<String, String>, _> =
             dotenvy::from_read_iter(text.as_bytes()).collect();
         assert_ne!(dotenvy.ok(), Some(ours(text)), "{text:?}");

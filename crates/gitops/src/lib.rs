@@ -1,4 +1,24 @@
 //! SOPS-compatible per-value encryption of vars files to age recipients, with git integration and a merge driver.
+//!
+//! - [`sops`]: the file format. Vars files (YAML or dotenv) in SOPS's own format: every value
+//!   `ENC[AES256_GCM,...]` under a per-file data key wrapped to age recipients, a MAC over all values, so `sops`,
+//!   Flux and Argo CD read our files and we read theirs. No git needed (the fuzz targets build without it).
+//! - `repo` (cargo feature `git`, on by default): a gitops repository of per-host vars files, push, pull, diff,
+//!   recipients and the merge driver, committed with git2.
+//!
+//! # Examples
+//!
+//! ```
+//! use secrecy::{ExposeSecret, SecretString};
+//! use secretctl_gitops::sops::{self, Format, Identities};
+//!
+//! let ids = Identities::generate();
+//! let vars = vec![("API_TOKEN".to_owned(), SecretString::from("s3cret"))];
+//! let file = sops::write_vars(&vars, Format::Dotenv, &ids.recipients(), None)?;
+//! assert!(file.starts_with("API_TOKEN=ENC[AES256_GCM,"));
+//! assert_eq!(sops::read_vars(&file, Format::Dotenv, &ids)?[0].1.expose_secret(), "s3cret");
+//! # Ok::<(), sops::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

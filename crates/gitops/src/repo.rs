@@ -496,6 +496,19 @@ fn is_inside(root: &Path, path: &Path) -> bool {
     }
 }
 
+/// The commit signature: the author's fields, else `user.name`/`user.email` from `cfg`.
+fn signature_from(author: &Author, cfg: Option<&git2::Config>) -> Result<git2::Signature<'static>> {
+    let from_cfg = |k: &str| cfg.and_then(|c| c.get_string(k).ok());
+    let name = author.name.clone().or_else(|| from_cfg("user.name"));
+    let email = author.email.clone().or_else(|| from_cfg("user.email"));
+    match (name, email) {
+        (Some(n), Some(e)) if !n.is_empty() && !e.is_empty() => {
+            git2::Signature::now(&n, &e).map_err(git_err("invalid commit author"))
+        }
+        _ => Err(Error::NoAuthor),
+    }
+}
+
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
@@ -537,6 +550,15 @@ impl Repo {
                 path: dir.join(SOPS_CONFIG),
             });
         }
+        // Resolve the author before creating anything, so a missing one leaves no half-made repository (a new
+        // repository's configuration is the global one; an existing repository's own is read below).
+        if author.name.is_none() || author.email.is_none() {
+            let cfg = git2::Repository::open(dir)
+                .and_then(|r| r.config())
+                .or_else(|_| git2::Config::open_default())
+                .ok();
+            signature_from(author, cfg.as_ref())?;
+        }
         let git = git2::Repository::init_opts(
             dir,
             git2::RepositoryInitOptions::new()
@@ -554,7 +576,6 @@ impl Repo {
             })?
             .to_owned();
         let repo = Repo { git, root };
-        // Resolve the author before writing anything, so a missing one leaves no half-made repository.
         repo.signature(author)?;
         repo.configure(exe)?;
         let mut files = vec![
@@ -583,6 +604,16 @@ impl Repo {
     #[must_use]
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Serialize the commands that write the working tree and commit (`push`, recipient changes): an advisory
+    /// lock on `<git dir>/secretctl.lock`, held until the guard is dropped.
+    fn lock(&self) -> Result<secretctl_envfile::fs::FileLock> {
+        let path = self.git.path().join("secretctl");
+        secretctl_envfile::fs::lock_exclusive(&path).map_err(|source| Error::Write {
+            path: secretctl_envfile::fs::lock_path(&path),
+            source,
+        })
     }
 
     /// Refuse `path` (existing or not) as a destination for plaintext when it is inside the working tree.
@@ -707,26 +738,8 @@ impl Repo {
             .map_err(|source| Error::Write { path, source })
     }
 
-    /// Write `text` to `rel` unless it already holds exactly that; true when written.
-    fn write_if_changed(&self, rel: &Path, text: &str) -> Result<bool> {
-        if self.read(rel)?.as_deref() == Some(text) {
-            return Ok(false);
-        }
-        self.write(rel, text)?;
-        Ok(true)
-    }
-
     fn signature(&self, author: &Author) -> Result<git2::Signature<'static>> {
-        let cfg = self.git.config().ok();
-        let from_cfg = |k: &str| cfg.as_ref().and_then(|c| c.get_string(k).ok());
-        let name = author.name.clone().or_else(|| from_cfg("user.name"));
-        let email = author.email.clone().or_else(|| from_cfg("user.email"));
-        match (name, email) {
-            (Some(n), Some(e)) if !n.is_empty() && !e.is_empty() => {
-                git2::Signature::now(&n, &e).map_err(git_err("invalid commit author"))
-            }
-            _ => Err(Error::NoAuthor),
-        }
+        signature_from(author, self.git.config().ok().as_ref())
     }
 
     /// Fail now, before anything is written, if a commit would fail later: git is in the middle of a merge (or
@@ -862,6 +875,7 @@ impl Repo {
         ids: Option<&Identities>,
         author: Option<&Author>,
     ) -> Result<PushOutcome> {
+        let _lock = self.lock()?;
         validate_host(host)?;
         let recipients = self.recipients()?;
         let split = template::split(env_text, classify).map_err(|e| e.at(env_path.to_owned()))?;
@@ -1010,8 +1024,30 @@ impl Repo {
         Ok(hosts)
     }
 
-    fn write_sops_config(&self, recipients: &[Recipient]) -> Result<bool> {
-        self.write_if_changed(Path::new(SOPS_CONFIG), &sopsconfig::render(recipients))
+    /// Write the re-encrypted vars files and `.sops.yaml` of a recipients change (those whose content changes),
+    /// after checking that the commit that follows can be made.
+    fn write_pending(
+        &self,
+        mut pending: Vec<(PathBuf, String)>,
+        recipients: &[Recipient],
+        author: &Author,
+        outcome: &mut RecipientsOutcome,
+    ) -> Result<()> {
+        pending.push((PathBuf::from(SOPS_CONFIG), sopsconfig::render(recipients)));
+        for (rel, text) in &pending {
+            if self.read(rel)?.as_deref() != Some(text.as_str()) {
+                outcome.changed.push(rel.clone());
+            }
+        }
+        if !outcome.changed.is_empty() {
+            self.check_can_commit(author)?;
+        }
+        for (rel, text) in &pending {
+            if outcome.changed.contains(rel) {
+                self.write(rel, text)?;
+            }
+        }
+        Ok(())
     }
 
     /// Add recipients: every vars file gets the *same* data key wrapped to the new recipient list (values are
@@ -1025,6 +1061,7 @@ impl Repo {
         ids: &Identities,
         author: &Author,
     ) -> Result<RecipientsOutcome> {
+        let _lock = self.lock()?;
         let mut recipients = self.recipients()?;
         for r in add {
             if !recipients.contains(r) {
@@ -1032,6 +1069,7 @@ impl Repo {
             }
         }
         let mut outcome = RecipientsOutcome::default();
+        let mut pending = Vec::new();
         for rel in self.vars_files()? {
             let Some(text) = self.read(&rel)? else {
                 continue;
@@ -1055,13 +1093,9 @@ impl Repo {
                     path: rel.clone(),
                     source,
                 })?;
-            if self.write_if_changed(&rel, &new)? {
-                outcome.changed.push(rel);
-            }
+            pending.push((rel, new));
         }
-        if self.write_sops_config(&recipients)? {
-            outcome.changed.push(PathBuf::from(SOPS_CONFIG));
-        }
+        self.write_pending(pending, &recipients, author, &mut outcome)?;
         if !outcome.changed.is_empty() {
             outcome.commit =
                 self.commit(&outcome.changed, "secretctl gitops: add recipients", author)?;
@@ -1082,6 +1116,7 @@ impl Repo {
         ids: &Identities,
         author: &Author,
     ) -> Result<RecipientsOutcome> {
+        let _lock = self.lock()?;
         let recipients: Vec<Recipient> = self
             .recipients()?
             .into_iter()
@@ -1091,6 +1126,7 @@ impl Repo {
             return Err(Error::LastRecipient);
         }
         let mut outcome = RecipientsOutcome::default();
+        let mut pending = Vec::new();
         for rel in self.vars_files()? {
             let Some(text) = self.read(&rel)? else {
                 continue;
@@ -1112,13 +1148,9 @@ impl Repo {
                 path: rel.clone(),
                 source,
             })?;
-            if self.write_if_changed(&rel, &new)? {
-                outcome.changed.push(rel);
-            }
+            pending.push((rel, new));
         }
-        if self.write_sops_config(&recipients)? {
-            outcome.changed.push(PathBuf::from(SOPS_CONFIG));
-        }
+        self.write_pending(pending, &recipients, author, &mut outcome)?;
         if !outcome.changed.is_empty() {
             outcome.commit = self.commit(
                 &outcome.changed,

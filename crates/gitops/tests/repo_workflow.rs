@@ -524,6 +524,8 @@ fn no_commit_while_a_merge_is_in_progress() {
         "{err}"
     );
     assert_eq!(head(&repo), h);
+    // Nothing was written either.
+    assert!(!repo.root().join("hosts/web1").exists());
 }
 
 #[test]
@@ -543,4 +545,55 @@ fn plaintext_is_refused_inside_the_working_tree() {
     assert!(repo
         .refuse_plaintext_at(&d.path().join("link/.env"))
         .is_err());
+}
+
+#[test]
+fn every_assignment_of_a_repeated_secret_key_leaves_the_template() {
+    let k = key();
+    let (_d, repo) = init(&k);
+    let env = "DB_PASSWORD=old-secret-0001\nURL=x\nexport DB_PASSWORD = \"new-secret-0002\"\n";
+    push(&repo, "web1", env, &k);
+    let template = std::fs::read_to_string(repo.root().join("hosts/web1/env.template")).unwrap();
+    assert!(!template.contains("secret-000"), "{template}");
+    assert!(template.starts_with("URL=x\n"), "{template}");
+    let rendered = repo.render("web1", &k.ids).unwrap();
+    let doc = secretctl_envfile::EnvFile::parse(rendered.expose_secret()).unwrap();
+    assert_eq!(doc.get("DB_PASSWORD"), Some("new-secret-0002"));
+}
+
+#[test]
+fn concurrent_pushes_of_different_hosts_are_serialized() {
+    let k = key();
+    let (_d, repo) = init(&k);
+    let root = repo.root().to_owned();
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            let root = root.clone();
+            let text = format!("# {i}\nDB_PASSWORD=pw-{i}\n");
+            std::thread::spawn(move || {
+                let repo = Repo::open(&root).unwrap();
+                repo.push(
+                    &format!("web{i}"),
+                    &text,
+                    std::path::Path::new(".env"),
+                    &classify,
+                    None,
+                    Some(&author()),
+                )
+                .unwrap()
+            })
+        })
+        .collect();
+    for t in threads {
+        assert!(t.join().unwrap().commit.is_some());
+    }
+    let g = git2::Repository::open(&root).unwrap();
+    let mut walk = g.revwalk().unwrap();
+    walk.push_head().unwrap();
+    assert_eq!(walk.count(), 5, "init + one commit per host");
+    for i in 0..4 {
+        let r = repo.render(&format!("web{i}"), &k.ids).unwrap();
+        assert_eq!(r.expose_secret(), format!("# {i}\nDB_PASSWORD=pw-{i}\n"));
+    }
+    assert_eq!(g.statuses(None).unwrap().len(), 0);
 }

@@ -566,3 +566,66 @@ fn age_keygen_key_files_work_with_both() {
         "K: from-age-keygen\n"
     );
 }
+
+/// Comments sit in many places; sops encrypts each with the key path of the mapping or list holding it, so both
+/// sides must attribute every comment to the same place.
+const COMMENT_PLACEMENTS: &[&str] = &[
+    "# head\na: 1\n# between\nb: 2\n# foot\n",
+    "a:\n    # first in nested\n    b: 1\n    # last in nested\nc: 2\n",
+    "a:\n    b: 1\n# back at top\nc: 2\n",
+    "a:\n    b:\n        c: 1\n        # deep foot\n    # middle foot\nd: 1\n",
+    "list:\n    # before items\n    - one\n    # between items\n    - two\n    # after items\nnext: 1\n",
+    "list:\n    - k: v\n      # inside item map\n      j: w\n    - x\n",
+    "a: 1 # inline\nb:\n    - c # inline in list\n",
+    "a:\n    - - x\n      # in nested list\n      - y\n",
+    "solo:\n    # only a comment\nnext: 1\n",
+    "k_unencrypted:\n    # not encrypted\n    v: 1\n",
+];
+
+#[test]
+fn comment_placements_agree_with_sops() {
+    let Some(fx) = Fixture::new() else { return };
+    for (i, plain) in COMMENT_PLACEMENTS.iter().enumerate() {
+        let src = fx.write("c.yaml", plain);
+        // sops encrypts, both decrypt.
+        let theirs = fx.sops_encrypt(&src, Format::Yaml, &[]);
+        let file = fx.write("c.enc.yaml", &theirs);
+        let expected = fx.sops_decrypt(&file, Format::Yaml, "yaml");
+        let ours = sops::decrypt_file(&theirs, Format::Yaml, &fx.ids)
+            .unwrap_or_else(|e| panic!("case {i}: {e}\n{theirs}"));
+        assert_eq!(ours.expose_secret(), expected, "case {i}");
+        // We encrypt, sops decrypts to what it prints for its own encryption.
+        let enc = sops::encrypt_file(plain, Format::Yaml, &fx.recipients()).unwrap();
+        let file = fx.write("c.ours.yaml", &enc);
+        assert_eq!(fx.sops_decrypt(&file, Format::Yaml, "yaml"), expected, "case {i}\n{enc}");
+    }
+}
+
+#[test]
+fn dotenv_tampering_is_detected_on_both_sides() {
+    let Some(fx) = Fixture::new() else { return };
+    let vars: Vars = [("USER", "admin"), ("PASSWORD", "hunter2")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), SecretString::from(v)))
+        .collect();
+    let ours = sops::write_vars(&vars, Format::Dotenv, &fx.recipients(), None).unwrap();
+    let src = fx.write("p.env", "USER=admin\nPASSWORD=hunter2\n");
+    let theirs = fx.sops_encrypt(&src, Format::Dotenv, &[]);
+    for (who, text) in [("ours", &ours), ("sops", &theirs)] {
+        let cases: [(&str, String, Expect); 3] = [
+            ("value", flip_data(text, "PASSWORD="), |e| {
+                matches!(e, Error::Authentication { key_path } if key_path == "PASSWORD")
+            }),
+            ("mac", flip_data(text, "sops_mac="), |e| matches!(e, Error::MacMismatch)),
+            ("key name", text.replacen("USER=", "LOGIN=", 1), |e| {
+                matches!(e, Error::Authentication { key_path } if key_path == "LOGIN")
+            }),
+        ];
+        for (what, tampered, expected) in cases {
+            let e = sops::read_vars(&tampered, Format::Dotenv, &fx.ids).unwrap_err();
+            assert!(expected(&e), "{who} / {what}: {e}");
+            let file = fx.write("tampered.env", &tampered);
+            assert!(fx.sops_refuses(&file, Format::Dotenv), "sops accepted {who} / {what}");
+        }
+    }
+}

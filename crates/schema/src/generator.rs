@@ -120,10 +120,7 @@ impl Generator {
     pub fn min_chars(&self) -> usize {
         match *self {
             Self::Alnum(n) | Self::Hex(n) | Self::Base64(n) => n,
-            Self::Words(n) => {
-                let shortest = words::list().iter().map(|w| w.len()).min().unwrap_or(0);
-                n * shortest + n.saturating_sub(1)
-            }
+            Self::Words(n) => n * words::shortest() + n.saturating_sub(1),
         }
     }
 
@@ -150,14 +147,16 @@ impl Generator {
 
     /// Generate from any RNG (tests use this to prove the sampling is unbiased).
     pub(crate) fn generate_with(&self, rng: &mut impl RngCore) -> Result<SecretString, RngError> {
-        let mut sampler = Sampler::new(rng);
+        // Ask the OS for about as many bytes as the value needs (rejections are rare), not a whole buffer.
+        let per_draw = if self.alphabet_size() > 256 { 2 } else { 1 };
+        let mut sampler = Sampler::new(rng, self.count() * per_draw * 9 / 8 + 8);
         let value = match *self {
             Self::Alnum(n) => sampler.chars(ALNUM, n)?,
             Self::Hex(n) => sampler.chars(HEX, n)?,
             Self::Base64(n) => sampler.chars(BASE64URL, n)?,
             Self::Words(n) => {
                 let list = words::list();
-                let longest = list.iter().map(|w| w.len()).max().unwrap_or(0);
+                let longest = words::longest();
                 // Preallocate so the string never reallocates and leaves a copy of a partial value behind.
                 let mut out = String::with_capacity(n * (longest + 1));
                 for i in 0..n {
@@ -211,23 +210,34 @@ impl FromStr for Generator {
 struct Sampler<'r, R: RngCore> {
     rng: &'r mut R,
     buf: [u8; 256],
+    /// How many bytes of `buf` the last fill produced.
+    filled: usize,
     pos: usize,
+    /// How many bytes the next fill asks for.
+    next_fill: usize,
 }
 
 impl<'r, R: RngCore> Sampler<'r, R> {
-    fn new(rng: &'r mut R) -> Self {
-        let buf = [0; 256];
+    /// A sampler that first asks the RNG for `hint` bytes (at most 256), then for 32 at a time.
+    fn new(rng: &'r mut R, hint: usize) -> Self {
         Self {
             rng,
-            buf,
-            pos: buf.len(),
+            buf: [0; 256],
+            filled: 0,
+            pos: 0,
+            next_fill: hint.clamp(1, 256),
         }
     }
 
     fn byte(&mut self) -> Result<u8, RngError> {
-        if self.pos == self.buf.len() {
-            self.rng.try_fill_bytes(&mut self.buf).map_err(RngError)?;
+        if self.pos == self.filled {
+            let n = self.next_fill;
+            self.rng
+                .try_fill_bytes(&mut self.buf[..n])
+                .map_err(RngError)?;
+            self.filled = n;
             self.pos = 0;
+            self.next_fill = 32;
         }
         let b = self.buf[self.pos];
         self.pos += 1;
@@ -404,7 +414,7 @@ mod tests {
         let list = words::list();
         let mut counts = vec![0u64; list.len()];
         let mut rng = OsRng;
-        let mut sampler = Sampler::new(&mut rng);
+        let mut sampler = Sampler::new(&mut rng, 256);
         for _ in 0..list.len() * 200 {
             counts[sampler.index(list.len()).unwrap()] += 1;
         }
@@ -466,7 +476,7 @@ mod tests {
         // For 62 symbols the zone is 0..248: bytes 248..=255 are rejected, so one full cycle of 256 bytes yields
         // each symbol exactly 4 times.
         let mut rng = Counting(0);
-        let mut sampler = Sampler::new(&mut rng);
+        let mut sampler = Sampler::new(&mut rng, 256);
         let mut counts = [0u32; 62];
         for _ in 0..248 {
             counts[sampler.index(62).unwrap()] += 1;

@@ -20,6 +20,18 @@ pub fn list() -> &'static [&'static str] {
     })
 }
 
+/// The length of the shortest word.
+pub fn shortest() -> usize {
+    static SHORTEST: OnceLock<usize> = OnceLock::new();
+    *SHORTEST.get_or_init(|| list().iter().map(|w| w.len()).min().unwrap_or(0))
+}
+
+/// The length of the longest word.
+pub fn longest() -> usize {
+    static LONGEST: OnceLock<usize> = OnceLock::new();
+    *LONGEST.get_or_init(|| list().iter().map(|w| w.len()).max().unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,6 +46,7 @@ mod tests {
             .iter()
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')));
         assert_eq!((words[0], words[7775]), ("abacus", "zoom"));
+        assert_eq!((shortest(), longest()), (3, 9));
         // Every dice index 11111..=66666 appears once, in order.
         let indices: Vec<&str> = RAW
             .lines()

@@ -79,7 +79,8 @@ impl AuthorOpt {
 
 #[derive(Debug, clap::Subcommand)]
 enum Cmd {
-    /// Create a gitops repository: layout, .sops.yaml, .gitattributes, merge driver and diff textconv.
+    /// Create a gitops repository: layout, .sops.yaml, .gitattributes, merge driver, diff textconv and
+    /// pre-commit check.
     Init {
         /// An age recipient (age1...) every vars file is encrypted to; repeat for several.
         #[arg(long = "recipient", value_name = "AGE1...", required = true)]
@@ -87,8 +88,8 @@ enum Cmd {
         #[command(flatten)]
         author: AuthorOpt,
     },
-    /// Register the merge driver and diff textconv in a clone's local git config (git never takes them from
-    /// the repository itself).
+    /// Register the merge driver, diff textconv and pre-commit check in a clone's local git config and hooks
+    /// (git never takes them from the repository itself).
     Setup,
     /// Split the host's .env into its template and encrypted vars, and commit what changed.
     Push {
@@ -340,8 +341,8 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             repo.configure(&exe()?).map_err(repo_code)?;
             writeln!(
                 out,
-                "registered the secretctl merge driver and diff textconv in {}",
-                repo.root().join(".git/config").display()
+                "registered the secretctl merge driver, diff textconv and pre-commit check for {}",
+                repo.root().display()
             )?;
         }
         Cmd::Push {
@@ -412,6 +413,9 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             repo.refuse_plaintext_at(&out_path).map_err(repo_code)?;
             let ids = identity.require()?;
             let text = repo.render(&host, &ids).map_err(repo_code)?;
+            // The same lock `secretctl env set` takes, so a concurrent edit of the .env is not lost silently.
+            let _lock = secretctl_envfile::fs::lock_exclusive(&out_path)
+                .with_context(|| format!("cannot lock {}", out_path.display()))?;
             secretctl_envfile::fs::write_atomic(&out_path, text.expose_secret().as_bytes(), 0o600)
                 .with_context(|| format!("cannot write {}", out_path.display()))?;
             if g.json {

@@ -180,7 +180,11 @@ pub fn retire(g: Globals, args: RetireArgs) -> anyhow::Result<()> {
         .map_err(store_error)?;
     let mut out = std::io::stdout().lock();
     if g.json {
-        writeln!(out, "{}", serde_json::json!({ "destroyed": id.to_string() }))?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "destroyed": id.to_string() })
+        )?;
     } else {
         writeln!(
             out,

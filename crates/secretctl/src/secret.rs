@@ -78,7 +78,12 @@ enum Cmd {
         /// The secret's name.
         name: String,
         /// The version to delete.
-        #[arg(long, value_name = "N", required_unless_present = "all", conflicts_with = "all")]
+        #[arg(
+            long,
+            value_name = "N",
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
         version: Option<u64>,
         /// Delete every version.
         #[arg(long)]
@@ -230,7 +235,10 @@ fn put(
         });
         writeln!(out, "{doc}")?;
     } else {
-        writeln!(out, "stored {owner}/{name} version {version} (key {key_id})")?;
+        writeln!(
+            out,
+            "stored {owner}/{name} version {version} (key {key_id})"
+        )?;
     }
     Ok(())
 }
@@ -291,12 +299,19 @@ fn list(g: Globals, owner: Option<&str>, at: &StoreArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        eprintln!("the store has no secrets{}", owner.map(|o| format!(" of {o}")).unwrap_or_default());
+        eprintln!(
+            "the store has no secrets{}",
+            owner.map(|o| format!(" of {o}")).unwrap_or_default()
+        );
         return Ok(());
     }
     let w_owner = rows.iter().map(|r| r.owner.len()).max().unwrap_or(0).max(5);
     let w_name = rows.iter().map(|r| r.name.len()).max().unwrap_or(0).max(4);
-    writeln!(out, "{:w_owner$}  {:w_name$}  VERSION  KEY ID            CREATED", "OWNER", "NAME")?;
+    writeln!(
+        out,
+        "{:w_owner$}  {:w_name$}  VERSION  KEY ID            CREATED",
+        "OWNER", "NAME"
+    )?;
     for r in &rows {
         writeln!(
             out,
@@ -321,7 +336,11 @@ fn rm(g: Globals, owner: &str, name: &str, which: Versions, at: &StoreArgs) -> a
     } else {
         let list: Vec<String> = removed.iter().map(u64::to_string).collect();
         let plural = if removed.len() == 1 { "" } else { "s" };
-        writeln!(out, "removed {owner}/{name} version{plural} {}", list.join(", "))?;
+        writeln!(
+            out,
+            "removed {owner}/{name} version{plural} {}",
+            list.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -345,7 +364,13 @@ fn history(g: Globals, owner: &str, name: &str, at: &StoreArgs) -> anyhow::Resul
     }
     writeln!(out, "VERSION  KEY ID            CREATED")?;
     for r in &rows {
-        writeln!(out, "{:>7}  {}  {}", r.version, r.key_id, timestamp(r.created_at))?;
+        writeln!(
+            out,
+            "{:>7}  {}  {}",
+            r.version,
+            r.key_id,
+            timestamp(r.created_at)
+        )?;
     }
     Ok(())
 }
@@ -373,7 +398,11 @@ fn audit(g: Globals, limit: usize, at: &StoreArgs) -> anyhow::Result<()> {
             (Some(o), Some(n), None) => format!("{o}/{n}"),
             _ => "-".to_owned(),
         };
-        let detail = e.detail.as_deref().map(|d| format!("  ({d})")).unwrap_or_default();
+        let detail = e
+            .detail
+            .as_deref()
+            .map(|d| format!("  ({d})"))
+            .unwrap_or_default();
         writeln!(
             out,
             "{}  {}  {}  {target}{detail}",
@@ -389,6 +418,9 @@ fn audit(g: Globals, limit: usize, at: &StoreArgs) -> anyhow::Result<()> {
 pub fn timestamp(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| unix.to_string())
 }

@@ -751,3 +751,81 @@ fn encrypt_then_decrypt_one_file_and_sops_reads_it() {
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), plain);
 }
+
+/// The repository is a sops repository: `sops -d` reads what `push` wrote, and `sops -e` run in it (through our
+/// `.sops.yaml`) writes a vars file that `pull` reads.
+#[test]
+fn sops_reads_the_repository_and_sops_users_write_to_it() {
+    let Some(s) = Sandbox::new() else { return };
+    let Some(sops) = tools(&["sops"]) else { return };
+    let repo = s.init("repo");
+    let env = s.write("web1.env", "DB_PASSWORD=from-secretctl-0001\nPORT=1\n");
+    s.push(&repo, "web1", &env);
+    let sops_cmd = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(&sops[0]);
+        s.env(&mut cmd);
+        let out = cmd
+            .env("SOPS_AGE_KEY_FILE", &s.key)
+            .current_dir(&repo)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "sops {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        sops_cmd(&["-d", "hosts/web1/vars.yaml"]),
+        "DB_PASSWORD: from-secretctl-0001\n"
+    );
+
+    s.write("repo/hosts/web9/vars.yaml", "API_TOKEN: from-sops-0002\n");
+    sops_cmd(&["-e", "-i", "hosts/web9/vars.yaml"]);
+    s.write(
+        "repo/hosts/web9/env.template",
+        "PORT=9\nAPI_TOKEN=secretctl:vars:API_TOKEN\n",
+    );
+    let out = s.path("web9.env");
+    s.ok(&[
+        "gitops",
+        "pull",
+        "--repo",
+        "repo",
+        "--host",
+        "web9",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "PORT=9\nAPI_TOKEN=from-sops-0002\n"
+    );
+}
+
+#[test]
+fn init_without_an_author_creates_nothing() {
+    let Some(s) = Sandbox::new() else { return };
+    let out = s.secretctl(&[
+        "gitops",
+        "init",
+        "--repo",
+        "repo",
+        "--recipient",
+        &s.recipient,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--author-name"));
+    assert!(!s.path("repo").exists());
+    let out = s.secretctl(&[
+        "gitops",
+        "init",
+        "--repo",
+        "repo",
+        "--recipient",
+        "age1nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -66,8 +66,12 @@ pub(crate) trait Backend: Send {
     ) -> Result<Vec<i64>, Error>;
 
     /// The row for (owner, name) at `version`, or the latest one.
-    fn get(&mut self, owner: &str, name: &str, version: Option<i64>)
-        -> Result<Option<RawRow>, Error>;
+    fn get(
+        &mut self,
+        owner: &str,
+        name: &str,
+        version: Option<i64>,
+    ) -> Result<Option<RawRow>, Error>;
 
     /// Metadata of every row, optionally of one owner or one (owner, name), ordered by owner, name, version.
     fn list(&mut self, owner: Option<&str>, name: Option<&str>) -> Result<Vec<RawMeta>, Error>;
@@ -100,8 +104,12 @@ pub(crate) trait Backend: Send {
 
     /// Up to `limit` rows whose key id column is not `not_under` (all rows when it is empty), with id > `after`,
     /// in id order.
-    fn fetch_batch(&mut self, not_under: &str, after: i64, limit: usize)
-        -> Result<Vec<RawRow>, Error>;
+    fn fetch_batch(
+        &mut self,
+        not_under: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error>;
 
     /// Write re-encrypted rows under `new_key` in one transaction. Returns how many rows changed.
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error>;

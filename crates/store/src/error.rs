@@ -43,7 +43,9 @@ pub enum Error {
     #[error("PostgreSQL store: {0}")]
     Postgres(#[source] postgres::Error),
     /// The store was written by a newer schema than this build knows.
-    #[error("store schema version {found} is newer than this build's {supported}; upgrade secretctl")]
+    #[error(
+        "store schema version {found} is newer than this build's {supported}; upgrade secretctl"
+    )]
     SchemaTooNew {
         /// The schema version recorded in the store.
         found: i64,

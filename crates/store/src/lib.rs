@@ -328,18 +328,18 @@ impl Store {
     ///
     /// # Errors
     /// As [`Store::put`].
-    pub fn put_many(&mut self, key: &Key, items: &[(&str, &str, &[u8])]) -> Result<Vec<u64>, Error> {
+    pub fn put_many(
+        &mut self,
+        key: &Key,
+        items: &[(&str, &str, &[u8])],
+    ) -> Result<Vec<u64>, Error> {
         for (owner, name, _) in items {
             check_name("owner", owner)?;
             check_name("name", name)?;
         }
         let items: Vec<PutItem<'_>> = items
             .iter()
-            .map(|(owner, name, value)| PutItem {
-                owner,
-                name,
-                value,
-            })
+            .map(|(owner, name, value)| PutItem { owner, name, value })
             .collect();
         let key_id = key.id().to_string();
         let mut seal = |owner: &str, name: &str, version: i64, value: &[u8]| {
@@ -409,7 +409,11 @@ impl Store {
     /// # Errors
     /// A database error, or [`Error::BadKeyIdColumn`] when a key id column was edited by hand.
     pub fn list(&mut self, owner: Option<&str>) -> Result<Vec<SecretInfo>, Error> {
-        self.backend.list(owner, None)?.into_iter().map(info).collect()
+        self.backend
+            .list(owner, None)?
+            .into_iter()
+            .map(info)
+            .collect()
     }
 
     /// The versions of (owner, name), oldest first. Nothing is decrypted.
@@ -436,7 +440,9 @@ impl Store {
     /// [`Error::NotFound`] when nothing matched; a database error.
     pub fn remove(&mut self, owner: &str, name: &str, which: Versions) -> Result<Vec<u64>, Error> {
         let version = match which {
-            Versions::One(v) => Some(i64::try_from(v).map_err(|_| not_found(owner, name, Some(v)))?),
+            Versions::One(v) => {
+                Some(i64::try_from(v).map_err(|_| not_found(owner, name, Some(v)))?)
+            }
             Versions::All => None,
         };
         let removed = self
@@ -510,7 +516,10 @@ impl Store {
                     name: String::new(),
                     version: 0,
                 })?;
-                Ok((id, u64::try_from(n).map_err(|_| Error::OutOfRange("count"))?))
+                Ok((
+                    id,
+                    u64::try_from(n).map_err(|_| Error::OutOfRange("count"))?,
+                ))
             })
             .collect()
     }
@@ -709,15 +718,16 @@ fn reencrypt(
     for row in rows {
         let (version, env) = parse_row(keyring, known, &row)?;
         let ctx = Context::new(CONTEXT_DOMAIN, &row.owner, &row.name, version);
-        let plain =
-            secretctl_envelope::open(keyring, &ctx, &env).map_err(|e| open_error(keyring, known, &row, &e))?;
-        let sealed = secretctl_envelope::seal(active, &ctx, plain.expose_secret()).map_err(|source| {
-            Error::Seal {
-                owner: row.owner.clone(),
-                name: row.name.clone(),
-                source,
-            }
-        })?;
+        let plain = secretctl_envelope::open(keyring, &ctx, &env)
+            .map_err(|e| open_error(keyring, known, &row, &e))?;
+        let sealed =
+            secretctl_envelope::seal(active, &ctx, plain.expose_secret()).map_err(|source| {
+                Error::Seal {
+                    owner: row.owner.clone(),
+                    name: row.name.clone(),
+                    source,
+                }
+            })?;
         out.push(Update {
             id: row.id,
             old_key: row.key_id,
@@ -749,8 +759,8 @@ fn parse_row(keyring: &Keyring, known: &[KeyId], row: &RawRow) -> Result<(u64, E
 fn open_row(keyring: &Keyring, known: &[KeyId], row: &RawRow) -> Result<Secret, Error> {
     let (version, env) = parse_row(keyring, known, row)?;
     let ctx = Context::new(CONTEXT_DOMAIN, &row.owner, &row.name, version);
-    let plain =
-        secretctl_envelope::open(keyring, &ctx, &env).map_err(|e| open_error(keyring, known, row, &e))?;
+    let plain = secretctl_envelope::open(keyring, &ctx, &env)
+        .map_err(|e| open_error(keyring, known, row, &e))?;
     Ok(Secret {
         info: SecretInfo {
             owner: row.owner.clone(),
@@ -763,7 +773,12 @@ fn open_row(keyring: &Keyring, known: &[KeyId], row: &RawRow) -> Result<Secret, 
     })
 }
 
-fn open_error(keyring: &Keyring, known: &[KeyId], row: &RawRow, e: &secretctl_envelope::Error) -> Error {
+fn open_error(
+    keyring: &Keyring,
+    known: &[KeyId],
+    row: &RawRow,
+    e: &secretctl_envelope::Error,
+) -> Error {
     match e {
         secretctl_envelope::Error::UnknownKeyId(id) => missing_key(keyring, known, row, *id),
         _ => tampered(row),
@@ -838,10 +853,7 @@ fn check_name(what: &'static str, value: &str) -> Result<(), Error> {
         if shown.len() < value.len() {
             shown.push('…');
         }
-        return Err(Error::BadName {
-            what,
-            value: shown,
-        });
+        return Err(Error::BadName { what, value: shown });
     }
     Ok(())
 }
@@ -897,8 +909,14 @@ mod tests {
             "postgres://u@h/db".parse::<StoreUrl>().unwrap(),
             StoreUrl::Postgres(_)
         ));
-        assert!(matches!("sqlite:".parse::<StoreUrl>(), Err(Error::BadUrl(_))));
-        assert!(matches!("mysql://x".parse::<StoreUrl>(), Err(Error::BadUrl(_))));
+        assert!(matches!(
+            "sqlite:".parse::<StoreUrl>(),
+            Err(Error::BadUrl(_))
+        ));
+        assert!(matches!(
+            "mysql://x".parse::<StoreUrl>(),
+            Err(Error::BadUrl(_))
+        ));
         let err = "mysql://u:pw@h/db".parse::<StoreUrl>().unwrap_err();
         assert!(!err.to_string().contains("pw"), "{err}");
     }
@@ -910,7 +928,10 @@ mod tests {
             .unwrap();
         let shown = url.to_string();
         assert!(!shown.contains("s3cret"), "{shown}");
-        assert_eq!(shown, "postgres://alice:***@db.example:5432/app?sslmode=disable");
+        assert_eq!(
+            shown,
+            "postgres://alice:***@db.example:5432/app?sslmode=disable"
+        );
         assert!(!format!("{url:?}").contains("s3cret"));
     }
 

@@ -227,10 +227,9 @@ impl Backend for Postgres {
     }
 
     fn known_keys(&mut self) -> Result<Vec<String>, Error> {
-        let rows = self.client.query(
-            "SELECT key_id FROM secretctl_keys ORDER BY first_used",
-            &[],
-        )?;
+        let rows = self
+            .client
+            .query("SELECT key_id FROM secretctl_keys ORDER BY first_used", &[])?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 

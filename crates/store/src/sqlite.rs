@@ -116,9 +116,11 @@ impl Sqlite {
     fn check_schema(&mut self) -> Result<(), Error> {
         let v: String = self
             .conn
-            .query_row("SELECT v FROM secretctl_meta WHERE k = 'schema_version'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT v FROM secretctl_meta WHERE k = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|e| self.err(e))?;
         let found: i64 = v.parse().map_err(|_| Error::OutOfRange("schema version"))?;
         if found > SCHEMA_VERSION {
@@ -156,14 +158,15 @@ impl Sqlite {
                  VALUES (?1, ?2, 'put', ?3, ?4, ?5)",
             )?;
             for item in items {
-                let version: i64 =
-                    next.query_row(params![item.owner, item.name], |r| r.get(0))?;
+                let version: i64 = next.query_row(params![item.owner, item.name], |r| r.get(0))?;
                 let envelope = match seal(item.owner, item.name, version, item.value) {
                     Ok(e) => e,
                     // Dropping the transaction rolls it back.
                     Err(e) => return Ok(Err(e)),
                 };
-                insert.execute(params![item.owner, item.name, version, key_id, envelope, now])?;
+                insert.execute(params![
+                    item.owner, item.name, version, key_id, envelope, now
+                ])?;
                 audit.execute(params![now, actor, item.owner, item.name, version])?;
                 versions.push(version);
             }
@@ -349,7 +352,8 @@ impl Backend for Sqlite {
 
     fn known_keys(&mut self) -> Result<Vec<String>, Error> {
         let run = |conn: &Connection| -> rusqlite::Result<Vec<String>> {
-            let mut st = conn.prepare_cached("SELECT key_id FROM secretctl_keys ORDER BY first_used")?;
+            let mut st =
+                conn.prepare_cached("SELECT key_id FROM secretctl_keys ORDER BY first_used")?;
             let rows = st.query_map([], |r| r.get(0))?;
             rows.collect()
         };

@@ -11,6 +11,7 @@
 //!
 //! Both run on SQLite, and on PostgreSQL when `SECRETCTL_TEST_POSTGRES_URL` is set (required in CI).
 //! The children are this same binary, re-run with `SECRETCTL_CRASH_CHILD` set.
+#![allow(clippy::unwrap_used)] // harness = false: this is test code outside #[test] fns, failures must panic
 
 mod common;
 
@@ -34,21 +35,18 @@ fn main() {
         Ok("put") => return child_put(),
         _ => {}
     }
-    let kills: u32 = std::env::var("SECRETCTL_CRASH_KILLS")
-        .ok()
-        .map_or(20, |v| v.parse().expect("SECRETCTL_CRASH_KILLS is a number"));
-    let seed = std::env::var("SECRETCTL_CRASH_SEED")
-        .ok()
-        .map_or_else(
-            || {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos() as u64
-                    | 1
-            },
-            |v| v.parse().expect("SECRETCTL_CRASH_SEED is a number"),
-        );
+    let kills: u32 = std::env::var("SECRETCTL_CRASH_KILLS").ok().map_or(20, |v| {
+        v.parse().expect("SECRETCTL_CRASH_KILLS is a number")
+    });
+    let seed = std::env::var("SECRETCTL_CRASH_SEED").ok().map_or_else(
+        || {
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap();
+            (t.as_secs() << 30) ^ u64::from(t.subsec_nanos()) | 1
+        },
+        |v| v.parse().expect("SECRETCTL_CRASH_SEED is a number"),
+    );
     println!("crash: seed {seed} (set SECRETCTL_CRASH_SEED to replay), {kills} kills per backend");
     let mut rng = XorShift(seed);
     let started = Instant::now();
@@ -59,7 +57,11 @@ fn main() {
         stores.push(pg);
     }
     for t in &stores {
-        let kills = if t.label == "postgres" { kills.min(20) } else { kills };
+        let kills = if t.label == "postgres" {
+            kills.min(20)
+        } else {
+            kills
+        };
         kill_during_rotation(t, kills, &mut rng);
     }
     for t in [TestStore::sqlite()]
@@ -68,7 +70,10 @@ fn main() {
     {
         concurrent_puts(&t, &mut rng);
     }
-    println!("crash: all passed in {:.1}s", started.elapsed().as_secs_f64());
+    println!(
+        "crash: all passed in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// A small deterministic generator: the kill moments only need to be spread out and replayable.
@@ -126,7 +131,10 @@ fn spawn_child(mode: &str, url: &str, keys: &Path, extra: &[(&str, String)]) -> 
 
 /// Child: rotate the store to the last key of the keys file, with all of them in the keyring.
 fn child_rotate() {
-    let url: StoreUrl = std::env::var("SECRETCTL_CRASH_URL").unwrap().parse().unwrap();
+    let url: StoreUrl = std::env::var("SECRETCTL_CRASH_URL")
+        .unwrap()
+        .parse()
+        .unwrap();
     let keys = read_keys(Path::new(&std::env::var("SECRETCTL_CRASH_KEYS").unwrap()));
     let active = keys.last().unwrap().clone();
     let mut store = Store::open(&url).unwrap();
@@ -153,7 +161,10 @@ fn child_rotate() {
 
 /// Child: put PUTS_PER_CHILD values into 10 shared names, reporting each committed (name, version, value).
 fn child_put() {
-    let url: StoreUrl = std::env::var("SECRETCTL_CRASH_URL").unwrap().parse().unwrap();
+    let url: StoreUrl = std::env::var("SECRETCTL_CRASH_URL")
+        .unwrap()
+        .parse()
+        .unwrap();
     let keys = read_keys(Path::new(&std::env::var("SECRETCTL_CRASH_KEYS").unwrap()));
     let who = std::env::var("SECRETCTL_CRASH_WHO").unwrap();
     let mut store = Store::open(&url).unwrap();
@@ -179,7 +190,11 @@ fn check_all(url: &StoreUrl, keys: &[Key], active: &Key, seed_tag: u64) -> u64 {
         .verify(&ring(keys), &mut |s| {
             let i: usize = s.info().name[1..].parse().unwrap();
             assert_eq!(s.info().owner, format!("t{}", i % 13));
-            assert_eq!(s.expose_value(), value_of(i, seed_tag), "secret {i} changed");
+            assert_eq!(
+                s.expose_value(),
+                value_of(i, seed_tag),
+                "secret {i} changed"
+            );
             assert!(!seen[i], "secret {i} twice");
             seen[i] = true;
             if s.info().key_id == active.id() {
@@ -202,7 +217,13 @@ fn kill_during_rotation(t: &TestStore, kills: u32, rng: &mut XorShift) {
     {
         let mut store = Store::open(&t.url).unwrap();
         let values: Vec<(String, String, Vec<u8>)> = (0..SECRETS)
-            .map(|i| (format!("t{}", i % 13), format!("s{i}"), value_of(i, seed_tag)))
+            .map(|i| {
+                (
+                    format!("t{}", i % 13),
+                    format!("s{i}"),
+                    value_of(i, seed_tag),
+                )
+            })
             .collect();
         let items: Vec<(&str, &str, &[u8])> = values
             .iter()
@@ -375,7 +396,13 @@ fn concurrent_puts(t: &TestStore, rng: &mut XorShift) {
                 .or_default()
                 .push(info.version);
             match expected.remove(&(info.name.clone(), info.version)) {
-                Some(v) => assert_eq!(s.expose_value(), v.as_bytes(), "{}/{}", info.name, info.version),
+                Some(v) => assert_eq!(
+                    s.expose_value(),
+                    v.as_bytes(),
+                    "{}/{}",
+                    info.name,
+                    info.version
+                ),
                 None => {
                     assert!(
                         s.expose_value().starts_with(b"right-"),

@@ -1,4 +1,6 @@
 //! The behavioural suite: every test runs against SQLite and against a real PostgreSQL server.
+// The test bodies are plain fns that the `suite!` macro wraps in #[test]s, so clippy does not see them as tests.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -81,8 +83,14 @@ fn empty_and_binary_values(t: TestStore) {
     s.put(&key, "o", "empty", b"").unwrap();
     s.put(&key, "o", "binary", &binary).unwrap();
     s.put(&key, "ø", "naïve ☃", b"unicode names").unwrap();
-    assert_eq!(s.get(&ring, "o", "empty", None).unwrap().expose_value(), b"");
-    assert_eq!(s.get(&ring, "o", "binary", None).unwrap().expose_value(), binary);
+    assert_eq!(
+        s.get(&ring, "o", "empty", None).unwrap().expose_value(),
+        b""
+    );
+    assert_eq!(
+        s.get(&ring, "o", "binary", None).unwrap().expose_value(),
+        binary
+    );
     assert_eq!(
         s.get(&ring, "ø", "naïve ☃", None).unwrap().expose_value(),
         b"unicode names"
@@ -102,16 +110,34 @@ fn not_found_and_remove(t: TestStore) {
     s.put(&key, "alice", "token", b"v3").unwrap();
     let err = s.get(&ring, "alice", "token", Some(9)).unwrap_err();
     assert!(err.is_not_found(), "{err}");
-    assert_eq!(err.to_string(), "alice/token version 9: not found in the store");
+    assert_eq!(
+        err.to_string(),
+        "alice/token version 9: not found in the store"
+    );
     assert!(s.history("alice", "nope").unwrap_err().is_not_found());
 
     assert_eq!(s.remove("alice", "token", Versions::One(2)).unwrap(), [2]);
-    assert!(s.remove("alice", "token", Versions::One(2)).unwrap_err().is_not_found());
-    assert!(s.get(&ring, "alice", "token", Some(2)).unwrap_err().is_not_found());
-    assert_eq!(s.get(&ring, "alice", "token", None).unwrap().expose_value(), b"v3");
+    assert!(s
+        .remove("alice", "token", Versions::One(2))
+        .unwrap_err()
+        .is_not_found());
+    assert!(s
+        .get(&ring, "alice", "token", Some(2))
+        .unwrap_err()
+        .is_not_found());
+    assert_eq!(
+        s.get(&ring, "alice", "token", None).unwrap().expose_value(),
+        b"v3"
+    );
     assert_eq!(s.remove("alice", "token", Versions::All).unwrap(), [1, 3]);
-    assert!(s.get(&ring, "alice", "token", None).unwrap_err().is_not_found());
-    assert!(s.remove("alice", "token", Versions::All).unwrap_err().is_not_found());
+    assert!(s
+        .get(&ring, "alice", "token", None)
+        .unwrap_err()
+        .is_not_found());
+    assert!(s
+        .remove("alice", "token", Versions::All)
+        .unwrap_err()
+        .is_not_found());
 
     // Version numbers are never handed out again, so an old backup row cannot pose as a new version.
     assert_eq!(s.put(&key, "alice", "token", b"v4").unwrap(), 4);
@@ -127,7 +153,10 @@ fn bad_names_are_refused(t: TestStore) {
         );
     }
     let long = "x".repeat(256);
-    assert!(matches!(s.put(&key, &long, "n", b"v"), Err(Error::BadName { .. })));
+    assert!(matches!(
+        s.put(&key, &long, "n", b"v"),
+        Err(Error::BadName { .. })
+    ));
     assert!(s.list(None).unwrap().is_empty());
 }
 
@@ -205,7 +234,10 @@ fn tampered_rows_fail_with_integrity_errors(t: TestStore) {
         &[],
     );
     tampered(&mut s, "mallory", "a", None);
-    assert_eq!(s.get(&ring, "bob", "a", None).unwrap().expose_value(), b"bob-a");
+    assert_eq!(
+        s.get(&ring, "bob", "a", None).unwrap().expose_value(),
+        b"bob-a"
+    );
 
     // 3. Renumber: version 1 of alice/c relabelled version 3 (a rollback to an old value posing as new).
     t.exec(
@@ -235,7 +267,10 @@ fn tampered_rows_fail_with_integrity_errors(t: TestStore) {
     tampered(&mut s, "carol", "f", None);
     // Restoring the original bytes makes it open again: the failures were the edits, nothing else.
     t.set_envelope("carol", "f", 1, &orig);
-    assert_eq!(s.get(&ring, "carol", "f", None).unwrap().expose_value(), b"carol-f");
+    assert_eq!(
+        s.get(&ring, "carol", "f", None).unwrap().expose_value(),
+        b"carol-f"
+    );
 
     // 6. A key id column that lies about the envelope's key (would hide the row from rotation and retire).
     let other = Key::generate().id().to_string();
@@ -276,7 +311,9 @@ fn missing_key_and_wrong_key_are_told_apart(t: TestStore) {
     // The keyring lost k1 but holds k2, which this store uses: a missing key.
     let only_k2 = keyring(&[&k2]);
     assert_eq!(
-        s.get(&only_k2, "alice", "new", None).unwrap().expose_value(),
+        s.get(&only_k2, "alice", "new", None)
+            .unwrap()
+            .expose_value(),
         b"under k2"
     );
     let err = s.get(&only_k2, "alice", "old", None).unwrap_err();
@@ -346,7 +383,10 @@ fn rotation_reencrypts_everything(t: TestStore) {
     let only_k2 = keyring(&[&k2]);
     assert_eq!(s.verify(&only_k2, &mut |_| {}).unwrap(), 1001);
     for (o, n, v) in values.iter().skip(1).step_by(97) {
-        assert_eq!(s.get(&only_k2, o, n, None).unwrap().expose_value(), v.as_slice());
+        assert_eq!(
+            s.get(&only_k2, o, n, None).unwrap().expose_value(),
+            v.as_slice()
+        );
     }
     assert_eq!(
         s.get(&only_k2, "tenant0", "secret0", Some(1))
@@ -371,7 +411,8 @@ fn rotation_reencrypts_everything(t: TestStore) {
         .unwrap()
         .iter()
         .any(|e| e.operation == "rotate"
-            && e.detail.as_deref() == Some(&*format!("1001 rows re-encrypted under key {}", k2.id()))));
+            && e.detail.as_deref()
+                == Some(&*format!("1001 rows re-encrypted under key {}", k2.id()))));
 }
 
 fn interrupted_rotation_resumes_and_reads_keep_working(t: TestStore) {
@@ -395,31 +436,54 @@ fn interrupted_rotation_resumes_and_reads_keep_working(t: TestStore) {
     t.set_envelope("o", "s0300", 1, &bad);
     let ring = keyring(&[&k1, &k2]);
     let err = s
-        .rotate(&ring, &k2, &RotateOptions::default().with_batch_size(50), &mut |_| {})
+        .rotate(
+            &ring,
+            &k2,
+            &RotateOptions::default().with_batch_size(50),
+            &mut |_| {},
+        )
         .unwrap_err();
     assert!(
         matches!(err, Error::Tampered { ref name, .. } if name == "s0300"),
         "{err}"
     );
     let done = s.references(k2.id()).unwrap();
-    assert_eq!(done, 300, "{}: batches before the bad row stay committed", t.label);
+    assert_eq!(
+        done, 300,
+        "{}: batches before the bad row stay committed",
+        t.label
+    );
     assert_eq!(s.pending(k2.id()).unwrap(), 200);
 
     // Half-rotated: every row still opens, each with the key its id names.
     t.set_envelope("o", "s0300", 1, &good);
     assert_eq!(s.verify(&ring, &mut |_| {}).unwrap(), 500);
-    assert_eq!(s.get(&ring, "o", "s0000", None).unwrap().info().key_id, k2.id());
-    assert_eq!(s.get(&ring, "o", "s0499", None).unwrap().info().key_id, k1.id());
+    assert_eq!(
+        s.get(&ring, "o", "s0000", None).unwrap().info().key_id,
+        k2.id()
+    );
+    assert_eq!(
+        s.get(&ring, "o", "s0499", None).unwrap().info().key_id,
+        k1.id()
+    );
 
     // Running again finishes the job and touches only what was left.
     let summary = s
-        .rotate(&ring, &k2, &RotateOptions::default().with_batch_size(50), &mut |_| {})
+        .rotate(
+            &ring,
+            &k2,
+            &RotateOptions::default().with_batch_size(50),
+            &mut |_| {},
+        )
         .unwrap();
     assert_eq!(summary.rotated, 200);
     assert_eq!(s.references(k1.id()).unwrap(), 0);
     let only_k2 = keyring(&[&k2]);
     for (n, v) in &values {
-        assert_eq!(s.get(&only_k2, "o", n, None).unwrap().expose_value(), v.as_slice());
+        assert_eq!(
+            s.get(&only_k2, "o", n, None).unwrap().expose_value(),
+            v.as_slice()
+        );
     }
 }
 
@@ -432,7 +496,12 @@ fn rotation_with_a_missing_key_stops(t: TestStore) {
     s.put(&k2, "o", "b", b"2").unwrap();
     // k1 is not in the keyring: rotating to k3 must fail on o/a, not skip it.
     let err = s
-        .rotate(&keyring(&[&k2, &k3]), &k3, &RotateOptions::default(), &mut |_| {})
+        .rotate(
+            &keyring(&[&k2, &k3]),
+            &k3,
+            &RotateOptions::default(),
+            &mut |_| {},
+        )
         .unwrap_err();
     assert!(matches!(err, Error::MissingKey { .. }), "{err}");
     assert_eq!(s.references(k1.id()).unwrap(), 1);
@@ -547,7 +616,8 @@ fn sqlite_file_is_0600_and_holds_no_plaintext() {
     };
     let key = Key::generate();
     let mut s = Store::open(&t.url).unwrap();
-    s.put(&key, "alice", "pw", b"PLAINTEXT-ON-DISK-MARKER").unwrap();
+    s.put(&key, "alice", "pw", b"PLAINTEXT-ON-DISK-MARKER")
+        .unwrap();
     let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let wal = path.with_file_name("store.db-wal");
@@ -566,5 +636,8 @@ fn sqlite_file_is_0600_and_holds_no_plaintext() {
 #[test]
 fn bad_sqlite_path_is_an_error_naming_the_file() {
     let err = Store::open(&"sqlite:/nonexistent-dir/x/store.db".parse().unwrap()).unwrap_err();
-    assert!(err.to_string().contains("/nonexistent-dir/x/store.db"), "{err}");
+    assert!(
+        err.to_string().contains("/nonexistent-dir/x/store.db"),
+        "{err}"
+    );
 }

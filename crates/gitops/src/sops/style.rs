@@ -176,6 +176,22 @@ fn analyze(s: &str) -> Analysis {
             block: false,
         };
     }
+    // Fast path (every encrypted value takes it): printable ASCII without spaces, no leading indicator, no
+    // trailing ':' and no document marker is plain in block context.
+    let b = s.as_bytes();
+    if b.iter().all(|c| (0x21..=0x7e).contains(c))
+        && !b"#,[]{}&*!|>'\"%@`".contains(&b[0])
+        && !(b.len() == 1 && matches!(b[0], b'-' | b'?' | b':'))
+        && b[b.len() - 1] != b':'
+        && !s.starts_with("---")
+        && !s.starts_with("...")
+    {
+        return Analysis {
+            block_plain: true,
+            single: true,
+            block: true,
+        };
+    }
     let mut block_indicators = s.starts_with("---") || s.starts_with("...");
     let (mut special, mut line_breaks) = (false, false);
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =

@@ -1,5 +1,6 @@
 //! Test stores for both backends, and raw database access for tests that edit rows behind the store's back.
 #![allow(dead_code)] // each test binary uses a different part of this module
+#![allow(clippy::unwrap_used)] // test scaffolding outside #[test] fns: a failed step should panic where it failed
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -28,9 +29,7 @@ impl TestStore {
     /// A fresh database on `SECRETCTL_TEST_POSTGRES_URL`'s server; `None` (after printing why) when the variable
     /// is unset outside CI. In CI a missing server is a failure.
     pub fn postgres() -> Option<TestStore> {
-        let Some(admin) = postgres_admin_url() else {
-            return None;
-        };
+        let admin = postgres_admin_url()?;
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let db = format!(
             "secretctl_test_{}_{}_{}",

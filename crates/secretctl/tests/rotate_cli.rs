@@ -1,0 +1,245 @@
+//! `secretctl key rotate` / `key retire` end to end: the built binary, a real keyfile and SQLite store.
+// Helpers outside #[test] fns (the Env fixture) should panic where a step fails, like the tests do.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        env.cmd().args(["key", "init"]).assert().success();
+        env
+    }
+
+    fn keyfile(&self) -> PathBuf {
+        self.dir.path().join("keys").join("master.key")
+    }
+
+    fn other_store(&self) -> String {
+        format!("sqlite:{}", self.dir.path().join("other.db").display())
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("secretctl").unwrap();
+        c.env("SECRETCTL_KEYFILE", self.keyfile())
+            .env_remove("SECRETCTL_STORE");
+        c
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self
+            .cmd()
+            .arg("--json")
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    fn active(&self) -> String {
+        self.json(&["key", "id"])["key_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn put(&self, owner: &str, name: &str, value: &str) {
+        self.cmd()
+            .args(["secret", "put", owner, name])
+            .write_stdin(value.to_owned())
+            .assert()
+            .success();
+    }
+
+    fn key_ids_in_store(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .json(&["secret", "list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["key_id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+#[test]
+fn rotate_reencrypts_then_retire_destroys_the_old_key() {
+    let env = Env::new();
+    let old = env.active();
+    for i in 0..30 {
+        env.put("tenant", &format!("s{i}"), &format!("value {i}"));
+    }
+    let out = env
+        .cmd()
+        .args(["key", "rotate", "--batch-size", "7"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::is_match(
+                r"re-encrypted 30 rows in [0-9.]+ s \([0-9]+ rows/s\); active key [0-9a-f]{16}\n",
+            )
+            .unwrap(),
+        )
+        .get_output()
+        .clone();
+    // No terminal: no progress bar on stderr, only the one-line notice of the new key.
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with("new active key "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+
+    let new = env.active();
+    assert_ne!(new, old);
+    assert_eq!(env.key_ids_in_store(), [new.clone()]);
+    for i in [0, 17, 29] {
+        env.cmd()
+            .args(["secret", "get", "tenant", &format!("s{i}")])
+            .assert()
+            .success()
+            .stdout(format!("value {i}\n"));
+    }
+
+    env.cmd()
+        .args(["key", "retire", &old])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "destroyed retired key {old}"
+        )));
+    assert!(!env
+        .keyfile()
+        .with_file_name("master.key.keyring")
+        .join(format!("{old}.key"))
+        .exists());
+    // Gone: a second retire is "not found"; the active key cannot be retired; nonsense is a usage error.
+    env.cmd().args(["key", "retire", &old]).assert().code(4);
+    env.cmd()
+        .args(["key", "retire", &new])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is the active key"));
+    env.cmd().args(["key", "retire", "xyz"]).assert().code(2);
+    // Everything still opens with the new key alone.
+    env.cmd()
+        .args(["secret", "get", "tenant", "s5"])
+        .assert()
+        .success()
+        .stdout("value 5\n");
+    let audit = env.json(&["secret", "audit"]).to_string();
+    assert!(audit.contains("\"rotate\"") && audit.contains("\"retire\""));
+}
+
+#[test]
+fn retire_refuses_while_rows_reference_the_key() {
+    let env = Env::new();
+    let old = env.active();
+    env.put("a", "one", "1");
+    env.put("a", "two", "2");
+    // Rotate the keyfile against another store: the default store's rows stay under the old key.
+    env.cmd()
+        .args(["key", "rotate", "--store", &env.other_store()])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["key", "retire", &old])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("2 rows").and(predicate::str::contains("key rotate")));
+    assert!(env
+        .keyfile()
+        .with_file_name("master.key.keyring")
+        .join(format!("{old}.key"))
+        .exists());
+    // A store that does not exist cannot prove anything: refused too.
+    env.cmd()
+        .args(["key", "retire", &old, "--store"])
+        .arg(format!(
+            "sqlite:{}",
+            env.dir.path().join("typo.db").display()
+        ))
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no secret store at"));
+}
+
+#[test]
+fn interrupted_rotation_is_finished_without_a_new_key() {
+    let env = Env::new();
+    let old = env.active();
+    for i in 0..20 {
+        env.put("t", &format!("s{i}"), &format!("v{i}"));
+    }
+    // The state a killed `key rotate` leaves: keyfile rotated, store rows still under the old key.
+    env.cmd()
+        .args(["key", "rotate", "--store", &env.other_store()])
+        .assert()
+        .success();
+    let new = env.active();
+    assert_eq!(env.key_ids_in_store(), [old.clone()]);
+
+    let summary = env
+        .cmd()
+        .args(["--json", "key", "rotate"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("resuming: 20 rows"))
+        .get_output()
+        .stdout
+        .clone();
+    let summary: Value = serde_json::from_slice(&summary).unwrap();
+    assert_eq!(summary["rows"], 20);
+    assert_eq!(summary["resumed"], true);
+    assert_eq!(summary["active_key"], new.as_str());
+    assert_eq!(env.active(), new, "resuming must not make another key");
+    assert_eq!(env.key_ids_in_store(), [new.clone()]);
+
+    // --resume with nothing left does nothing and makes no key.
+    env.cmd()
+        .args(["key", "rotate", "--resume"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing to resume"));
+    assert_eq!(env.active(), new);
+    // Without --resume, a finished store gets a fresh key.
+    env.cmd().args(["key", "rotate"]).assert().success();
+    assert_ne!(env.active(), new);
+}
+
+#[test]
+fn rotation_stops_at_a_tampered_row_with_exit_3() {
+    let env = Env::new();
+    env.put("t", "a", "value-a");
+    let store = env.keyfile().with_file_name("store.db");
+    let mut bytes = std::fs::read(&store).unwrap();
+    let at = bytes
+        .windows(4)
+        .position(|w| w == b"SCE\x01")
+        .expect("an envelope in the file");
+    bytes[at + 30] ^= 0x01;
+    std::fs::write(&store, bytes).unwrap();
+    env.cmd()
+        .args(["key", "rotate"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("ciphertext authentication failed")
+                .and(predicate::str::contains("rotation stopped with 1 rows")),
+        );
+}

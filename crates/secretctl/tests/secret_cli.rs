@@ -1,0 +1,370 @@
+//! `secretctl secret ...` end to end: the built binary, a real keyfile, a real SQLite store, exit codes.
+// Helpers outside #[test] fns (the Env fixture) should panic where a step fails, like the tests do.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        env.cmd().args(["key", "init"]).assert().success();
+        env
+    }
+
+    fn keyfile(&self) -> PathBuf {
+        self.dir.path().join("keys").join("master.key")
+    }
+
+    fn store(&self) -> PathBuf {
+        self.dir.path().join("keys").join("store.db")
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("secretctl").unwrap();
+        c.env("SECRETCTL_KEYFILE", self.keyfile())
+            .env_remove("SECRETCTL_STORE")
+            .env("USER", "tester");
+        c
+    }
+
+    fn put(&self, owner: &str, name: &str, value: &str) -> Value {
+        let out = self
+            .cmd()
+            .args(["--json", "secret", "put", owner, name])
+            .write_stdin(format!("{value}\n"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self
+            .cmd()
+            .arg("--json")
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    }
+}
+
+#[test]
+fn put_get_list_history_rm_audit() {
+    let env = Env::new();
+    let v1 = env.put("alice", "db_password", "hunter2");
+    assert_eq!(v1["version"], 1);
+    assert_eq!(v1["owner"], "alice");
+    let v2 = env.put("alice", "db_password", "correct horse");
+    assert_eq!(v2["version"], 2);
+    env.put("bob", "api_token", "tok");
+
+    // The default store lives next to the keyfile, 0600.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.store()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    env.cmd()
+        .args(["secret", "get", "alice", "db_password"])
+        .assert()
+        .success()
+        .stdout("correct horse\n");
+    env.cmd()
+        .args(["secret", "get", "alice", "db_password", "--version", "1"])
+        .assert()
+        .success()
+        .stdout("hunter2\n");
+    let got = env.json(&["secret", "get", "alice", "db_password"]);
+    assert_eq!(got["value"], "correct horse");
+    assert_eq!(got["version"], 2);
+    assert_eq!(got["key_id"], v1["key_id"]);
+
+    let list = env.json(&["secret", "list"]);
+    let rows: Vec<(String, String, u64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["owner"].as_str().unwrap().to_owned(),
+                r["name"].as_str().unwrap().to_owned(),
+                r["version"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("alice".into(), "db_password".into(), 1),
+            ("alice".into(), "db_password".into(), 2),
+            ("bob".into(), "api_token".into(), 1),
+        ]
+    );
+    // The listing shows no value.
+    env.cmd()
+        .args(["secret", "list", "alice"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("db_password").and(predicate::str::contains("hunter2").not()),
+        )
+        .stdout(predicate::str::contains("bob").not());
+
+    let history = env.json(&["secret", "history", "alice", "db_password"]);
+    assert_eq!(history.as_array().unwrap().len(), 2);
+
+    env.cmd()
+        .args(["secret", "rm", "alice", "db_password", "--version", "1"])
+        .assert()
+        .success()
+        .stdout("removed alice/db_password version 1\n");
+    env.cmd()
+        .args(["secret", "get", "alice", "db_password", "--version", "1"])
+        .assert()
+        .code(4)
+        .stdout("");
+    env.cmd()
+        .args([
+            "secret",
+            "rm",
+            "bob",
+            "api_token",
+            "--all",
+            "--actor",
+            "cleanup-job",
+        ])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["secret", "get", "bob", "api_token"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("bob/api_token: not found"));
+
+    let audit = env.json(&["secret", "audit"]);
+    let ops: Vec<(String, String)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap().to_owned(),
+                e["operation"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(ops.contains(&("tester".into(), "put".into())));
+    assert!(ops.contains(&("tester".into(), "get".into())));
+    assert!(ops.contains(&("cleanup-job".into(), "rm".into())));
+    let text = audit.to_string();
+    assert!(!text.contains("hunter2") && !text.contains("correct horse"));
+}
+
+#[test]
+fn values_from_file_and_argv() {
+    let env = Env::new();
+    let file = env.dir.path().join("value.txt");
+    std::fs::write(&file, "from a file\n").unwrap();
+    env.cmd()
+        .args(["secret", "put", "o", "f", "--from-file"])
+        .arg(&file)
+        .assert()
+        .success();
+    env.cmd()
+        .args(["secret", "get", "o", "f"])
+        .assert()
+        .success()
+        .stdout("from a file\n");
+    env.cmd()
+        .args(["secret", "put", "o", "a", "--value", "on-argv"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: a value on the command line is visible",
+        ));
+    env.cmd()
+        .args(["secret", "get", "o", "a"])
+        .assert()
+        .success()
+        .stdout("on-argv\n");
+}
+
+#[test]
+fn usage_and_not_found_exit_codes() {
+    let env = Env::new();
+    // No store yet: reading is "not found", and does not create one.
+    env.cmd()
+        .args(["secret", "get", "alice", "x"])
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("no secret store at")
+                .and(predicate::str::contains("store.db")),
+        );
+    assert!(!env.store().exists());
+    env.put("alice", "x", "v");
+    env.cmd()
+        .args(["secret", "rm", "alice", "x"])
+        .assert()
+        .code(2);
+    env.cmd()
+        .args(["secret", "rm", "alice", "x", "--version", "1", "--all"])
+        .assert()
+        .code(2);
+    env.cmd()
+        .args(["secret", "history", "alice", "nope"])
+        .assert()
+        .code(4);
+    env.cmd()
+        .args(["secret", "list", "--store", "mysql://x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad store URL"));
+}
+
+/// Positions of every envelope (magic `SCE`, version 1) in the raw database file.
+fn envelope_offsets(db: &[u8]) -> Vec<usize> {
+    db.windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"SCE\x01")
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn edit_db(path: &Path, edit: impl FnOnce(&mut Vec<u8>)) {
+    let mut bytes = std::fs::read(path).unwrap();
+    edit(&mut bytes);
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn tampered_row_wrong_key_and_missing_key_exit_3_with_nothing_on_stdout() {
+    let env = Env::new();
+    env.put("alice", "a", "same-length-1");
+    env.put("alice", "b", "same-length-2");
+    // The writer is gone, so SQLite has checkpointed the WAL into the file: edit the file itself.
+    let db = std::fs::read(env.store()).unwrap();
+    let offs = envelope_offsets(&db);
+    assert_eq!(offs.len(), 2, "expected two envelopes in the file");
+    let len = 13 + 12 + "same-length-1".len() + 16;
+    edit_db(&env.store(), |b| {
+        // Swap the two envelopes byte for byte: each row now holds the other's ciphertext.
+        let (x, y) = (offs[0], offs[1]);
+        let first = b[x..x + len].to_vec();
+        let second = b[y..y + len].to_vec();
+        b[x..x + len].copy_from_slice(&second);
+        b[y..y + len].copy_from_slice(&first);
+    });
+    for name in ["a", "b"] {
+        env.cmd()
+            .args(["secret", "get", "alice", name])
+            .assert()
+            .code(3)
+            .stdout("")
+            .stderr(predicate::str::contains("ciphertext authentication failed"))
+            .stderr(predicate::str::contains("same-length").not());
+    }
+    // Swap back, then flip one ciphertext bit.
+    edit_db(&env.store(), |b| {
+        let (x, y) = (offs[0], offs[1]);
+        let first = b[x..x + len].to_vec();
+        let second = b[y..y + len].to_vec();
+        b[x..x + len].copy_from_slice(&second);
+        b[y..y + len].copy_from_slice(&first);
+    });
+    env.cmd()
+        .args(["secret", "get", "alice", "a"])
+        .assert()
+        .success();
+    // SQLite places cells from the end of a page, so which offset is which row is not fixed: flip a tag bit in
+    // one envelope and check that exactly one of the two rows fails.
+    edit_db(&env.store(), |b| b[offs[0] + len - 1] ^= 1);
+    let codes: Vec<i32> = ["a", "b"]
+        .iter()
+        .map(|name| {
+            let out = env
+                .cmd()
+                .args(["secret", "get", "alice", name])
+                .output()
+                .unwrap();
+            if out.status.code() == Some(3) {
+                assert!(out.stdout.is_empty());
+                assert!(String::from_utf8_lossy(&out.stderr).contains("tampered"));
+            }
+            out.status.code().unwrap()
+        })
+        .collect();
+    let mut sorted = codes.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, [0, 3], "{codes:?}");
+    // Undo the flip so the wrong-keyfile check below is about the key alone.
+    edit_db(&env.store(), |b| b[offs[0] + len - 1] ^= 1);
+
+    // Another installation's keyfile: "wrong keyfile", exit 3.
+    let other = env.dir.path().join("other").join("master.key");
+    env.cmd()
+        .args(["key", "init", "--keyfile"])
+        .arg(&other)
+        .assert()
+        .success();
+    env.cmd()
+        .args(["secret", "get", "alice", "b", "--store"])
+        .arg(format!("sqlite:{}", env.store().display()))
+        .arg("--keyfile")
+        .arg(&other)
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains("wrong keyfile"));
+}
+
+#[test]
+fn missing_key_id_exits_3_naming_the_key() {
+    let env = Env::new();
+    env.put("alice", "old", "under the first key");
+    let first = env.json(&["key", "id"]);
+    let first = first["key_id"].as_str().unwrap().to_owned();
+    // Rotate the keyfile against another (empty) store, so this store keeps a row under the first key.
+    let other = format!("sqlite:{}", env.dir.path().join("other.db").display());
+    env.cmd()
+        .args(["key", "rotate", "--store", &other])
+        .assert()
+        .success();
+    env.put("alice", "new", "under the second key");
+    // The retired key file is lost (deleted by hand, a partial restore...).
+    let retired = env
+        .keyfile()
+        .with_file_name("master.key.keyring")
+        .join(format!("{first}.key"));
+    std::fs::remove_file(&retired).unwrap();
+    env.cmd()
+        .args(["secret", "get", "alice", "new"])
+        .assert()
+        .success()
+        .stdout("under the second key\n");
+    env.cmd()
+        .args(["secret", "get", "alice", "old"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(
+            predicate::str::contains(first.as_str())
+                .and(predicate::str::contains("not in the keyring")),
+        );
+}
