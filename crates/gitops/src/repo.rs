@@ -674,7 +674,7 @@ impl Repo {
         use std::io::Write as _;
         use std::os::unix::fs::OpenOptionsExt as _;
         let hooks = self.git.path().join("hooks");
-        std::fs::create_dir_all(&hooks).map_err(|source| Error::Read {
+        std::fs::create_dir_all(&hooks).map_err(|source| Error::Write {
             path: hooks.clone(),
             source,
         })?;
@@ -728,7 +728,7 @@ impl Repo {
     fn write(&self, rel: &Path, text: &str) -> Result<()> {
         let path = self.root.join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Read {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
                 path: dir.to_owned(),
                 source,
             })?;
@@ -1452,4 +1452,76 @@ fn gitattributes() -> String {
          {HOSTS_DIR}/*/vars.yaml merge={DRIVER} diff={DRIVER}\n\
          {HOSTS_DIR}/*/vars.env merge={DRIVER} diff={DRIVER}\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names() {
+        for ok in ["web1", "db-2.example.org", "A_b"] {
+            assert!(validate_host(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "_shared",
+            ".git",
+            "..",
+            "a/b",
+            "a b",
+            "é",
+            "x\n",
+            &"a".repeat(65),
+        ] {
+            assert!(validate_host(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn which_staged_files_are_checked() {
+        let kind = |p: &str| staged_kind(Path::new(p));
+        assert_eq!(kind("hosts/web1/vars.yaml"), StagedKind::Vars(Format::Yaml));
+        assert_eq!(
+            kind("hosts/web1/vars.env"),
+            StagedKind::Vars(Format::Dotenv)
+        );
+        assert_eq!(kind("hosts/web1/env.template"), StagedKind::Env);
+        for env in [".env", "app/.env", ".env.production", "prod.env"] {
+            assert_eq!(kind(env), StagedKind::Env, "{env}");
+        }
+        for other in [
+            "README.md",
+            "hosts/vars.yaml",
+            "x/hosts/web1/vars.yaml",
+            "envfile.rs",
+        ] {
+            assert_eq!(kind(other), StagedKind::Other, "{other}");
+        }
+    }
+
+    #[test]
+    fn placeholders_name_their_key() {
+        assert!(is_placeholder("A", &placeholder("A")));
+        assert!(!is_placeholder("A", &placeholder("B")));
+        assert!(!is_placeholder("A", "secretctl:vars:"));
+        assert!(!is_placeholder("A", " secretctl:vars:A"));
+    }
+
+    #[test]
+    fn driver_commands_survive_the_shell() {
+        assert_eq!(shell_quote("/usr/bin/secretctl"), "'/usr/bin/secretctl'");
+        assert_eq!(shell_quote("/opt/it's here/x"), r"'/opt/it'\''s here/x'");
+    }
+
+    #[test]
+    fn inside_the_working_tree() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("repo");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        assert!(is_inside(&root, &root.join("sub/new/file")));
+        assert!(is_inside(&root, &root.join("x/../y")));
+        assert!(!is_inside(&root, &d.path().join("repo-sibling/.env")));
+        assert!(!is_inside(&root, &root.join("../outside")));
+    }
 }

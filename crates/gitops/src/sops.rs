@@ -58,6 +58,9 @@ const MAC_ONLY_ENCRYPTED_INIT: [u8; 32] = [
     0x0b, 0x97, 0x5b, 0x3b, 0xf4, 0x4f, 0x72, 0xc6, 0xfd, 0xad, 0xec, 0x81, 0x76, 0xf2, 0x7d, 0x69,
 ];
 
+/// More age recipients than this in one file is not a real file: refuse it rather than try each.
+const MAX_RECIPIENTS: usize = 1024;
+
 /// A key file larger than this is not an age identity file.
 const MAX_KEY_FILE: u64 = 1 << 20;
 
@@ -516,6 +519,11 @@ fn metadata_from_yaml(node: &Node) -> Result<Metadata, Error> {
         if k == "age" {
             match v {
                 Node::Seq(items) => {
+                    if items.len() > MAX_RECIPIENTS {
+                        return Err(Error::Metadata {
+                            reason: "too many age recipients",
+                        });
+                    }
                     for item in items {
                         match item {
                             Node::Comment(_) => {}
@@ -564,7 +572,8 @@ fn metadata_from_yaml(node: &Node) -> Result<Metadata, Error> {
 
 fn metadata_from_dotenv(pairs: Vec<(String, Node)>) -> Result<Metadata, Error> {
     let mut m = empty_metadata();
-    let mut age: Vec<(usize, Option<String>, Option<String>)> = Vec::new();
+    let mut age: std::collections::BTreeMap<usize, (Option<String>, Option<String>)> =
+        std::collections::BTreeMap::new();
     let mut seen = HashSet::new();
     for (key, value) in pairs {
         if !seen.insert(key.clone()) {
@@ -579,21 +588,15 @@ fn metadata_from_dotenv(pairs: Vec<(String, Node)>) -> Result<Metadata, Error> {
             let idx: usize = idx.parse().map_err(|_| Error::Metadata {
                 reason: "malformed sops_age__list_ index",
             })?;
-            if idx >= 10_000 {
+            if idx >= MAX_RECIPIENTS {
                 return Err(Error::Metadata {
                     reason: "too many age recipients",
                 });
             }
-            let slot = match age.iter().position(|(i, _, _)| *i == idx) {
-                Some(p) => p,
-                None => {
-                    age.push((idx, None, None));
-                    age.len() - 1
-                }
-            };
+            let slot = age.entry(idx).or_default();
             match field {
-                "recipient" => age[slot].1 = weak_string(&value),
-                "enc" => age[slot].2 = weak_string(&value),
+                "recipient" => slot.0 = weak_string(&value),
+                "enc" => slot.1 = weak_string(&value),
                 _ => {}
             }
             continue;
@@ -605,13 +608,12 @@ fn metadata_from_dotenv(pairs: Vec<(String, Node)>) -> Result<Metadata, Error> {
         }
         set_field(&mut m, &key, &value)?;
     }
-    age.sort_by_key(|(i, _, _)| *i);
-    if age.iter().enumerate().any(|(n, (i, _, _))| n != *i) {
+    if age.keys().enumerate().any(|(n, i)| n != *i) {
         return Err(Error::Metadata {
             reason: "incomplete sops_age__list_ entries",
         });
     }
-    for (_, r, e) in age {
+    for (r, e) in age.into_values() {
         m.age.push(AgeKey {
             recipient: r.ok_or(Error::Metadata {
                 reason: "an age entry has no recipient",

@@ -114,3 +114,8 @@ fn sh_blocks_are_found_in_order_and_other_blocks_are_skipped() {
 fn quickstart_runs() {
     run_page("quickstart.md");
 }
+
+#[test]
+fn kubernetes_and_swarm_runs() {
+    run_page("kubernetes-and-swarm.md");
+}

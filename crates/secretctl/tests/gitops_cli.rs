@@ -484,6 +484,20 @@ fn real_git_merge_with_a_true_conflict_fails_and_leaves_no_plaintext() {
         assert!(!all.contains(secret), "{secret} is in the repository");
     }
 
+    // Their value against ours, to decide (documented in docs/gitops.md).
+    let theirs = s.ok(&[
+        "gitops",
+        "diff",
+        "--repo",
+        "repo",
+        "--show-values",
+        "MERGE_HEAD",
+    ]);
+    assert!(
+        theirs.contains("~ DB_PASSWORD (vars): \"feature-db-0002\" -> \"main-db-0003\""),
+        "{theirs}"
+    );
+
     // A commit in the middle of the merge is refused; --no-commit writes the chosen values for `git add`.
     std::fs::write(&env, base.replace("base-db-0001", "resolved-db-0004")).unwrap();
     let mut args = vec![

@@ -30,6 +30,9 @@ enum Kind {
 
 struct Parser<'a> {
     lines: Vec<Cow<'a, str>>,
+    /// For each line, the first line at or after it that is not blank or a comment (so that looking ahead past
+    /// a run of comments is O(1): hostile files with many comments must not make parsing quadratic).
+    next_structural: Vec<usize>,
     pos: usize,
     depth: usize,
 }
@@ -53,8 +56,18 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Entry>> {
         .split('\n')
         .map(|l| Cow::Borrowed(l.strip_suffix('\r').unwrap_or(l)))
         .collect();
+    let mut next_structural = vec![lines.len(); lines.len() + 1];
+    for i in (0..lines.len()).rev() {
+        let t = lines[i].trim_start_matches([' ', '\t']);
+        next_structural[i] = if t.is_empty() || t.starts_with('#') {
+            next_structural[i + 1]
+        } else {
+            i
+        };
+    }
     let mut p = Parser {
         lines,
+        next_structural,
         pos: 0,
         depth: 0,
     };
@@ -86,15 +99,18 @@ impl Parser<'_> {
 
     /// The next content line at or after `from`: its index and indentation.
     fn next_content(&self, from: usize) -> Result<Option<(usize, usize)>> {
-        let mut i = from;
-        while i < self.lines.len() {
-            match self.kind(i)? {
-                Kind::Blank | Kind::Comment => i += 1,
-                Kind::Marker => return Ok(None),
-                Kind::Content => return Ok(Some((i, spaces(&self.lines[i])))),
-            }
+        let i = self
+            .next_structural
+            .get(from)
+            .copied()
+            .unwrap_or(self.lines.len());
+        if i >= self.lines.len() {
+            return Ok(None);
         }
-        Ok(None)
+        match self.kind(i)? {
+            Kind::Content => Ok(Some((i, spaces(&self.lines[i])))),
+            _ => Ok(None),
+        }
     }
 
     fn comment_text(&self, i: usize) -> (usize, String) {
@@ -1072,6 +1088,18 @@ mod tests {
             let e = parse(text).unwrap_err();
             assert_eq!(e.line, line, "{text:?}: {}", e.reason);
         }
+    }
+
+    #[test]
+    fn many_comments_parse_in_linear_time() {
+        let mut text = String::from("a:\n");
+        for _ in 0..100_000 {
+            text.push_str("# c\n\n");
+        }
+        text.push_str("b: 1\n");
+        let t = std::time::Instant::now();
+        assert_eq!(parse(&text).unwrap().len(), 100_002);
+        assert!(t.elapsed() < std::time::Duration::from_secs(10));
     }
 
     #[test]
