@@ -466,7 +466,8 @@ fn upsert(
     builder.write()
 }
 
-/// Whether `path` (which may not exist yet) is inside the directory `root`, comparing canonical paths.
+/// Whether `path` (which may not exist yet) is inside the directory `root`, comparing canonical paths. A path
+/// that cannot be resolved (a `..` below a missing directory) counts as inside, so plaintext is refused there.
 fn is_inside(root: &Path, path: &Path) -> bool {
     let Ok(root) = root.canonicalize() else {
         return false;
@@ -491,7 +492,9 @@ fn is_inside(root: &Path, path: &Path) -> bool {
                 rest.push(name);
                 existing = parent;
             }
-            _ => return false,
+            // A `..` under a directory that does not exist cannot be resolved: refuse rather than guess.
+            (Some(_), None) => return true,
+            (None, _) => return false,
         }
     }
 }

@@ -71,7 +71,9 @@ fn run_page(page: &str) {
         .to_path_buf();
     let mut path_var = vec![bin_dir];
     path_var.extend(tool_dirs());
-    path_var.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    path_var.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
 
     let mut script = String::from("set -euo pipefail\n");
     for (i, block) in blocks.iter().enumerate() {
@@ -107,7 +109,10 @@ fn run_page(page: &str) {
 #[test]
 fn sh_blocks_are_found_in_order_and_other_blocks_are_skipped() {
     let md = "intro\n```sh\necho one\n```\n```text\nnot run\n```\n```\nplain\n```\n```sh\necho two\n```\n";
-    assert_eq!(sh_blocks(md), vec!["echo one\n".to_owned(), "echo two\n".to_owned()]);
+    assert_eq!(
+        sh_blocks(md),
+        vec!["echo one\n".to_owned(), "echo two\n".to_owned()]
+    );
 }
 
 #[test]

@@ -179,9 +179,10 @@ fn analyze(s: &str) -> Analysis {
     // Fast path (every encrypted value takes it): printable ASCII without spaces, no leading indicator, no
     // trailing ':' and no document marker is plain in block context.
     let b = s.as_bytes();
+    let lone_indicator = b.len() == 1 && matches!(b[0], b'-' | b'?' | b':');
     if b.iter().all(|c| (0x21..=0x7e).contains(c))
         && !b"#,[]{}&*!|>'\"%@`".contains(&b[0])
-        && !(b.len() == 1 && matches!(b[0], b'-' | b'?' | b':'))
+        && !lone_indicator
         && b[b.len() - 1] != b':'
         && !s.starts_with("---")
         && !s.starts_with("...")
