@@ -191,7 +191,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// No commit author is configured.
-    #[error("no commit author: set `git config user.name` and `git config user.email`, or pass --author-name and --author-email")]
+    #[error("no commit author: set `git config user.name` and `git config user.email` (or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL), or pass --author-name and --author-email")]
     NoAuthor,
     /// Removing recipients would leave none.
     #[error("removing these recipients would leave none; add the new recipient first")]
@@ -245,7 +245,8 @@ fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
     move |source| Error::Git { what, source }
 }
 
-/// The author of the commits an operation makes: both fields given, or taken from git's configuration.
+/// The author of the commits an operation makes: the fields given, else `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else
+/// git's configuration (`user.name`/`user.email`), as git itself resolves them.
 #[derive(Debug, Clone, Default)]
 pub struct Author {
     /// `--author-name`, else `user.name`.
@@ -499,11 +500,21 @@ fn is_inside(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// The commit signature: the author's fields, else `user.name`/`user.email` from `cfg`.
+/// The commit signature, resolved as git does: the author's fields, else `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`,
+/// else `user.name`/`user.email` from `cfg`.
 fn signature_from(author: &Author, cfg: Option<&git2::Config>) -> Result<git2::Signature<'static>> {
+    let from_env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let from_cfg = |k: &str| cfg.and_then(|c| c.get_string(k).ok());
-    let name = author.name.clone().or_else(|| from_cfg("user.name"));
-    let email = author.email.clone().or_else(|| from_cfg("user.email"));
+    let name = author
+        .name
+        .clone()
+        .or_else(|| from_env("GIT_AUTHOR_NAME"))
+        .or_else(|| from_cfg("user.name"));
+    let email = author
+        .email
+        .clone()
+        .or_else(|| from_env("GIT_AUTHOR_EMAIL"))
+        .or_else(|| from_cfg("user.email"));
     match (name, email) {
         (Some(n), Some(e)) if !n.is_empty() && !e.is_empty() => {
             git2::Signature::now(&n, &e).map_err(git_err("invalid commit author"))

@@ -597,3 +597,61 @@ fn concurrent_pushes_of_different_hosts_are_serialized() {
     }
     assert_eq!(g.statuses(None).unwrap().len(), 0);
 }
+
+/// For any three versions of a small vars file, the merge is exactly the per-key three-way rule.
+mod merge_property {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KEYS: [&str; 4] = ["A", "B", "C", "D"];
+
+    fn side() -> impl Strategy<Value = Vec<Option<u8>>> {
+        proptest::collection::vec(proptest::option::of(0u8..3), KEYS.len())
+    }
+
+    fn pairs(side: &[Option<u8>]) -> Vec<(String, String)> {
+        KEYS.iter()
+            .zip(side)
+            .filter_map(|(k, v)| v.map(|v| ((*k).to_owned(), format!("v{v}"))))
+            .collect()
+    }
+
+    fn text(k: &Key, p: &[(String, String)], prev: Option<&str>) -> String {
+        let refs: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        vars_text(&[k], &refs, prev.map(|t| (t, &k.ids)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn merge_is_the_three_way_rule(o in side(), a in side(), b in side()) {
+            let k = key();
+            let base = text(&k, &pairs(&o), None);
+            let ours = text(&k, &pairs(&a), Some(&base));
+            let theirs = text(&k, &pairs(&b), Some(&base));
+            let m = merge_vars(&base, &ours, &theirs, None, &k.ids).unwrap();
+
+            let mut expected = Vec::new();
+            let mut conflicts = Vec::new();
+            for (i, key) in KEYS.iter().enumerate() {
+                let pick = if a[i] == b[i] || o[i] == b[i] {
+                    a[i]
+                } else if o[i] == a[i] {
+                    b[i]
+                } else {
+                    conflicts.push((*key).to_owned());
+                    a[i]
+                };
+                if let Some(v) = pick {
+                    expected.push(((*key).to_owned(), format!("v{v}")));
+                }
+            }
+            let mut got = plain(&m.text, &k.ids);
+            got.sort();
+            prop_assert_eq!(got, expected);
+            let mut c = m.conflicts.clone();
+            c.sort();
+            prop_assert_eq!(c, conflicts);
+        }
+    }
+}

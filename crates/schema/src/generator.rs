@@ -218,7 +218,7 @@ struct Sampler<'r, R: RngCore> {
 }
 
 impl<'r, R: RngCore> Sampler<'r, R> {
-    /// A sampler that first asks the RNG for `hint` bytes (at most 256), then for 32 at a time.
+    /// A sampler that first asks the RNG for `hint` bytes (at most 256), then for 256 at a time.
     fn new(rng: &'r mut R, hint: usize) -> Self {
         Self {
             rng,
@@ -237,7 +237,7 @@ impl<'r, R: RngCore> Sampler<'r, R> {
                 .map_err(RngError)?;
             self.filled = n;
             self.pos = 0;
-            self.next_fill = 32;
+            self.next_fill = self.buf.len();
         }
         let b = self.buf[self.pos];
         self.pos += 1;

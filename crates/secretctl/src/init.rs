@@ -82,6 +82,14 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     }
     let env_path = dir.join(".env");
     let existed = env_path.exists();
+    let before = if existed {
+        Some(zeroize::Zeroizing::new(
+            std::fs::read(&env_path)
+                .with_context(|| format!("cannot read {}", env_path.display()))?,
+        ))
+    } else {
+        None
+    };
     let env_shown = env_path.display().to_string();
 
     let outcome = edit_env(&env_path, true, |env| {
@@ -177,13 +185,34 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     })?;
 
     // Later commands run in DIR find the schema there.
-    let mut schema_written = false;
-    if !in_dir.exists() {
-        if let Some(text) = &schema_text {
-            secretctl_envfile::fs::write_atomic(&in_dir, text.as_bytes(), 0o644)
-                .with_context(|| format!("cannot write {}", in_dir.display()))?;
-            schema_written = true;
+    let changed = match &before {
+        None => true,
+        Some(before) => {
+            let after = zeroize::Zeroizing::new(
+                std::fs::read(&env_path)
+                    .with_context(|| format!("cannot read {}", env_path.display()))?,
+            );
+            after.as_slice() != before.as_slice()
         }
+    };
+    let mut schema_written = false;
+    if in_dir.exists() {
+        if let Some(text) = &schema_text {
+            if std::fs::read(&in_dir).ok().as_deref() != Some(text.as_bytes())
+                && args.schema.schema.is_some()
+            {
+                eprintln!(
+                    "warning: {} differs from {origin}; later commands in {} use {}",
+                    in_dir.display(),
+                    dir.display(),
+                    in_dir.display()
+                );
+            }
+        }
+    } else if let Some(text) = &schema_text {
+        secretctl_envfile::fs::write_atomic(&in_dir, text.as_bytes(), 0o644)
+            .with_context(|| format!("cannot write {}", in_dir.display()))?;
+        schema_written = true;
     }
 
     let schema_shown = in_dir.display().to_string();
@@ -196,7 +225,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         println!(
             "{}",
             json!({
-                "dir": dir.display().to_string(), "env_file": env_shown, "created": !existed,
+                "dir": dir.display().to_string(), "env_file": env_shown, "created": !existed, "changed": changed,
                 "schema": origin, "schema_file": schema_shown, "schema_written": schema_written,
                 "generated": generated, "kept": outcome.kept, "missing": outcome.missing,
             })
@@ -204,7 +233,11 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     } else {
         println!(
             "{} {env_shown} (mode 0600) from {origin}",
-            if existed { "updated" } else { "created" }
+            match (existed, changed) {
+                (false, _) => "created",
+                (true, true) => "updated",
+                (true, false) => "unchanged:",
+            }
         );
         for x in &outcome.generated {
             match &x.version {

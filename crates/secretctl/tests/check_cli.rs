@@ -233,3 +233,150 @@ fn no_schema_or_no_env_is_not_found() {
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains(".env"));
 }
+
+/// A tool on PATH, then in ~/.cache/secretctl-tools/bin (or `$SECRETCTL_TOOLS_VENV/bin`).
+fn find_tool(name: &str) -> Option<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    if let Some(venv) = std::env::var_os("SECRETCTL_TOOLS_VENV") {
+        dirs.push(std::path::PathBuf::from(venv).join("bin"));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(std::path::PathBuf::from(home).join(".cache/secretctl-tools/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// The records `check` relies on (rotation dates, the instance key, one-shot fingerprints) survive a gitops push on one
+/// machine and a pull into a fresh directory: `check` passes there, and still catches a one-shot change.
+#[test]
+fn records_survive_a_gitops_round_trip() {
+    let Some(keygen) = find_tool("age-keygen") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "age-keygen not found and CI is set"
+        );
+        eprintln!("skipped: age-keygen not found");
+        return;
+    };
+    let tmp = instance();
+    let identity = tmp.path().join("age.key");
+    let out = std::process::Command::new(keygen)
+        .arg("-o")
+        .arg(&identity)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let key_text = std::fs::read_to_string(&identity).unwrap();
+    let recipient = key_text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap()
+        .to_owned();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    let author = [
+        "--author-name",
+        "Test",
+        "--author-email",
+        "test@example.invalid",
+    ];
+    let out = secretctl(tmp.path())
+        .args([
+            "gitops",
+            "--repo",
+            "repo",
+            "init",
+            "--recipient",
+            &recipient,
+        ])
+        .args(author)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "gitops init: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = secretctl(tmp.path())
+        .args([
+            "gitops",
+            "--repo",
+            "repo",
+            "push",
+            "--host",
+            "web1",
+            "--env",
+            ".env",
+            "--schema",
+            "secretctl.toml",
+        ])
+        .arg("--identity")
+        .arg(&identity)
+        .args(author)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "gitops push: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("secretctl.toml"), SCHEMA).unwrap();
+    let out = secretctl(tmp.path())
+        .args([
+            "gitops",
+            "--repo",
+            "repo",
+            "pull",
+            "--host",
+            "web1",
+            "--out",
+            "other/.env",
+        ])
+        .arg("--identity")
+        .arg(&identity)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "gitops pull: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let records = |text: &str| -> Vec<String> {
+        let mut r: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("SECRETCTL_"))
+            .map(str::to_owned)
+            .collect();
+        r.sort();
+        r
+    };
+    let original = std::fs::read_to_string(tmp.path().join(".env")).unwrap();
+    let pulled = std::fs::read_to_string(other.join(".env")).unwrap();
+    assert_eq!(records(&pulled), records(&original));
+    assert_eq!(records(&original).len(), 5, "{original}");
+    let out = secretctl(&other).arg("check").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // The pulled copy still detects a one-shot change.
+    replace_line(
+        &other.join(".env"),
+        "APP_SECRET_KEY",
+        "APP_SECRET_KEY=changed",
+    );
+    let out = secretctl(&other)
+        .args(["--json", "check"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["kind"], "one_shot_changed");
+}

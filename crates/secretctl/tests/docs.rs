@@ -124,3 +124,8 @@ fn quickstart_runs() {
 fn kubernetes_and_swarm_runs() {
     run_page("kubernetes-and-swarm.md");
 }
+
+#[test]
+fn gitops_runs() {
+    run_page("gitops.md");
+}

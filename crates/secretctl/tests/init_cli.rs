@@ -106,7 +106,10 @@ fn init_never_overwrites_an_existing_secret() {
         .unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["created"], false);
+    assert_eq!(
+        (&v["created"], &v["changed"]),
+        (&serde_json::json!(false), &serde_json::json!(false))
+    );
     assert_eq!(v["generated"].as_array().unwrap().len(), 0);
     assert_eq!(v["kept"].as_array().unwrap().len(), 3);
     assert_eq!(
