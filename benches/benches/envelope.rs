@@ -6,7 +6,8 @@
 //!   authenticate associated data of the same length as the envelope's. `raw-aes-gcm-0.10-fixed-nonce` shows what
 //!   the nonce costs on its own.
 //! - `envelope/xchacha/<size>`: the envelope with XChaCha20-Poly1305 against the raw chacha20poly1305 call.
-//! - `envelope/key`: key setup (AES key schedule + key id) and armor encode/decode.
+//! - `envelope/key`: one 12-byte nonce from the OS alone, key setup (AES key schedule + key id) and armor
+//!   encode/decode.
 #![allow(missing_docs)] // criterion_main generates an undocumented main
 
 use std::hint::black_box;
@@ -205,6 +206,9 @@ fn xchacha_group(c: &mut Criterion) {
 
 fn key_group(c: &mut Criterion) {
     let mut g = c.benchmark_group("envelope/key");
+    g.bench_function("os-nonce-12-bytes", |b| {
+        b.iter(nonce12);
+    });
     g.bench_function("Key::from_bytes", |b| {
         b.iter(|| Key::from_bytes(black_box(&KEY)));
     });

@@ -4,8 +4,8 @@
 //! its exact length.
 use libfuzzer_sys::fuzz_target;
 use secretctl_naming::{
-    parse_version_tag, stack_from_domain, swarm_budget, swarm_name, validate_swarm_name, Error, VersionedName,
-    SWARM_NAME_MAX,
+    parse_version_tag, stack_from_domain, swarm_budget, swarm_name, validate_swarm_name, Error,
+    VersionedName, SWARM_NAME_MAX,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(name) = text.parse::<VersionedName>() {
         assert_eq!(name.to_string(), text);
         if let Ok(next) = name.next() {
-            assert_eq!(next.to_string().parse::<VersionedName>().ok().as_ref(), Some(&next));
+            assert_eq!(
+                next.to_string().parse::<VersionedName>().ok().as_ref(),
+                Some(&next)
+            );
             assert_eq!(next.version(), name.version() + 1);
         }
         match swarm_name(&stack, &name) {
@@ -31,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
             }
             Err(Error::SwarmTooLong { length, limit, .. }) => {
                 assert!(length > limit);
-                assert_eq!(i64::try_from(length).ok(), Some(64 - swarm_budget(&stack, &name)));
+                assert_eq!(
+                    i64::try_from(length).ok(),
+                    Some(64 - swarm_budget(&stack, &name))
+                );
             }
             Err(_) => {}
         }

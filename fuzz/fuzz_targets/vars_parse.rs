@@ -12,7 +12,9 @@ fn identities() -> &'static Identities {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     for format in [Format::Yaml, Format::Dotenv] {
         if let Ok(stable) = sops::parse_only(text, format) {
             assert!(stable, "the writer's output does not read back as written");

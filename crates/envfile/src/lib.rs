@@ -10,9 +10,12 @@
 //! returns a value as written (quotes and escapes removed), [`EnvFile::resolve`] the interpolated values.
 //!
 //! # Where dotenvy differs
-//! The `dotenvy` crate reads a similar but different dialect. On these inputs it disagrees with Compose:
+//! The `dotenvy` crate reads a similar but different dialect. On these inputs it disagrees with Compose (the
+//! differential test `tests/dotenvy_differential.rs` checks both the agreement elsewhere and each of these):
 //! - an inline comment: Compose starts one only at `" #"` (a space before `#`), so `A=x\t#c` is `x\t#c`; dotenvy
-//!   also takes `#` after a tab, and some other placements;
+//!   also takes `#` after a tab;
+//! - `A= # c` is the value `# c` for Compose (the spaces after `=` are skipped first) and empty for dotenvy;
+//! - `"x$VAR"`, a reference right before the closing quote, is an error for dotenvy;
 //! - `KEY: value` (YAML style) is an assignment for Compose and an error for dotenvy;
 //! - key names: Compose allows any Unicode letter or digit plus `_ . - [ ]`; dotenvy allows ASCII letters, digits,
 //!   `_` and `.` only (and rejects `a[1]`, `VAR-WITH-DASHES`, `árvíztűrő`);
@@ -265,10 +268,19 @@ impl EnvFile {
         if edit::fixed_value(e, &self.src).is_some_and(|v| v.as_str() == value) {
             return;
         }
-        let line_end = memchr::memchr(b'\n', &self.src.as_bytes()[e.value.end..])
-            .map_or(self.src.len(), |n| e.value.end + n);
-        let encoded = edit::encode(value, &self.src[e.value.end..line_end]);
-        let (start, range) = (e.start, e.value.clone());
+        let mut range = e.value.clone();
+        if e.quote == Quote::None && range.is_empty() {
+            // An empty value's span starts after the spaces Compose skips, which include the `\r` of a CRLF line
+            // end: write the new value before that `\r`, not between it and the `\n`.
+            while range.start > e.key.end && self.src.as_bytes()[range.start - 1] == b'\r' {
+                range.start -= 1;
+            }
+            range.end = range.start;
+        }
+        let line_end = memchr::memchr(b'\n', &self.src.as_bytes()[range.end..])
+            .map_or(self.src.len(), |n| range.end + n);
+        let encoded = edit::encode(value, &self.src[range.end..line_end]);
+        let start = e.start;
         let delta = encoded.len().cast_signed() - range.len().cast_signed();
         self.splice(&[(range, &encoded)]);
         if let Ok((entry, _)) = parse::statement(&self.src, start) {

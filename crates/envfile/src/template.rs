@@ -307,6 +307,97 @@ mod tests {
         }
     }
 
+    /// compose-go's own `template/template_test.go` cases (with its `defaults` mapping).
+    #[test]
+    fn compose_go_template_test_cases() {
+        let d = [("FOO", "first"), ("BAR", ""), ("JSON", "{\"json\":2}")];
+        let ok = [
+            ("$${foo}", "${foo}"),
+            ("foo", "foo"),
+            ("a $ string", "a $ string"),
+            ("^REGEX$", "^REGEX$"),
+            ("$}", "$}"),
+            ("$", "$"),
+            ("$FOO-bar", "first-bar"),
+            ("This ${missing} var", "This  var"),
+            ("This ${BAR} var", "This  var"),
+            ("This $FOO var", "This first var"),
+            ("This ${FOO} var", "This first var"),
+            ("ok ${missing:-def}", "ok def"),
+            ("ok ${missing-def}", "ok def"),
+            ("${A:+${A},}B", "B"),
+            ("${A:-${B}}", ""),
+            ("ok ${BAR:-def}", "ok def"),
+            ("ok ${FOO:-def}", "ok first"),
+            ("ok ${BAR-def}", "ok "),
+            ("ok ${UNSET_VAR:+presence_value}", "ok "),
+            ("ok ${UNSET_VAR+presence_value}", "ok "),
+            ("ok ${FOO:+presence_value}", "ok presence_value"),
+            ("ok ${FOO+presence_value}", "ok presence_value"),
+            ("ok ${BAR+presence_value}", "ok presence_value"),
+            ("ok ${BAR:+presence_value}", "ok "),
+            ("ok ${BAR:-/non:-alphanumeric}", "ok /non:-alphanumeric"),
+            ("-ok ${BAR:-defaultValue}", "-ok defaultValue"),
+            ("+ok ${UNSET:-${BAR-defaultValue}}", "+ok "),
+            ("-ok ${FOO:-defaultValue}", "-ok first"),
+            (":-ok ${UNSET-defaultValue}", ":-ok defaultValue"),
+            (":-ok ${BAR-defaultValue}", ":-ok "),
+            (":?ok ${BAR-defaultValue}", ":?ok "),
+            (":?ok ${BAR:-defaultValue}", ":?ok defaultValue"),
+            (":+ok ${BAR:-defaultValue}", ":+ok defaultValue"),
+            ("+ok ${BAR-defaultValue}", "+ok "),
+            ("?ok ${BAR:-defaultValue}", "?ok defaultValue"),
+            ("ok ${UNSET_VAR-$FOO}", "ok first"),
+            ("ok ${UNSET_VAR-${FOO}}", "ok first"),
+            ("ok ${UNSET_VAR-${FOO} ${FOO}}", "ok first first"),
+            ("ok ${BAR:-$FOO}", "ok first"),
+            ("ok ${BAR:-${FOO}}", "ok first"),
+            ("ok ${BAR:-${FOO} ${FOO}}", "ok first first"),
+            ("ok ${BAR+$FOO}", "ok first"),
+            ("ok ${BAR+$FOO ${FOO:+second}}", "ok first second"),
+            ("ok ${FOO:?err}", "ok first"),
+            ("ok ${FOO?err}", "ok first"),
+            ("ok ${BAR?err}", "ok "),
+            ("ok ${SUBDOMAIN:-redis}.${FOO:?}", "ok redis.first"),
+            ("${UNSET_VAR-myerror?msg}", "myerror?msg"),
+            ("${FOO?bar-baz}", "first"),
+            (
+                "${BAR:-default_value_for_empty_var}",
+                "default_value_for_empty_var",
+            ),
+            (
+                "${UNSET_VAR-default_value_for_unset_var}",
+                "default_value_for_unset_var",
+            ),
+            ("${JSON}", "{\"json\":2}"),
+        ];
+        for (template, want) in ok {
+            assert_eq!(sub(template, &d).as_deref(), Ok(want), "{template}");
+        }
+        for template in ["${", "${}", "${ }", "${ foo}", "${foo }", "${foo!}"] {
+            assert_eq!(sub(template, &d), Err(Failure::Invalid), "{template}");
+        }
+        for (template, var) in [
+            ("not ok ${UNSET_VAR:?Mandatory Variable Unset}", "UNSET_VAR"),
+            ("not ok ${BAR:?Mandatory Variable Empty}", "BAR"),
+            ("not ok ${UNSET_VAR:?}", "UNSET_VAR"),
+            ("not ok ${UNSET_VAR?Mandatory Variable Unset}", "UNSET_VAR"),
+            ("not ok ${UNSET_VAR?}", "UNSET_VAR"),
+            (
+                "not ok ${UNSET_VAR:?Mandatory Variable ${FOO}}",
+                "UNSET_VAR",
+            ),
+            ("not ok ${UNSET_VAR?Mandatory Variable ${FOO}}", "UNSET_VAR"),
+            ("${UNSET_VAR?bar-baz}", "UNSET_VAR"),
+        ] {
+            assert_eq!(
+                sub(template, &d),
+                Err(Failure::Required(var.to_owned())),
+                "{template}"
+            );
+        }
+    }
+
     #[test]
     fn depth_and_size_are_bounded() {
         let deep = "${A:-".repeat(100) + &"}".repeat(100);

@@ -1,4 +1,5 @@
 //! Two processes each run 500 read-modify-write updates on one file; the lock must make every update count.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed; helpers outside #[test] fns too
 
 use std::path::Path;
 use std::process::Command;

@@ -43,7 +43,7 @@ use sha2::{Digest, Sha512};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use cipher::{DataKey, DecryptFailure};
+use cipher::{DataKey, DecryptFailure, ValueCipher};
 use tree::{go_format_float_f, go_parse_bool, Comment, Doc, Entry, Node, Scalar};
 
 /// The sops version written into the metadata of files we write.
@@ -952,7 +952,7 @@ impl Stash {
 }
 
 struct Walk<'a> {
-    key: &'a DataKey,
+    cipher: ValueCipher,
     rules: Rules,
     hash: Sha512,
     path: Vec<String>,
@@ -961,13 +961,13 @@ struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    fn new(key: &'a DataKey, rules: Rules, stash: Option<&'a mut Stash>) -> Self {
+    fn new(key: &DataKey, rules: Rules, stash: Option<&'a mut Stash>) -> Self {
         let mut hash = Sha512::new();
         if rules.mac_only_encrypted {
             hash.update(MAC_ONLY_ENCRYPTED_INIT);
         }
         Walk {
-            key,
+            cipher: ValueCipher::new(key),
             rules,
             hash,
             path: Vec::new(),
@@ -1073,7 +1073,7 @@ impl<'a> Walk<'a> {
             key_path: key_path(&self.path),
             reason,
         })?;
-        match cipher::decrypt(self.key, &enc, ad) {
+        match self.cipher.decrypt(&enc, ad) {
             Ok(p) => Ok((p, enc.ty)),
             Err(DecryptFailure::Format(reason)) => Err(Error::BadValue {
                 key_path: key_path(&self.path),
@@ -1144,11 +1144,13 @@ impl<'a> Walk<'a> {
         Ok(false)
     }
 
-    fn seal(&self, plain: &[u8], ad: &str, ty: &'static str) -> Result<String, Error> {
+    fn seal(&mut self, plain: &[u8], ad: &str, ty: &'static str) -> Result<String, Error> {
         if let Some(enc) = self.stash.as_deref().and_then(|s| s.get(ad, ty, plain)) {
             return Ok(enc.to_owned());
         }
-        cipher::encrypt(self.key, plain, ad, ty).map_err(|_| Error::Random)
+        self.cipher
+            .encrypt(plain, ad, ty)
+            .map_err(|_| Error::Random)
     }
 }
 
@@ -1205,7 +1207,9 @@ fn verify_mac(key: &DataKey, meta: &Metadata, computed: &str) -> Result<(), Erro
     }
     let ad = normalize_lastmodified(&meta.lastmodified)?;
     let enc = cipher::parse(&meta.mac).map_err(|_| Error::MacMismatch)?;
-    let plain = cipher::decrypt(key, &enc, &ad).map_err(|_| Error::MacMismatch)?;
+    let plain = ValueCipher::new(key)
+        .decrypt(&enc, &ad)
+        .map_err(|_| Error::MacMismatch)?;
     if enc.ty != "str" || !bool::from(plain.as_slice().ct_eq(computed.as_bytes())) {
         return Err(Error::MacMismatch);
     }
@@ -1224,7 +1228,9 @@ fn encrypt_doc(
     let mac = walk.mac();
     meta.lastmodified = now_rfc3339();
     let ad = normalize_lastmodified(&meta.lastmodified)?;
-    meta.mac = cipher::encrypt(key, mac.as_bytes(), &ad, "str").map_err(|_| Error::Random)?;
+    meta.mac = ValueCipher::new(key)
+        .encrypt(mac.as_bytes(), &ad, "str")
+        .map_err(|_| Error::Random)?;
     Ok(())
 }
 

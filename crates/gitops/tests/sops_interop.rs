@@ -597,7 +597,11 @@ fn comment_placements_agree_with_sops() {
         // We encrypt, sops decrypts to what it prints for its own encryption.
         let enc = sops::encrypt_file(plain, Format::Yaml, &fx.recipients()).unwrap();
         let file = fx.write("c.ours.yaml", &enc);
-        assert_eq!(fx.sops_decrypt(&file, Format::Yaml, "yaml"), expected, "case {i}\n{enc}");
+        assert_eq!(
+            fx.sops_decrypt(&file, Format::Yaml, "yaml"),
+            expected,
+            "case {i}\n{enc}"
+        );
     }
 }
 
@@ -613,19 +617,28 @@ fn dotenv_tampering_is_detected_on_both_sides() {
     let theirs = fx.sops_encrypt(&src, Format::Dotenv, &[]);
     for (who, text) in [("ours", &ours), ("sops", &theirs)] {
         let cases: [(&str, String, Expect); 3] = [
-            ("value", flip_data(text, "PASSWORD="), |e| {
-                matches!(e, Error::Authentication { key_path } if key_path == "PASSWORD")
+            (
+                "value",
+                flip_data(text, "PASSWORD="),
+                |e| matches!(e, Error::Authentication { key_path } if key_path == "PASSWORD"),
+            ),
+            ("mac", flip_data(text, "sops_mac="), |e| {
+                matches!(e, Error::MacMismatch)
             }),
-            ("mac", flip_data(text, "sops_mac="), |e| matches!(e, Error::MacMismatch)),
-            ("key name", text.replacen("USER=", "LOGIN=", 1), |e| {
-                matches!(e, Error::Authentication { key_path } if key_path == "LOGIN")
-            }),
+            (
+                "key name",
+                text.replacen("USER=", "LOGIN=", 1),
+                |e| matches!(e, Error::Authentication { key_path } if key_path == "LOGIN"),
+            ),
         ];
         for (what, tampered, expected) in cases {
             let e = sops::read_vars(&tampered, Format::Dotenv, &fx.ids).unwrap_err();
             assert!(expected(&e), "{who} / {what}: {e}");
             let file = fx.write("tampered.env", &tampered);
-            assert!(fx.sops_refuses(&file, Format::Dotenv), "sops accepted {who} / {what}");
+            assert!(
+                fx.sops_refuses(&file, Format::Dotenv),
+                "sops accepted {who} / {what}"
+            );
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use clap::Subcommand;
 use secrecy::{ExposeSecret, SecretString};
-use secretctl_envfile::{EditError, EnvFile, Error as EnvError};
+use secretctl_envfile::{EditError, EnvFile, Error as EnvError, InterpolationError};
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
@@ -148,7 +148,10 @@ fn env_error(e: EnvError) -> anyhow::Error {
     let hint = match &e {
         EnvError::NotFound { .. } => " (create it with `secretctl env set KEY`, or pass --file)",
         EnvError::Parse { .. } => " (fix that line; Docker Compose rejects it too)",
-        EnvError::Interpolation { .. } => " (write $$ for a literal $, or set the variable)",
+        EnvError::Interpolation {
+            error: InterpolationError::Required { .. },
+            ..
+        } => " (set it earlier in the file, or in the environment with --use-environment)",
         _ => "",
     };
     let message = match &e {
@@ -287,7 +290,10 @@ fn report(g: Globals, verb: &str, key: &str, path: &Path, changed: bool) -> anyh
     } else if changed {
         eprintln!("{verb} {key} in {}", path.display());
     } else {
-        eprintln!("{key} in {} already had that value; nothing changed", path.display());
+        eprintln!(
+            "{key} in {} already had that value; nothing changed",
+            path.display()
+        );
     }
     Ok(())
 }

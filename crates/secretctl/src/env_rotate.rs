@@ -253,3 +253,102 @@ pub fn generated_value(
     })?;
     Ok(value)
 }
+
+/// For `env set KEY` with a value the operator supplies: apply the schema's rules before the value is written.
+///
+/// Without a schema (none given and no `./secretctl.toml`) or for an undeclared key this does nothing. For a declared
+/// key it refuses a one-shot key whose value would change unless `force` (saying what changing it breaks), refuses a
+/// versioned key (versions change only through `env rotate`), and otherwise records the new value's rotation date
+/// (and a one-shot key's fingerprint) in `env_file`, so `secretctl check` accepts the change.
+#[allow(dead_code)] // for env.rs's `env set KEY` (stdin/--from-file path); wired in by the envfile engineer
+pub fn before_set(
+    env_file: &Path,
+    key: &str,
+    value: &SecretString,
+    force: bool,
+    schema: Option<&Path>,
+) -> anyhow::Result<()> {
+    let Some(schema) = Schema::find(schema).map_err(schema_error)? else {
+        return Ok(());
+    };
+    let Some(spec) = schema.get(key) else {
+        return Ok(());
+    };
+    if spec.versioned {
+        return Err(coded(
+            Code::Usage,
+            anyhow!(
+                "{key} is versioned: versions are never overwritten; add the next one with `secretctl env rotate {key}`"
+            ),
+        ));
+    }
+    edit_env(env_file, true, |env| {
+        let current = env.get(key).unwrap_or_default();
+        if current == value.expose_secret() {
+            return Ok(());
+        }
+        if spec.one_shot && !current.is_empty() && !force {
+            return Err(one_shot_refusal(spec, "changing"));
+        }
+        state::record(env, key, value.expose_secret(), spec.one_shot, state::now())
+            .with_context(|| env_file.display().to_string())?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = "[secrets.APP_SECRET_KEY]\ngenerator = \"hex:64\"\none_shot = true\nbreaks = \"sessions end\"\n\n\
+                          [secrets.API_TOKEN]\ngenerator = \"alnum:8\"\nversioned = true\n";
+
+    #[test]
+    fn before_set_applies_one_shot_and_versioned_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let schema = dir.path().join("secretctl.toml");
+        std::fs::write(&schema, SCHEMA).unwrap();
+        let env = dir.path().join(".env");
+        let v = |s: &str| SecretString::from(s.to_owned());
+
+        // A first value is recorded.
+        before_set(&env, "APP_SECRET_KEY", &v("first"), false, Some(&schema)).unwrap();
+        secretctl_envfile::update(&env, false, |doc| {
+            doc.set("APP_SECRET_KEY", "first")
+                .map_err(|error| secretctl_envfile::Error::Edit {
+                    path: env.clone(),
+                    error,
+                })
+        })
+        .unwrap();
+        let doc = EnvFile::load(&env).unwrap();
+        assert_eq!(
+            state::fingerprint_status(&doc, "APP_SECRET_KEY", "first").unwrap(),
+            state::Fingerprint::Matches
+        );
+        let before = std::fs::read(&env).unwrap();
+        // The same value again is no change; a different one is refused without --force, naming what breaks.
+        before_set(&env, "APP_SECRET_KEY", &v("first"), false, Some(&schema)).unwrap();
+        let err =
+            before_set(&env, "APP_SECRET_KEY", &v("second"), false, Some(&schema)).unwrap_err();
+        assert!(err.to_string().contains("sessions end") && err.to_string().contains("--force"));
+        assert_eq!(std::fs::read(&env).unwrap(), before);
+        // With --force the new value's fingerprint is recorded.
+        before_set(&env, "APP_SECRET_KEY", &v("second"), true, Some(&schema)).unwrap();
+        let doc = EnvFile::load(&env).unwrap();
+        assert_eq!(
+            state::fingerprint_status(&doc, "APP_SECRET_KEY", "second").unwrap(),
+            state::Fingerprint::Matches
+        );
+        // Versioned keys are refused; undeclared keys and no schema are left alone.
+        assert!(before_set(&env, "API_TOKEN", &v("x"), true, Some(&schema)).is_err());
+        before_set(&env, "OTHER", &v("x"), false, Some(&schema)).unwrap();
+        let missing = dir.path().join("missing.toml");
+        assert_eq!(
+            crate::exit::code_of(
+                &before_set(&env, "OTHER", &v("x"), false, Some(&missing)).unwrap_err()
+            ),
+            4
+        );
+    }
+}

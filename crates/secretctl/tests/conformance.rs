@@ -1,5 +1,6 @@
 //! The Docker Compose .env conformance corpus (produced by running compose-go's own parser), run through the
 //! built binary exactly as the acceptance runner does: `secretctl env list --json --file {}`.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed; helpers outside #[test] fns too
 
 use std::path::Path;
 use std::process::Command;
@@ -29,7 +30,10 @@ fn envfile_conformance_corpus_passes() {
         .arg(&runner)
         .env(
             "ENV_PARSE_CMD",
-            format!("{} env list --json --file {{}}", env!("CARGO_BIN_EXE_secretctl")),
+            format!(
+                "{} env list --json --file {{}}",
+                env!("CARGO_BIN_EXE_secretctl")
+            ),
         )
         .env("ENV_PARSE_FAIL_ON_PANIC", "1")
         .output()

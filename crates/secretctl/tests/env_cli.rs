@@ -1,4 +1,5 @@
 //! `secretctl env ...` end to end: the built binary, its output, its files and its exit codes.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed; helpers outside #[test] fns too
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -51,7 +52,11 @@ fn list_prints_keys_in_order_and_json_prints_compose_values() {
 #[test]
 fn list_can_interpolate_against_the_environment() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(".env"), "A=${SCTL_TEST_VAR:-unset}\nSCTL_TEST_VAR\n").unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "A=${SCTL_TEST_VAR:-unset}\nSCTL_TEST_VAR\n",
+    )
+    .unwrap();
     secretctl(dir.path())
         .args(["--json", "env", "list"])
         .env("SCTL_TEST_VAR", "from-env")
@@ -272,7 +277,8 @@ fn errors_name_the_file_and_line_but_no_value() {
 fn concurrent_set_processes_lose_no_update() {
     let dir = tempfile::tempdir().unwrap();
     let exe = assert_cmd::cargo::cargo_bin("secretctl");
-    let script = r#"for i in $(seq 1 100); do printf 'v%s' "$i" | "$0" env set "P${1}_K$i" || exit 1; done"#;
+    let script =
+        r#"for i in $(seq 1 100); do printf 'v%s' "$i" | "$0" env set "P${1}_K$i" || exit 1; done"#;
     let children: Vec<_> = ["1", "2"]
         .into_iter()
         .map(|p| {
@@ -300,7 +306,10 @@ fn concurrent_set_processes_lose_no_update() {
     assert_eq!(keys.lines().count(), 200, "{keys}");
     for p in 1..=2 {
         for i in 1..=100 {
-            assert!(keys.lines().any(|k| k == format!("P{p}_K{i}")), "P{p}_K{i} lost");
+            assert!(
+                keys.lines().any(|k| k == format!("P{p}_K{i}")),
+                "P{p}_K{i} lost"
+            );
         }
     }
 }

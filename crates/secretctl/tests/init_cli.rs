@@ -255,3 +255,44 @@ fn schema_errors_name_the_file_and_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
 }
+
+#[test]
+fn a_plain_value_given_for_a_versioned_key_becomes_version_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let schema = tmp.path().join("s.toml");
+    std::fs::write(
+        &schema,
+        "[secrets.DB_PASSWORD]\ngenerator = \"alnum:32\"\nversioned = true\n",
+    )
+    .unwrap();
+    let given = tmp.path().join("given.env");
+    std::fs::write(&given, "DB_PASSWORD=existing-password-value\n").unwrap();
+    let out = secretctl(tmp.path())
+        .args(["--json", "init", "x", "--schema"])
+        .arg(&schema)
+        .arg("--env-file")
+        .arg(&given)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kept"], serde_json::json!(["DB_PASSWORD"]));
+    let env = tmp.path().join("x/.env");
+    assert_eq!(
+        get(&env, "DB_PASSWORD_V1").as_deref(),
+        Some("existing-password-value")
+    );
+    assert_eq!(
+        get(&env, "SECRET_DB_PASSWORD_VERSION").as_deref(),
+        Some("v1")
+    );
+    // The given line itself is untouched.
+    assert_eq!(
+        get(&env, "DB_PASSWORD").as_deref(),
+        Some("existing-password-value")
+    );
+}

@@ -383,8 +383,12 @@ impl Store {
             .backend
             .get(owner, name, wanted)?
             .ok_or_else(|| not_found(owner, name, version))?;
-        let known = self.known_keys()?;
-        let opened = open_row(keyring, &known, &row);
+        let mut opened = open_row(keyring, &[], &row);
+        if matches!(opened, Err(Error::WrongKey { .. })) {
+            // Only now is it worth asking which keys the store has used: a missing key or the wrong keyfile?
+            let known = self.known_keys()?;
+            opened = open_row(keyring, &known, &row);
+        }
         let (version, detail) = match &opened {
             Ok(s) => (Some(s.info.version), None),
             Err(e) => (

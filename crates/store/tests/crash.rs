@@ -27,13 +27,24 @@ use secretctl_store::{RotateOptions, Store, StoreUrl};
 
 const SECRETS: usize = 10_000;
 const BATCH: usize = 256;
-const PUTS_PER_CHILD: usize = 300;
+const PUTS_PER_CHILD: usize = 500;
 
 fn main() {
     match std::env::var("SECRETCTL_CRASH_CHILD").as_deref() {
         Ok("rotate") => return child_rotate(),
         Ok("put") => return child_put(),
         _ => {}
+    }
+    // Behave like a libtest binary towards `--list` and name filters.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list") {
+        println!("crash: test");
+        return;
+    }
+    if let Some(filter) = args.iter().find(|a| !a.starts_with('-')) {
+        if !"crash".contains(filter.as_str()) {
+            return;
+        }
     }
     let kills: u32 = std::env::var("SECRETCTL_CRASH_KILLS").ok().map_or(20, |v| {
         v.parse().expect("SECRETCTL_CRASH_KILLS is a number")
@@ -335,7 +346,8 @@ fn concurrent_puts(t: &TestStore, rng: &mut XorShift) {
     // Create the schema before three processes race to.
     drop(Store::open(&t.url).unwrap());
 
-    let readers = |who: &'static str| {
+    // Each putter's reported lines arrive on a channel as they are printed.
+    let putter = |who: &'static str| {
         let mut child = spawn_child(
             "put",
             &url,
@@ -343,27 +355,41 @@ fn concurrent_puts(t: &TestStore, rng: &mut XorShift) {
             &[("SECRETCTL_CRASH_WHO", who.to_owned())],
         );
         let out = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            BufReader::new(out)
-                .lines()
-                .map_while(Result::ok)
-                .collect::<Vec<String>>()
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
         });
-        (child, reader)
+        (child, rx)
     };
-    let (mut left, left_out) = readers("left");
-    let (mut right, right_out) = readers("right");
+    let (mut left, left_out) = putter("left");
+    let (mut right, right_out) = putter("right");
     let mut rotator = spawn_child("rotate", &url, &rotate_keys, &[]);
 
-    // Kill `right` part way through its puts.
-    std::thread::sleep(Duration::from_millis(50 + rng.below(300)));
+    // Kill `right` part way through its puts: once it has committed some, at a random moment after that.
+    let mut right_lines = Vec::new();
+    let wait_until = Instant::now() + Duration::from_secs(120);
+    while right_lines.len() < 10 {
+        let line = right_out
+            .recv_timeout(wait_until.saturating_duration_since(Instant::now()))
+            .expect("the right putter reports its puts");
+        right_lines.push(line);
+    }
+    std::thread::sleep(Duration::from_millis(rng.below(20)));
     right.kill().unwrap();
     right.wait().unwrap();
     assert!(left.wait().unwrap().success(), "left putter failed");
     assert!(rotator.wait().unwrap().success(), "rotator failed");
-    let mut reported = left_out.join().unwrap();
-    let right_lines = right_out.join().unwrap();
+    right_lines.extend(right_out.iter());
+    let mut reported: Vec<String> = left_out.iter().collect();
     let right_count = right_lines.len();
+    assert!(
+        right_count < PUTS_PER_CHILD,
+        "right finished before it was killed; the kill proved nothing"
+    );
     reported.extend(right_lines);
     assert_eq!(
         reported.len() - right_count,

@@ -49,6 +49,110 @@ impl DataKey {
     }
 }
 
+/// How many random bytes are drawn from the OS at once for IVs (64 IVs per system call).
+const IV_POOL: usize = 64 * IV_LEN;
+
+/// AES-256-GCM under one data key, for a whole file: the key schedule is computed once and IVs are drawn from
+/// the OS random generator in batches (one system call per 64 values instead of one per value).
+pub(crate) struct ValueCipher {
+    key: Zeroizing<[u8; 32]>,
+    aes: AesGcm<Aes256, U32>,
+    ivs: Vec<u8>,
+    next: usize,
+}
+
+impl ValueCipher {
+    pub(crate) fn new(key: &DataKey) -> Self {
+        ValueCipher {
+            key: Zeroizing::new(*key.bytes()),
+            aes: AesGcm::<Aes256, U32>::new(key.bytes().into()),
+            ivs: Vec::new(),
+            next: 0,
+        }
+    }
+
+    fn next_iv(&mut self) -> Result<[u8; IV_LEN], &'static str> {
+        if self.next + IV_LEN > self.ivs.len() {
+            self.ivs.resize(IV_POOL, 0);
+            OsRng
+                .try_fill_bytes(&mut self.ivs)
+                .map_err(|_| "the operating system's random generator failed")?;
+            self.next = 0;
+        }
+        let mut iv = [0u8; IV_LEN];
+        iv.copy_from_slice(&self.ivs[self.next..self.next + IV_LEN]);
+        // Never hand out the same bytes twice.
+        self.ivs[self.next..self.next + IV_LEN].fill(0);
+        self.next += IV_LEN;
+        Ok(iv)
+    }
+
+    /// Encrypts `plaintext` bound to `additional_data` with a fresh random 32-byte IV.
+    pub(crate) fn encrypt(
+        &mut self,
+        plaintext: &[u8],
+        additional_data: &str,
+        ty: &str,
+    ) -> Result<String, &'static str> {
+        let iv = self.next_iv()?;
+        let mut buf = Zeroizing::new(plaintext.to_vec());
+        let tag = self
+            .aes
+            .encrypt_in_place_detached(
+                aes_gcm::Nonce::<U32>::from_slice(&iv),
+                additional_data.as_bytes(),
+                &mut buf,
+            )
+            .map_err(|_| "AES-GCM encryption failed")?;
+        Ok(format!(
+            "ENC[AES256_GCM,data:{},iv:{},tag:{},type:{}]",
+            STANDARD.encode(buf.as_slice()),
+            STANDARD.encode(iv),
+            STANDARD.encode(tag),
+            ty
+        ))
+    }
+
+    /// Decrypts a parsed value bound to `additional_data`. Like Go's `gcm.Open`, data and tag are concatenated
+    /// and the last 16 bytes are the tag.
+    pub(crate) fn decrypt(
+        &self,
+        enc: &EncValue,
+        additional_data: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, DecryptFailure> {
+        let mut buf = Zeroizing::new(Vec::with_capacity(enc.data.len() + enc.tag.len()));
+        buf.extend_from_slice(&enc.data);
+        buf.extend_from_slice(&enc.tag);
+        if buf.len() < TAG_LEN {
+            return Err(DecryptFailure::Auth);
+        }
+        let split = buf.len() - TAG_LEN;
+        let tag_bytes: [u8; TAG_LEN] = buf[split..].try_into().map_err(|_| DecryptFailure::Auth)?;
+        buf.truncate(split);
+        let tag = aes_gcm::Tag::from(tag_bytes);
+        let ad = additional_data.as_bytes();
+        let result = match enc.iv.len() {
+            IV_LEN => {
+                let nonce = aes_gcm::Nonce::<U32>::from_slice(&enc.iv);
+                self.aes
+                    .decrypt_in_place_detached(nonce, ad, &mut buf, &tag)
+            }
+            12 => {
+                let cipher = AesGcm::<Aes256, U12>::new(self.key.as_ref().into());
+                let nonce = aes_gcm::Nonce::<U12>::from_slice(&enc.iv);
+                cipher.decrypt_in_place_detached(nonce, ad, &mut buf, &tag)
+            }
+            _ => {
+                return Err(DecryptFailure::Format(
+                    "encrypted value's iv has an unsupported length",
+                ))
+            }
+        };
+        result.map_err(|_| DecryptFailure::Auth)?;
+        Ok(buf)
+    }
+}
+
 /// A parsed (not yet authenticated) `ENC[...]` value.
 pub(crate) struct EncValue {
     data: Vec<u8>,
@@ -111,80 +215,30 @@ pub(crate) enum DecryptFailure {
     Auth,
 }
 
-/// Decrypts a parsed value bound to `additional_data`. Like Go's `gcm.Open`, data and tag are concatenated and
-/// the last 16 bytes are the tag.
-pub(crate) fn decrypt(
-    key: &DataKey,
-    enc: &EncValue,
-    additional_data: &str,
-) -> Result<Zeroizing<Vec<u8>>, DecryptFailure> {
-    let mut buf = Zeroizing::new(Vec::with_capacity(enc.data.len() + enc.tag.len()));
-    buf.extend_from_slice(&enc.data);
-    buf.extend_from_slice(&enc.tag);
-    if buf.len() < TAG_LEN {
-        return Err(DecryptFailure::Auth);
-    }
-    let split = buf.len() - TAG_LEN;
-    let tag_bytes: [u8; TAG_LEN] = buf[split..].try_into().map_err(|_| DecryptFailure::Auth)?;
-    buf.truncate(split);
-    let tag = aes_gcm::Tag::from(tag_bytes);
-    let ad = additional_data.as_bytes();
-    let result = match enc.iv.len() {
-        IV_LEN => {
-            let cipher = AesGcm::<Aes256, U32>::new(key.bytes().into());
-            let nonce = aes_gcm::Nonce::<U32>::from_slice(&enc.iv);
-            cipher.decrypt_in_place_detached(nonce, ad, &mut buf, &tag)
-        }
-        12 => {
-            let cipher = AesGcm::<Aes256, U12>::new(key.bytes().into());
-            let nonce = aes_gcm::Nonce::<U12>::from_slice(&enc.iv);
-            cipher.decrypt_in_place_detached(nonce, ad, &mut buf, &tag)
-        }
-        _ => {
-            return Err(DecryptFailure::Format(
-                "encrypted value's iv has an unsupported length",
-            ))
-        }
-    };
-    result.map_err(|_| DecryptFailure::Auth)?;
-    Ok(buf)
-}
-
-/// Encrypts `plaintext` bound to `additional_data` with a fresh random 32-byte IV.
-pub(crate) fn encrypt(
-    key: &DataKey,
-    plaintext: &[u8],
-    additional_data: &str,
-    ty: &str,
-) -> Result<String, &'static str> {
-    let mut iv = [0u8; IV_LEN];
-    OsRng
-        .try_fill_bytes(&mut iv)
-        .map_err(|_| "the operating system's random generator failed")?;
-    let cipher = AesGcm::<Aes256, U32>::new(key.bytes().into());
-    let mut buf = Zeroizing::new(plaintext.to_vec());
-    let tag = cipher
-        .encrypt_in_place_detached(
-            aes_gcm::Nonce::<U32>::from_slice(&iv),
-            additional_data.as_bytes(),
-            &mut buf,
-        )
-        .map_err(|_| "AES-GCM encryption failed")?;
-    Ok(format!(
-        "ENC[AES256_GCM,data:{},iv:{},tag:{},type:{}]",
-        STANDARD.encode(buf.as_slice()),
-        STANDARD.encode(iv),
-        STANDARD.encode(tag),
-        ty
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn key() -> DataKey {
         DataKey::from_slice(&[7u8; 32]).unwrap()
+    }
+
+    fn encrypt(k: &DataKey, p: &[u8], ad: &str, ty: &str) -> Result<String, &'static str> {
+        ValueCipher::new(k).encrypt(p, ad, ty)
+    }
+
+    fn decrypt(k: &DataKey, e: &EncValue, ad: &str) -> Result<Zeroizing<Vec<u8>>, DecryptFailure> {
+        ValueCipher::new(k).decrypt(e, ad)
+    }
+
+    #[test]
+    fn ivs_are_fresh_across_pool_refills() {
+        let mut c = ValueCipher::new(&key());
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..200 {
+            let enc = c.encrypt(b"same", "k:", "str").unwrap();
+            assert!(seen.insert(parse(&enc).unwrap().iv));
+        }
     }
 
     #[test]

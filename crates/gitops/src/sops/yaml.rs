@@ -243,7 +243,9 @@ impl Parser<'_> {
                     if ind > indent {
                         return err(line_no, "unexpected indentation");
                     }
-                    let rest = self.lines[line_no][ind..].to_owned();
+                    // Cloning a borrowed line is free; only lines rewritten for compact sequences own text.
+                    let line = self.lines[line_no].clone();
+                    let rest = &line[ind..];
                     if rest == "-" || rest.starts_with("- ") {
                         // A sequence at the same indentation as its key ends where the mapping continues.
                         break;
@@ -287,7 +289,7 @@ impl Parser<'_> {
                 }
                 Kind::Content => {
                     let line_no = self.pos;
-                    let line = self.lines[line_no].to_string();
+                    let line = self.lines[line_no].clone();
                     let ind = spaces(&line);
                     if ind < indent {
                         break;
