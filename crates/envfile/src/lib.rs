@@ -283,7 +283,10 @@ impl EnvFile {
         let start = e.start;
         let delta = encoded.len().cast_signed() - range.len().cast_signed();
         self.splice(&[(range, &encoded)]);
-        if let Ok((entry, _)) = parse::statement(&self.src, start) {
+        // `encode` checked that the statement reads back with exactly this value span, so it parses.
+        let reparsed = parse::statement(&self.src, start);
+        debug_assert!(reparsed.is_ok(), "an encoded value failed to parse");
+        if let Ok((entry, _)) = reparsed {
             self.entries[i] = entry;
         }
         for e in &mut self.entries[i + 1..] {

@@ -318,12 +318,14 @@ fn load(src: &SourceArgs) -> anyhow::Result<Loaded> {
         });
     }
     // Then every other key of the .env that is a secret by its name (or is versioned), in file order.
+    // secretctl's own records (rotation dates, the fingerprint key) belong to the instance, not the app.
     let mut rest = Vec::new();
     for key in doc.keys() {
         if declared.iter().any(|s| s.key == key)
             || pointer::pointed_key(key).is_some()
             || is_per_version_key(key)
             || versioned.contains_key(key)
+            || secretctl_schema::state::is_metadata_key(key)
             || !is_secret_name(key)
         {
             continue;

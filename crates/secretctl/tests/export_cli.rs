@@ -1172,3 +1172,33 @@ fn a_malformed_pointer_or_conflicting_sources_are_refused() {
         2,
     );
 }
+
+#[test]
+fn secretctls_own_records_are_never_exported() {
+    // `init` writes rotation dates, one-shot fingerprints and the fingerprint key (SECRETCTL_*) into the .env;
+    // they belong to the instance's bookkeeping, not to the app, and must not reach Kubernetes or Swarm.
+    let tmp = tempfile::tempdir().unwrap();
+    ok(secretctl().current_dir(tmp.path()).args(["init", "inst"]));
+    let dir = tmp.path().join("inst");
+    let env = fs::read_to_string(dir.join(".env")).unwrap();
+    assert!(
+        env.contains("SECRETCTL_INSTANCE_KEY"),
+        "init records its fingerprint key"
+    );
+    for schema in [true, false] {
+        if !schema {
+            fs::remove_file(dir.join("secretctl.toml")).unwrap();
+        }
+        let json = ok(secretctl()
+            .current_dir(&dir)
+            .args(["--json", "export", "k8s"]));
+        assert!(
+            !json.contains("SECRETCTL_"),
+            "exported a SECRETCTL_ record: {json}"
+        );
+        assert!(
+            json.contains("DB_PASSWORD"),
+            "the app's secrets are exported: {json}"
+        );
+    }
+}

@@ -326,3 +326,14 @@ proptest::proptest! {
         proptest::prop_assert!(parse_only(&text, Format::Yaml).unwrap_or(true), "{}", text);
     }
 }
+
+/// Inputs the fuzzer found whose canonical form was not stable.
+#[test]
+fn fuzz_regressions_are_stable() {
+    for text in [
+        ".'\"\\b''t-: \n- falsttttttttttttttttvtttttt: #",
+        "a:\n- - # c\n    - x\n",
+    ] {
+        assert!(parse_only(text, Format::Yaml).unwrap(), "{text:?}");
+    }
+}

@@ -882,7 +882,14 @@ fn emit_map(out: &mut String, entries: &[Entry], indent: usize, mut prefix: Opti
                 if c.inline && next_is_scalar_pair && !c.text.contains('\n') {
                     inline.push(&c.text);
                 } else {
-                    emit_comment_lines(out, indent, &c.text);
+                    // Before the first key of a mapping inside a list, a comment goes at the "- " column: that
+                    // is where it reads back (to the list, which has the same key path).
+                    let at = if prefix.is_some() {
+                        indent.saturating_sub(2)
+                    } else {
+                        indent
+                    };
+                    emit_comment_lines(out, at, &c.text);
                 }
             }
             Entry::Pair(k, v) => {
@@ -911,7 +918,12 @@ fn emit_seq(out: &mut String, items: &[Node], indent: usize, mut prefix: Option<
             if c.inline && next_is_scalar && !c.text.contains('\n') {
                 inline.push(&c.text);
             } else {
-                emit_comment_lines(out, indent, &c.text);
+                let at = if prefix.is_some() {
+                    indent.saturating_sub(2)
+                } else {
+                    indent
+                };
+                emit_comment_lines(out, at, &c.text);
             }
             continue;
         }
