@@ -124,7 +124,13 @@ fn open_group(c: &mut Criterion) {
         let pt = vec![0x5au8; size];
         let env = seal(&key, &CTX, &pt).expect("seal");
         let raw_ct = raw010
-            .encrypt((&n).into(), Payload { msg: &pt, aad: &aad })
+            .encrypt(
+                (&n).into(),
+                Payload {
+                    msg: &pt,
+                    aad: &aad,
+                },
+            )
             .expect("raw seal");
         let mut g = c.benchmark_group(format!("envelope/open/{size}"));
         g.throughput(Throughput::Bytes(size as u64));
@@ -180,8 +186,13 @@ fn xchacha_group(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(size as u64));
         g.bench_function("secretctl-envelope-seal", |b| {
             b.iter(|| {
-                seal_with(Algorithm::XChaCha20Poly1305, &key, black_box(&CTX), black_box(&pt))
-                    .expect("seal")
+                seal_with(
+                    Algorithm::XChaCha20Poly1305,
+                    &key,
+                    black_box(&CTX),
+                    black_box(&pt),
+                )
+                .expect("seal")
             });
         });
         g.bench_function("raw-chacha20poly1305-seal", |b| {

@@ -15,9 +15,13 @@ fuzz_target!(|data: &[u8]| {
         // A decoded base64 export re-encodes to the trimmed input.
         let again = export_base64(&key);
         let trimmed = std::str::from_utf8(data.trim_ascii()).expect("base64 is ASCII");
-        assert_eq!(secretctl_envelope::secrecy::ExposeSecret::expose_secret(&again), trimmed);
+        assert_eq!(
+            secretctl_envelope::secrecy::ExposeSecret::expose_secret(&again),
+            trimmed
+        );
     }
-    let ids = Identities::parse(IDENTITY.as_bytes(), Path::new("fuzz")).expect("fixed identity parses");
+    let ids =
+        Identities::parse(IDENTITY.as_bytes(), Path::new("fuzz")).expect("fixed identity parses");
     let _ = decode_backup(data, &Unlock::Identities(&ids));
     let _ = Identities::parse(data, Path::new("fuzz-input"));
 });

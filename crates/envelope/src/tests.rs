@@ -305,6 +305,20 @@ proptest! {
     }
 
     #[test]
+    fn ciphertext_opens_only_under_its_own_context(a in arb_ctx(), b in arb_ctx()) {
+        let k = key(8);
+        let ca = Context::new(&a.0, &a.1, &a.2, a.3);
+        let cb = Context::new(&b.0, &b.1, &b.2, b.3);
+        let env = seal(&k, &ca, b"v").unwrap();
+        let res = open_with_key(&k, &cb, &env);
+        if ca == cb {
+            prop_assert!(res.is_ok());
+        } else {
+            prop_assert_eq!(res.unwrap_err(), Error::AuthenticationFailed);
+        }
+    }
+
+    #[test]
     fn parsing_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
         let k = key(8);
         if let Ok(e) = Envelope::from_bytes(&bytes) {

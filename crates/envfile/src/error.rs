@@ -12,6 +12,8 @@ pub enum ParseErrorKind {
     KeyContainsSpace,
     /// A quoted value has no closing quote.
     UnterminatedQuote,
+    /// The file ends with `export` and white space, with no key after it.
+    ExportWithoutKey,
 }
 
 impl std::fmt::Display for ParseErrorKind {
@@ -22,6 +24,7 @@ impl std::fmt::Display for ParseErrorKind {
             }
             Self::KeyContainsSpace => "a key name cannot contain a space",
             Self::UnterminatedQuote => "quoted value has no closing quote",
+            Self::ExportWithoutKey => "`export` with no key after it",
         })
     }
 }

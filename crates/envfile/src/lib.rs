@@ -71,8 +71,9 @@ use zeroize::Zeroizing;
 pub use crate::error::{EditError, Error, InterpolationError, ParseError, ParseErrorKind};
 use crate::parse::{Dollar, Entry, Kind, Quote, BOM};
 
-/// The largest envfile [`EnvFile::load`] reads.
-pub const MAX_FILE_BYTES: u64 = 64 << 20;
+/// The largest envfile [`EnvFile::load`] reads. Real ones are kilobytes; the parsed document takes up to about
+/// 40 bytes per input byte (a file of one-character statements), so this also bounds memory.
+pub const MAX_FILE_BYTES: u64 = 8 << 20;
 
 /// The most bytes all interpolated values of one file may add up to.
 const MAX_RESOLVED_BYTES: usize = 64 << 20;
@@ -159,7 +160,7 @@ impl EnvFile {
     /// # Errors
     /// A [`ParseError`] (line, column, key name; never the text) where Docker Compose would reject the input:
     /// a key name with a character outside letters, digits and `_ . - [ ]`, a key with a space, a quoted value
-    /// without its closing quote.
+    /// without its closing quote, a final `export ` with no key.
     pub fn parse(input: &str) -> Result<EnvFile, ParseError> {
         let entries = parse::parse(input)?;
         Ok(Self {
@@ -684,7 +685,8 @@ impl EnvFile {
 
 /// Lock `path` (advisory, on the sidecar [`fs::lock_path`]), load it (or start empty if it is missing and
 /// `create` is true), run `f`, save if the rendered bytes changed, unlock. Serializes concurrent writers that
-/// all go through `update` (or [`fs::lock_exclusive`]).
+/// all go through `update` (or [`fs::lock_exclusive`]). Not reentrant: calling `update` on the same path from
+/// inside `f` waits for a lock this process already holds, forever.
 ///
 /// # Errors
 /// Whatever [`EnvFile::load`], [`EnvFile::save`] or `f` return; [`Error::Io`] when the lock cannot be taken.

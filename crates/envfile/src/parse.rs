@@ -107,6 +107,10 @@ pub(crate) fn statement(src: &str, start: usize) -> Result<(Entry, usize), Parse
         p = skip_go_space(src, p + 6);
     }
     let key_start = p;
+    if p == bytes.len() {
+        // `export ` and nothing after it: compose-go fails ("zero length string").
+        return Err(error_at(src, start, ParseErrorKind::ExportWithoutKey, None));
+    }
     let mut i = p;
     let mut found = None;
     while i < bytes.len() {

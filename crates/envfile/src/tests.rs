@@ -135,6 +135,10 @@ fn parse_errors_carry_position_and_key_but_no_text() {
             Some("A"),
         ),
     ];
+    let cases = cases.into_iter().chain([
+        ("A=1\nexport ", ParseErrorKind::ExportWithoutKey, 2, 1, None),
+        ("export\t\r", ParseErrorKind::ExportWithoutKey, 1, 1, None),
+    ]);
     for (text, kind, line, column, key) in cases {
         let e = EnvFile::parse(text).unwrap_err();
         assert_eq!(

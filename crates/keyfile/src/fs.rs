@@ -90,8 +90,30 @@ fn libc_o_cloexec() -> i32 {
 }
 
 /// Create `path` (which must not exist, and is never followed if it is a symlink) with `mode` from the first byte,
-/// write `bytes`, fsync it and its directory. On failure nothing is left behind.
+/// holding `bytes`, fsynced with its directory. The content is written and synced under a temporary name first and
+/// then hard-linked into place (link(2) refuses an existing target), so a crash never leaves a partial file at
+/// `path`. On filesystems without hard links it falls back to writing `path` directly with `O_EXCL`.
 pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Error> {
+    let exists = || Error::Exists {
+        path: path.to_path_buf(),
+    };
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(exists());
+    }
+    let dir = parent_of(path);
+    let tmp = temp_name(path);
+    write_new_no_dir_sync(&tmp, bytes, mode)?;
+    let linked = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(exists()),
+        Err(_) => write_new_direct(path, bytes, mode)?,
+    }
+    fsync_dir(&dir)
+}
+
+fn write_new_direct(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Error> {
     let mut f = open_new(path, mode).map_err(|e| match e.kind() {
         io::ErrorKind::AlreadyExists => Error::Exists {
             path: path.to_path_buf(),
@@ -107,17 +129,22 @@ pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Erro
         let _ = fs::remove_file(path);
         return Err(Error::io("write", path, e));
     }
-    fsync_dir(&parent_of(path))
+    Ok(())
+}
+
+/// A fresh temporary name next to `path`: `.<name>.tmp.<random>`, which keyring loading ignores.
+fn temp_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    parent_of(path).join(format!(".{name}.tmp.{:016x}", OsRng.next_u64()))
 }
 
 /// Replace `path` atomically with `bytes`: a temporary file in the same directory with `mode` from the first byte,
 /// fsync, rename over `path`, fsync the directory. A crash leaves either the old or the new content.
 pub(crate) fn replace(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Error> {
     let dir = parent_of(path);
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp.{:016x}", OsRng.next_u64()));
+    let tmp = temp_name(path);
     write_new_no_dir_sync(&tmp, bytes, mode)?;
     if let Err(e) = fs::rename(&tmp, path) {
         let _ = fs::remove_file(&tmp);

@@ -296,18 +296,17 @@ impl Keyring {
         kfs::create_private_dir(&dir)?;
         let now = OffsetDateTime::now_utc().unix_timestamp();
 
+        // Key files are written under a temporary name and renamed into place, so a crash never leaves a partial
+        // `<id>.key`; a file already there under this name holds this very key (the name is its id) and is simply
+        // replaced by an identical one.
         let staged = dir.join(key_file_name(new_id));
-        if !staged.exists() {
-            kfs::write_new(&staged, new.expose_secret(), kfs::KEY_MODE)?;
-        }
+        kfs::replace(&staged, new.expose_secret(), kfs::KEY_MODE)?;
         if stop_after == Some(Step::StageNew) {
             return Ok(());
         }
 
         let retired = dir.join(key_file_name(old_id));
-        if !retired.exists() {
-            kfs::write_new(&retired, self.active().expose_secret(), kfs::KEY_MODE)?;
-        }
+        kfs::replace(&retired, self.active().expose_secret(), kfs::KEY_MODE)?;
         if stop_after == Some(Step::RetireOld) {
             return Ok(());
         }

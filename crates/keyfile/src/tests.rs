@@ -146,6 +146,17 @@ fn rotate_keeps_old_key_retired_and_list_shows_it() {
         !dir.join(format!("{second}.key")).exists(),
         "staged copy left behind"
     );
+    // Every write went through a temporary name; none is left behind.
+    for d in [dir.clone(), path.parent().unwrap().to_path_buf()] {
+        for e in fs::read_dir(&d).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                !name.contains(".tmp."),
+                "temporary file {name} left in {}",
+                d.display()
+            );
+        }
+    }
 
     let third = ring.rotate().unwrap();
     let reopened = Keyring::open(&path, LoadOptions::default()).unwrap();

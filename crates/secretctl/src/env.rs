@@ -301,26 +301,18 @@ fn report(g: Globals, verb: &str, key: &str, path: &Path, changed: bool) -> anyh
 fn set(g: Globals, a: SetArgs) -> anyhow::Result<()> {
     let path = a.file.file.clone();
     let value = if a.generate {
-        crate::env_rotate::generated_value(g, &path, &a.key, a.force, a.schema.schema.as_deref())?
+        None
     } else {
         let source = match (&a.value, &a.from_file) {
             (Some(v), _) => ValueSource::Argv(v),
             (None, Some(f)) => ValueSource::File(f),
             (None, None) => ValueSource::Stdin,
         };
-        read_value(source, &format!("Value for {}: ", a.key))?
+        Some(read_value(source, &format!("Value for {}: ", a.key))?)
     };
-    let key = a.key.clone();
-    let changed = secretctl_envfile::update(&path, true, |doc| {
-        let before = Zeroizing::new(doc.as_str().to_owned());
-        doc.set(&key, value.expose_secret())
-            .map_err(|error| EnvError::Edit {
-                path: path.clone(),
-                error,
-            })?;
-        Ok(doc.as_str() != before.as_str())
-    })
-    .map_err(env_error)?;
+    // The schema's rules (one-shot, versioned) and its records are applied in the same locked write as the value.
+    let changed =
+        crate::env_rotate::set_value(&path, &a.key, value, a.force, a.schema.schema.as_deref())?;
     report(g, "set", &a.key, &path, changed)
 }
 

@@ -9,7 +9,6 @@ use secretctl_envfile::EnvFile;
 use secretctl_naming::pointer;
 use secretctl_schema::{state, Generator, Schema, SecretSpec};
 use serde_json::json;
-use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
@@ -217,82 +216,69 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A new value for `env set KEY --generate`: from the schema's generator for `key`.
+/// `env set KEY` (value given) and `env set KEY --generate` (value from the schema's generator): the new value and
+/// the schema's records for it (rotation date, a one-shot key's fingerprint) are written together, under one lock,
+/// so the records never run ahead of the value. Returns whether the file changed.
 ///
-/// Refuses a one-shot key that already has a value in `env_file` unless `force`, a versioned key (those change only
-/// through `env rotate`, which adds a version), and a key the schema declares no generator for. On success the
-/// rotation date (and a one-shot key's fingerprint) of the new value is recorded in `env_file`, so `secretctl check`
-/// knows the caller is about to write it.
-pub fn generated_value(
-    g: crate::cli::Globals,
-    env_file: &std::path::Path,
-    key: &str,
-    force: bool,
-    schema: Option<&std::path::Path>,
-) -> anyhow::Result<secrecy::SecretString> {
-    let _ = g;
-    let schema = require_schema(schema, "--generate")?;
-    let (spec, generator) = generator_of(&schema, key)?;
-    if spec.versioned {
-        return Err(coded(
-            Code::Usage,
-            anyhow!(
-                "{key} is versioned: versions are never overwritten; add the next one with `secretctl env rotate {key}`"
-            ),
-        ));
-    }
-    let value: SecretString = generator.try_generate()?;
-    let copy = Zeroizing::new(value.expose_secret().to_owned());
-    edit_env(env_file, true, |env| {
-        if spec.one_shot && has_value(spec, env) && !force {
-            return Err(one_shot_refusal(spec, "changing"));
-        }
-        state::record(env, key, copy.as_str(), spec.one_shot, state::now())
-            .with_context(|| env_file.display().to_string())?;
-        Ok(())
-    })?;
-    Ok(value)
-}
-
-/// For `env set KEY` with a value the operator supplies: apply the schema's rules before the value is written.
-///
-/// Without a schema (none given and no `./secretctl.toml`) or for an undeclared key this does nothing. For a declared
-/// key it refuses a one-shot key whose value would change unless `force` (saying what changing it breaks), refuses a
-/// versioned key (versions change only through `env rotate`), and otherwise records the new value's rotation date
-/// (and a one-shot key's fingerprint) in `env_file`, so `secretctl check` accepts the change.
-#[allow(dead_code)] // for env.rs's `env set KEY` (stdin/--from-file path); wired in by the envfile engineer
-pub fn before_set(
+/// Without a schema (none given and no `./secretctl.toml`), or for an undeclared key, a given value is simply set.
+/// For a declared key it refuses a one-shot key that already has a value unless `force` (saying what changing it
+/// breaks), and refuses a versioned key (versions change only through `env rotate`). `--generate` needs a schema
+/// that declares a generator for `key`.
+pub fn set_value(
     env_file: &Path,
     key: &str,
-    value: &SecretString,
+    value: Option<SecretString>,
     force: bool,
     schema: Option<&Path>,
-) -> anyhow::Result<()> {
-    let Some(schema) = Schema::find(schema).map_err(schema_error)? else {
-        return Ok(());
+) -> anyhow::Result<bool> {
+    let schema = match value {
+        Some(_) => Schema::find(schema).map_err(schema_error)?,
+        None => Some(require_schema(schema, "--generate")?),
     };
-    let Some(spec) = schema.get(key) else {
-        return Ok(());
+    let spec = schema.as_ref().and_then(|s| s.get(key));
+    let value = match (value, schema.as_ref()) {
+        (Some(v), _) => v,
+        (None, Some(schema)) => generator_of(schema, key)?.1.try_generate()?,
+        // require_schema returned an error for this already
+        (None, None) => return Err(anyhow!("--generate needs a schema")),
     };
-    if spec.versioned {
+    if let Some(spec) = spec.filter(|s| s.versioned) {
         return Err(coded(
             Code::Usage,
             anyhow!(
-                "{key} is versioned: versions are never overwritten; add the next one with `secretctl env rotate {key}`"
+                "{key} is versioned: versions are never overwritten; add the next one with `secretctl env rotate {key}`",
+                key = spec.key
             ),
         ));
     }
     edit_env(env_file, true, |env| {
-        let current = env.get(key).unwrap_or_default();
-        if current == value.expose_secret() {
-            return Ok(());
+        if env.get(key) == Some(value.expose_secret()) {
+            return Ok(false);
         }
-        if spec.one_shot && !current.is_empty() && !force {
-            return Err(one_shot_refusal(spec, "changing"));
+        if let Some(spec) = spec {
+            if spec.one_shot && has_value(spec, env) && !force {
+                return Err(one_shot_refusal(spec, "changing"));
+            }
         }
-        state::record(env, key, value.expose_secret(), spec.one_shot, state::now())
-            .with_context(|| env_file.display().to_string())?;
-        Ok(())
+        env.set(key, value.expose_secret()).map_err(|error| {
+            let code = if matches!(error, secretctl_envfile::EditError::InvalidKey { .. }) {
+                Code::Usage
+            } else {
+                Code::Operational
+            };
+            coded(
+                code,
+                secretctl_envfile::Error::Edit {
+                    path: env_file.to_path_buf(),
+                    error,
+                },
+            )
+        })?;
+        if let Some(spec) = spec {
+            state::record(env, key, value.expose_secret(), spec.one_shot, state::now())
+                .with_context(|| env_file.display().to_string())?;
+        }
+        Ok(true)
     })
 }
 
@@ -304,51 +290,53 @@ mod tests {
                           [secrets.API_TOKEN]\ngenerator = \"alnum:8\"\nversioned = true\n";
 
     #[test]
-    fn before_set_applies_one_shot_and_versioned_rules() {
+    fn set_value_writes_the_value_and_its_records_together() {
         let dir = tempfile::tempdir().unwrap();
         let schema = dir.path().join("secretctl.toml");
         std::fs::write(&schema, SCHEMA).unwrap();
         let env = dir.path().join(".env");
-        let v = |s: &str| SecretString::from(s.to_owned());
+        let v = |s: &str| Some(SecretString::from(s.to_owned()));
 
-        // A first value is recorded.
-        before_set(&env, "APP_SECRET_KEY", &v("first"), false, Some(&schema)).unwrap();
-        secretctl_envfile::update(&env, false, |doc| {
-            doc.set("APP_SECRET_KEY", "first")
-                .map_err(|error| secretctl_envfile::Error::Edit {
-                    path: env.clone(),
-                    error,
-                })
-        })
-        .unwrap();
+        // A first value is written and recorded in the same save.
+        assert!(set_value(&env, "APP_SECRET_KEY", v("first"), false, Some(&schema)).unwrap());
         let doc = EnvFile::load(&env).unwrap();
+        assert_eq!(doc.get("APP_SECRET_KEY"), Some("first"));
         assert_eq!(
             state::fingerprint_status(&doc, "APP_SECRET_KEY", "first").unwrap(),
             state::Fingerprint::Matches
         );
         let before = std::fs::read(&env).unwrap();
-        // The same value again is no change; a different one is refused without --force, naming what breaks.
-        before_set(&env, "APP_SECRET_KEY", &v("first"), false, Some(&schema)).unwrap();
-        let err =
-            before_set(&env, "APP_SECRET_KEY", &v("second"), false, Some(&schema)).unwrap_err();
+        // The same value again is no change; a different one is refused without --force, naming what breaks,
+        // and nothing is written.
+        assert!(!set_value(&env, "APP_SECRET_KEY", v("first"), false, Some(&schema)).unwrap());
+        let err = set_value(&env, "APP_SECRET_KEY", v("second"), false, Some(&schema)).unwrap_err();
         assert!(err.to_string().contains("sessions end") && err.to_string().contains("--force"));
         assert_eq!(std::fs::read(&env).unwrap(), before);
-        // With --force the new value's fingerprint is recorded.
-        before_set(&env, "APP_SECRET_KEY", &v("second"), true, Some(&schema)).unwrap();
+        // --generate is refused the same way.
+        assert!(set_value(&env, "APP_SECRET_KEY", None, false, Some(&schema)).is_err());
+        assert_eq!(std::fs::read(&env).unwrap(), before);
+        // With --force the new value and its fingerprint are written.
+        assert!(set_value(&env, "APP_SECRET_KEY", v("second"), true, Some(&schema)).unwrap());
         let doc = EnvFile::load(&env).unwrap();
+        assert_eq!(doc.get("APP_SECRET_KEY"), Some("second"));
         assert_eq!(
             state::fingerprint_status(&doc, "APP_SECRET_KEY", "second").unwrap(),
             state::Fingerprint::Matches
         );
-        // Versioned keys are refused; undeclared keys and no schema are left alone.
-        assert!(before_set(&env, "API_TOKEN", &v("x"), true, Some(&schema)).is_err());
-        before_set(&env, "OTHER", &v("x"), false, Some(&schema)).unwrap();
+        // Versioned keys are refused (exit 2); undeclared keys are set without records.
+        let versioned = set_value(&env, "API_TOKEN", v("x"), true, Some(&schema)).unwrap_err();
+        assert_eq!(crate::exit::code_of(&versioned), 2);
+        assert!(set_value(&env, "OTHER", v("x"), false, Some(&schema)).unwrap());
+        assert!(!EnvFile::load(&env)
+            .unwrap()
+            .keys()
+            .iter()
+            .any(|k| k.contains("OTHER") && *k != "OTHER"));
+        // An invalid key name is a usage error; a named schema that is missing is "not found".
+        let bad = set_value(&env, "BAD KEY", v("x"), false, Some(&schema)).unwrap_err();
+        assert_eq!(crate::exit::code_of(&bad), 2);
         let missing = dir.path().join("missing.toml");
-        assert_eq!(
-            crate::exit::code_of(
-                &before_set(&env, "OTHER", &v("x"), false, Some(&missing)).unwrap_err()
-            ),
-            4
-        );
+        let err = set_value(&env, "OTHER", v("y"), false, Some(&missing)).unwrap_err();
+        assert_eq!(crate::exit::code_of(&err), 4);
     }
 }

@@ -320,3 +320,40 @@ fn set_generate_uses_the_schema_generator() {
     assert_eq!(v.len(), 32);
     assert!(v.bytes().all(|b| b.is_ascii_alphanumeric()));
 }
+
+#[test]
+fn env_set_from_stdin_honours_one_shot_and_records_the_change() {
+    let tmp = instance();
+    let dir = tmp.path();
+    let before = read(dir);
+    // Changing a one-shot key from stdin is refused without --force, says what breaks, and writes nothing.
+    let out = secretctl(dir)
+        .args(["env", "set", "APP_SECRET_KEY"])
+        .write_stdin("operator-chosen-value")
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("every signed-in user is logged out") && stderr.contains("--force"));
+    assert_eq!(read(dir), before);
+    // With --force the value and its fingerprint change together, so `check` accepts it (once the schema's
+    // SMTP_PASSWORD, which has no generator, is given too).
+    secretctl(dir)
+        .args(["env", "set", "SMTP_PASSWORD"])
+        .write_stdin("smtp-password")
+        .assert()
+        .success();
+    secretctl(dir)
+        .args(["env", "set", "APP_SECRET_KEY", "--force"])
+        .write_stdin("operator-chosen-value-that-is-long-enough-for-the-schema-0123456789")
+        .assert()
+        .success();
+    secretctl(dir).arg("check").assert().success();
+    // A versioned key cannot be overwritten through `env set`.
+    secretctl(dir)
+        .args(["env", "set", "API_TOKEN"])
+        .write_stdin("x")
+        .assert()
+        .code(2);
+}

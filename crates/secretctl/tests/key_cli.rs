@@ -506,3 +506,89 @@ fn backup_needs_a_recipient_and_rejects_bad_ones() {
     let all = [out.stdout, out.stderr].concat();
     assert!(!String::from_utf8_lossy(&all).contains(&hex));
 }
+
+/// Run `command` (a shell command line) under `script` so that it gets a pseudo-terminal, typing each of `lines`
+/// into it a moment apart: the reference `age` reads passphrases from the terminal only.
+fn with_tty(script: &Path, command: &str, lines: &[&str]) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = StdCommand::new(script)
+        .args(["-qec", command, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for line in lines {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// Passphrase backups interoperate with the reference `age` both ways (run under `script`, which gives `age` the
+/// terminal it insists on reading passphrases from).
+#[test]
+fn passphrase_backups_interoperate_with_go_age() {
+    let Some(age) = tool("age") else { return };
+    let Some(script) = tool("script") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (keyfile, id) = init(dir.path());
+    let pass = "interop passphrase 7";
+    let pass_file = dir.path().join("pass.txt");
+    fs::write(&pass_file, format!("{pass}\n")).unwrap();
+
+    // Ours -> Go age.
+    let ours = dir.path().join("ours.age");
+    bin()
+        .args(["key", "backup", "--passphrase-file"])
+        .arg(&pass_file)
+        .arg("-o")
+        .arg(&ours)
+        .arg("--keyfile")
+        .arg(&keyfile)
+        .assert()
+        .success();
+    let decrypted = dir.path().join("ours.bin");
+    let cmd = format!(
+        "'{}' -d -o '{}' '{}'",
+        age.display(),
+        decrypted.display(),
+        ours.display()
+    );
+    let out = with_tty(&script, &cmd, &[pass]);
+    assert!(
+        decrypted.exists(),
+        "age -d did not decrypt our passphrase backup: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(fs::read(&decrypted).unwrap(), fs::read(&keyfile).unwrap());
+
+    // Go age -> ours.
+    let theirs = dir.path().join("theirs.age");
+    let cmd = format!(
+        "'{}' -p -a -o '{}' '{}'",
+        age.display(),
+        theirs.display(),
+        keyfile.display()
+    );
+    let out = with_tty(&script, &cmd, &[pass, pass]);
+    assert!(
+        theirs.exists(),
+        "age -p did not write a backup: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let restored = dir.path().join("from-go/master.key");
+    bin()
+        .args(["key", "restore", "--passphrase-file"])
+        .arg(&pass_file)
+        .args(["--expect-id", &id, "--keyfile"])
+        .arg(&restored)
+        .arg(&theirs)
+        .assert()
+        .success();
+    assert_eq!(fs::read(&restored).unwrap(), fs::read(&keyfile).unwrap());
+}

@@ -861,7 +861,9 @@ fn emit_comment_lines(out: &mut String, indent: usize, text: &str) {
     for l in text.split('\n') {
         out.extend(std::iter::repeat_n(' ', indent));
         out.push('#');
-        out.push_str(l.strip_suffix('\r').unwrap_or(l));
+        // A carriage return would end the comment line for other YAML readers (and a trailing one is read
+        // as part of a CRLF line end): comments are written without them.
+        out.extend(l.chars().filter(|c| *c != '\r'));
         out.push('\n');
     }
 }
@@ -882,13 +884,10 @@ fn emit_map(out: &mut String, entries: &[Entry], indent: usize, mut prefix: Opti
                 if c.inline && next_is_scalar_pair && !c.text.contains('\n') {
                     inline.push(&c.text);
                 } else {
-                    // Before the first key of a mapping inside a list, a comment goes at the "- " column: that
-                    // is where it reads back (to the list, which has the same key path).
-                    let at = if prefix.is_some() {
-                        indent.saturating_sub(2)
-                    } else {
-                        indent
-                    };
+                    // Before the first key of a mapping inside a list, a comment goes at the column of the
+                    // pending "- " (the outermost one for "- - "): that is where it reads back (to that list,
+                    // which has the same key path).
+                    let at = prefix.as_deref().map_or(indent, spaces);
                     emit_comment_lines(out, at, &c.text);
                 }
             }
@@ -918,11 +917,7 @@ fn emit_seq(out: &mut String, items: &[Node], indent: usize, mut prefix: Option<
             if c.inline && next_is_scalar && !c.text.contains('\n') {
                 inline.push(&c.text);
             } else {
-                let at = if prefix.is_some() {
-                    indent.saturating_sub(2)
-                } else {
-                    indent
-                };
+                let at = prefix.as_deref().map_or(indent, spaces);
                 emit_comment_lines(out, at, &c.text);
             }
             continue;
@@ -980,9 +975,10 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
                     if text.starts_with([' ', '\n']) {
                         out.push_str(&STEP.to_string());
                     }
+                    // libyaml: strip without a final break, keep with two or when the text is only breaks.
                     out.push_str(match trailing {
                         0 => "-",
-                        1 => "",
+                        1 if trailing < text.len() => "",
                         _ => "+",
                     });
                     out.push_str(&comment);
