@@ -243,7 +243,8 @@ impl Identities {
     /// The identity text as an age key file would hold it (`AGE-SECRET-KEY-1...` lines).
     #[must_use]
     pub fn to_key_file(&self) -> SecretString {
-        let mut s = String::new();
+        // Sized up front so that no reallocation leaves a copy of a key behind in freed memory.
+        let mut s = String::with_capacity(self.0.len() * 160);
         for id in &self.0 {
             s.push_str(&format!("# public key: {}\n", id.to_public()));
             s.push_str(id.to_string().expose_secret());

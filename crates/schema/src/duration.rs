@@ -48,7 +48,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 pub fn format_duration(d: Duration) -> String {
     let secs = d.as_secs();
     for (unit, scale) in UNITS {
-        if secs != 0 && secs % scale == 0 {
+        if secs != 0 && secs.is_multiple_of(scale) {
             return format!("{}{unit}", secs / scale);
         }
     }

@@ -393,7 +393,7 @@ impl Backend for Sqlite {
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             // Fewer, larger checkpoints (each one syncs) and a bigger page cache while every row is rewritten.
             conn.pragma_update(None, "wal_autocheckpoint", 16384)?;
-            conn.pragma_update(None, "cache_size", -65536)
+            conn.pragma_update(None, "cache_size", -16384)
         };
         run(&self.conn).map_err(|e| self.err(e))
     }

@@ -336,23 +336,8 @@ fn fuzz_regressions_are_stable() {
         "k:\n- - - # c\n      x: 1\n",
         "# a\r\r\r\nb: 1\n",
         "k: '\n\n '\nnext: 1\n",
+        "k:\n- -0.\n",
     ] {
         assert!(parse_only(text, Format::Yaml).unwrap(), "{text:?}");
-    }
-}
-
-#[test]
-fn zz_debug_fuzz_case() {
-    let Ok(text) = std::fs::read_to_string(std::env::var("FUZZ_FILE").unwrap_or_default()) else {
-        return;
-    };
-    for format in [Format::Yaml, Format::Dotenv] {
-        let Ok((doc, meta)) = parse_file(&text, format) else {
-            continue;
-        };
-        let first = render(&doc.0, meta.as_ref(), format).unwrap();
-        let (again, m2) = parse_file(&first, format).unwrap();
-        let second = render(&again.0, m2.as_ref(), format).unwrap();
-        eprintln!("{format:?} FIRST:\n{first:?}\nSECOND:\n{second:?}");
     }
 }

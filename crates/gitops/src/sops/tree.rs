@@ -132,7 +132,8 @@ pub(crate) fn yaml_format_float(f: f64) -> String {
         return if f > 0.0 { ".inf" } else { "-.inf" }.to_owned();
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.to_owned();
+        // go-yaml writes "-0", which reads back as the integer 0; "-0.0" keeps the value what it was.
+        return if f.is_sign_negative() { "-0.0" } else { "0" }.to_owned();
     }
     // Shortest digits and decimal exponent from Rust's `{:e}` ("1.2345e-7").
     let sci = format!("{:e}", f.abs());

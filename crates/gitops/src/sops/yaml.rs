@@ -250,7 +250,7 @@ impl Parser<'_> {
                         // A sequence at the same indentation as its key ends where the mapping continues.
                         break;
                     }
-                    let (key, after) = parse_key(&rest).map_err(|reason| ParseError {
+                    let (key, after) = parse_key(rest).map_err(|reason| ParseError {
                         line: line_no + 1,
                         reason,
                     })?;
