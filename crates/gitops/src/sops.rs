@@ -154,6 +154,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An `encrypted_regex` given to [`encrypt_file_with`] is not a valid regular expression.
+    #[error("invalid encrypted_regex `{pattern}`: {reason}")]
+    InvalidRegex {
+        /// The pattern (public: it names keys, never values).
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// age refused to encrypt the data key.
     #[error("age encryption of the data key failed")]
     Age,
@@ -361,13 +369,15 @@ struct Metadata {
     mac: String,
     unencrypted_suffix: Option<String>,
     encrypted_suffix: Option<String>,
+    /// `encrypted_regex`: only values with a key path component matching it are encrypted.
+    encrypted_regex: Option<String>,
     mac_only_encrypted: bool,
     version: String,
     /// pgp/kms/... master keys: readable through age, but we cannot re-wrap to them.
     other_master_keys: bool,
     /// Shamir key groups.
     key_groups: bool,
-    /// A regex crypt rule (unsupported).
+    /// `unencrypted_regex` or a comment regex rule (unsupported).
     regex_rule: bool,
 }
 
@@ -379,6 +389,7 @@ impl Metadata {
             mac: String::new(),
             unencrypted_suffix: Some(UNENCRYPTED_SUFFIX.to_owned()),
             encrypted_suffix: None,
+            encrypted_regex: None,
             mac_only_encrypted: false,
             version: SOPS_VERSION.to_owned(),
             other_master_keys: false,
@@ -395,13 +406,19 @@ impl Metadata {
         }
         if self.regex_rule {
             return Err(Error::Unsupported {
-                feature:
-                    "encrypted_regex/unencrypted_regex/comment regex rules (use unencrypted_suffix)",
+                feature: "unencrypted_regex/comment regex rules (use unencrypted_suffix or encrypted_regex)",
             });
         }
-        if self.unencrypted_suffix.is_some() && self.encrypted_suffix.is_some() {
+        let rules = [
+            self.unencrypted_suffix.is_some(),
+            self.encrypted_suffix.is_some(),
+            self.encrypted_regex.is_some(),
+        ];
+        if rules.iter().filter(|r| **r).count() > 1 {
+            // sops refuses to write such a file ("cannot use more than one of ..."); reading one would apply the
+            // rules in an order a reader has to guess, so it is refused too.
             return Err(Error::Metadata {
-                reason: "more than one of encrypted_suffix and unencrypted_suffix",
+                reason: "more than one of encrypted_suffix, unencrypted_suffix and encrypted_regex",
             });
         }
         Ok(())
@@ -419,9 +436,15 @@ impl Metadata {
     }
 
     /// The rules with sops's default (`_unencrypted`) when none is set.
-    fn rules(&self) -> Rules {
-        Rules {
-            unencrypted_suffix: if self.encrypted_suffix.is_none() {
+    fn rules(&self) -> Result<Rules, Error> {
+        let encrypted_regex = match &self.encrypted_regex {
+            Some(p) => Some(compile_regex(p).map_err(|_| Error::Metadata {
+                reason: "encrypted_regex is not a valid regular expression",
+            })?),
+            None => None,
+        };
+        Ok(Rules {
+            unencrypted_suffix: if self.encrypted_suffix.is_none() && encrypted_regex.is_none() {
                 Some(
                     self.unencrypted_suffix
                         .clone()
@@ -431,9 +454,33 @@ impl Metadata {
                 None
             },
             encrypted_suffix: self.encrypted_suffix.clone(),
+            encrypted_regex,
             mac_only_encrypted: self.mac_only_encrypted,
-        }
+        })
     }
+}
+
+/// Largest compiled program an `encrypted_regex` may give (the pattern may come from a hostile file).
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Longest `encrypted_regex` pattern accepted.
+const REGEX_MAX_LEN: usize = 4096;
+
+/// Compiles an `encrypted_regex` the way sops uses it: an unanchored search in each key of a value's path.
+fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+    if pattern.len() > REGEX_MAX_LEN {
+        return Err(format!("longer than {REGEX_MAX_LEN} bytes"));
+    }
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .nest_limit(64)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::Syntax(_) => "not valid regular expression syntax".to_owned(),
+            regex::Error::CompiledTooBig(_) => "the compiled expression is too large".to_owned(),
+            _ => "cannot be compiled".to_owned(),
+        })
 }
 
 fn weak_string(node: &Node) -> Option<String> {
@@ -470,9 +517,8 @@ fn non_empty(node: &Node) -> bool {
 }
 
 const OTHER_KEY_TYPES: [&str; 6] = ["pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms"];
-const REGEX_RULES: [&str; 4] = [
+const REGEX_RULES: [&str; 3] = [
     "unencrypted_regex",
-    "encrypted_regex",
     "unencrypted_comment_regex",
     "encrypted_comment_regex",
 ];
@@ -489,6 +535,7 @@ fn set_field(m: &mut Metadata, key: &str, value: &Node) -> Result<(), Error> {
         "version" => m.version = text()?,
         "unencrypted_suffix" => m.unencrypted_suffix = Some(text()?).filter(|s| !s.is_empty()),
         "encrypted_suffix" => m.encrypted_suffix = Some(text()?).filter(|s| !s.is_empty()),
+        "encrypted_regex" => m.encrypted_regex = Some(text()?).filter(|s| !s.is_empty()),
         "mac_only_encrypted" => m.mac_only_encrypted = weak_bool(value)?,
         "key_groups" => m.key_groups |= non_empty(value),
         k if REGEX_RULES.contains(&k) => {
@@ -643,23 +690,27 @@ fn metadata_yaml_entries(m: &Metadata) -> Vec<Entry> {
             ])
         })
         .collect();
+    // The order of sops's `stores.Metadata` struct, which the YAML store keeps (the dotenv store sorts).
     e.push(Entry::Pair("age".to_owned(), Node::Seq(age)));
-    if let Some(s) = &m.encrypted_suffix {
-        e.push(Entry::Pair("encrypted_suffix".to_owned(), str_node(s)));
-    }
     e.push(Entry::Pair(
         "lastmodified".to_owned(),
         str_node(&m.lastmodified),
     ));
     e.push(Entry::Pair("mac".to_owned(), str_node(&m.mac)));
+    if let Some(s) = &m.unencrypted_suffix {
+        e.push(Entry::Pair("unencrypted_suffix".to_owned(), str_node(s)));
+    }
+    if let Some(s) = &m.encrypted_suffix {
+        e.push(Entry::Pair("encrypted_suffix".to_owned(), str_node(s)));
+    }
+    if let Some(s) = &m.encrypted_regex {
+        e.push(Entry::Pair("encrypted_regex".to_owned(), str_node(s)));
+    }
     if m.mac_only_encrypted {
         e.push(Entry::Pair(
             "mac_only_encrypted".to_owned(),
             Node::Scalar(Scalar::Bool(true)),
         ));
-    }
-    if let Some(s) = &m.unencrypted_suffix {
-        e.push(Entry::Pair("unencrypted_suffix".to_owned(), str_node(s)));
     }
     e.push(Entry::Pair("version".to_owned(), str_node(&m.version)));
     e
@@ -676,6 +727,9 @@ fn metadata_dotenv_entries(m: &Metadata) -> Vec<Entry> {
             format!("sops_age__list_{i}__map_recipient"),
             str_node(&k.recipient),
         ));
+    }
+    if let Some(s) = &m.encrypted_regex {
+        e.push(Entry::Pair("sops_encrypted_regex".to_owned(), str_node(s)));
     }
     if let Some(s) = &m.encrypted_suffix {
         e.push(Entry::Pair("sops_encrypted_suffix".to_owned(), str_node(s)));
@@ -887,11 +941,16 @@ fn wrap_all(
 struct Rules {
     unencrypted_suffix: Option<String>,
     encrypted_suffix: Option<String>,
+    encrypted_regex: Option<regex::Regex>,
     mac_only_encrypted: bool,
 }
 
 impl Rules {
+    /// sops's `shouldBeEncrypted` for one rule (at most one is set; see [`Metadata::check_readable`]).
     fn should_encrypt(&self, path: &[String]) -> bool {
+        if let Some(re) = &self.encrypted_regex {
+            return path.iter().any(|p| re.is_match(p));
+        }
         if let Some(suffix) = &self.encrypted_suffix {
             return path.iter().any(|p| p.ends_with(suffix.as_str()));
         }
@@ -1195,7 +1254,7 @@ fn decrypt_doc(
     stash: Option<&mut Stash>,
 ) -> Result<DataKey, Error> {
     let key = data_key(meta, ids)?;
-    let mut walk = Walk::new(&key, meta.rules(), stash);
+    let mut walk = Walk::new(&key, meta.rules()?, stash);
     walk.decrypt_entries(&mut doc.0)?;
     let computed = walk.mac();
     verify_mac(&key, meta, &computed)?;
@@ -1224,7 +1283,7 @@ fn encrypt_doc(
     key: &DataKey,
     stash: Option<&mut Stash>,
 ) -> Result<(), Error> {
-    let mut walk = Walk::new(key, meta.rules(), stash);
+    let mut walk = Walk::new(key, meta.rules()?, stash);
     walk.encrypt_entries(&mut doc.0)?;
     let mac = walk.mac();
     meta.lastmodified = now_rfc3339();
@@ -1440,7 +1499,7 @@ pub fn rotate_data_key(
 }
 
 /// Whole-file encryption as `sops -e` does it: nested maps, lists, typed scalars, comments (encrypted),
-/// `_unencrypted` keys left in plaintext.
+/// `_unencrypted` keys left in plaintext. [`encrypt_file_with`] takes other rules.
 ///
 /// # Errors
 /// [`Error::Parse`] for input outside the supported YAML subset, [`Error::AlreadyEncrypted`],
@@ -1450,8 +1509,75 @@ pub fn encrypt_file(
     format: Format,
     recipients: &[Recipient],
 ) -> Result<String, Error> {
+    encrypt_file_with(plaintext, format, recipients, &EncryptOptions::default())
+}
+
+/// Which values [`encrypt_file_with`] encrypts (sops's crypt rules). The default is sops's: every value except
+/// those under a key ending in `_unencrypted`.
+///
+/// # Examples
+///
+/// ```
+/// use secretctl_gitops::sops::EncryptOptions;
+///
+/// let mut opts = EncryptOptions::default();
+/// opts.encrypted_regex = Some("^(data|stringData)$".to_owned());
+/// ```
+#[non_exhaustive]
+#[derive(Default, Debug, Clone)]
+pub struct EncryptOptions {
+    /// sops's `encrypted_regex` (`sops -e --encrypted-regex`): a value is encrypted only if a key on its path
+    /// (the value's own key or that of any map above it) contains a match, searched unanchored as Go's
+    /// `regexp.MatchString` does; write `^...$` to match whole keys. Every other value stays in plaintext, still
+    /// covered by the MAC. It is recorded in the metadata (instead of `unencrypted_suffix`), so every reader,
+    /// `sops -d` included, applies the same rule. An empty pattern means no rule, as in sops.
+    ///
+    /// The pattern is compiled with the `regex` crate, whose syntax is that of Go's RE2 for ordinary patterns
+    /// (literals, classes, alternation, anchors, repetition). Differences: Perl classes (`\d`, `\w`, `\s`)
+    /// and `\b` are Unicode-aware here but ASCII-only in Go (write `[0-9]` or `(?-u:\d)` to match Go
+    /// exactly on non-ASCII keys), and Go-only escapes such as `\C` are rejected.
+    pub encrypted_regex: Option<String>,
+}
+
+/// [`encrypt_file`] with the crypt rule of `opts`, e.g. what `sops -e --encrypted-regex '^(data|stringData)$'`
+/// writes for a Kubernetes Secret: `data`/`stringData` encrypted, `apiVersion`, `kind`, `metadata` and `type`
+/// readable, the MAC over all values.
+///
+/// # Examples
+///
+/// ```
+/// use secrecy::ExposeSecret;
+/// use secretctl_gitops::sops::{self, EncryptOptions, Format, Identities};
+///
+/// let ids = Identities::generate();
+/// let mut opts = EncryptOptions::default();
+/// opts.encrypted_regex = Some("^(data|stringData)$".to_owned());
+/// let plain = "kind: Secret\nmetadata:\n    name: db\ndata:\n    password: aHVudGVyMg==\n";
+/// let text = sops::encrypt_file_with(plain, Format::Yaml, &ids.recipients(), &opts)?;
+/// assert!(text.contains("kind: Secret\n") && text.contains("    name: db\n"));
+/// assert!(text.contains("    password: ENC[AES256_GCM,data:"));
+/// assert!(text.contains("    encrypted_regex: ^(data|stringData)$\n"));
+/// assert_eq!(sops::decrypt_file(&text, Format::Yaml, &ids)?.expose_secret(), plain);
+/// # Ok::<(), sops::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`encrypt_file`], and [`Error::InvalidRegex`] if `opts.encrypted_regex` does not compile.
+pub fn encrypt_file_with(
+    plaintext: &str,
+    format: Format,
+    recipients: &[Recipient],
+    opts: &EncryptOptions,
+) -> Result<String, Error> {
     if recipients.is_empty() {
         return Err(Error::NoRecipients);
+    }
+    let encrypted_regex = opts.encrypted_regex.clone().filter(|p| !p.is_empty());
+    if let Some(p) = &encrypted_regex {
+        compile_regex(p).map_err(|reason| Error::InvalidRegex {
+            pattern: p.chars().take(200).collect(),
+            reason,
+        })?;
     }
     let (mut doc, meta) = parse_file(plaintext, format)?;
     if meta.is_some() {
@@ -1459,6 +1585,11 @@ pub fn encrypt_file(
     }
     let key = DataKey::generate().map_err(|_| Error::Random)?;
     let mut meta = Metadata::new(wrap_all(&key, recipients, &[])?);
+    if encrypted_regex.is_some() {
+        // sops writes the default `unencrypted_suffix` only when no other rule is given.
+        meta.unencrypted_suffix = None;
+        meta.encrypted_regex = encrypted_regex;
+    }
     encrypt_doc(&mut doc, &mut meta, &key, None)?;
     render(&doc.0, Some(&meta), format)
 }

@@ -3,6 +3,7 @@
 
 // Helpers outside `#[test]` fns fail the test by panicking, which is what a test helper should do.
 #![allow(clippy::unwrap_used)]
+#![cfg(feature = "git")]
 
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_gitops::repo::{

@@ -642,3 +642,168 @@ fn dotenv_tampering_is_detected_on_both_sides() {
         }
     }
 }
+
+/// A Kubernetes Secret as sops itself emits YAML (4-space indentation), so `sops -d` must reproduce it exactly.
+const K8S_SECRET: &str = "apiVersion: v1
+kind: Secret
+metadata:
+    name: app-secrets
+    namespace: prod
+    labels:
+        app.kubernetes.io/managed-by: secretctl
+type: Opaque
+data:
+    DB_PASSWORD: aHVudGVyMg==
+    API_TOKEN: c2VjcmV0LXRva2Vu
+stringData:
+    extra: plain-secret-value
+    nested:
+        deeper: 42
+";
+
+const K8S_REGEX: &str = "^(data|stringData)$";
+
+fn k8s_opts() -> sops::EncryptOptions {
+    let mut opts = sops::EncryptOptions::default();
+    opts.encrypted_regex = Some(K8S_REGEX.to_owned());
+    opts
+}
+
+#[test]
+fn sops_decrypts_what_we_encrypt_with_encrypted_regex_byte_for_byte() {
+    let Some(fx) = Fixture::new() else { return };
+    let enc =
+        sops::encrypt_file_with(K8S_SECRET, Format::Yaml, &fx.recipients(), &k8s_opts()).unwrap();
+    // Only values under data/stringData are encrypted; everything else stays readable.
+    for plain in [
+        "apiVersion: v1\n",
+        "kind: Secret\n",
+        "    name: app-secrets\n",
+        "    namespace: prod\n",
+        "        app.kubernetes.io/managed-by: secretctl\n",
+        "type: Opaque\n",
+    ] {
+        assert!(enc.contains(plain), "{plain:?} not in plaintext:\n{enc}");
+    }
+    for secret in ["aHVudGVyMg==", "c2VjcmV0LXRva2Vu", "plain-secret-value"] {
+        assert!(!enc.contains(secret), "{secret} left in plaintext");
+    }
+    assert!(enc.contains("    DB_PASSWORD: ENC[AES256_GCM,data:"));
+    assert!(enc.contains("        deeper: ENC[AES256_GCM,data:"));
+    assert!(enc.contains(",type:int]"));
+    assert!(enc.contains("    encrypted_regex: ^(data|stringData)$\n"));
+    assert!(!enc.contains("unencrypted_suffix"));
+    let file = fx.write("secret.yaml", &enc);
+    assert_eq!(fx.sops_decrypt(&file, Format::Yaml, "yaml"), K8S_SECRET);
+    assert_eq!(
+        sops::decrypt_file(&enc, Format::Yaml, &fx.ids)
+            .unwrap()
+            .expose_secret(),
+        K8S_SECRET
+    );
+
+    // The dotenv store records the rule too.
+    let env = "data_KEY=hidden\nOTHER=visible\n";
+    let mut opts = sops::EncryptOptions::default();
+    opts.encrypted_regex = Some("^data_".to_owned());
+    let enc = sops::encrypt_file_with(env, Format::Dotenv, &fx.recipients(), &opts).unwrap();
+    assert!(enc.contains("OTHER=visible\n") && !enc.contains("hidden"));
+    assert!(enc.contains("sops_encrypted_regex=^data_\n"));
+    let file = fx.write("secret.env", &enc);
+    assert_eq!(fx.sops_decrypt(&file, Format::Dotenv, "dotenv"), env);
+}
+
+#[test]
+fn we_decrypt_what_sops_encrypts_with_encrypted_regex() {
+    let Some(fx) = Fixture::new() else { return };
+    // 2-space input, as kubectl writes it: both sides normalise it the same way.
+    let plain = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  labels:\n    data: not-secret\ntype: Opaque\ndata:\n  password: aHVudGVyMg==\nstringData:\n  list:\n  - one\n  - 2\n";
+    let src = fx.write("k8s.yaml", plain);
+    let enc = fx.sops_encrypt(&src, Format::Yaml, &["--encrypted-regex", K8S_REGEX]);
+    assert!(
+        enc.contains("encrypted_regex: ^(data|stringData)$"),
+        "{enc}"
+    );
+    // `metadata.labels.data` matches the regex as a path component, so sops encrypts it too.
+    assert!(enc.contains("        data: ENC[AES256_GCM,"), "{enc}");
+    assert!(enc.contains("    name: db\n"), "{enc}");
+    let ours = sops::decrypt_file(&enc, Format::Yaml, &fx.ids).unwrap();
+    let file = fx.write("k8s.enc.yaml", &enc);
+    assert_eq!(
+        ours.expose_secret(),
+        fx.sops_decrypt(&file, Format::Yaml, "yaml")
+    );
+    assert!(ours
+        .expose_secret()
+        .contains("    password: aHVudGVyMg==\n"));
+
+    // Our encryption of the same input gives the same file layout as sops's: same keys encrypted, same
+    // plaintext, same metadata fields.
+    let mine = sops::encrypt_file_with(plain, Format::Yaml, &fx.recipients(), &k8s_opts()).unwrap();
+    let shape = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.trim_start().starts_with("-----") && !l.starts_with("          "))
+            .map(|l| match l.find("ENC[") {
+                Some(i) => format!("{}ENC", &l[..i]),
+                None if l.contains("lastmodified:") || l.contains("mac:") => {
+                    l.split(':').next().unwrap().to_owned()
+                }
+                None if l.contains("recipient:") || l.contains("enc: |") => l.to_owned(),
+                None if l.starts_with("    version:") => "version".to_owned(),
+                None => l.to_owned(),
+            })
+            .collect()
+    };
+    assert_eq!(shape(&mine), shape(&enc));
+}
+
+#[test]
+fn tampering_with_encrypted_regex_files_is_detected_on_both_sides() {
+    let Some(fx) = Fixture::new() else { return };
+    let ours =
+        sops::encrypt_file_with(K8S_SECRET, Format::Yaml, &fx.recipients(), &k8s_opts()).unwrap();
+    let src = fx.write("plain.yaml", K8S_SECRET);
+    let theirs = fx.sops_encrypt(&src, Format::Yaml, &["--encrypted-regex", K8S_REGEX]);
+    for (who, text) in [("ours", &ours), ("sops", &theirs)] {
+        let cases: [(&str, String, Expect); 5] = [
+            (
+                "encrypted value",
+                flip_data(text, "DB_PASSWORD:"),
+                |e| matches!(e, Error::Authentication { key_path } if key_path == "data:DB_PASSWORD"),
+            ),
+            (
+                // Plaintext values are covered by the MAC (mac_only_encrypted is off).
+                "plaintext value",
+                text.replacen("name: app-secrets", "name: other-app", 1),
+                |e| matches!(e, Error::MacMismatch),
+            ),
+            (
+                // Dropping the rule would make the reader try to decrypt every plaintext value.
+                "rule removed",
+                text.replacen("    encrypted_regex: ^(data|stringData)$\n", "", 1),
+                |e| matches!(e, Error::BadValue { .. }),
+            ),
+            (
+                // Narrowing the rule leaves ciphertext where plaintext is expected: the MAC no longer matches.
+                "rule narrowed",
+                text.replacen("^(data|stringData)$", "^(data)$", 1),
+                |e| matches!(e, Error::MacMismatch),
+            ),
+            (
+                "moved under another key",
+                text.replacen("stringData:", "otherData:", 1),
+                |e| matches!(e, Error::MacMismatch),
+            ),
+        ];
+        for (what, tampered, expected) in cases {
+            assert_ne!(&tampered, text, "{who} / {what}: nothing was changed");
+            let e = sops::decrypt_file(&tampered, Format::Yaml, &fx.ids).unwrap_err();
+            assert!(expected(&e), "{who} / {what}: {e}");
+            let file = fx.write("tampered.yaml", &tampered);
+            assert!(
+                fx.sops_refuses(&file, Format::Yaml),
+                "sops accepted {who} / {what}"
+            );
+        }
+    }
+}

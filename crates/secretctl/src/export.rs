@@ -16,6 +16,7 @@ use anyhow::{anyhow, Context};
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_envfile::fs::write_atomic;
 use secretctl_envfile::EnvFile;
+use secretctl_gitops::sops;
 use secretctl_keyfile::LoadOptions;
 use secretctl_naming::{
     parse_version_tag, pointer, stack_from_domain, swarm_budget, swarm_name, VersionedName,
@@ -96,7 +97,20 @@ pub struct K8sArgs {
     /// Write the manifests to FILE (created 0600, replaced atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Encrypt each Secret in the SOPS format for a gitops controller (Flux, Argo CD + SOPS): only `data` is
+    /// encrypted (sops's `encrypted_regex: ^(data|stringData)$`); apiVersion, kind, metadata and type stay
+    /// readable. Each Secret is its own YAML document with its own data key and MAC. Needs --age (or
+    /// SOPS_AGE_RECIPIENTS).
+    #[arg(long)]
+    pub sops: bool,
+    /// With --sops: an age recipient (age1...) that can decrypt the Secrets; repeat for several
+    /// [default: the comma-separated list in SOPS_AGE_RECIPIENTS, as sops reads it].
+    #[arg(long = "age", value_name = "RECIPIENT", requires = "sops")]
+    pub age: Vec<String>,
 }
+
+/// The crypt rule of `export k8s --sops`: what Flux's documentation and `sops -e --encrypted-regex` use.
+pub const K8S_ENCRYPTED_REGEX: &str = "^(data|stringData)$";
 
 /// Arguments of `secretctl export swarm`.
 #[derive(Debug, clap::Args)]
@@ -514,12 +528,23 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
             ));
         }
     }
+    let recipients = if a.sops {
+        if g.json {
+            return Err(coded(
+                Code::Usage,
+                anyhow!("--sops writes YAML (sops's YAML store, which Flux decrypts); drop --json"),
+            ));
+        }
+        Some(sops_recipients(&a.age)?)
+    } else {
+        None
+    };
     let loaded = load(&a.source)?;
     let manifests = manifests(loaded, a.namespace.as_deref())?;
-    let rendered = if g.json {
-        render_json(&manifests)
-    } else {
-        render_yaml(&manifests)
+    let rendered = match &recipients {
+        Some(r) => render_sops(&manifests, r)?,
+        None if g.json => render_json(&manifests),
+        None => render_yaml(&manifests),
     };
     let names: Vec<&str> = manifests.iter().map(|m| m.name.as_str()).collect();
     match &a.out {
@@ -534,7 +559,7 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
             );
         }
         None => {
-            if std::io::stdout().is_terminal() {
+            if recipients.is_none() && std::io::stdout().is_terminal() {
                 eprintln!(
                     "warning: these manifests hold the secret values (base64 is not encryption); \
                      write them with --out FILE or pipe them to `kubectl apply -f -`"
@@ -546,6 +571,62 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The age recipients of `--sops`: every `--age`, else `SOPS_AGE_RECIPIENTS` (comma-separated, as sops reads it).
+fn sops_recipients(args: &[String]) -> anyhow::Result<Vec<sops::Recipient>> {
+    let (list, from): (Vec<String>, &str) = if args.is_empty() {
+        let env = std::env::var("SOPS_AGE_RECIPIENTS").unwrap_or_default();
+        (
+            env.split(',')
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            "SOPS_AGE_RECIPIENTS",
+        )
+    } else {
+        (args.to_vec(), "--age")
+    };
+    if list.is_empty() {
+        return Err(coded(
+            Code::Usage,
+            anyhow!(
+                "--sops needs at least one age recipient: give --age age1... (the public key of the cluster's \
+                 decryption key, e.g. from `age-keygen -y key.txt`) or set SOPS_AGE_RECIPIENTS"
+            ),
+        ));
+    }
+    list.iter()
+        .map(|r| {
+            r.parse::<sops::Recipient>()
+                .map_err(|e| coded(Code::Usage, anyhow!("{from}: {e}")))
+        })
+        .collect()
+}
+
+/// Each manifest as its own SOPS-encrypted YAML document (its own data key and MAC, as Flux decrypts each
+/// resource on its own), `---` between documents. Only `data` is encrypted ([`K8S_ENCRYPTED_REGEX`]).
+fn render_sops(
+    manifests: &[Manifest],
+    recipients: &[sops::Recipient],
+) -> anyhow::Result<Zeroizing<String>> {
+    let opts = {
+        let mut o = sops::EncryptOptions::default();
+        o.encrypted_regex = Some(K8S_ENCRYPTED_REGEX.to_owned());
+        o
+    };
+    let mut out = Zeroizing::new(String::new());
+    for (i, m) in manifests.iter().enumerate() {
+        let plain = render_yaml(std::slice::from_ref(m));
+        let enc = sops::encrypt_file_with(&plain, sops::Format::Yaml, recipients, &opts)
+            .map_err(|e| anyhow!("cannot encrypt the Secret {} with sops: {e}", m.name))?;
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&enc);
+    }
+    Ok(out)
 }
 
 /// Group the loaded secrets into Secrets: by the schema's `k8s_secret`, else into `{instance}-secrets`.
@@ -1140,9 +1221,14 @@ fn render_yaml(manifests: &[Manifest]) -> Zeroizing<String> {
                 .as_bytes()
                 .get(start)
                 .is_some_and(u8::is_ascii_alphabetic)
+                || matches!(
+                    &out[start..],
+                    "true" | "True" | "TRUE" | "null" | "Null" | "NULL"
+                )
             {
-                // A base64 value starting with a digit, '+' or '/' could read as a number or a tag in YAML:
-                // quote it (the encoded text itself never needs escaping).
+                // A base64 value starting with a digit, '+' or '/' could read as a number or a tag in YAML, and
+                // the 4-character encodings `true` and `null` (of 3-byte values) as a boolean or null: quote it
+                // (the encoded text itself never needs escaping).
                 out.insert(start, '"');
                 out.push('"');
             }

@@ -5,6 +5,9 @@
 //! Commands whose job is to print a value (`env get`, `secret get`, `env list --json`, `gitops decrypt`, ...)
 //! may print it on stdout; everything else may not, in any encoding we use (plain, base64, hex).
 
+// Helpers outside #[test] functions unwrap too: in a test, a panic with its location is the failure report.
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -4,6 +4,9 @@
 //!
 //! Blocks fenced as ```text or ```console are shown, not run.
 
+// Helpers outside #[test] functions unwrap too: in a test, a panic with its location is the failure report.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -224,6 +224,103 @@ fn dotenv_whole_file() {
     );
 }
 
+fn regex_opts(p: &str) -> EncryptOptions {
+    EncryptOptions {
+        encrypted_regex: Some(p.to_owned()),
+    }
+}
+
+#[test]
+fn encrypted_regex_encrypts_only_matching_paths() {
+    let ids = Identities::generate();
+    let r = ids.recipients();
+    let text = "kind: Secret\nmetadata:\n    name: x\n    data: label\ndata:\n    k: v1\n    list:\n        - a\nother: visible\n";
+    let enc =
+        encrypt_file_with(text, Format::Yaml, &r, &regex_opts("^(data|stringData)$")).unwrap();
+    assert!(
+        enc.contains("kind: Secret\n") && enc.contains("other: visible\n"),
+        "{enc}"
+    );
+    // Any path component may match: metadata.data is encrypted like data.k.
+    assert!(
+        enc.contains("    data: ENC[") && enc.contains("    k: ENC["),
+        "{enc}"
+    );
+    assert!(enc.contains("        - ENC["), "{enc}");
+    assert!(!enc.contains("unencrypted_suffix"));
+    assert_eq!(
+        decrypt_file(&enc, Format::Yaml, &ids)
+            .unwrap()
+            .expose_secret(),
+        text
+    );
+    // An unanchored pattern searches inside keys, as Go's regexp.MatchString does.
+    let enc = encrypt_file_with(
+        "a_pass: one\nb: two\n",
+        Format::Yaml,
+        &r,
+        &regex_opts("pass"),
+    )
+    .unwrap();
+    assert!(
+        enc.contains("a_pass: ENC[") && enc.contains("b: two\n"),
+        "{enc}"
+    );
+    // Rewriting vars keeps the rule (and so the plaintext values).
+    let v = read_vars(&enc, Format::Yaml, &ids).unwrap();
+    let again = write_vars(&v, Format::Yaml, &r, Some((&enc, &ids))).unwrap();
+    assert_eq!(again, enc);
+    let mut changed = v.clone();
+    changed[1].1 = SecretString::from("three");
+    let again = write_vars(&changed, Format::Yaml, &r, Some((&enc, &ids))).unwrap();
+    assert!(
+        again.contains("b: three\n") && again.contains("encrypted_regex: pass\n"),
+        "{again}"
+    );
+    // An empty pattern is no rule, as in sops.
+    let enc = encrypt_file_with("a: 1\n", Format::Yaml, &r, &regex_opts("")).unwrap();
+    assert!(enc.contains("a: ENC[") && enc.contains("unencrypted_suffix: _unencrypted"));
+}
+
+#[test]
+fn encrypted_regex_errors() {
+    let ids = Identities::generate();
+    let r = ids.recipients();
+    assert!(matches!(
+        encrypt_file_with("a: 1\n", Format::Yaml, &r, &regex_opts("(unclosed")),
+        Err(Error::InvalidRegex { .. })
+    ));
+    assert!(matches!(
+        encrypt_file_with("a: 1\n", Format::Yaml, &r, &regex_opts(&"a".repeat(5000))),
+        Err(Error::InvalidRegex { .. })
+    ));
+    assert!(matches!(
+        encrypt_file_with("a: 1\n", Format::Yaml, &r, &regex_opts("a{1000}{1000}")),
+        Err(Error::InvalidRegex { .. })
+    ));
+    let enc =
+        encrypt_file_with("data: 1\nb: 2\n", Format::Yaml, &r, &regex_opts("^data$")).unwrap();
+    // A pattern in the metadata that does not compile, or a second rule, is refused, not guessed at.
+    let bad = enc.replace("encrypted_regex: ^data$", "encrypted_regex: (x");
+    assert!(matches!(
+        decrypt_file(&bad, Format::Yaml, &ids),
+        Err(Error::Metadata { .. })
+    ));
+    let two = enc.replace(
+        "    encrypted_regex:",
+        "    unencrypted_suffix: _u\n    encrypted_regex:",
+    );
+    assert!(matches!(
+        decrypt_file(&two, Format::Yaml, &ids),
+        Err(Error::Metadata { .. })
+    ));
+    let other = enc.replace("    encrypted_regex: ^data$", "    unencrypted_regex: ^b$");
+    assert!(matches!(
+        decrypt_file(&other, Format::Yaml, &ids),
+        Err(Error::Unsupported { .. })
+    ));
+}
+
 #[test]
 fn identities_parse_key_files() {
     let ids = Identities::generate();
