@@ -132,3 +132,8 @@ fn kubernetes_and_swarm_runs() {
 fn gitops_runs() {
     run_page("gitops.md");
 }
+
+#[test]
+fn keyfile_runbook_runs() {
+    run_page("keyfile-runbook.md");
+}

@@ -475,6 +475,264 @@ fn kubernetes_validate_accepts_every_manifest() {
     );
 }
 
+/// A fresh age identity made by `age-keygen` (a tool we did not write) in `dir`: (key file, recipient).
+fn age_keygen(age_keygen: &Path, dir: &Path) -> (PathBuf, String) {
+    let key = dir.join("age-key.txt");
+    let out = Command::new(age_keygen)
+        .arg("-o")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(age_keygen)
+        .arg("-y")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let recipient = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(recipient.starts_with("age1"), "{recipient}");
+    (key, recipient)
+}
+
+/// The documents of a YAML stream, split at `---` lines.
+fn split_documents(yaml: &str) -> Vec<String> {
+    let mut docs = vec![String::new()];
+    for line in yaml.split_inclusive('\n') {
+        if line == "---\n" {
+            docs.push(String::new());
+        } else {
+            docs.last_mut().unwrap().push_str(line);
+        }
+    }
+    docs
+}
+
+/// `sops -d` of one file with the given key file: its stdout as `output_type`.
+fn sops_decrypt(sops: &Path, key: &Path, file: &Path, output_type: &str) -> String {
+    let out = Command::new(sops)
+        .args(["-d", "--input-type", "yaml", "--output-type", output_type])
+        .arg(file)
+        .env("SOPS_AGE_KEY_FILE", key)
+        .env_remove("SOPS_AGE_KEY")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "sops -d {} failed: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn sops_export_decrypts_to_exactly_the_plain_manifests() {
+    let (Some(sops), Some(keygen), Some(validate)) = (
+        require_tool("sops"),
+        require_tool("age-keygen"),
+        require_tool("kubernetes-validate"),
+    ) else {
+        return;
+    };
+    let inst = Instance::new("wiki", ENV, Some(SCHEMA));
+    let (key, recipient) = age_keygen(&keygen, &inst.dir);
+    // A second recipient: every Secret must be readable by either.
+    let other = inst.dir.join("other");
+    fs::create_dir(&other).unwrap();
+    let (key2, recipient2) = age_keygen(&keygen, &other);
+    let common = ["-n", "prod", "--instance", "mw1"];
+    let plain: Value = serde_json::from_str(&ok(
+        &mut inst.cmd(&[&["--json", "export", "k8s"][..], &common[..]].concat())
+    ))
+    .unwrap();
+    let items = plain["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    let out_file = inst.dir.join("secrets.sops.yaml");
+    let stdout = ok(&mut inst.cmd(
+        &[
+            &[
+                "export",
+                "k8s",
+                "--sops",
+                "--age",
+                &recipient,
+                "--age",
+                &recipient2,
+            ][..],
+            &common[..],
+            &["--out", out_file.to_str().unwrap()][..],
+        ]
+        .concat(),
+    ));
+    assert!(stdout.is_empty(), "{stdout}");
+    assert_eq!(mode(&out_file), 0o600);
+    let encrypted = fs::read_to_string(&out_file).unwrap();
+    // Standard output gets the same layout (fresh data keys, so not the same bytes).
+    let streamed = ok(&mut inst.cmd(
+        &[
+            &["export", "k8s", "--sops", "--age", &recipient][..],
+            &common[..],
+        ]
+        .concat(),
+    ));
+    assert_eq!(split_documents(&streamed).len(), 3);
+
+    // No value, and no base64 of a value, appears anywhere in the encrypted output.
+    for value in env_values().values() {
+        assert!(
+            !encrypted.contains(value.as_str()),
+            "{value:?} in the output"
+        );
+    }
+    for item in items {
+        for encoded in item["data"].as_object().unwrap().values() {
+            let encoded = encoded.as_str().unwrap();
+            assert!(!encrypted.contains(encoded), "{encoded} in the output");
+            assert!(!streamed.contains(encoded), "{encoded} in the output");
+        }
+    }
+
+    let docs = split_documents(&encrypted);
+    assert_eq!(
+        docs.len(),
+        items.len(),
+        "one document per Secret:\n{encrypted}"
+    );
+    let mut macs = Vec::new();
+    for (i, (doc, item)) in docs.iter().zip(items).enumerate() {
+        let name = item["metadata"]["name"].as_str().unwrap();
+        // Everything but data stays readable for kustomize and reviewers.
+        for line in [
+            "apiVersion: v1\n".to_owned(),
+            "kind: Secret\n".to_owned(),
+            format!("    name: {name}\n"),
+            "    namespace: prod\n".to_owned(),
+            "        app.kubernetes.io/managed-by: secretctl\n".to_owned(),
+            "        app.kubernetes.io/instance: mw1\n".to_owned(),
+            "type: Opaque\n".to_owned(),
+            "    encrypted_regex: ^(data|stringData)$\n".to_owned(),
+        ] {
+            assert!(doc.contains(&line), "{line:?} not in document {i}:\n{doc}");
+        }
+        let data: Vec<&str> = doc
+            .lines()
+            .skip_while(|l| *l != "data:")
+            .skip(1)
+            .take_while(|l| l.starts_with("    "))
+            .collect();
+        assert_eq!(data.len(), item["data"].as_object().unwrap().len(), "{doc}");
+        for line in data {
+            assert!(
+                line.contains(": ENC[AES256_GCM,data:") && line.ends_with(",type:str]"),
+                "{line}"
+            );
+        }
+        assert_eq!(doc.matches("- recipient: age1").count(), 2, "{doc}");
+        macs.push(
+            doc.lines()
+                .find(|l| l.starts_with("    mac: "))
+                .unwrap()
+                .to_owned(),
+        );
+
+        // sops -d gives exactly the plain manifest, with either key.
+        let file = inst.dir.join(format!("doc{i}.yaml"));
+        fs::write(&file, doc).unwrap();
+        for k in [&key, &key2] {
+            let json: Value = serde_json::from_str(&sops_decrypt(&sops, k, &file, "json")).unwrap();
+            assert_eq!(&json, item, "document {i}");
+        }
+        // The decrypted YAML is a valid Secret to kubernetes-validate.
+        let decrypted = inst.dir.join(format!("doc{i}.plain.yaml"));
+        fs::write(&decrypted, sops_decrypt(&sops, &key, &file, "yaml")).unwrap();
+        let out = Command::new(&validate)
+            .args(["--strict", "-k", "1.30.0"])
+            .arg(&decrypted)
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && report.contains("passed"),
+            "{report}"
+        );
+
+        // A changed value is caught by sops.
+        let tampered = inst.dir.join(format!("doc{i}.tampered.yaml"));
+        fs::write(
+            &tampered,
+            doc.replacen("namespace: prod", "namespace: dev", 1),
+        )
+        .unwrap();
+        let out = Command::new(&sops)
+            .args(["-d", "--input-type", "yaml", "--output-type", "json"])
+            .arg(&tampered)
+            .env("SOPS_AGE_KEY_FILE", &key)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "sops accepted a changed namespace");
+    }
+    // Each Secret has its own data key and MAC.
+    macs.sort();
+    macs.dedup();
+    assert_eq!(macs.len(), 3);
+}
+
+#[test]
+fn sops_export_needs_valid_recipients_and_yaml() {
+    let inst = Instance::new("wiki", ENV, None);
+    let mut cmd = inst.cmd(&["export", "k8s", "--sops"]);
+    cmd.env_remove("SOPS_AGE_RECIPIENTS");
+    let err = fails(&mut cmd, 2);
+    assert!(
+        err.contains("--age") && err.contains("SOPS_AGE_RECIPIENTS"),
+        "{err}"
+    );
+    let err = fails(
+        &mut inst.cmd(&["export", "k8s", "--sops", "--age", "age1nope"]),
+        2,
+    );
+    assert!(err.contains("age1nope"), "{err}");
+    let r = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    let err = fails(
+        &mut inst.cmd(&["--json", "export", "k8s", "--sops", "--age", r]),
+        2,
+    );
+    assert!(err.contains("--json"), "{err}");
+    // --age alone would silently write plaintext: refused.
+    fails(&mut inst.cmd(&["export", "k8s", "--age", r]), 2);
+    // SOPS_AGE_RECIPIENTS is read as sops reads it (comma-separated).
+    let mut cmd = inst.cmd(&["export", "k8s", "--sops"]);
+    cmd.env("SOPS_AGE_RECIPIENTS", format!(" {r} ,{r}"));
+    let out = ok(&mut cmd);
+    assert!(out.contains(&format!("- recipient: {r}\n")), "{out}");
+    assert!(
+        out.contains("    DB_PASSWORD: ENC[AES256_GCM,data:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn base64_that_reads_as_a_yaml_keyword_is_quoted() {
+    let Some(python) = require_pyyaml() else {
+        return;
+    };
+    // The base64 of "M\x15\x04" is `TRUE`: unquoted, YAML would read a boolean (the other keywords of four
+    // characters encode bytes that are not UTF-8, so no .env value has them).
+    let inst = Instance::new("x", "A_PASSWORD=M\u{15}\u{4}\nB_PASSWORD=x\n", None);
+    let yaml = ok(&mut inst.cmd(&["export", "k8s"]));
+    assert!(yaml.contains("  A_PASSWORD: \"TRUE\"\n"), "{yaml}");
+    let docs = yaml_documents(&python, &yaml);
+    for v in docs[0]["data"].as_object().unwrap().values() {
+        assert!(v.is_string(), "{yaml}");
+    }
+}
+
 #[test]
 fn kubectl_dry_run_produces_the_same_data() {
     // The issue asks for this comparison "where kubectl exists": CI machines without it skip even under CI.
