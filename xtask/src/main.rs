@@ -58,7 +58,10 @@ fn run(what: &str, mut cmd: Command) -> Result<()> {
     let status = cmd
         .status()
         .with_context(|| format!("cannot start `{what}`"))?;
-    eprintln!("<== {what}: {status} in {:.1}s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "<== {what}: {status} in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
     if !status.success() {
         bail!("`{what}` failed ({status})");
     }
@@ -71,7 +74,14 @@ fn ci() -> Result<()> {
     run("cargo fmt --check", fmt)?;
 
     let mut clippy = cargo();
-    clippy.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     run("cargo clippy -D warnings", clippy)?;
 
     let mut test = cargo();
@@ -110,7 +120,9 @@ fn fuzz_build() -> Result<()> {
             .env("RUSTC_BOOTSTRAP", "1");
         run("cargo fuzz build", cmd)
     } else if std::env::var_os("CI").is_some() {
-        bail!("cargo-fuzz is not installed; .ci/run installs it (cargo install --locked cargo-fuzz)")
+        bail!(
+            "cargo-fuzz is not installed; .ci/run installs it (cargo install --locked cargo-fuzz)"
+        )
     } else {
         eprintln!("note: cargo-fuzz not installed; checking fuzz targets without sanitizers");
         cmd.args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"]);
@@ -183,5 +195,8 @@ fn generated(kind: &str, rest: &[String]) -> Result<()> {
     if check {
         cmd.arg("--check");
     }
-    run(&format!("generate {kind}{}", if check { " --check" } else { "" }), cmd)
+    run(
+        &format!("generate {kind}{}", if check { " --check" } else { "" }),
+        cmd,
+    )
 }

@@ -12,7 +12,12 @@ use crate::{assets, check, env, export, generate, gitops, init, key, name, secre
 ///
 /// Exit codes: 0 ok, 1 operational error, 2 usage error, 3 authentication/integrity failure, 4 not found.
 #[derive(Debug, Parser)]
-#[command(name = "secretctl", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "secretctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Print machine-readable JSON instead of text for people.
     #[arg(long, global = true)]
