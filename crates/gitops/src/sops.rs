@@ -8,6 +8,10 @@
 //! key wrapping (an armored age file holding the 32-byte key, one per recipient) and `stores/` for the YAML and
 //! dotenv layouts. See `docs/formats/sops.md`.
 //!
+//! Crypt rules: sops's default (every value except under keys ending in `_unencrypted`), `encrypted_suffix` and
+//! `encrypted_regex` are read; [`encrypt_file_with`] writes `encrypted_regex` (e.g. `^(data|stringData)$` for
+//! Kubernetes Secrets). `unencrypted_regex` and the comment regex rules are refused as [`Error::Unsupported`].
+//!
 //! # Examples
 //!
 //! ```

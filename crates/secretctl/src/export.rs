@@ -46,6 +46,7 @@ pub enum ExportCommand {
     /// app.kubernetes.io/managed-by=secretctl. Without a schema every secret-classified key of the .env goes into
     /// one `{instance}-secrets` Secret. The output holds the secret values (base64 is not encryption): write it
     /// with --out (created 0600) or pipe it to `kubectl apply -f -` rather than into a terminal or a log.
+    /// With --sops --age RECIPIENT each Secret is written SOPS-encrypted (only `data`) for a gitops controller.
     K8s(K8sArgs),
     /// Print the Docker Swarm names of the versioned secrets and a script that creates them.
     ///
@@ -107,6 +108,10 @@ pub struct K8sArgs {
     /// [default: the comma-separated list in SOPS_AGE_RECIPIENTS, as sops reads it].
     #[arg(long = "age", value_name = "RECIPIENT", requires = "sops")]
     pub age: Vec<String>,
+    /// With --sops: write each Secret to DIR/<name>.yaml (created 0600; DIR is created if missing) instead of
+    /// one stream, so that `sops -d`, `sops edit` and `sops updatekeys` work on each file.
+    #[arg(long, value_name = "DIR", requires = "sops", conflicts_with = "out")]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// The crypt rule of `export k8s --sops`: what Flux's documentation and `sops -e --encrypted-regex` use.
@@ -541,12 +546,25 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
     };
     let loaded = load(&a.source)?;
     let manifests = manifests(loaded, a.namespace.as_deref())?;
+    let names: Vec<&str> = manifests.iter().map(|m| m.name.as_str()).collect();
     let rendered = match &recipients {
-        Some(r) => render_sops(&manifests, r)?,
+        Some(r) => {
+            let docs = render_sops(&manifests, r)?;
+            if let Some(dir) = &a.out_dir {
+                return write_sops_dir(dir, &names, &docs);
+            }
+            let mut all = String::with_capacity(docs.iter().map(|d| d.len() + 4).sum());
+            for (i, d) in docs.iter().enumerate() {
+                if i > 0 {
+                    all.push_str("---\n");
+                }
+                all.push_str(d);
+            }
+            Zeroizing::new(all)
+        }
         None if g.json => render_json(&manifests),
         None => render_yaml(&manifests),
     };
-    let names: Vec<&str> = manifests.iter().map(|m| m.name.as_str()).collect();
     match &a.out {
         Some(out) => {
             write_atomic(out, rendered.as_bytes(), 0o600)
@@ -606,27 +624,49 @@ fn sops_recipients(args: &[String]) -> anyhow::Result<Vec<sops::Recipient>> {
 }
 
 /// Each manifest as its own SOPS-encrypted YAML document (its own data key and MAC, as Flux decrypts each
-/// resource on its own), `---` between documents. Only `data` is encrypted ([`K8S_ENCRYPTED_REGEX`]).
+/// resource on its own). Only `data` is encrypted ([`K8S_ENCRYPTED_REGEX`]); the result is ciphertext.
 fn render_sops(
     manifests: &[Manifest],
     recipients: &[sops::Recipient],
-) -> anyhow::Result<Zeroizing<String>> {
+) -> anyhow::Result<Vec<String>> {
     let opts = {
         let mut o = sops::EncryptOptions::default();
         o.encrypted_regex = Some(K8S_ENCRYPTED_REGEX.to_owned());
         o
     };
-    let mut out = Zeroizing::new(String::new());
-    for (i, m) in manifests.iter().enumerate() {
-        let plain = render_yaml(std::slice::from_ref(m));
-        let enc = sops::encrypt_file_with(&plain, sops::Format::Yaml, recipients, &opts)
-            .map_err(|e| anyhow!("cannot encrypt the Secret {} with sops: {e}", m.name))?;
-        if i > 0 {
-            out.push_str("---\n");
-        }
-        out.push_str(&enc);
+    manifests
+        .iter()
+        .map(|m| {
+            let plain = render_yaml(std::slice::from_ref(m));
+            sops::encrypt_file_with(&plain, sops::Format::Yaml, recipients, &opts)
+                .map_err(|e| anyhow!("cannot encrypt the Secret {} with sops: {e}", m.name))
+        })
+        .collect()
+}
+
+/// `--out-dir`: every encrypted Secret to `DIR/<name>.yaml` (names are DNS subdomains, so safe file names).
+fn write_sops_dir(dir: &Path, names: &[&str], docs: &[String]) -> anyhow::Result<()> {
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("cannot create the directory {}", dir.display()))?;
     }
-    Ok(out)
+    let mut files = Vec::with_capacity(names.len());
+    for (name, doc) in names.iter().zip(docs) {
+        let file = dir.join(format!("{name}.yaml"));
+        write_atomic(&file, doc.as_bytes(), 0o600)
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        files.push(file.display().to_string());
+    }
+    eprintln!(
+        "wrote {} SOPS-encrypted Secret(s): {}",
+        files.len(),
+        files.join(", ")
+    );
+    Ok(())
 }
 
 /// Group the loaded secrets into Secrets: by the schema's `k8s_secret`, else into `{instance}-secrets`.

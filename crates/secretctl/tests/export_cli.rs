@@ -681,6 +681,36 @@ fn sops_export_decrypts_to_exactly_the_plain_manifests() {
     macs.sort();
     macs.dedup();
     assert_eq!(macs.len(), 3);
+
+    // --out-dir: one file per Secret, each one a whole sops file.
+    let dir = inst.dir.join("gitops/secrets");
+    ok(&mut inst.cmd(
+        &[
+            &["export", "k8s", "--sops", "--age", &recipient][..],
+            &common[..],
+            &["--out-dir", dir.to_str().unwrap()][..],
+        ]
+        .concat(),
+    ));
+    let mut files: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "mw1-db-credentials.yaml",
+            "mw1-mw-secrets.yaml",
+            "mw1-secrets.yaml"
+        ]
+    );
+    for (file, item) in files.iter().zip(items) {
+        let path = dir.join(file);
+        assert_eq!(mode(&path), 0o600);
+        let json: Value = serde_json::from_str(&sops_decrypt(&sops, &key, &path, "json")).unwrap();
+        assert_eq!(&json, item, "{file}");
+    }
 }
 
 #[test]

@@ -277,6 +277,16 @@ fn encrypted_regex_encrypts_only_matching_paths() {
         again.contains("b: three\n") && again.contains("encrypted_regex: pass\n"),
         "{again}"
     );
+    // Re-keying keeps the rule too.
+    let other = Identities::generate();
+    let rotated = rotate_data_key(&again, Format::Yaml, &ids, &other.recipients()).unwrap();
+    assert!(rotated.contains("b: three\n") && rotated.contains("encrypted_regex: pass\n"));
+    let both: Vec<Recipient> = r.iter().chain(&other.recipients()).cloned().collect();
+    let rewrapped = rewrap(&rotated, Format::Yaml, &other, &both).unwrap();
+    assert_eq!(
+        plain(&read_vars(&rewrapped, Format::Yaml, &ids).unwrap()),
+        plain(&changed)
+    );
     // An empty pattern is no rule, as in sops.
     let enc = encrypt_file_with("a: 1\n", Format::Yaml, &r, &regex_opts("")).unwrap();
     assert!(enc.contains("a: ENC[") && enc.contains("unencrypted_suffix: _unencrypted"));
