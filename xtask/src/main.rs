@@ -85,7 +85,7 @@ fn ci() -> Result<()> {
     run("cargo clippy -D warnings", clippy)?;
 
     let mut test = cargo();
-    test.args(["test", "--workspace"]);
+    test.args(["test", "--workspace", "--no-fail-fast"]);
     run("cargo test --workspace", test)?;
 
     let mut doc = cargo();

@@ -478,7 +478,11 @@ proptest! {
         }
         let out = doc.render();
         let fresh = EnvFile::parse(&out).unwrap();
-        prop_assert_eq!(fresh.get(&key), Some(value.as_str()));
+        // A value Compose already computes as `value` is left byte-identical even when it is written differently
+        // (`A="$$"` computes `$`), so the literal text is only `value` when set rewrote it.
+        if out != text {
+            prop_assert_eq!(fresh.get(&key), Some(value.as_str()));
+        }
         let position = fresh.position(&key).unwrap();
         prop_assert_eq!(edit::fixed_value(&fresh.entries[position], &out).map(|v| v.as_str().to_owned()), Some(value.clone()));
         assert_consistent(&doc);

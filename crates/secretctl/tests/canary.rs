@@ -375,14 +375,6 @@ fn the_canary_never_leaks_from_gitops_and_export() {
     ok(
         &quiet(
             &env,
-            &[&["env", "set", "SWARM_TOKEN"][..], &with_schema[..]].concat(),
-            c,
-        ),
-        "set versioned",
-    );
-    ok(
-        &quiet(
-            &env,
             &[&["env", "rotate", "SWARM_TOKEN"][..], &with_schema[..]].concat(),
             b"",
         ),
