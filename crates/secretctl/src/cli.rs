@@ -31,22 +31,64 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an instance directory with a .env where every declared secret is generated.
+    #[command(after_help = "Examples:
+  secretctl init my-instance  # built-in example schema, written to my-instance/secretctl.toml
+  # keep the values old.env already has
+  secretctl init wiki --schema wiki.toml --env-file old.env")]
     Init(init::Args),
     /// Read and edit a Docker Compose .env file without losing a byte of it.
+    #[command(after_help = "Examples:
+  secretctl env list --file .env  # keys in file order
+  secretctl --json env list  # {\"KEY\": \"value\", ...} as Docker Compose computes them
+  # value from stdin; only that value's bytes change
+  printf '%s' \"$pw\" | secretctl env set DB_PASSWORD
+  secretctl env set APP_SECRET_KEY --generate  # from the schema's generator
+  secretctl env rotate DB_PASSWORD  # new value; one-shot keys need --force")]
     Env(env::Args),
     /// Manage the master keyfile: create, show its id, back up, restore, rotate, retire.
+    #[command(after_help = "Examples:
+  secretctl key init  # 32 random bytes, 0400, never overwrites
+  secretctl key backup --recipient age1... --output master.key.age
+  secretctl key restore --identity backup-identity.txt --expect-id 3f9c0b7e5a1d2c48 master.key.age
+  secretctl key rotate  # new key, re-encrypt the store; rerun resumes after a crash
+  secretctl key retire 3f9c0b7e5a1d2c48  # only once no stored secret needs it")]
     Key(key::Args),
     /// Store and read secrets in the encrypted secret store.
+    #[command(after_help = "Examples:
+  printf '%s' \"$token\" | secretctl secret put tenant-42 api_token
+  secretctl secret get tenant-42 api_token --version 1
+  secretctl --json secret list tenant-42  # names, versions, key ids; nothing decrypted
+  secretctl secret audit")]
     Secret(secret::Args),
     /// Versioned secret names (name_vN) and Docker Swarm name rules.
+    #[command(after_help = "Examples:
+  secretctl name parse db_password_v12
+  secretctl name next db_password_v9  # db_password_v10
+  # checked against Swarm's 64 characters
+  secretctl name swarm db_password_v2 --domain wiki.example.com")]
     Name(name::Args),
     /// Print one freshly generated secret value.
+    #[command(after_help = "Examples:
+  secretctl generate alnum:32
+  secretctl --json generate words:6  # the value and its entropy in bits")]
     Generate(generate::Args),
     /// Check a .env against its schema: missing, too short, overdue, one-shot keys changed.
+    #[command(after_help = "Examples:
+  secretctl check  # ./.env against ./secretctl.toml; exit 1 on any finding
+  secretctl --json check --env /srv/wiki/.env --schema /srv/wiki/secretctl.toml")]
     Check(check::Args),
     /// Keep encrypted vars files in a git repository (SOPS format, age recipients).
+    #[command(after_help = "Examples:
+  secretctl gitops init --repo ops --recipient age1...
+  secretctl gitops push --repo ops --host web1 --env .env
+  secretctl gitops pull --repo ops --host web1 --out .env --identity ops-identity.txt
+  secretctl gitops diff --repo ops HEAD~1  # which keys changed per host, never values")]
     Gitops(gitops::Args),
     /// Hand secrets to Kubernetes (Secret manifests) or Docker Swarm (versioned secret names).
+    #[command(after_help = "Examples:
+  secretctl export k8s --instance wiki -n prod | kubectl apply -f -
+  secretctl export k8s --sops --age age1... --out-dir manifests/
+  secretctl export swarm --stack wiki_example_com --out create-secrets.sh")]
     Export(export::Args),
     /// Print shell completions for SHELL.
     ///

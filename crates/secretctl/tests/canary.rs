@@ -534,3 +534,19 @@ fn debug_strings_of_secret_types_never_show_the_canary() {
     use secrecy::ExposeSecret;
     assert!(!format!("{generated:?}").contains(generated.expose_secret()));
 }
+
+#[test]
+fn every_command_group_shows_an_example_in_its_help() {
+    let env = Env::new();
+    for group in [
+        "init", "env", "key", "secret", "name", "generate", "check", "gitops", "export",
+    ] {
+        let out = env.run(&[group, "--help"], b"");
+        ok(&out, group);
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            help.contains("Examples:") && help.contains(&format!("secretctl {group} ")),
+            "`secretctl {group} --help` shows no example:\n{help}"
+        );
+    }
+}
