@@ -2,6 +2,9 @@
 // Helpers outside #[test] fns panic on purpose too: a panic is how an integration test reports failure.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::find_tool;
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -232,20 +235,6 @@ fn no_schema_or_no_env_is_not_found() {
     let out = secretctl(tmp.path()).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stderr).contains(".env"));
-}
-
-/// A tool on PATH, then in ~/.cache/secretctl-tools/bin (or `$SECRETCTL_TOOLS_VENV/bin`).
-fn find_tool(name: &str) -> Option<std::path::PathBuf> {
-    let mut dirs: Vec<std::path::PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    if let Some(venv) = std::env::var_os("SECRETCTL_TOOLS_VENV") {
-        dirs.push(std::path::PathBuf::from(venv).join("bin"));
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(std::path::PathBuf::from(home).join(".cache/secretctl-tools/bin"));
-    }
-    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
 }
 
 /// The records `check` relies on (rotation dates, the instance key, one-shot fingerprints) survive a gitops push on one

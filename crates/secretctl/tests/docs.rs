@@ -7,6 +7,8 @@
 // Helpers outside #[test] functions unwrap too: in a test, a panic with its location is the failure report.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -44,17 +46,6 @@ fn sh_blocks(markdown: &str) -> Vec<String> {
     blocks
 }
 
-fn tool_dirs() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Some(v) = std::env::var_os("SECRETCTL_TOOLS_VENV") {
-        dirs.push(PathBuf::from(v).join("bin"));
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".cache/secretctl-tools/bin"));
-    }
-    dirs
-}
-
 fn run_page(page: &str) {
     let path = workspace_root().join("docs").join(page);
     let markdown = std::fs::read_to_string(&path)
@@ -73,7 +64,7 @@ fn run_page(page: &str) {
         .unwrap()
         .to_path_buf();
     let mut path_var = vec![bin_dir];
-    path_var.extend(tool_dirs());
+    path_var.extend(common::tools_venv().map(|v| v.join("bin")));
     path_var.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));

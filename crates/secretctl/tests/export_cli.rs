@@ -11,6 +11,9 @@
 // failed unwrap is a failed test with its location.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{find_tool, require_tool, tools_venv};
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -65,39 +68,6 @@ fn fails(cmd: &mut Command, code: i32) -> String {
         "{stderr}"
     );
     stderr
-}
-
-/// The directory of the tools venv: `$SECRETCTL_TOOLS_VENV`, else `~/.cache/secretctl-tools`.
-fn tools_venv() -> Option<PathBuf> {
-    if let Some(v) = std::env::var_os("SECRETCTL_TOOLS_VENV") {
-        return Some(PathBuf::from(v));
-    }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(cache.join("secretctl-tools"))
-}
-
-/// A tool on PATH, else in the tools venv.
-fn find_tool(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(tools_venv().map(|v| v.join("bin")))
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-}
-
-/// A tool the test needs: fails under CI when missing, otherwise skips with a message.
-fn require_tool(name: &str) -> Option<PathBuf> {
-    let found = find_tool(name);
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{name} not found on PATH or in the tools venv (CI is set)"
-        );
-        eprintln!("skipped: {name} not found");
-    }
-    found
 }
 
 /// A Python with PyYAML: the tools venv's (kubernetes-validate depends on PyYAML), else python3 on PATH.

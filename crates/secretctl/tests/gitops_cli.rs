@@ -6,41 +6,19 @@
 // Helpers outside `#[test]` fns fail the test by panicking, which is what a test helper should do.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use secretctl_envfile::EnvFile;
 
-fn find_tool(name: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    if let Some(venv) = std::env::var_os("SECRETCTL_TOOLS_VENV") {
-        dirs.push(PathBuf::from(venv).join("bin"));
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".cache/secretctl-tools/bin"));
-    }
-    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
-}
-
 /// The tools a test needs, or `None` (after failing in CI) when one is missing.
 fn tools(names: &[&str]) -> Option<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for name in names {
-        match find_tool(name) {
-            Some(p) => out.push(p),
-            None => {
-                assert!(
-                    std::env::var_os("CI").is_none(),
-                    "{name} not found on PATH or in ~/.cache/secretctl-tools/bin, and CI is set"
-                );
-                eprintln!("skipped: {name} not found");
-                return None;
-            }
-        }
-    }
-    Some(out)
+    names
+        .iter()
+        .map(|name| common::require_tool(name))
+        .collect()
 }
 
 /// A sandbox: a temp HOME (no global git config leaks in), an age identity, and the tools.

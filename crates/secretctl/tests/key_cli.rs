@@ -2,6 +2,9 @@
 //! `age` and `age-keygen` binaries.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns: a panic is how a test reports failure
 
+mod common;
+
+use common::require_tool as tool;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -19,29 +22,6 @@ fn bin() -> Command {
 
 fn mode(p: &Path) -> u32 {
     fs::metadata(p).unwrap().permissions().mode() & 0o7777
-}
-
-/// An external tool: PATH, then ~/.cache/secretctl-tools/bin (or $SECRETCTL_TOOLS_VENV/bin). When it is missing
-/// the test fails under CI and is skipped (with a message) elsewhere.
-fn tool(name: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    if let Some(venv) = std::env::var_os("SECRETCTL_TOOLS_VENV") {
-        dirs.push(PathBuf::from(venv).join("bin"));
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".cache/secretctl-tools/bin"));
-    }
-    if let Some(found) = dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file()) {
-        return Some(found);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{name} not found on PATH or in ~/.cache/secretctl-tools/bin"
-    );
-    eprintln!("skipped: {name} not found");
-    None
 }
 
 fn init(dir: &Path) -> (PathBuf, String) {
