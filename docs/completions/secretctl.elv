@@ -679,7 +679,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand -o 'Write the manifests to FILE (created 0600, replaced atomically) instead of standard output'
             cand --out 'Write the manifests to FILE (created 0600, replaced atomically) instead of standard output'
             cand --age 'With --sops: an age recipient (age1...) that can decrypt the Secrets; repeat for several [default: the comma-separated list in SOPS_AGE_RECIPIENTS, as sops reads it]'
-            cand --out-dir 'With --sops: write each Secret to DIR/<name>.yaml (created 0600; DIR is created if missing) instead of one stream, so that `sops -d`, `sops edit` and `sops updatekeys` work on each file'
+            cand --out-dir 'With --sops: write each Secret to DIR/NAME.yaml, NAME being the Secret''s name (files 0600; DIR created if missing), instead of one stream, so that `sops -d`, `sops edit` and `sops updatekeys` work on each file'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --sops 'Encrypt each Secret in the SOPS format for a gitops controller (Flux, Argo CD + SOPS): only `data` is encrypted (sops''s `encrypted_regex: ^(data|stringData)$`); apiVersion, kind, metadata and type stay readable. Each Secret is its own YAML document with its own data key and MAC. Needs --age (or SOPS_AGE_RECIPIENTS)'
             cand --json 'Print machine-readable JSON instead of text for people'

@@ -108,8 +108,8 @@ pub struct K8sArgs {
     /// [default: the comma-separated list in SOPS_AGE_RECIPIENTS, as sops reads it].
     #[arg(long = "age", value_name = "RECIPIENT", requires = "sops")]
     pub age: Vec<String>,
-    /// With --sops: write each Secret to DIR/<name>.yaml (created 0600; DIR is created if missing) instead of
-    /// one stream, so that `sops -d`, `sops edit` and `sops updatekeys` work on each file.
+    /// With --sops: write each Secret to DIR/NAME.yaml, NAME being the Secret's name (files 0600; DIR created if
+    /// missing), instead of one stream, so that `sops -d`, `sops edit` and `sops updatekeys` work on each file.
     #[arg(long, value_name = "DIR", requires = "sops", conflicts_with = "out")]
     pub out_dir: Option<PathBuf>,
 }
