@@ -1065,7 +1065,8 @@ impl Repo {
     }
 
     /// Add recipients: every vars file gets the *same* data key wrapped to the new recipient list (values are
-    /// untouched), `.sops.yaml` lists them, and the change is committed.
+    /// untouched), `.sops.yaml` lists them, and the change is committed. `progress` is told (files done, files in
+    /// all) as the vars files are processed.
     ///
     /// # Errors
     /// A vars file `ids` cannot decrypt, [`Error::NoAuthor`], I/O and git failures.
@@ -1074,6 +1075,7 @@ impl Repo {
         add: &[Recipient],
         ids: &Identities,
         author: &Author,
+        progress: &mut dyn FnMut(usize, usize),
     ) -> Result<RecipientsOutcome> {
         let _lock = self.lock()?;
         let mut recipients = self.recipients()?;
@@ -1084,7 +1086,10 @@ impl Repo {
         }
         let mut outcome = RecipientsOutcome::default();
         let mut pending = Vec::new();
-        for rel in self.vars_files()? {
+        let files = self.vars_files()?;
+        let total = files.len();
+        for (done, rel) in files.into_iter().enumerate() {
+            progress(done, total);
             let Some(text) = self.read(&rel)? else {
                 continue;
             };
@@ -1109,6 +1114,7 @@ impl Repo {
                 })?;
             pending.push((rel, new));
         }
+        progress(total, total);
         self.write_pending(pending, &recipients, author, &mut outcome)?;
         if !outcome.changed.is_empty() {
             outcome.commit =
@@ -1119,7 +1125,8 @@ impl Repo {
     }
 
     /// Remove recipients: every vars file that was readable by one of them gets a **new** data key (every value
-    /// re-encrypted) wrapped to the remaining recipients, because a removed recipient knew the old one.
+    /// re-encrypted) wrapped to the remaining recipients, because a removed recipient knew the old one. `progress`
+    /// is told (files done, files in all) as the vars files are processed.
     ///
     /// # Errors
     /// [`Error::LastRecipient`] when none would remain, a vars file `ids` cannot decrypt, [`Error::NoAuthor`],
@@ -1129,6 +1136,7 @@ impl Repo {
         remove: &[Recipient],
         ids: &Identities,
         author: &Author,
+        progress: &mut dyn FnMut(usize, usize),
     ) -> Result<RecipientsOutcome> {
         let _lock = self.lock()?;
         let recipients: Vec<Recipient> = self
@@ -1141,7 +1149,10 @@ impl Repo {
         }
         let mut outcome = RecipientsOutcome::default();
         let mut pending = Vec::new();
-        for rel in self.vars_files()? {
+        let files = self.vars_files()?;
+        let total = files.len();
+        for (done, rel) in files.into_iter().enumerate() {
+            progress(done, total);
             let Some(text) = self.read(&rel)? else {
                 continue;
             };
@@ -1164,6 +1175,7 @@ impl Repo {
             })?;
             pending.push((rel, new));
         }
+        progress(total, total);
         self.write_pending(pending, &recipients, author, &mut outcome)?;
         if !outcome.changed.is_empty() {
             outcome.commit = self.commit(

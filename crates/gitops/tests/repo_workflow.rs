@@ -451,9 +451,19 @@ fn recipients_add_keeps_ciphertext_and_remove_rotates() {
     let (_d, repo) = init(&k1);
     push(&repo, "web1", ENV, &k1);
     let before = vars(&repo, "web1");
+    let mut seen = Vec::new();
     let out = repo
-        .add_recipients(std::slice::from_ref(&k2.recipient), &k1.ids, &author())
+        .add_recipients(
+            std::slice::from_ref(&k2.recipient),
+            &k1.ids,
+            &author(),
+            &mut |done, total| seen.push((done, total)),
+        )
         .unwrap();
+    // Progress counts the vars files (`_shared` and web1) and ends at all of them.
+    let total = repo.vars_files().unwrap().len();
+    assert_eq!(seen.first(), Some(&(0, total)));
+    assert_eq!(seen.last(), Some(&(total, total)));
     assert_eq!(out.recipients, [k1.recipient.clone(), k2.recipient.clone()]);
     assert!(out.commit.is_some());
     let added = vars(&repo, "web1");
@@ -465,7 +475,12 @@ fn recipients_add_keeps_ciphertext_and_remove_rotates() {
     assert_eq!(repo.recipients().unwrap(), out.recipients);
 
     let out = repo
-        .remove_recipients(std::slice::from_ref(&k1.recipient), &k2.ids, &author())
+        .remove_recipients(
+            std::slice::from_ref(&k1.recipient),
+            &k2.ids,
+            &author(),
+            &mut |_, _| {},
+        )
         .unwrap();
     assert_eq!(out.recipients, std::slice::from_ref(&k2.recipient));
     let removed = vars(&repo, "web1");
@@ -475,7 +490,12 @@ fn recipients_add_keeps_ciphertext_and_remove_rotates() {
     );
     assert!(repo.render("web1", &k1.ids).unwrap_err().is_integrity());
     assert!(repo.render("web1", &k2.ids).is_ok());
-    let last = repo.remove_recipients(std::slice::from_ref(&k2.recipient), &k2.ids, &author());
+    let last = repo.remove_recipients(
+        std::slice::from_ref(&k2.recipient),
+        &k2.ids,
+        &author(),
+        &mut |_, _| {},
+    );
     assert!(matches!(
         last,
         Err(secretctl_gitops::repo::Error::LastRecipient)

@@ -543,6 +543,13 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         }
         Cmd::Recipients { command } => {
             let repo = open(&args.repo)?;
+            let bar = files_progress_bar();
+            let mut progress = |done: usize, total: usize| {
+                if let Some(bar) = &bar {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                }
+            };
             let (outcome, verb) = match command {
                 RecipientsCmd::Add {
                     recipients,
@@ -552,7 +559,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                     let list = parse_recipients(&recipients)?;
                     let ids = identity.require()?;
                     (
-                        repo.add_recipients(&list, &ids, &author.author())
+                        repo.add_recipients(&list, &ids, &author.author(), &mut progress)
                             .map_err(repo_code)?,
                         "added",
                     )
@@ -565,12 +572,15 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                     let list = parse_recipients(&recipients)?;
                     let ids = identity.require()?;
                     (
-                        repo.remove_recipients(&list, &ids, &author.author())
+                        repo.remove_recipients(&list, &ids, &author.author(), &mut progress)
                             .map_err(repo_code)?,
                         "removed (data keys rotated)",
                     )
                 }
             };
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
             let changed: Vec<String> = outcome
                 .changed
                 .iter()
@@ -699,4 +709,19 @@ fn print_diff(out: &mut impl Write, json: bool, diffs: &[repo::HostDiff]) -> any
         }
     }
     Ok(())
+}
+
+/// A progress bar over the repository's vars files, on stderr when it is a terminal; nothing otherwise (scripts and
+/// CI logs stay quiet).
+fn files_progress_bar() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} vars files {msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    })
 }
