@@ -2,7 +2,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -40,10 +40,23 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
     let name = target
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
+    // The file being replaced keeps its owner: root editing a service user's .env must not leave it root-owned
+    // (and unreadable by that user).
+    let owner = std::fs::metadata(&target).ok().map(|m| (m.uid(), m.gid()));
     let (tmp_path, mut file) = create_temp(dir, &name.to_string_lossy(), mode)?;
     let result = (|| {
         // The mode given at creation is filtered by the umask; set it again explicitly.
         file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        if let Some((uid, gid)) = owner {
+            let meta = file.metadata()?;
+            if (meta.uid(), meta.gid()) != (uid, gid) {
+                match std::os::unix::fs::fchown(&file, Some(uid), Some(gid)) {
+                    // Only root may give a file away; anyone else writes a file they own, as before.
+                    Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {}
+                    other => other?,
+                }
+            }
+        }
         file.write_all(contents)?;
         file.sync_all()?;
         drop(file);
@@ -131,7 +144,6 @@ pub fn lock_exclusive(path: &Path) -> io::Result<FileLock> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::MetadataExt;
 
     #[test]
     fn write_atomic_sets_mode_despite_umask_and_leaves_no_temp() {
@@ -175,5 +187,24 @@ mod tests {
         ));
         drop(held);
         other.try_lock().unwrap();
+    }
+
+    #[test]
+    fn write_atomic_keeps_the_owner_of_the_file_it_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(".env");
+        std::fs::write(&p, b"A=1\n").unwrap();
+        // Give the file to another user, as a service's .env is; only root can, so elsewhere there is nothing to
+        // prove and the test says so.
+        let (uid, gid) = (65534, 65534);
+        if std::os::unix::fs::chown(&p, Some(uid), Some(gid)).is_err() {
+            eprintln!("skipped: not root, cannot give a file to another user");
+            return;
+        }
+        write_atomic(&p, b"A=2\n", 0o600).unwrap();
+        let meta = std::fs::metadata(&p).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (uid, gid));
+        assert_eq!(meta.mode() & 0o777, 0o600);
+        assert_eq!(std::fs::read(&p).unwrap(), b"A=2\n");
     }
 }
