@@ -114,22 +114,12 @@ pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Erro
 }
 
 fn write_new_direct(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Error> {
-    let mut f = open_new(path, mode).map_err(|e| match e.kind() {
+    create_and_write(path, bytes, mode, |e| match e.kind() {
         io::ErrorKind::AlreadyExists => Error::Exists {
             path: path.to_path_buf(),
         },
         _ => Error::io("create", path, e),
-    })?;
-    let written = f
-        .set_permissions(Permissions::from_mode(mode))
-        .and_then(|()| f.write_all(bytes))
-        .and_then(|()| f.sync_all());
-    if let Err(e) = written {
-        drop(f);
-        let _ = fs::remove_file(path);
-        return Err(Error::io("write", path, e));
-    }
-    Ok(())
+    })
 }
 
 /// A fresh temporary name next to `path`: `.<name>.tmp.<random>`, which keyring loading ignores.
@@ -154,7 +144,18 @@ pub(crate) fn replace(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Error>
 }
 
 fn write_new_no_dir_sync(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Error> {
-    let mut f = open_new(path, mode).map_err(|e| Error::io("create", path, e))?;
+    create_and_write(path, bytes, mode, |e| Error::io("create", path, e))
+}
+
+/// Create `path` (create-new, no-follow, `mode` from the first byte), write `bytes` and fsync; on a failed write the
+/// partial file is removed. `open_error` turns a failure to create the file into the caller's error.
+fn create_and_write(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+    open_error: impl FnOnce(io::Error) -> Error,
+) -> Result<(), Error> {
+    let mut f = open_new(path, mode).map_err(open_error)?;
     let written = f
         .set_permissions(Permissions::from_mode(mode))
         .and_then(|()| f.write_all(bytes))
