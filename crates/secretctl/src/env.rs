@@ -132,7 +132,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
 }
 
 /// One line naming the file and the fix, with the documented exit code.
-fn env_error(e: EnvError) -> anyhow::Error {
+pub(crate) fn env_error(e: EnvError) -> anyhow::Error {
     let code = match &e {
         EnvError::NotFound { .. }
         | EnvError::Edit {

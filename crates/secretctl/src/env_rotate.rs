@@ -261,18 +261,10 @@ pub fn set_value(
             }
         }
         env.set(key, value.expose_secret()).map_err(|error| {
-            let code = if matches!(error, secretctl_envfile::EditError::InvalidKey { .. }) {
-                Code::Usage
-            } else {
-                Code::Operational
-            };
-            coded(
-                code,
-                secretctl_envfile::Error::Edit {
-                    path: env_file.to_path_buf(),
-                    error,
-                },
-            )
+            crate::env::env_error(secretctl_envfile::Error::Edit {
+                path: env_file.to_path_buf(),
+                error,
+            })
         })?;
         if let Some(spec) = spec {
             state::record(env, key, value.expose_secret(), spec.one_shot, state::now())
