@@ -1084,44 +1084,24 @@ impl Repo {
                 recipients.push(r.clone());
             }
         }
-        let mut outcome = RecipientsOutcome::default();
-        let mut pending = Vec::new();
-        let files = self.vars_files()?;
-        let total = files.len();
-        for (done, rel) in files.into_iter().enumerate() {
-            progress(done, total);
-            let Some(text) = self.read(&rel)? else {
-                continue;
-            };
-            let current =
-                sops::recipients_of(&text, Format::Yaml).map_err(|source| Error::Sops {
-                    path: rel.clone(),
-                    source,
-                })?;
-            if recipients.iter().all(|r| current.contains(r)) {
-                continue;
-            }
-            let mut wanted = current.clone();
-            for r in &recipients {
-                if !wanted.contains(r) {
-                    wanted.push(r.clone());
+        self.rewrite_recipients(
+            &recipients,
+            author,
+            "secretctl gitops: add recipients",
+            progress,
+            |text, current| {
+                if recipients.iter().all(|r| current.contains(r)) {
+                    return Ok(None);
                 }
-            }
-            let new =
-                sops::rewrap(&text, Format::Yaml, ids, &wanted).map_err(|source| Error::Sops {
-                    path: rel.clone(),
-                    source,
-                })?;
-            pending.push((rel, new));
-        }
-        progress(total, total);
-        self.write_pending(pending, &recipients, author, &mut outcome)?;
-        if !outcome.changed.is_empty() {
-            outcome.commit =
-                self.commit(&outcome.changed, "secretctl gitops: add recipients", author)?;
-        }
-        outcome.recipients = recipients;
-        Ok(outcome)
+                let mut wanted = current.to_vec();
+                for r in &recipients {
+                    if !wanted.contains(r) {
+                        wanted.push(r.clone());
+                    }
+                }
+                sops::rewrap(text, Format::Yaml, ids, &wanted).map(Some)
+            },
+        )
     }
 
     /// Remove recipients: every vars file that was readable by one of them gets a **new** data key (every value
@@ -1147,6 +1127,36 @@ impl Repo {
         if recipients.is_empty() {
             return Err(Error::LastRecipient);
         }
+        self.rewrite_recipients(
+            &recipients,
+            author,
+            "secretctl gitops: remove recipients, rotate data keys",
+            progress,
+            |text, current| {
+                let knew_key = current.iter().any(|r| remove.contains(r));
+                if knew_key {
+                    sops::rotate_data_key(text, Format::Yaml, ids, &recipients).map(Some)
+                } else if current != recipients.as_slice() {
+                    sops::rewrap(text, Format::Yaml, ids, &recipients).map(Some)
+                } else {
+                    Ok(None)
+                }
+            },
+        )
+    }
+
+    /// The common part of adding and removing recipients: `rewrite` gets each vars file's text and current
+    /// recipients and returns its new text (or `None` to leave it); then every new text is written, `.sops.yaml`
+    /// lists `recipients`, and the change is committed with `message`. `progress` is told (files done, files in
+    /// all). Nothing is written unless every file was rewritten successfully.
+    fn rewrite_recipients(
+        &self,
+        recipients: &[Recipient],
+        author: &Author,
+        message: &str,
+        progress: &mut dyn FnMut(usize, usize),
+        mut rewrite: impl FnMut(&str, &[Recipient]) -> std::result::Result<Option<String>, sops::Error>,
+    ) -> Result<RecipientsOutcome> {
         let mut outcome = RecipientsOutcome::default();
         let mut pending = Vec::new();
         let files = self.vars_files()?;
@@ -1156,35 +1166,21 @@ impl Repo {
             let Some(text) = self.read(&rel)? else {
                 continue;
             };
-            let current =
-                sops::recipients_of(&text, Format::Yaml).map_err(|source| Error::Sops {
-                    path: rel.clone(),
-                    source,
-                })?;
-            let knew_key = current.iter().any(|r| remove.contains(r));
-            let new = if knew_key {
-                sops::rotate_data_key(&text, Format::Yaml, ids, &recipients)
-            } else if current != recipients {
-                sops::rewrap(&text, Format::Yaml, ids, &recipients)
-            } else {
-                continue;
-            }
-            .map_err(|source| Error::Sops {
+            let sops_error = |source| Error::Sops {
                 path: rel.clone(),
                 source,
-            })?;
-            pending.push((rel, new));
+            };
+            let current = sops::recipients_of(&text, Format::Yaml).map_err(sops_error)?;
+            if let Some(new) = rewrite(&text, &current).map_err(sops_error)? {
+                pending.push((rel, new));
+            }
         }
         progress(total, total);
-        self.write_pending(pending, &recipients, author, &mut outcome)?;
+        self.write_pending(pending, recipients, author, &mut outcome)?;
         if !outcome.changed.is_empty() {
-            outcome.commit = self.commit(
-                &outcome.changed,
-                "secretctl gitops: remove recipients, rotate data keys",
-                author,
-            )?;
+            outcome.commit = self.commit(&outcome.changed, message, author)?;
         }
-        outcome.recipients = recipients;
+        outcome.recipients = recipients.to_vec();
         Ok(outcome)
     }
 
