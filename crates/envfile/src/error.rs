@@ -181,3 +181,29 @@ pub enum Error {
         error: InterpolationError,
     },
 }
+
+impl secretctl_error::Kind for EditError {
+    fn kind(&self) -> secretctl_error::ErrorKind {
+        use secretctl_error::ErrorKind;
+        match self {
+            Self::InvalidKey { .. } => ErrorKind::Usage,
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            _ => ErrorKind::Refused,
+        }
+    }
+}
+
+impl secretctl_error::Kind for Error {
+    fn kind(&self) -> secretctl_error::ErrorKind {
+        use secretctl_error::ErrorKind;
+        match self {
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::Io { source, .. } => secretctl_error::io_kind(source),
+            Self::Edit { error, .. } => secretctl_error::Kind::kind(error),
+            Self::NotUtf8 { .. }
+            | Self::TooLarge { .. }
+            | Self::Parse { .. }
+            | Self::Interpolation { .. } => ErrorKind::Invalid,
+        }
+    }
+}

@@ -151,6 +151,19 @@ pub enum Error {
     Envfile(#[from] secretctl_envfile::EditError),
 }
 
+impl secretctl_error::Kind for Error {
+    fn kind(&self) -> secretctl_error::ErrorKind {
+        use secretctl_error::ErrorKind;
+        match self {
+            Self::BadPointer { .. } => ErrorKind::Invalid,
+            Self::VersionExists { .. } | Self::VersionOverflow { .. } => ErrorKind::Refused,
+            Self::Envfile(e) => e.kind(),
+            // A name, version, stack or key that breaks the naming rules: the request is wrong.
+            _ => ErrorKind::Usage,
+        }
+    }
+}
+
 /// Longest excerpt of a hostile input an error repeats.
 const QUOTE_MAX: usize = 80;
 

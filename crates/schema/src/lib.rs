@@ -134,6 +134,21 @@ pub enum Error {
     },
 }
 
+impl secretctl_error::Kind for Error {
+    fn kind(&self) -> secretctl_error::ErrorKind {
+        use secretctl_error::ErrorKind;
+        match self {
+            Self::Io { source, .. } => secretctl_error::io_kind(source),
+            Self::TooLarge { .. } | Self::Invalid { .. } | Self::BadRecord { .. } => {
+                ErrorKind::Invalid
+            }
+            Self::Naming(_) => ErrorKind::Usage,
+            Self::Envfile(e) => e.kind(),
+            Self::Rng(_) => ErrorKind::Io,
+        }
+    }
+}
+
 /// One declared secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -156,6 +171,10 @@ pub struct SecretSpec {
     pub shared: bool,
     /// The Kubernetes Secret the key belongs to; `{instance}` stands for the instance name.
     pub k8s_secret: Option<String>,
+    /// The data key inside that Kubernetes Secret (`database-url`); default: the `.env` key.
+    pub k8s_key: Option<String>,
+    /// Declared not secret: the only way a key is ever handled as plaintext (gitops templates, output).
+    pub plain: bool,
     /// A note for people.
     pub description: Option<String>,
 }
@@ -174,6 +193,8 @@ impl SecretSpec {
             versioned: false,
             shared: false,
             k8s_secret: None,
+            k8s_key: None,
+            plain: false,
             description: None,
         }
     }
@@ -187,10 +208,71 @@ impl SecretSpec {
     }
 }
 
-/// An instance's schema: its declared secrets in declared order.
+/// Where the instance's containers read their secrets from (`[instance] orchestrator`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Orchestrator {
+    /// Docker Compose reads the `.env` (the default).
+    #[default]
+    Compose,
+    /// Pods read Kubernetes Secrets: changing the `.env` alone changes nothing they see.
+    Kubernetes,
+    /// Docker Swarm services read versioned Swarm secrets.
+    Swarm,
+}
+
+impl Orchestrator {
+    /// The name used in the schema: `compose`, `kubernetes` or `swarm`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Compose => "compose",
+            Self::Kubernetes => "kubernetes",
+            Self::Swarm => "swarm",
+        }
+    }
+}
+
+impl std::fmt::Display for Orchestrator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Orchestrator {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "compose" => Ok(Self::Compose),
+            "kubernetes" => Ok(Self::Kubernetes),
+            "swarm" => Ok(Self::Swarm),
+            other => Err(format!(
+                "orchestrator `{}` is not one of compose, kubernetes, swarm",
+                excerpt(other)
+            )),
+        }
+    }
+}
+
+/// The `[instance]` table: how the instance is deployed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct InstanceSettings {
+    /// Where the containers read their secrets from.
+    pub orchestrator: Orchestrator,
+    /// The instance's name (`{instance}` in `k8s_secret`); default: the instance directory's name.
+    pub name: Option<String>,
+    /// The Kubernetes namespace its Secrets live in.
+    pub namespace: Option<String>,
+    /// The workloads to restart after a Secret changed (`deployment/wiki`), for the printed rotation steps.
+    pub restart: Vec<String>,
+}
+
+/// An instance's schema: its declared secrets in declared order, and its `[instance]` settings.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Schema {
     secrets: Vec<SecretSpec>,
+    instance: InstanceSettings,
     file: Option<PathBuf>,
 }
 
@@ -199,6 +281,17 @@ pub struct Schema {
 struct RawFile {
     #[serde(default)]
     secrets: BTreeMap<Spanned<String>, Spanned<RawSpec>>,
+    instance: Option<Spanned<RawInstance>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstance {
+    orchestrator: Option<Spanned<String>>,
+    name: Option<Spanned<String>>,
+    namespace: Option<Spanned<String>>,
+    #[serde(default)]
+    restart: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -215,7 +308,30 @@ struct RawSpec {
     #[serde(default)]
     shared: bool,
     k8s_secret: Option<Spanned<String>>,
+    k8s_key: Option<Spanned<String>>,
+    #[serde(default)]
+    plain: bool,
     description: Option<String>,
+}
+
+/// A Kubernetes Secret data key: 1 to 253 of `[-._a-zA-Z0-9]`.
+#[must_use]
+pub fn is_k8s_data_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// A DNS-1123 label (a Kubernetes namespace): 1 to 63 of `[a-z0-9-]`, starting and ending alphanumeric.
+fn is_dns1123_label(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
 }
 
 /// At most 200 characters of `text`, for messages about untrusted input.
@@ -365,6 +481,23 @@ impl Schema {
                     Some(name)
                 }
             };
+            let k8s_key = match spec.k8s_key {
+                None => None,
+                Some(s) => {
+                    let at = Some(s.span().start);
+                    let name = s.into_inner();
+                    if !is_k8s_data_key(&name) {
+                        return Err(invalid(
+                            at,
+                            format!(
+                                "{key}: k8s_key `{}` is not a Kubernetes data key (1 to 253 of letters, digits, `-`, `_`, `.`)",
+                                excerpt(&name)
+                            ),
+                        ));
+                    }
+                    Some(name)
+                }
+            };
             secrets.push(SecretSpec {
                 key,
                 generator,
@@ -375,11 +508,93 @@ impl Schema {
                 versioned: spec.versioned,
                 shared: spec.shared,
                 k8s_secret,
+                k8s_key,
+                plain: spec.plain,
                 description: spec.description,
             });
         }
+        let instance = match raw.instance {
+            None => InstanceSettings::default(),
+            Some(table) => {
+                let table = table.into_inner();
+                let orchestrator = match table.orchestrator {
+                    None => Orchestrator::default(),
+                    Some(o) => {
+                        let at = Some(o.span().start);
+                        o.get_ref()
+                            .parse()
+                            .map_err(|m| invalid(at, format!("[instance] {m}")))?
+                    }
+                };
+                let name = match table.name {
+                    None => None,
+                    Some(n) => {
+                        let at = Some(n.span().start);
+                        let n = n.into_inner();
+                        if n.is_empty() || n.len() > 253 || n.chars().any(char::is_control) {
+                            return Err(invalid(
+                                at,
+                                "[instance] name must be 1 to 253 printable characters".to_owned(),
+                            ));
+                        }
+                        Some(n)
+                    }
+                };
+                let namespace = match table.namespace {
+                    None => None,
+                    Some(n) => {
+                        let at = Some(n.span().start);
+                        let n = n.into_inner();
+                        if !is_dns1123_label(&n) {
+                            return Err(invalid(
+                                at,
+                                format!(
+                                    "[instance] namespace `{}` is not a Kubernetes namespace (lower-case letters, digits, `-`, at most 63)",
+                                    excerpt(&n)
+                                ),
+                            ));
+                        }
+                        Some(n)
+                    }
+                };
+                let mut restart = Vec::with_capacity(table.restart.len());
+                for w in table.restart {
+                    let at = Some(w.span().start);
+                    let w = w.into_inner();
+                    // kind/name, e.g. deployment/wiki: printed into a shell command, so nothing a shell reads.
+                    let ok = w.split_once('/').is_some_and(|(kind, name)| {
+                        !kind.is_empty()
+                            && kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+                            && !name.is_empty()
+                            && name.len() <= 253
+                            && name.bytes().all(|b| {
+                                b.is_ascii_lowercase()
+                                    || b.is_ascii_digit()
+                                    || matches!(b, b'-' | b'.')
+                            })
+                    });
+                    if !ok {
+                        return Err(invalid(
+                            at,
+                            format!(
+                                "[instance] restart entry `{}` is not KIND/NAME (e.g. \"deployment/wiki\")",
+                                excerpt(&w)
+                            ),
+                        ));
+                    }
+                    restart.push(w);
+                }
+                InstanceSettings {
+                    orchestrator,
+                    name,
+                    namespace,
+                    restart,
+                }
+            }
+        };
         Ok(Self {
             secrets,
+            instance,
             file: file.map(Path::to_path_buf),
         })
     }
@@ -459,6 +674,7 @@ impl Schema {
             Some("encrypts backups; keep a copy where you keep the backups' keys".to_owned());
         Self {
             secrets: vec![db, app, backup],
+            instance: InstanceSettings::default(),
             file: None,
         }
     }
@@ -470,6 +686,7 @@ impl Schema {
     pub fn from_specs(secrets: Vec<SecretSpec>) -> Result<Self, Error> {
         let schema = Self {
             secrets,
+            instance: InstanceSettings::default(),
             file: None,
         };
         // Round-tripping through TOML applies every rule parse applies.
@@ -483,6 +700,23 @@ impl Schema {
         let mut out = String::from(
             "# secretctl schema: the secrets this instance declares (see docs/formats/schema.md).\n",
         );
+        let i = &self.instance;
+        if *i != InstanceSettings::default() {
+            out.push_str("\n[instance]\n");
+            if i.orchestrator != Orchestrator::default() {
+                let _ = writeln!(out, "orchestrator = \"{}\"", i.orchestrator);
+            }
+            if let Some(n) = &i.name {
+                let _ = writeln!(out, "name = {}", q(n));
+            }
+            if let Some(n) = &i.namespace {
+                let _ = writeln!(out, "namespace = {}", q(n));
+            }
+            if !i.restart.is_empty() {
+                let list: Vec<String> = i.restart.iter().map(|w| q(w)).collect();
+                let _ = writeln!(out, "restart = [{}]", list.join(", "));
+            }
+        }
         for s in &self.secrets {
             let _ = write!(out, "\n[secrets.{}]\n", s.key);
             if let Some(d) = &s.description {
@@ -512,8 +746,36 @@ impl Schema {
             if let Some(k) = &s.k8s_secret {
                 let _ = writeln!(out, "k8s_secret = {}", q(k));
             }
+            if let Some(k) = &s.k8s_key {
+                let _ = writeln!(out, "k8s_key = {}", q(k));
+            }
+            if s.plain {
+                out.push_str("plain = true\n");
+            }
         }
         out
+    }
+
+    /// The `[instance]` settings (all defaults when the schema has no such table).
+    #[must_use]
+    pub fn instance(&self) -> &InstanceSettings {
+        &self.instance
+    }
+
+    /// The same schema with other `[instance]` settings.
+    #[must_use]
+    pub fn with_instance(mut self, instance: InstanceSettings) -> Self {
+        self.instance = instance;
+        self
+    }
+
+    /// Whether the schema declares `key` `plain = true` (directly, or as a version value of a plain versioned key).
+    /// Only a declaration makes a key plain; every other key of an instance is a secret.
+    #[must_use]
+    pub fn is_plain(&self, key: &str) -> bool {
+        self.get(key)
+            .or_else(|| self.version_value_of(key))
+            .is_some_and(|s| s.plain)
     }
 
     /// The file the schema was loaded from, if any.
@@ -650,6 +912,60 @@ min_length = 8
         let c = s.get("MANUAL").unwrap();
         assert_eq!((c.generator, c.min_length), (None, Some(8)));
         assert!(s.get("NOPE").is_none());
+    }
+
+    #[test]
+    fn instance_table_plain_and_k8s_key() {
+        let text = r#"
+[instance]
+orchestrator = "kubernetes"
+name = "wiki"
+namespace = "prod"
+restart = ["deployment/wiki-web", "statefulset/wiki-db"]
+
+[secrets.DATABASE_URL]
+k8s_secret = "{instance}-db"
+k8s_key = "database-url"
+
+[secrets.APP_URL]
+plain = true
+"#;
+        let schema = Schema::parse(text).unwrap();
+        let i = schema.instance();
+        assert_eq!(i.orchestrator, Orchestrator::Kubernetes);
+        assert_eq!(i.name.as_deref(), Some("wiki"));
+        assert_eq!(i.namespace.as_deref(), Some("prod"));
+        assert_eq!(i.restart, ["deployment/wiki-web", "statefulset/wiki-db"]);
+        let db = schema.get("DATABASE_URL").unwrap();
+        assert_eq!(db.k8s_key.as_deref(), Some("database-url"));
+        assert!(!db.plain && schema.is_plain("APP_URL") && !schema.is_plain("DATABASE_URL"));
+        assert!(!schema.is_plain("UNDECLARED"));
+        assert_eq!(Schema::parse(&schema.to_toml()).unwrap(), schema);
+        assert_eq!(
+            Schema::parse("").unwrap().instance().orchestrator,
+            Orchestrator::Compose
+        );
+
+        for (bad, needle) in [
+            (
+                "[instance]\norchestrator = \"nomad\"\n",
+                "not one of compose",
+            ),
+            (
+                "[instance]\nnamespace = \"Prod\"\n",
+                "not a Kubernetes namespace",
+            ),
+            ("[instance]\nrestart = [\"wiki; rm -rf /\"]\n", "KIND/NAME"),
+            ("[instance]\nreplicas = 3\n", "unknown field"),
+            (
+                "[secrets.A]\nk8s_key = \"a b\"\n",
+                "not a Kubernetes data key",
+            ),
+        ] {
+            let err = Schema::parse(bad).unwrap_err().to_string();
+            assert!(err.contains(needle), "{bad:?}: {err}");
+            assert!(err.contains("line 2"), "{bad:?}: {err}");
+        }
     }
 
     #[test]

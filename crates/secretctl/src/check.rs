@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
 use crate::env_rotate::{edit_env, env_error, require_schema};
-use crate::exit::{coded, Code};
+use crate::exit::{coded, ErrorKind};
 
 /// Arguments of `secretctl check`.
 #[derive(Debug, clap::Args)]
@@ -40,7 +40,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             for key in &args.accept {
                 let spec = schema.get(key).filter(|s| s.one_shot).ok_or_else(|| {
                     coded(
-                        Code::Usage,
+                        ErrorKind::Usage,
                         anyhow!("--accept {key}: the schema declares no one-shot key {key}"),
                     )
                 })?;
@@ -53,7 +53,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 };
                 let value = zeroize::Zeroizing::new(value.ok_or_else(|| {
                     coded(
-                        Code::NotFound,
+                        ErrorKind::NotFound,
                         anyhow!("--accept {key}: {key} has no value in {file}"),
                     )
                 })?);
@@ -90,7 +90,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         Ok(())
     } else {
         Err(coded(
-            Code::Operational,
+            ErrorKind::Other,
             anyhow!(
                 "{file}: {} problem{} found; fix each line above",
                 findings.len(),

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
-use crate::exit::{coded, Code};
+use crate::exit::{coded, ErrorKind};
 use crate::input::{read_value, ValueSource};
 
 /// Arguments of `secretctl env`.
@@ -138,12 +138,12 @@ pub(crate) fn env_error(e: EnvError) -> anyhow::Error {
         | EnvError::Edit {
             error: EditError::NotFound { .. },
             ..
-        } => Code::NotFound,
+        } => ErrorKind::NotFound,
         EnvError::Edit {
             error: EditError::InvalidKey { .. },
             ..
-        } => Code::Usage,
-        _ => Code::Operational,
+        } => ErrorKind::Usage,
+        _ => ErrorKind::Other,
     };
     let hint = match &e {
         EnvError::NotFound { .. } => " (create it with `secretctl env set KEY`, or pass --file)",
@@ -241,7 +241,7 @@ fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
 
 fn not_set(path: &Path, key: &str) -> anyhow::Error {
     coded(
-        Code::NotFound,
+        ErrorKind::NotFound,
         anyhow!(
             "{}: {key} is not set (add it with `secretctl env set {key}`)",
             path.display()

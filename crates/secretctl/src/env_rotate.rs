@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
-use crate::exit::{coded, Code};
+use crate::exit::{coded, ErrorKind};
 
 /// Arguments of `secretctl env rotate`.
 #[derive(Debug, clap::Args)]
@@ -35,7 +35,7 @@ pub(crate) fn require_schema(explicit: Option<&Path>, what: &str) -> anyhow::Res
     let schema = Schema::find(explicit).map_err(schema_error)?;
     schema.ok_or_else(|| {
         coded(
-            Code::NotFound,
+            ErrorKind::NotFound,
             anyhow!(
                 "{what} needs a schema: no ./secretctl.toml here; pass --schema FILE, or run `secretctl init` to \
                  write one"
@@ -50,9 +50,9 @@ pub(crate) fn schema_error(e: secretctl_schema::Error) -> anyhow::Error {
         secretctl_schema::Error::Io { source, .. }
             if source.kind() == std::io::ErrorKind::NotFound =>
         {
-            Code::NotFound
+            ErrorKind::NotFound
         }
-        _ => Code::Operational,
+        _ => ErrorKind::Other,
     };
     coded(code, e)
 }
@@ -60,9 +60,9 @@ pub(crate) fn schema_error(e: secretctl_schema::Error) -> anyhow::Error {
 /// Attach the right exit code to an envfile error: a missing file is "not found".
 pub(crate) fn env_error(e: secretctl_envfile::Error) -> anyhow::Error {
     let code = if matches!(e, secretctl_envfile::Error::NotFound { .. }) {
-        Code::NotFound
+        ErrorKind::NotFound
     } else {
-        Code::Operational
+        ErrorKind::Other
     };
     coded(code, e)
 }
@@ -102,13 +102,13 @@ fn generator_of<'s>(schema: &'s Schema, key: &str) -> anyhow::Result<(&'s Secret
         .map_or_else(|| "the schema".to_owned(), |p| p.display().to_string());
     let spec = schema.get(key).ok_or_else(|| {
         coded(
-            Code::NotFound,
+            ErrorKind::NotFound,
             anyhow!("{key} is not declared in {file}; add [secrets.{key}] with a generator (e.g. generator = \"alnum:32\")"),
         )
     })?;
     let generator = spec.generator.ok_or_else(|| {
         coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow!(
                 "{file} declares no generator for {key}; add generator = \"alnum:32\" (or hex:N, base64:N, words:N) \
                  to [secrets.{key}], or set the value with `secretctl env set {key}` (value on stdin)"
@@ -121,7 +121,7 @@ fn generator_of<'s>(schema: &'s Schema, key: &str) -> anyhow::Result<(&'s Secret
 /// The error for a one-shot key that would change without --force.
 fn one_shot_refusal(spec: &SecretSpec, verb: &str) -> anyhow::Error {
     coded(
-        Code::Operational,
+        ErrorKind::Other,
         anyhow!(
             "{key} is one-shot: {verb} it means {breaks}; pass --force to do it anyway",
             key = spec.key,
@@ -149,7 +149,7 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
     let (spec, generator) = generator_of(&schema, &args.key)?;
     if !args.file.exists() {
         return Err(coded(
-            Code::NotFound,
+            ErrorKind::NotFound,
             anyhow!(
                 "{}: no such file; create the instance with `secretctl init`",
                 args.file.display()
@@ -244,7 +244,7 @@ pub fn set_value(
     };
     if let Some(spec) = spec.filter(|s| s.versioned) {
         return Err(coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow!(
                 "{key} is versioned: versions are never overwritten; add the next one with `secretctl env rotate {key}`",
                 key = spec.key

@@ -1,26 +1,20 @@
-//! Exit codes (DESIGN.md "CLI contract") and how a command attaches one to its error.
+//! Exit codes (DESIGN.md "CLI contract"): every error has an [`ErrorKind`], and [`code_of`] is the one place that
+//! turns a kind into the process's exit code.
+//!
+//! Library errors carry their kind themselves (`secretctl_error::Kind`); an error the binary makes up (a bad
+//! combination of flags, a refusal phrased for the command line) is tagged with [`coded`].
 
 use std::fmt;
 
-/// The documented exit codes. 0 is success and is not an error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Code {
-    /// 1: an operational error (I/O, a bad file, a failed check).
-    Operational = 1,
-    /// 2: the command line was wrong.
-    Usage = 2,
-    /// 3: authentication or integrity failure (tampered ciphertext, wrong key).
-    Integrity = 3,
-    /// 4: the thing asked for does not exist.
-    NotFound = 4,
-}
+pub use secretctl_error::ErrorKind;
+use secretctl_error::Kind;
 
-/// An error tagged with the exit code the process should end with.
+/// An error tagged by the binary with the kind it is.
 ///
 /// Its `Display` is the wrapped error's, and its `source` chain is the wrapped error's, so the one-line-per-cause
-/// printing in `main` reads the same with or without a code attached.
+/// printing in `main` reads the same with or without a kind attached.
 pub struct Coded {
-    pub code: Code,
+    pub kind: ErrorKind,
     pub inner: anyhow::Error,
 }
 
@@ -42,34 +36,59 @@ impl std::error::Error for Coded {
     }
 }
 
-/// Build an error that ends the process with `code`.
-pub fn coded(code: Code, err: impl Into<anyhow::Error>) -> anyhow::Error {
+/// Tag an error with the kind it is.
+pub fn coded(kind: ErrorKind, err: impl Into<anyhow::Error>) -> anyhow::Error {
     anyhow::Error::new(Coded {
-        code,
+        kind,
         inner: err.into(),
     })
 }
 
-/// Attach an exit code to the error of a `Result`.
+/// Tag the error of a `Result` with the kind it is.
 pub trait WithCode<T> {
-    /// On error, end the process with `code`.
-    fn code(self, code: Code) -> anyhow::Result<T>;
+    /// On error, tag it with `kind`.
+    fn code(self, kind: ErrorKind) -> anyhow::Result<T>;
 }
 
 impl<T, E: Into<anyhow::Error>> WithCode<T> for Result<T, E> {
-    fn code(self, code: Code) -> anyhow::Result<T> {
-        self.map_err(|e| coded(code, e))
+    fn code(self, kind: ErrorKind) -> anyhow::Result<T> {
+        self.map_err(|e| coded(kind, e))
     }
 }
 
-/// The exit code for an error: the outermost attached code, else 1.
-pub fn code_of(err: &anyhow::Error) -> u8 {
-    for cause in err.chain() {
-        if let Some(c) = cause.downcast_ref::<Coded>() {
-            return c.code as u8;
-        }
+/// The kind of one error in a chain, when it knows it.
+fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
+    macro_rules! library_errors {
+        ($($t:ty),* $(,)?) => {
+            $(if let Some(e) = cause.downcast_ref::<$t>() {
+                return Some(e.kind());
+            })*
+        };
     }
-    Code::Operational as u8
+    if let Some(c) = cause.downcast_ref::<Coded>() {
+        return Some(c.kind);
+    }
+    // Every library error type the binary can meet; each knows its own kind.
+    library_errors!(
+        secretctl_envfile::Error,
+        secretctl_schema::Error,
+        secretctl_naming::Error,
+        secretctl_instance::Error,
+    );
+    None
+}
+
+/// The kind of an error: the outermost kind in its chain (a tag the binary added wins over the library's), else
+/// [`ErrorKind::Other`].
+pub fn kind_of(err: &anyhow::Error) -> ErrorKind {
+    err.chain()
+        .find_map(kind_of_cause)
+        .unwrap_or(ErrorKind::Other)
+}
+
+/// The exit code for an error: its kind's code (0 is never an error).
+pub fn code_of(err: &anyhow::Error) -> u8 {
+    kind_of(err).exit_code()
 }
 
 /// True when the error is a broken pipe on stdout (`secretctl env list | head`), which is not a failure.

@@ -28,7 +28,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::{KeyfileOpt, SchemaOpt};
-use crate::exit::{self, coded, Code, WithCode};
+use crate::exit::{self, coded, ErrorKind, WithCode};
 
 /// Arguments of `secretctl export`.
 #[derive(Debug, clap::Args)]
@@ -215,7 +215,7 @@ fn take(
 ) -> anyhow::Result<SecretString> {
     resolved
         .remove(key)
-        .ok_or_else(|| coded(Code::NotFound, anyhow!("{shown}: {}", why())))
+        .ok_or_else(|| coded(ErrorKind::NotFound, anyhow!("{shown}: {}", why())))
 }
 
 /// Move the value of version `version` of the versioned `key` (the key `<KEY>_V<N>`) out of the resolved .env.
@@ -252,7 +252,7 @@ fn load(src: &SourceArgs) -> anyhow::Result<Loaded> {
         .unwrap_or_else(|| PathBuf::from(".env"));
     if !path.exists() {
         return Err(coded(
-            Code::NotFound,
+            ErrorKind::NotFound,
             anyhow!(
                 "{}: no such file; give the instance's .env with --env FILE (or read the store with --store URL)",
                 path.display()
@@ -270,7 +270,7 @@ fn load(src: &SourceArgs) -> anyhow::Result<Loaded> {
             .map(str::to_owned)
             .ok_or_else(|| {
                 coded(
-                    Code::Usage,
+                    ErrorKind::Usage,
                     anyhow!(
                         "{}: cannot name the instance after its directory; give --instance ID",
                         path.display()
@@ -389,7 +389,7 @@ fn open_store(
     url: &str,
     keyfile: &KeyfileOpt,
 ) -> anyhow::Result<(Store, secretctl_keyfile::Keyring)> {
-    let parsed: StoreUrl = url.parse().code(Code::Usage)?;
+    let parsed: StoreUrl = url.parse().code(ErrorKind::Usage)?;
     let path = keyfile.path();
     let keyring = secretctl_keyfile::Keyring::open(
         &path,
@@ -400,8 +400,8 @@ fn open_store(
     .map_err(|e| {
         // The keyfile's errors name the file and the fix themselves.
         let code = match e {
-            secretctl_keyfile::Error::NotFound { .. } => Code::NotFound,
-            _ => Code::Operational,
+            secretctl_keyfile::Error::NotFound { .. } => ErrorKind::NotFound,
+            _ => ErrorKind::Other,
         };
         coded(code, e)
     })?;
@@ -410,13 +410,13 @@ fn open_store(
 }
 
 /// The exit code of a store error: 3 for integrity failures, 4 for a missing secret, else 1.
-fn store_code(e: &secretctl_store::Error) -> Code {
+fn store_code(e: &secretctl_store::Error) -> ErrorKind {
     if e.is_integrity() {
-        Code::Integrity
+        ErrorKind::Integrity
     } else if e.is_not_found() {
-        Code::NotFound
+        ErrorKind::NotFound
     } else {
-        Code::Operational
+        ErrorKind::Other
     }
 }
 
@@ -444,7 +444,7 @@ fn store_get(
 fn load_store(src: &SourceArgs, url: &str, schema: Option<&Schema>) -> anyhow::Result<Loaded> {
     let owner = src.instance.clone().ok_or_else(|| {
         coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow!("--store needs --instance ID (the store owner)"),
         )
     })?;
@@ -471,7 +471,7 @@ fn load_store(src: &SourceArgs, url: &str, schema: Option<&Schema>) -> anyhow::R
     let mut items = Vec::with_capacity(wanted.len());
     for (name, k8s_secret, declared_versioned) in wanted {
         let (version, value) = match store_get(&mut store, &keyring, &owner, &name, None) {
-            Err(e) if exit::code_of(&e) == Code::NotFound as u8 => {
+            Err(e) if exit::code_of(&e) == ErrorKind::NotFound as u8 => {
                 return Err(e.context(format!(
                     "{owner}/{name} is declared in the schema; put it with `secretctl secret put {owner} {name}`"
                 )));
@@ -525,7 +525,7 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
     if let Some(ns) = &a.namespace {
         if !is_dns1123_label(ns) {
             return Err(coded(
-                Code::Usage,
+                ErrorKind::Usage,
                 anyhow!(
                     "--namespace {ns:?} is not a valid Kubernetes namespace (lowercase letters, digits and '-', \
                      starting and ending with a letter or digit, at most 63 characters)"
@@ -536,7 +536,7 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
     let recipients = if a.sops {
         if g.json {
             return Err(coded(
-                Code::Usage,
+                ErrorKind::Usage,
                 anyhow!("--sops writes YAML (sops's YAML store, which Flux decrypts); drop --json"),
             ));
         }
@@ -608,7 +608,7 @@ fn sops_recipients(args: &[String]) -> anyhow::Result<Vec<sops::Recipient>> {
     };
     if list.is_empty() {
         return Err(coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow!(
                 "--sops needs at least one age recipient: give --age age1... (the public key of the cluster's \
                  decryption key, e.g. from `age-keygen -y key.txt`) or set SOPS_AGE_RECIPIENTS"
@@ -618,7 +618,7 @@ fn sops_recipients(args: &[String]) -> anyhow::Result<Vec<sops::Recipient>> {
     list.iter()
         .map(|r| {
             r.parse::<sops::Recipient>()
-                .map_err(|e| coded(Code::Usage, anyhow!("{from}: {e}")))
+                .map_err(|e| coded(ErrorKind::Usage, anyhow!("{from}: {e}")))
         })
         .collect()
 }
@@ -679,7 +679,7 @@ fn manifests(loaded: Loaded, namespace: Option<&str>) -> anyhow::Result<Vec<Mani
     } = loaded;
     if items.is_empty() {
         return Err(coded(
-            Code::NotFound,
+            ErrorKind::NotFound,
             anyhow!(
                 "{}: no secrets to export (no key is declared in a schema or classified as a secret by its name); \
                  give the schema with --schema FILE",
@@ -748,7 +748,7 @@ fn swarm(g: Globals, a: &SwarmArgs) -> anyhow::Result<()> {
         let Some(version) = item.version else {
             if item.declared_versioned {
                 return Err(coded(
-                    Code::NotFound,
+                    ErrorKind::NotFound,
                     anyhow!(
                         "{where_}: {} is declared versioned but has no version pointer {}; create version 1 with \
                          `secretctl env rotate {}`",
@@ -789,7 +789,7 @@ fn swarm(g: Globals, a: &SwarmArgs) -> anyhow::Result<()> {
     }
     if secrets.is_empty() {
         return Err(coded(
-            Code::NotFound,
+            ErrorKind::NotFound,
             anyhow!(
                 "{where_}: no versioned secrets to export (a versioned key has a pointer SECRET_<KEY>_VERSION=vN); \
                  version a key with `secretctl env rotate KEY` or mark it `versioned = true` in the schema"
@@ -883,13 +883,13 @@ fn fetch_args(origin: &Origin, instance: &str, key: &str, name: &VersionedName) 
 fn value(a: &ValueArgs) -> anyhow::Result<()> {
     if std::io::stdout().is_terminal() {
         return Err(coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow!("refusing to write a secret value to a terminal; pipe it (e.g. into `docker secret create NAME -`)"),
         ));
     }
     let version = parse_version_tag(&a.version).ok_or_else(|| {
         coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow!("--version {:?} is not a version like v2", a.version),
         )
     })?;
@@ -903,7 +903,7 @@ fn value(a: &ValueArgs) -> anyhow::Result<()> {
             .map(|(_, v)| v)
             .ok_or_else(|| {
                 coded(
-                    Code::NotFound,
+                    ErrorKind::NotFound,
                     anyhow!(
                         "{}: {value_key} is missing (version v{version} of {})",
                         path.display(),
@@ -912,14 +912,16 @@ fn value(a: &ValueArgs) -> anyhow::Result<()> {
                 )
             })?
     } else if let Some(url) = &a.store {
-        let owner = a
-            .owner
-            .as_deref()
-            .ok_or_else(|| coded(Code::Usage, anyhow!("--owner is required with a store")))?;
+        let owner = a.owner.as_deref().ok_or_else(|| {
+            coded(
+                ErrorKind::Usage,
+                anyhow!("--owner is required with a store"),
+            )
+        })?;
         store_value(url, &a.keyfile, owner, &a.key, version)?
     } else {
         return Err(coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow!("give --env FILE or a store (--store URL or SECRETCTL_STORE)"),
         ));
     };

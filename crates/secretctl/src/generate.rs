@@ -8,7 +8,7 @@ use secretctl_schema::Generator;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::exit::{Code, WithCode};
+use crate::exit::{ErrorKind, WithCode};
 
 /// Arguments of `secretctl generate`.
 #[derive(Debug, clap::Args)]
@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let generator: Generator = args.spec.parse().code(Code::Usage)?;
+    let generator: Generator = args.spec.parse().code(ErrorKind::Usage)?;
     let value = generator.try_generate()?;
     let mut out = std::io::stdout().lock();
     if g.json {

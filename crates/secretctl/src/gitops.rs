@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
-use crate::exit::{coded, Code, WithCode};
+use crate::exit::{coded, ErrorKind, WithCode};
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
@@ -48,7 +48,7 @@ impl IdentityOpt {
     fn require(&self) -> anyhow::Result<Identities> {
         self.load()?.ok_or_else(|| {
             coded(
-                Code::Usage,
+                ErrorKind::Usage,
                 anyhow::anyhow!(
                     "no age identity: pass --identity FILE or set SECRETCTL_AGE_KEY_FILE to your age key file"
                 ),
@@ -211,13 +211,13 @@ enum RecipientsCmd {
 /// Attach the documented exit code to a repository error.
 fn repo_code(e: repo::Error) -> anyhow::Error {
     let code = if matches!(e, repo::Error::PlaintextInRepository { .. }) {
-        Code::Usage
+        ErrorKind::Usage
     } else if e.is_integrity() {
-        Code::Integrity
+        ErrorKind::Integrity
     } else if e.is_not_found() {
-        Code::NotFound
+        ErrorKind::NotFound
     } else {
-        Code::Operational
+        ErrorKind::Other
     };
     coded(code, e)
 }
@@ -225,9 +225,9 @@ fn repo_code(e: repo::Error) -> anyhow::Error {
 /// Attach the documented exit code to a format error about `path`.
 fn sops_code(path: &Path, e: sops::Error) -> anyhow::Error {
     let code = if repo::sops_is_integrity(&e) {
-        Code::Integrity
+        ErrorKind::Integrity
     } else {
-        Code::Operational
+        ErrorKind::Other
     };
     coded(
         code,
@@ -240,22 +240,22 @@ fn parse_recipients(list: &[String]) -> anyhow::Result<Vec<Recipient>> {
         .map(|s| {
             s.parse::<Recipient>()
                 .map_err(|_| anyhow::anyhow!("`{s}` is not an age recipient (age1...)"))
-                .code(Code::Usage)
+                .code(ErrorKind::Usage)
         })
         .collect()
 }
 
 fn open(dir: &Path) -> anyhow::Result<Repo> {
-    Repo::open(dir).map_err(|e| coded(Code::NotFound, e))
+    Repo::open(dir).map_err(|e| coded(ErrorKind::NotFound, e))
 }
 
 fn read_text(path: &Path) -> anyhow::Result<String> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| {
         let code = if e.kind() == std::io::ErrorKind::NotFound {
-            Code::NotFound
+            ErrorKind::NotFound
         } else {
-            Code::Operational
+            ErrorKind::Other
         };
         coded(
             code,
@@ -530,7 +530,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             }
             if !findings.is_empty() {
                 return Err(coded(
-                    Code::Operational,
+                    ErrorKind::Other,
                     anyhow::anyhow!(
                         "{} secret(s) staged in plaintext; unstage them (git restore --staged FILE) and use `secretctl gitops push`",
                         findings.len()
@@ -636,7 +636,7 @@ fn merge_driver(
         );
     }
     Err(coded(
-        Code::Operational,
+        ErrorKind::Other,
         anyhow::anyhow!(
             "{}: {} key(s) conflict; ours is kept for them. Resolve with `secretctl gitops decrypt`, edit, \
              `secretctl gitops encrypt --in-place`, then `git add`",

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
 use crate::env_rotate::{edit_env, env_error, schema_error};
-use crate::exit::{coded, Code};
+use crate::exit::{coded, ErrorKind};
 use crate::generate::round2;
 
 /// Arguments of `secretctl init`.
@@ -76,7 +76,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         create_private_dir(dir)?;
     } else if !dir.is_dir() {
         return Err(coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow!("{}: not a directory", dir.display()),
         ));
     }
@@ -103,7 +103,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                     .collect();
                 if !conflicts.is_empty() {
                     return Err(coded(
-                        Code::Operational,
+                        ErrorKind::Other,
                         anyhow!(
                             "{env_shown} already has a different value for {}; init never overwrites a value: \
                              edit it with `secretctl env set`",

@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::KeyfileOpt;
-use crate::exit::{coded, Code};
+use crate::exit::{coded, ErrorKind};
 use crate::input::{read_value, ValueSource};
 use crate::rotate;
 
@@ -149,14 +149,14 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
 }
 
 /// The exit code a keyfile error ends the process with (DESIGN.md "CLI contract").
-pub fn code_for(err: &KeyfileError) -> Code {
+pub fn code_for(err: &KeyfileError) -> ErrorKind {
     match err {
-        KeyfileError::NotFound { .. } | KeyfileError::NoSuchRetiredKey(_) => Code::NotFound,
+        KeyfileError::NotFound { .. } | KeyfileError::NoSuchRetiredKey(_) => ErrorKind::NotFound,
         KeyfileError::KeyIdMismatch { .. }
         | KeyfileError::BackupDecrypt(_)
-        | KeyfileError::RetiredKeyMismatch { .. } => Code::Integrity,
-        KeyfileError::BadRecipient { .. } | KeyfileError::NoRecipients => Code::Usage,
-        _ => Code::Operational,
+        | KeyfileError::RetiredKeyMismatch { .. } => ErrorKind::Integrity,
+        KeyfileError::BadRecipient { .. } | KeyfileError::NoRecipients => ErrorKind::Usage,
+        _ => ErrorKind::Other,
     }
 }
 
@@ -278,7 +278,7 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString
                 .map(|s| SecretString::from(Zeroizing::new(s).as_str().to_owned()))
                 .map_err(|e| {
                     coded(
-                        Code::Usage,
+                        ErrorKind::Usage,
                         anyhow::anyhow!(
                             "cannot prompt for a passphrase ({e}); use --passphrase-file FILE when there is no terminal"
                         ),
@@ -290,7 +290,7 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString
             let again = ask("Passphrase (again): ")?;
             if again.expose_secret() != p.expose_secret() {
                 return Err(coded(
-                    Code::Usage,
+                    ErrorKind::Usage,
                     anyhow::anyhow!("the passphrases do not match"),
                 ));
             }
@@ -299,7 +299,7 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString
     };
     if p.expose_secret().is_empty() {
         return Err(coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow::anyhow!("the passphrase is empty"),
         ));
     }
@@ -330,7 +330,7 @@ fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> anyhow::Resu
             let mut out = std::io::stdout().lock();
             if binary && out.is_terminal() {
                 return Err(coded(
-                    Code::Usage,
+                    ErrorKind::Usage,
                     anyhow::anyhow!(
                         "refusing to write a binary backup to a terminal; use --output FILE"
                     ),
@@ -382,7 +382,7 @@ fn backup(_g: Globals, a: &BackupArgs) -> anyhow::Result<()> {
         }
         if recipients.is_empty() {
             return Err(coded(
-                Code::Usage,
+                ErrorKind::Usage,
                 anyhow::anyhow!(
                     "say whom to encrypt the backup to: --recipient age1... (see age-keygen), --recipients-file FILE, \
                      --passphrase or --passphrase-file FILE"
@@ -411,7 +411,7 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
                 return Err(coded(
-                    Code::Usage,
+                    ErrorKind::Usage,
                     anyhow::anyhow!("give the backup file as an argument or pipe it on stdin"),
                 ));
             }
@@ -443,7 +443,7 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
             "pass --identity FILE or --passphrase for an age backup, or --base64 for a raw export"
         };
         return Err(coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow::anyhow!("cannot tell how to read the backup {source}: {hint}"),
         ));
     }

@@ -8,7 +8,7 @@ use secretctl_naming::{
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::exit::{Code, WithCode};
+use crate::exit::{ErrorKind, WithCode};
 
 /// Arguments of `secretctl name`.
 #[derive(Debug, clap::Args)]
@@ -54,7 +54,7 @@ pub enum NameCommand {
 }
 
 fn parse(name: &str) -> anyhow::Result<VersionedName> {
-    name.parse::<VersionedName>().code(Code::Usage)
+    name.parse::<VersionedName>().code(ErrorKind::Usage)
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
@@ -72,7 +72,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         }
         NameCommand::Next { name } => {
             let n = parse(&name)?;
-            let next = n.next().code(Code::Usage)?;
+            let next = n.next().code(ErrorKind::Usage)?;
             if g.json {
                 println!(
                     "{}",
@@ -93,7 +93,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 (None, Some(d)) => stack_from_domain(&d),
                 (None, None) => {
                     return Err(crate::exit::coded(
-                        Code::Usage,
+                        ErrorKind::Usage,
                         anyhow::anyhow!("give --stack S or --domain D"),
                     ))
                 }

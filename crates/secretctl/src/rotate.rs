@@ -13,7 +13,7 @@ use secretctl_envelope::KeyId;
 use secretctl_store::{Progress, RotateOptions};
 
 use crate::cli::Globals;
-use crate::exit::{coded, Code, WithCode};
+use crate::exit::{coded, ErrorKind, WithCode};
 use crate::secret::{open_keyring, open_store, store_error, StoreArgs};
 
 /// Arguments of `secretctl key rotate`.
@@ -55,7 +55,7 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
         eprintln!("nothing to resume: every row is under the active key {before}");
         return Ok(());
     } else {
-        let new = keyring.rotate().code(Code::Operational)?;
+        let new = keyring.rotate().code(ErrorKind::Other)?;
         eprintln!("new active key {new}; key {before} is retired and kept until the store no longer uses it");
     }
     let active = keyring.active().clone();
@@ -138,14 +138,14 @@ fn report(
 pub fn retire(g: Globals, args: RetireArgs) -> anyhow::Result<()> {
     let id: KeyId = args.key_id.parse().map_err(|e| {
         coded(
-            Code::Usage,
+            ErrorKind::Usage,
             anyhow!("`{}` is not a key id: {e}", args.key_id),
         )
     })?;
     let mut keyring = open_keyring(&args.at.keyfile)?;
     if id == keyring.active_id() {
         return Err(coded(
-            Code::Operational,
+            ErrorKind::Other,
             anyhow!(
                 "key {id} is the active key of {}; run `secretctl key rotate` first, then retire it",
                 args.at.keyfile.path().display()
@@ -154,7 +154,7 @@ pub fn retire(g: Globals, args: RetireArgs) -> anyhow::Result<()> {
     }
     if !keyring.retired_ids().contains(&id) {
         return Err(coded(
-            Code::NotFound,
+            ErrorKind::NotFound,
             anyhow!(
                 "no retired key {id} next to {}; `secretctl key list` shows the keys",
                 args.at.keyfile.path().display()
@@ -166,7 +166,7 @@ pub fn retire(g: Globals, args: RetireArgs) -> anyhow::Result<()> {
     let refs = store.references(id).map_err(store_error)?;
     if refs > 0 {
         return Err(coded(
-            Code::Operational,
+            ErrorKind::Other,
             anyhow!(
                 "{refs} rows of {} still reference key {id}; run `secretctl key rotate` to finish re-encrypting \
                  them, then retire it",
@@ -174,7 +174,7 @@ pub fn retire(g: Globals, args: RetireArgs) -> anyhow::Result<()> {
             ),
         ));
     }
-    keyring.destroy_retired(id).code(Code::Operational)?;
+    keyring.destroy_retired(id).code(ErrorKind::Other)?;
     store
         .record("retire", &format!("key {id} destroyed"))
         .map_err(store_error)?;

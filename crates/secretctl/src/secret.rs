@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::{KeyfileOpt, StoreOpt};
-use crate::exit::{coded, Code, WithCode};
+use crate::exit::{coded, ErrorKind, WithCode};
 use crate::input::{read_value, ValueSource};
 
 /// Arguments of `secretctl secret`.
@@ -149,7 +149,7 @@ pub fn store_url(keyfile: &KeyfileOpt, store: &StoreOpt) -> anyhow::Result<Store
     match &store.store {
         Some(s) => s
             .parse()
-            .map_err(|e| coded(Code::Usage, anyhow::Error::new(e))),
+            .map_err(|e| coded(ErrorKind::Usage, anyhow::Error::new(e))),
         None => {
             let path = keyfile.path();
             let dir = path
@@ -167,7 +167,7 @@ pub fn open_store(at: &StoreArgs, create: bool) -> anyhow::Result<Store> {
     if let StoreUrl::Sqlite(path) = &url {
         if !create && !path.exists() {
             return Err(coded(
-                Code::NotFound,
+                ErrorKind::NotFound,
                 anyhow::anyhow!(
                     "no secret store at {}; `secretctl secret put` creates it, or pass --store URL",
                     path.display()
@@ -185,11 +185,11 @@ pub fn open_store(at: &StoreArgs, create: bool) -> anyhow::Result<Store> {
 /// Give a store error its exit code: 3 for integrity failures, 4 for not found, else 1.
 pub fn store_error(e: secretctl_store::Error) -> anyhow::Error {
     let code = if e.is_integrity() {
-        Code::Integrity
+        ErrorKind::Integrity
     } else if e.is_not_found() {
-        Code::NotFound
+        ErrorKind::NotFound
     } else {
-        Code::Operational
+        ErrorKind::Other
     };
     coded(code, e)
 }
@@ -199,7 +199,7 @@ pub fn open_keyring(keyfile: &KeyfileOpt) -> anyhow::Result<secretctl_keyfile::K
     let opts = secretctl_keyfile::LoadOptions {
         allow_loose_permissions: keyfile.allow_loose_permissions,
     };
-    secretctl_keyfile::Keyring::open(&keyfile.path(), opts).code(Code::Operational)
+    secretctl_keyfile::Keyring::open(&keyfile.path(), opts).code(ErrorKind::Other)
 }
 
 fn put(

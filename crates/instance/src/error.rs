@@ -1,0 +1,125 @@
+//! What can go wrong with an instance, and what kind of failure each is.
+
+use std::path::PathBuf;
+
+use secretctl_error::{ErrorKind, Kind};
+
+use crate::Fix;
+
+/// What went wrong with an instance. Messages name the file and the key, never a value; a refusal names the
+/// command that does it on purpose.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The envfile could not be read or written.
+    #[error(transparent)]
+    Envfile(#[from] secretctl_envfile::Error),
+    /// The schema could not be read or used.
+    #[error(transparent)]
+    Schema(#[from] secretctl_schema::Error),
+    /// A versioned key's pointer or versions are not what they should be.
+    #[error("{}: {source}", path.display())]
+    Naming {
+        /// The envfile.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: secretctl_naming::Error,
+    },
+    /// A file of the instance could not be read or written.
+    #[error("{}: cannot {action}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What was being done (`read`, `write`, `lock`, `create`).
+        action: &'static str,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A path of the instance is a symlink or not the kind of file it must be; it is never followed.
+    #[error("{}: {why}; replace it with a real directory or file (secretctl does not follow links there)", path.display())]
+    Unsafe {
+        /// The path.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// The state file does not parse.
+    #[error("{}: {message}; fix the file (it is written by secretctl; see docs/formats/schema.md)", path.display())]
+    BadState {
+        /// The state file.
+        path: PathBuf,
+        /// What is wrong (never a secret: values are not quoted).
+        message: String,
+    },
+    /// A record in the state is malformed.
+    #[error("the {field} recorded for {key} is not {expected}")]
+    BadRecord {
+        /// The key (or `instance_key`).
+        key: String,
+        /// The field (`rotated`, `fingerprint`, `instance_key`).
+        field: &'static str,
+        /// What it should hold.
+        expected: &'static str,
+    },
+    /// The command needs a schema and the instance has none.
+    #[error("{what} needs a schema: there is no {} ; create one (see docs/formats/schema.md) or pass --schema FILE", expected.display())]
+    NoSchema {
+        /// The command, e.g. "`secretctl env rotate`".
+        what: String,
+        /// Where the schema was looked for.
+        expected: PathBuf,
+    },
+    /// The key is not declared in the schema.
+    #[error("{key} is not declared in {}; add [secrets.{key}] to it", schema.display())]
+    NotDeclared {
+        /// The key.
+        key: String,
+        /// The schema file.
+        schema: PathBuf,
+    },
+    /// The `.env` has no value for the key.
+    #[error("{key} has no value in {}", path.display())]
+    NoValue {
+        /// The key.
+        key: String,
+        /// The envfile.
+        path: PathBuf,
+    },
+    /// A policy of the schema refuses the operation; `fix` does it the right way (or on purpose).
+    #[error("{message}; {fix_text}", fix_text = fix_text(fix.as_ref()))]
+    Refused {
+        /// The key.
+        key: String,
+        /// Which rule refused (`empty`, `min_length`, `one_shot`, `versioned`, `no_generator`, `orchestrator`).
+        rule: &'static str,
+        /// What the rule says about this key (never the value).
+        message: String,
+        /// The command that does it the right way, when there is one.
+        fix: Option<Fix>,
+    },
+}
+
+fn fix_text(fix: Option<&Fix>) -> String {
+    match fix {
+        Some(f) => format!("run {f}"),
+        None => "nothing was changed".to_owned(),
+    }
+}
+
+impl Kind for Error {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Envfile(e) => e.kind(),
+            Self::Schema(e) => e.kind(),
+            Self::Naming { source, .. } => source.kind(),
+            Self::Io { source, .. } => secretctl_error::io_kind(source),
+            Self::Unsafe { .. } | Self::Refused { .. } => ErrorKind::Refused,
+            Self::BadState { .. } | Self::BadRecord { .. } => ErrorKind::Invalid,
+            Self::NoSchema { .. } | Self::NotDeclared { .. } | Self::NoValue { .. } => {
+                ErrorKind::NotFound
+            }
+        }
+    }
+}
