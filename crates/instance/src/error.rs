@@ -64,7 +64,7 @@ pub enum Error {
         expected: &'static str,
     },
     /// The command needs a schema and the instance has none.
-    #[error("{what} needs a schema: there is no {} ; create one (see docs/formats/schema.md) or pass --schema FILE", expected.display())]
+    #[error("{what} needs a schema: there is no {}; write one there (docs/formats/schema.md), pass --schema FILE, or run `secretctl init` in that directory to start from the example schema", expected.display())]
     NoSchema {
         /// The command, e.g. "`secretctl env rotate`".
         what: String,
@@ -87,18 +87,83 @@ pub enum Error {
         /// The envfile.
         path: PathBuf,
     },
+    /// The instance directory exists and is not a directory.
+    #[error("{}: not a directory", path.display())]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// `check --accept` was given a key the schema does not declare one-shot.
+    #[error("--accept {key}: the schema declares no one-shot key {key}")]
+    NotOneShot {
+        /// The key.
+        key: String,
+    },
     /// A policy of the schema refuses the operation; `fix` does it the right way (or on purpose).
     #[error("{message}; {fix_text}", fix_text = fix_text(fix.as_ref()))]
     Refused {
         /// The key.
         key: String,
-        /// Which rule refused (`empty`, `min_length`, `one_shot`, `versioned`, `no_generator`, `orchestrator`).
-        rule: &'static str,
+        /// Which rule refused.
+        rule: Rule,
         /// What the rule says about this key (never the value).
         message: String,
         /// The command that does it the right way, when there is one.
         fix: Option<Fix>,
     },
+}
+
+/// The rule behind an [`Error::Refused`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A declared key may not be empty.
+    Empty,
+    /// A declared key's value must have at least `min_length` characters.
+    MinLength,
+    /// A one-shot key that has a value changes only with `--force`.
+    OneShot,
+    /// A versioned key gets new values only as new versions (`--new-version`, `env rotate`).
+    Versioned,
+    /// `--new-version` applies only to versioned keys.
+    NotVersioned,
+    /// Generating a value needs a generator in the schema.
+    NoGenerator,
+    /// On Kubernetes the pods read the key from a Secret: a change of the `.env` alone changes nothing.
+    Orchestrator,
+    /// `init` never overwrites a value with a different given one.
+    InitConflict,
+}
+
+impl Rule {
+    /// The rule's name, as in JSON output and messages (`min_length`, `one_shot`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::MinLength => "min_length",
+            Self::OneShot => "one_shot",
+            Self::Versioned => "versioned",
+            Self::NotVersioned => "not_versioned",
+            Self::NoGenerator => "no_generator",
+            Self::Orchestrator => "orchestrator",
+            Self::InitConflict => "init_conflict",
+        }
+    }
+
+    /// The kind of failure a refusal by this rule is: asking a key for what it cannot do is a usage error; a
+    /// policy protecting a value is a refusal.
+    #[must_use]
+    pub fn kind(self) -> ErrorKind {
+        match self {
+            Self::Versioned | Self::NotVersioned | Self::NoGenerator => ErrorKind::Usage,
+            Self::Empty
+            | Self::MinLength
+            | Self::OneShot
+            | Self::Orchestrator
+            | Self::InitConflict => ErrorKind::Refused,
+        }
+    }
 }
 
 fn fix_text(fix: Option<&Fix>) -> String {
@@ -115,8 +180,10 @@ impl Kind for Error {
             Self::Schema(e) => e.kind(),
             Self::Naming { source, .. } => source.kind(),
             Self::Io { source, .. } => secretctl_error::io_kind(source),
-            Self::Unsafe { .. } | Self::Refused { .. } => ErrorKind::Refused,
+            Self::Refused { rule, .. } => rule.kind(),
+            Self::Unsafe { .. } => ErrorKind::Refused,
             Self::BadState { .. } | Self::BadRecord { .. } => ErrorKind::Invalid,
+            Self::NotOneShot { .. } | Self::NotADirectory { .. } => ErrorKind::Usage,
             Self::NoSchema { .. } | Self::NotDeclared { .. } | Self::NoValue { .. } => {
                 ErrorKind::NotFound
             }

@@ -18,10 +18,14 @@
 //! shared = true                 # gitops: the same value for every host
 //! ```
 //!
+//! An optional `[instance]` table says how the instance is deployed (`orchestrator = "compose" | "kubernetes" |
+//! "swarm"`, its `name`, Kubernetes `namespace`, the workloads to `restart` after a Secret changed); a key declared
+//! `plain = true` is the only kind of key handled as plaintext, and `k8s_key` names its data key in the Kubernetes
+//! Secret.
+//!
 //! Keys keep the order they are declared in. Unknown fields, unknown generators and bad durations are errors that
-//! name the file and line. The full format, and where rotation dates and one-shot fingerprints are recorded, is in
-//! `docs/formats/schema.md`; in short, [`state`] keeps them as `SECRETCTL_*` keys in the `.env` itself so they travel
-//! with it through every envfile and gitops round trip.
+//! name the file and line. The full format is in `docs/formats/schema.md`. Rotation dates and one-shot fingerprints
+//! are not part of the schema: the instance's state file keeps them (crate `secretctl-instance`).
 //!
 //! Without a schema, [`is_secret_name`] classifies keys as secret by their name (see its documentation for the
 //! exact rules).
@@ -69,7 +73,6 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-pub mod check;
 mod duration;
 pub mod generator;
 pub mod state;
@@ -124,14 +127,6 @@ pub enum Error {
     /// The OS random number generator failed.
     #[error(transparent)]
     Rng(#[from] RngError),
-    /// A `SECRETCTL_*` record in the envfile is malformed.
-    #[error("{key} does not hold {expected}; fix or remove that line")]
-    BadRecord {
-        /// The record's key.
-        key: String,
-        /// What it should hold.
-        expected: &'static str,
-    },
 }
 
 impl secretctl_error::Kind for Error {
@@ -139,9 +134,7 @@ impl secretctl_error::Kind for Error {
         use secretctl_error::ErrorKind;
         match self {
             Self::Io { source, .. } => secretctl_error::io_kind(source),
-            Self::TooLarge { .. } | Self::Invalid { .. } | Self::BadRecord { .. } => {
-                ErrorKind::Invalid
-            }
+            Self::TooLarge { .. } | Self::Invalid { .. } => ErrorKind::Invalid,
             Self::Naming(_) => ErrorKind::Usage,
             Self::Envfile(e) => e.kind(),
             Self::Rng(_) => ErrorKind::Io,

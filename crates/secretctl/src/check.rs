@@ -1,17 +1,12 @@
-//! `secretctl check`: an instance's `.env` against its schema.
-
-use std::path::PathBuf;
+//! `secretctl check`: an instance's `.env` and state against its schema.
 
 use anyhow::anyhow;
-use secretctl_envfile::EnvFile;
-use secretctl_naming::pointer;
-use secretctl_schema::check::check;
-use secretctl_schema::state;
+use secretctl_instance::state;
 use serde_json::json;
 
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
-use crate::env_rotate::{edit_env, env_error, require_schema};
+use crate::env::FileOpt;
 use crate::exit::{coded, ErrorKind};
 
 /// Arguments of `secretctl check`.
@@ -19,83 +14,70 @@ use crate::exit::{coded, ErrorKind};
 pub struct Args {
     #[command(flatten)]
     pub schema: SchemaOpt,
-    /// The .env to check.
+    /// The .env to check; its schema is the secretctl.toml beside it [default: ./.env].
     #[arg(
         long = "env",
         visible_alias = "file",
         value_name = "F",
-        default_value = ".env"
+        conflicts_with = "instance"
     )]
-    pub env: PathBuf,
+    pub env: Option<std::path::PathBuf>,
+    /// The instance directory (its .env and secretctl.toml), instead of --env.
+    #[arg(long, value_name = "DIR")]
+    pub instance: Option<std::path::PathBuf>,
     /// Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable.
     #[arg(long, value_name = "KEY")]
     pub accept: Vec<String>,
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let schema = require_schema(args.schema.schema.as_deref(), "`secretctl check`")?;
-    let file = args.env.display().to_string();
+    let file = FileOpt {
+        file: args.env.clone(),
+        instance: args.instance.clone(),
+    };
+    let inst = file.instance(&args.schema)?;
     if !args.accept.is_empty() {
-        edit_env(&args.env, false, |env| {
-            for key in &args.accept {
-                let spec = schema.get(key).filter(|s| s.one_shot).ok_or_else(|| {
-                    coded(
-                        ErrorKind::Usage,
-                        anyhow!("--accept {key}: the schema declares no one-shot key {key}"),
-                    )
-                })?;
-                let value = if spec.versioned {
-                    pointer::current_value(env, key)?
-                        .and_then(|(_, v)| v)
-                        .map(str::to_owned)
-                } else {
-                    env.get(key).map(str::to_owned)
-                };
-                let value = zeroize::Zeroizing::new(value.ok_or_else(|| {
-                    coded(
-                        ErrorKind::NotFound,
-                        anyhow!("--accept {key}: {key} has no value in {file}"),
-                    )
-                })?);
-                state::record(env, key, &value, true, state::now())?;
-            }
-            Ok(())
-        })?;
+        inst.accept(&args.accept)?;
     }
-    let env = EnvFile::load(&args.env).map_err(env_error)?;
-    let findings = check(&schema, &env, state::now());
+    let findings = inst.check(state::now())?;
+    let env_file = inst.env_path().display().to_string();
+    let schema = inst.require_schema("`secretctl check`")?;
     let schema_file = schema.file().map(|p| p.display().to_string());
     if g.json {
         let list: Vec<_> = findings
             .iter()
-            .map(|f| json!({"key": f.key, "kind": f.kind.as_str(), "message": f.message}))
+            .map(|f| {
+                json!({
+                    "key": f.key, "kind": f.kind.as_str(), "message": f.message,
+                    "fix": f.fix.as_ref().map(|x| json!({"command": x.command, "stdin": x.stdin})),
+                })
+            })
             .collect();
         println!(
             "{}",
-            json!({"ok": findings.is_empty(), "env_file": file, "schema_file": schema_file, "findings": list})
+            json!({"ok": findings.is_empty(), "env_file": env_file, "schema_file": schema_file, "findings": list})
         );
     } else {
         for f in &findings {
-            println!("{file}: {}", f.message);
+            println!("{env_file}: {}", f.message);
         }
         if findings.is_empty() {
             println!(
-                "ok: {file} meets {} ({} declared secrets)",
+                "ok: {env_file} meets {} ({} declared secrets)",
                 schema_file.as_deref().unwrap_or("the schema"),
                 schema.secrets().count()
             );
         }
     }
     if findings.is_empty() {
-        Ok(())
-    } else {
-        Err(coded(
-            ErrorKind::Other,
-            anyhow!(
-                "{file}: {} problem{} found; fix each line above",
-                findings.len(),
-                if findings.len() == 1 { "" } else { "s" }
-            ),
-        ))
+        return Ok(());
     }
+    Err(coded(
+        ErrorKind::Refused,
+        anyhow!(
+            "{env_file}: {} problem{} found; fix each line above",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" }
+        ),
+    ))
 }

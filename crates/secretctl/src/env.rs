@@ -1,4 +1,5 @@
-//! `secretctl env`: read and edit a Docker Compose .env without losing a byte of it.
+//! `secretctl env`: read and edit a Docker Compose .env without losing a byte of it. Writes go through the
+//! instance (`secretctl-instance`), which applies the schema's policy and keeps the records in the state file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -6,7 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use clap::Subcommand;
 use secrecy::{ExposeSecret, SecretString};
-use secretctl_envfile::{EditError, EnvFile, Error as EnvError, InterpolationError};
+use secretctl_envfile::{EnvFile, Error as EnvError, InterpolationError};
+use secretctl_instance::{Change, Instance, SetOptions};
+use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
@@ -31,19 +34,38 @@ pub enum Command {
     /// Set KEY to a value read from stdin (or --from-file, or --generate); only that value's bytes change.
     Set(SetArgs),
     /// Remove every assignment of KEY.
-    Unset(UnsetArgs),
+    Unset(KeyArgs),
     /// Rename KEY to NEW_KEY, keeping its value and layout.
     Rename(RenameArgs),
     /// Replace KEY's value with a freshly generated one (from the schema's generator).
-    Rotate(crate::env_rotate::RotateArgs),
+    Rotate(RotateArgs),
 }
 
-/// The .env file every verb works on.
+/// Which instance's .env a verb works on.
 #[derive(Debug, Clone, clap::Args)]
 pub struct FileOpt {
-    /// The .env file.
-    #[arg(long, value_name = "F", default_value = ".env")]
-    pub file: PathBuf,
+    /// The .env file; its instance's schema is the secretctl.toml beside it [default: ./.env].
+    #[arg(long, value_name = "F", conflicts_with = "instance")]
+    pub file: Option<PathBuf>,
+    /// The instance directory (its .env and secretctl.toml), instead of --file.
+    #[arg(long, value_name = "DIR")]
+    pub instance: Option<PathBuf>,
+}
+
+impl FileOpt {
+    /// The .env file named by --file or --instance, else `./.env`.
+    pub fn path(&self) -> PathBuf {
+        match (&self.file, &self.instance) {
+            (Some(f), _) => f.clone(),
+            (None, Some(d)) => d.join(secretctl_instance::ENV_FILE),
+            (None, None) => PathBuf::from(secretctl_instance::ENV_FILE),
+        }
+    }
+
+    /// The instance, with the schema given by --schema or the one beside the .env.
+    pub fn instance(&self, schema: &SchemaOpt) -> anyhow::Result<Instance> {
+        Ok(Instance::open(&self.path(), schema.schema.as_deref())?)
+    }
 }
 
 /// Arguments of `secretctl env list`.
@@ -88,9 +110,12 @@ pub struct SetArgs {
     #[arg(long, value_name = "F", conflicts_with = "generate")]
     pub from_file: Option<PathBuf>,
     /// Generate the value with the schema's generator for KEY.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "new_version")]
     pub generate: bool,
-    /// With --generate: replace a one-shot key that already has a value.
+    /// For a versioned KEY: add the value as its next version (KEY_V<N+1>) and move its pointer.
+    #[arg(long)]
+    pub new_version: bool,
+    /// Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret.
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
@@ -99,7 +124,7 @@ pub struct SetArgs {
 
 /// Arguments of `secretctl env unset`.
 #[derive(Debug, clap::Args)]
-pub struct UnsetArgs {
+pub struct KeyArgs {
     /// The key to remove.
     #[arg(value_name = "KEY")]
     pub key: String,
@@ -120,33 +145,41 @@ pub struct RenameArgs {
     pub file: FileOpt,
 }
 
+/// Arguments of `secretctl env rotate`.
+#[derive(Debug, clap::Args)]
+pub struct RotateArgs {
+    /// The key to rotate; the schema must declare a generator for it.
+    #[arg(value_name = "KEY")]
+    pub key: String,
+    #[command(flatten)]
+    pub file: FileOpt,
+    /// Rotate a one-shot key even though rotating it breaks something (the schema says what), or a key the pods
+    /// of a Kubernetes instance read from a Secret.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub schema: SchemaOpt,
+}
+
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     match args.command {
         Command::List(a) => list(g, &a),
         Command::Get(a) => get(g, &a),
-        Command::Set(a) => set(g, a),
+        Command::Set(a) => set(g, &a),
         Command::Unset(a) => unset(g, &a),
         Command::Rename(a) => rename(g, &a),
-        Command::Rotate(a) => crate::env_rotate::rotate(g, a),
+        Command::Rotate(a) => rotate(g, &a),
     }
 }
 
-/// One line naming the file and the fix, with the documented exit code.
+/// Add the hint a person needs to an envfile error, on the same line; its kind (and so its exit code) stays the
+/// library's.
 pub(crate) fn env_error(e: EnvError) -> anyhow::Error {
-    let code = match &e {
-        EnvError::NotFound { .. }
-        | EnvError::Edit {
-            error: EditError::NotFound { .. },
-            ..
-        } => ErrorKind::NotFound,
-        EnvError::Edit {
-            error: EditError::InvalidKey { .. },
-            ..
-        } => ErrorKind::Usage,
-        _ => ErrorKind::Other,
-    };
+    use secretctl_error::Kind as _;
     let hint = match &e {
-        EnvError::NotFound { .. } => " (create it with `secretctl env set KEY`, or pass --file)",
+        EnvError::NotFound { .. } => {
+            " (create it with `secretctl init DIR`, or name the right file with --file)"
+        }
         EnvError::Parse { .. } => " (fix that line; Docker Compose rejects it too)",
         EnvError::Interpolation {
             error: InterpolationError::Required { .. },
@@ -159,21 +192,11 @@ pub(crate) fn env_error(e: EnvError) -> anyhow::Error {
         EnvError::Io { source, .. } => format!("{e}: {source}"),
         _ => e.to_string(),
     };
-    coded(code, anyhow!("{message}{hint}"))
+    coded(e.kind(), anyhow!("{message}{hint}"))
 }
 
 fn load(path: &Path) -> anyhow::Result<EnvFile> {
     EnvFile::load(path).map_err(env_error)
-}
-
-fn lookup_for(use_environment: bool) -> impl Fn(&str) -> Option<String> {
-    move |name: &str| {
-        if use_environment {
-            std::env::var(name).ok()
-        } else {
-            None
-        }
-    }
 }
 
 fn resolve(
@@ -181,7 +204,13 @@ fn resolve(
     doc: &EnvFile,
     use_environment: bool,
 ) -> anyhow::Result<Vec<(String, SecretString)>> {
-    let lookup = lookup_for(use_environment);
+    let lookup = |name: &str| {
+        if use_environment {
+            std::env::var(name).ok()
+        } else {
+            None
+        }
+    };
     let resolution = doc.resolve_report(&lookup).map_err(|error| {
         env_error(EnvError::Interpolation {
             path: path.to_path_buf(),
@@ -214,12 +243,12 @@ fn push_json_string(buf: &mut Zeroizing<Vec<u8>>, s: &str) -> anyhow::Result<()>
 }
 
 fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
-    let path = &a.file.file;
-    let doc = load(path)?;
+    let path = a.file.path();
+    let doc = load(&path)?;
     let mut out = Zeroizing::new(Vec::new());
     if g.json {
         // Written by hand to keep file order (a serde_json Map would sort) and to zeroize the buffer.
-        let values = resolve(path, &doc, a.use_environment)?;
+        let values = resolve(&path, &doc, a.use_environment)?;
         out.push(b'{');
         for (i, (k, v)) in values.iter().enumerate() {
             if i > 0 {
@@ -240,30 +269,38 @@ fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
 }
 
 fn not_set(path: &Path, key: &str) -> anyhow::Error {
+    let fix = secretctl_instance::Fix::new(
+        [
+            "secretctl",
+            "env",
+            "set",
+            key,
+            "--file",
+            &path.display().to_string(),
+        ],
+        true,
+    );
     coded(
         ErrorKind::NotFound,
-        anyhow!(
-            "{}: {key} is not set (add it with `secretctl env set {key}`)",
-            path.display()
-        ),
+        anyhow!("{}: {key} is not set (add it with {fix})", path.display()),
     )
 }
 
 fn get(g: Globals, a: &GetArgs) -> anyhow::Result<()> {
-    let path = &a.file.file;
-    let doc = load(path)?;
+    let path = a.file.path();
+    let doc = load(&path)?;
     if !doc.contains(&a.key) {
-        return Err(not_set(path, &a.key));
+        return Err(not_set(&path, &a.key));
     }
     let value: Zeroizing<String> = if a.raw {
         Zeroizing::new(doc.get(&a.key).unwrap_or_default().to_owned())
     } else {
-        let values = resolve(path, &doc, a.use_environment)?;
+        let values = resolve(&path, &doc, a.use_environment)?;
         let found = values
             .iter()
             .find(|(k, _)| *k == a.key)
             .map(|(_, v)| Zeroizing::new(v.expose_secret().to_owned()));
-        found.ok_or_else(|| not_set(path, &a.key))?
+        found.ok_or_else(|| not_set(&path, &a.key))?
     };
     let mut out = Zeroizing::new(Vec::new());
     if g.json {
@@ -279,14 +316,105 @@ fn get(g: Globals, a: &GetArgs) -> anyhow::Result<()> {
     emit(out)
 }
 
-fn report(g: Globals, verb: &str, key: &str, path: &Path, changed: bool) -> anyhow::Result<()> {
+/// Print what a write did: one line (or JSON object) and the notices that come with it.
+fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) {
+    let file = inst.env_path().display().to_string();
+    let key = &change.key;
+    if change.migrated > 0 {
+        eprintln!(
+            "notice: moved {} secretctl record line(s) (SECRETCTL_*) from {file} to {}; the .env now holds only \
+             what the app reads",
+            change.migrated,
+            inst.state_path().display()
+        );
+    }
+    if let Some(steps) = &change.k8s {
+        eprintln!(
+            "notice: the pods read {key} from the Kubernetes Secret {}: run {steps}",
+            steps.secret
+        );
+    }
+    let bits = change
+        .generator
+        .map(|gen| crate::generate::round2(gen.entropy_bits()));
     if g.json {
-        let v = serde_json::json!({
-            "key": key,
-            "file": path.display().to_string(),
-            "changed": changed,
-        });
-        println!("{v}");
+        let mut out = json!({"key": key, "file": file, "changed": change.changed});
+        if let (Some(gen), Some(bits)) = (change.generator, bits) {
+            out["generator"] = json!(gen.to_string());
+            out["entropy_bits"] = json!(bits);
+        }
+        if let Some(v) = &change.version {
+            out["versioned"] = json!({
+                "previous": v.previous.as_ref().map(secretctl_naming::VersionedName::version_tag),
+                "current": v.current.version_tag(),
+                "name": v.current.to_string(),
+                "value_key": v.value_key,
+                "pointer_key": v.pointer_key,
+            });
+        }
+        if let Some(steps) = &change.k8s {
+            out["k8s_steps"] =
+                json!({"secret": steps.secret, "commands": steps.commands, "note": steps.note});
+        }
+        println!("{out}");
+        return;
+    }
+    let how = match (change.generator, bits) {
+        (Some(gen), Some(bits)) => format!(" ({gen}, {bits} bits of entropy)"),
+        _ => String::new(),
+    };
+    match (&change.version, change.changed) {
+        (_, false) => eprintln!("{key} in {file} already had that value; nothing changed"),
+        (Some(v), true) => println!(
+            "{verb} {key} in {file}: added {vk}{how}, {pk} {prev} -> {cur}",
+            vk = v.value_key,
+            pk = v.pointer_key,
+            prev = v.previous.as_ref().map_or_else(
+                || "(none)".to_owned(),
+                secretctl_naming::VersionedName::version_tag
+            ),
+            cur = v.current.version_tag(),
+        ),
+        (None, true) if verb == "rotated" => println!("rotated {key} in {file}{how}"),
+        (None, true) => eprintln!("{verb} {key} in {file}{how}"),
+    }
+}
+
+fn set(g: Globals, a: &SetArgs) -> anyhow::Result<()> {
+    let inst = a.file.instance(&a.schema)?;
+    let opts = SetOptions::force(a.force);
+    let change = if a.generate {
+        inst.generate(&a.key, opts)?
+    } else {
+        let source = match (&a.value, &a.from_file) {
+            (Some(v), _) => ValueSource::Argv(v),
+            (None, Some(f)) => ValueSource::File(f),
+            (None, None) => ValueSource::Stdin,
+        };
+        let value = read_value(source, &format!("Value for {}: ", a.key))?;
+        if a.new_version {
+            inst.add_version(&a.key, &value, opts)?
+        } else {
+            inst.set(&a.key, &value, opts)?
+        }
+    };
+    report(g, "set", &inst, &change);
+    Ok(())
+}
+
+fn rotate(g: Globals, a: &RotateArgs) -> anyhow::Result<()> {
+    let inst = a.file.instance(&a.schema)?;
+    let change = inst.rotate(&a.key, SetOptions::force(a.force))?;
+    report(g, "rotated", &inst, &change);
+    Ok(())
+}
+
+fn simple_report(g: Globals, verb: &str, key: &str, path: &Path, changed: bool) {
+    if g.json {
+        println!(
+            "{}",
+            json!({"key": key, "file": path.display().to_string(), "changed": changed})
+        );
     } else if changed {
         eprintln!("{verb} {key} in {}", path.display());
     } else {
@@ -295,53 +423,26 @@ fn report(g: Globals, verb: &str, key: &str, path: &Path, changed: bool) -> anyh
             path.display()
         );
     }
+}
+
+fn unset(g: Globals, a: &KeyArgs) -> anyhow::Result<()> {
+    let inst = a.file.instance(&SchemaOpt { schema: None })?;
+    if !inst.unset(&a.key)? {
+        return Err(not_set(inst.env_path(), &a.key));
+    }
+    simple_report(g, "removed", &a.key, inst.env_path(), true);
     Ok(())
 }
 
-fn set(g: Globals, a: SetArgs) -> anyhow::Result<()> {
-    let path = a.file.file.clone();
-    let value = if a.generate {
-        None
-    } else {
-        let source = match (&a.value, &a.from_file) {
-            (Some(v), _) => ValueSource::Argv(v),
-            (None, Some(f)) => ValueSource::File(f),
-            (None, None) => ValueSource::Stdin,
-        };
-        Some(read_value(source, &format!("Value for {}: ", a.key))?)
-    };
-    // The schema's rules (one-shot, versioned) and its records are applied in the same locked write as the value.
-    let changed =
-        crate::env_rotate::set_value(&path, &a.key, value, a.force, a.schema.schema.as_deref())?;
-    report(g, "set", &a.key, &path, changed)
-}
-
-fn unset(g: Globals, a: &UnsetArgs) -> anyhow::Result<()> {
-    let path = &a.file.file;
-    secretctl_envfile::update(path, false, |doc| {
-        if doc.unset(&a.key) {
-            Ok(())
-        } else {
-            Err(EnvError::Edit {
-                path: path.clone(),
-                error: EditError::NotFound { key: a.key.clone() },
-            })
-        }
-    })
-    .map_err(env_error)?;
-    report(g, "removed", &a.key, path, true)
-}
-
 fn rename(g: Globals, a: &RenameArgs) -> anyhow::Result<()> {
-    let path = &a.file.file;
-    let changed = secretctl_envfile::update(path, false, |doc| {
-        doc.rename(&a.key, &a.new_key)
-            .map_err(|error| EnvError::Edit {
-                path: path.clone(),
-                error,
-            })?;
-        Ok(a.key != a.new_key)
-    })
-    .map_err(env_error)?;
-    report(g, "renamed to", &a.new_key, path, changed)
+    let inst = a.file.instance(&SchemaOpt { schema: None })?;
+    inst.rename(&a.key, &a.new_key)?;
+    simple_report(
+        g,
+        "renamed to",
+        &a.new_key,
+        inst.env_path(),
+        a.key != a.new_key,
+    );
+    Ok(())
 }

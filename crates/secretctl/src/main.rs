@@ -6,7 +6,6 @@ mod check;
 mod cli;
 mod common;
 mod env;
-mod env_rotate;
 mod exit;
 mod export;
 mod generate;

@@ -5,6 +5,7 @@
 mod common;
 
 use common::find_tool;
+use common::instance::set_rotated;
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -88,11 +89,7 @@ fn every_rule_is_one_line_and_exit_1() {
         .filter_map(|l| l.split_once('=').map(|(_, v)| v.to_owned()))
         .collect();
     replace_line(&env, "DB_PASSWORD", "DB_PASSWORD=tooshortvalue");
-    replace_line(
-        &env,
-        "SECRETCTL_ROTATED_DB_PASSWORD",
-        "SECRETCTL_ROTATED_DB_PASSWORD=2020-01-01",
-    );
+    set_rotated(tmp.path(), "DB_PASSWORD", "2020-01-01");
     replace_line(&env, "APP_SECRET_KEY", "APP_SECRET_KEY=editedbyhand");
     replace_line(
         &env,

@@ -2,9 +2,12 @@
 // Helpers outside #[test] fns panic on purpose too: a panic is how an integration test reports failure.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
+use common::instance::{rotated, set_rotated};
 
 const SCHEMA: &str = r#"
 [secrets.DB_PASSWORD]
@@ -47,16 +50,10 @@ fn get(dir: &Path, key: &str) -> Option<String> {
         .find_map(|l| l.strip_prefix(&format!("{key}=")).map(str::to_owned))
 }
 
-/// Lines of `text` except those of `keys` and their secretctl records.
+/// Lines of `text` except those of `keys`.
 fn other_lines(text: &str, keys: &[&str]) -> Vec<String> {
     text.lines()
-        .filter(|l| {
-            !keys.iter().any(|k| {
-                l.starts_with(&format!("{k}="))
-                    || l.starts_with(&format!("SECRETCTL_ROTATED_{k}="))
-                    || l.starts_with(&format!("SECRETCTL_FINGERPRINT_{k}="))
-            })
-        })
+        .filter(|l| !keys.iter().any(|k| l.starts_with(&format!("{k}="))))
         .map(str::to_owned)
         .collect()
 }
@@ -67,14 +64,7 @@ fn rotate_replaces_the_value_and_records_the_date() {
     let before = read(tmp.path());
     let old = get(tmp.path(), "DB_PASSWORD").unwrap();
     // Make the key overdue, then rotate it.
-    let aged = before.replace(
-        &format!(
-            "SECRETCTL_ROTATED_DB_PASSWORD={}",
-            get(tmp.path(), "SECRETCTL_ROTATED_DB_PASSWORD").unwrap()
-        ),
-        "SECRETCTL_ROTATED_DB_PASSWORD=2020-01-01",
-    );
-    std::fs::write(tmp.path().join(".env"), &aged).unwrap();
+    set_rotated(tmp.path(), "DB_PASSWORD", "2020-01-01");
     assert_eq!(
         secretctl(tmp.path())
             .arg("check")
@@ -108,7 +98,7 @@ fn rotate_replaces_the_value_and_records_the_date() {
         other_lines(&after, &["DB_PASSWORD"]),
         other_lines(&before, &["DB_PASSWORD"])
     );
-    assert!(!get(tmp.path(), "SECRETCTL_ROTATED_DB_PASSWORD")
+    assert!(!rotated(tmp.path(), "DB_PASSWORD")
         .unwrap()
         .starts_with("2020"));
     // SMTP_PASSWORD is still missing, nothing else.

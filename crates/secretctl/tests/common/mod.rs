@@ -4,6 +4,8 @@
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod instance;
+
 use std::path::PathBuf;
 
 /// The venv `.ci/install-tools.sh` installs sops and kubernetes-validate into: `$SECRETCTL_TOOLS_VENV`, else

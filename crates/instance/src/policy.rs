@@ -1,0 +1,547 @@
+//! Writing an instance's secrets with the schema's policy, the `.env` and the state file together under one lock.
+
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::path::Path;
+
+use secrecy::{ExposeSecret, SecretString};
+use secretctl_envfile::EnvFile;
+use secretctl_naming::pointer::{self, Bumped};
+use secretctl_schema::{Generator, SecretSpec};
+use zeroize::Zeroizing;
+
+use crate::state::{self, State, STATE_DIR};
+use crate::{Error, Fix, Instance, K8sSteps, Rule};
+
+/// How a write may proceed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SetOptions {
+    /// Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret.
+    pub force: bool,
+}
+
+impl SetOptions {
+    /// Options with `force` as given.
+    #[must_use]
+    pub fn force(force: bool) -> Self {
+        Self { force }
+    }
+}
+
+/// What a write did.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Change {
+    /// The key written.
+    pub key: String,
+    /// Whether the `.env` changed (setting the value a key already has changes nothing).
+    pub changed: bool,
+    /// For a versioned key: the version added and the pointer moved.
+    pub version: Option<Bumped>,
+    /// The generator that made the value, when it was generated.
+    pub generator: Option<Generator>,
+    /// How many `SECRETCTL_*` record lines moved from the `.env` to the state file in this write.
+    pub migrated: usize,
+    /// On a Kubernetes instance: what still has to be run for the pods to see the change.
+    pub k8s: Option<K8sSteps>,
+}
+
+impl Change {
+    fn new(key: &str, migrated: usize) -> Self {
+        Self {
+            key: key.to_owned(),
+            changed: false,
+            version: None,
+            generator: None,
+            migrated,
+            k8s: None,
+        }
+    }
+}
+
+/// The current value of a declared key (the pointed version's value for a versioned key), when it has one.
+pub(crate) fn current_value<'e>(spec: &SecretSpec, env: &'e EnvFile) -> Option<&'e str> {
+    if spec.versioned {
+        match pointer::current_value(env, &spec.key) {
+            Ok(Some((_, Some(v)))) if !v.is_empty() => Some(v),
+            _ => None,
+        }
+    } else {
+        env.get(&spec.key).filter(|v| !v.is_empty())
+    }
+}
+
+impl Instance {
+    /// Run `f` on the `.env` and the state under the `.env`'s lock. Old `SECRETCTL_*` records in the `.env` move
+    /// to the state first. When `f` fails nothing is written; otherwise the state file is written before the
+    /// `.env` (a crash between the two leaves every record, in one place or both), each atomically.
+    pub(crate) fn transact<T>(
+        &self,
+        create: bool,
+        f: impl FnOnce(&mut EnvFile, &mut State, usize) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let _lock =
+            secretctl_envfile::fs::lock_exclusive(&self.env_path).map_err(|source| Error::Io {
+                path: self.env_path.clone(),
+                action: "lock",
+                source,
+            })?;
+        let mut env = match EnvFile::load(&self.env_path) {
+            Ok(env) => env,
+            Err(secretctl_envfile::Error::NotFound { .. }) if create => EnvFile::new(),
+            Err(e) => return Err(e.into()),
+        };
+        let mut state = State::load(&self.state_path)?;
+        let env_before = Zeroizing::new(env.as_str().to_owned());
+        let state_before = state.clone();
+        let migrated = state.absorb_legacy(&mut env);
+        let out = f(&mut env, &mut state, migrated)?;
+        if state != state_before {
+            self.save_state(&state)?;
+        }
+        if env.as_str() != env_before.as_str() {
+            env.save(&self.env_path)?;
+        }
+        Ok(out)
+    }
+
+    /// The state as it is now, with any records still in an old `.env` read (not moved: reading writes nothing).
+    pub(crate) fn read(&self) -> Result<(EnvFile, State), Error> {
+        let mut env = EnvFile::load(&self.env_path)?;
+        let mut state = State::load(&self.state_path)?;
+        state.absorb_legacy(&mut env);
+        Ok((env, state))
+    }
+
+    /// Write the state file: 0600 in a 0700 `.secretctl` directory, both owned like the `.env` (root editing a
+    /// service user's instance leaves nothing that user cannot read or replace). A symlink is never followed.
+    fn save_state(&self, state: &State) -> Result<(), Error> {
+        let dir = self.dir.join(STATE_DIR);
+        let io = |path: &Path, action, source| Error::Io {
+            path: path.to_path_buf(),
+            action,
+            source,
+        };
+        let owner = std::fs::metadata(&self.env_path)
+            .or_else(|_| std::fs::metadata(&self.dir))
+            .ok()
+            .map(|m| (m.uid(), m.gid()));
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_dir() => {}
+            Ok(_) => {
+                return Err(Error::Unsafe {
+                    path: dir,
+                    why: "is not a directory (a symlink is never followed)",
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::DirBuilder::new()
+                    .mode(0o700)
+                    .create(&dir)
+                    .map_err(|e| io(&dir, "create", e))?;
+                chown_like(&dir, owner).map_err(|e| io(&dir, "create", e))?;
+            }
+            Err(e) => return Err(io(&dir, "read", e)),
+        }
+        if std::fs::symlink_metadata(&self.state_path).is_ok_and(|m| !m.file_type().is_file()) {
+            return Err(Error::Unsafe {
+                path: self.state_path.clone(),
+                why: "is not a regular file (a symlink is never followed)",
+            });
+        }
+        let existed = self.state_path.exists();
+        secretctl_envfile::fs::write_atomic(&self.state_path, state.render().as_bytes(), 0o600)
+            .map_err(|e| io(&self.state_path, "write", e))?;
+        if !existed {
+            chown_like(&self.state_path, owner).map_err(|e| io(&self.state_path, "write", e))?;
+        }
+        Ok(())
+    }
+
+    fn spec(&self, key: &str) -> Option<&SecretSpec> {
+        self.schema.as_ref().and_then(|s| s.get(key))
+    }
+
+    /// The spec of a declared key, for commands that need one.
+    fn declared(&self, key: &str, what: &str) -> Result<&SecretSpec, Error> {
+        let schema = self.require_schema(what)?;
+        schema.get(key).ok_or_else(|| Error::NotDeclared {
+            key: key.to_owned(),
+            schema: schema.file().map_or_else(
+                || self.dir.join(secretctl_schema::SCHEMA_FILE),
+                Path::to_path_buf,
+            ),
+        })
+    }
+
+    fn schema_shown(&self) -> String {
+        self.schema
+            .as_ref()
+            .and_then(|s| s.file())
+            .map_or_else(|| "the schema".to_owned(), |p| p.display().to_string())
+    }
+
+    /// The command that sets `spec`'s key to a value of the operator's (the right door for its kind).
+    fn set_fix(&self, spec: &SecretSpec, force: bool) -> Fix {
+        let mut tail = Vec::new();
+        if spec.versioned {
+            tail.push("--new-version");
+        }
+        if force {
+            tail.push("--force");
+        }
+        self.fix(&["env", "set", &spec.key], "--file", &tail, true)
+    }
+
+    /// The command that replaces `spec`'s value with a generated one, when it has a generator.
+    pub(crate) fn generate_fix(&self, spec: &SecretSpec, has_value: bool) -> Option<Fix> {
+        spec.generator?;
+        let force = spec.one_shot && has_value;
+        let tail: &[&str] = if force { &["--force"] } else { &[] };
+        Some(if spec.versioned || has_value {
+            self.fix(&["env", "rotate", &spec.key], "--file", tail, false)
+        } else {
+            self.fix(&["env", "set", &spec.key], "--file", &["--generate"], false)
+        })
+    }
+
+    /// The command that gives `spec`'s key a new value: generated when it can be, else the operator's.
+    pub(crate) fn replace_fix(&self, spec: &SecretSpec, has_value: bool) -> Fix {
+        self.generate_fix(spec, has_value)
+            .unwrap_or_else(|| self.set_fix(spec, spec.one_shot && has_value))
+    }
+
+    /// Refuse a value a declared key must not have: empty, or shorter than `min_length`.
+    fn check_value(&self, spec: &SecretSpec, value: &str) -> Result<(), Error> {
+        let fix = || {
+            self.generate_fix(spec, true)
+                .or(Some(self.set_fix(spec, false)))
+        };
+        if value.is_empty() {
+            return Err(Error::Refused {
+                key: spec.key.clone(),
+                rule: Rule::Empty,
+                message: format!(
+                    "{key} is declared in {schema}; an empty value is not accepted for it",
+                    key = spec.key,
+                    schema = self.schema_shown()
+                ),
+                fix: fix(),
+            });
+        }
+        if let Some(min) = spec.min_length {
+            let len = value.chars().count();
+            if len < min {
+                return Err(Error::Refused {
+                    key: spec.key.clone(),
+                    rule: Rule::MinLength,
+                    message: format!(
+                        "{key}: the value has {len} characters, shorter than min_length {min} in {schema}",
+                        key = spec.key,
+                        schema = self.schema_shown()
+                    ),
+                    fix: fix(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuse changing a key that has a value when a rule says so: one-shot (what it breaks), or read by pods
+    /// from a Kubernetes Secret (the steps). `again` is the command that was run, to be repeated with --force.
+    fn check_change(
+        &self,
+        spec: &SecretSpec,
+        env: &EnvFile,
+        opts: SetOptions,
+        again: impl Fn() -> Fix,
+    ) -> Result<(), Error> {
+        if opts.force || current_value(spec, env).is_none() {
+            return Ok(());
+        }
+        if spec.one_shot {
+            return Err(Error::Refused {
+                key: spec.key.clone(),
+                rule: Rule::OneShot,
+                message: format!(
+                    "{key} is one-shot: changing it means {breaks}",
+                    key = spec.key,
+                    breaks = spec.breaks_text()
+                ),
+                fix: Some(again()),
+            });
+        }
+        if let Some(steps) = self.k8s_steps(spec) {
+            return Err(Error::Refused {
+                key: spec.key.clone(),
+                rule: Rule::Orchestrator,
+                message: format!(
+                    "{key} is read by the pods from the Kubernetes Secret {secret} (orchestrator = kubernetes in \
+                     {schema}), so changing {env} alone changes nothing they see. To change it where they read it, \
+                     record it with --force, then run {steps}",
+                    key = spec.key,
+                    secret = steps.secret,
+                    schema = self.schema_shown(),
+                    env = self.env_path.display(),
+                ),
+                fix: Some(again()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Set `key` to `value`. For a declared key the schema's policy applies: not empty, at least `min_length`,
+    /// a one-shot key with a value only with `force`, a versioned key only through [`Instance::add_version`], and
+    /// on a Kubernetes instance a key the pods read from a Secret only with `force` (the change then carries the
+    /// steps that bring it to the pods). The rotation date (and a one-shot key's fingerprint) is recorded with it.
+    /// An undeclared key is simply set. Setting the value a key already has changes nothing.
+    ///
+    /// # Errors
+    /// [`Error::Refused`] naming the rule and the fix; [`Error::Envfile`], [`Error::Io`] and the like.
+    pub fn set(&self, key: &str, value: &SecretString, opts: SetOptions) -> Result<Change, Error> {
+        let spec = self.spec(key);
+        if let Some(spec) = spec {
+            if spec.versioned {
+                return Err(Error::Refused {
+                    key: key.to_owned(),
+                    rule: Rule::Versioned,
+                    message: format!(
+                        "{key} is versioned: versions are never overwritten, a new value becomes the next version"
+                    ),
+                    fix: Some(self.set_fix(spec, opts.force)),
+                });
+            }
+            self.check_value(spec, value.expose_secret())?;
+        }
+        self.write_value(key, spec, value, opts, None, || {
+            let tail: &[&str] = &["--force"];
+            self.fix(&["env", "set", key], "--file", tail, true)
+        })
+    }
+
+    /// Set a declared `key` to a value from the schema's generator, with [`Instance::set`]'s policy (a versioned
+    /// key is refused: [`Instance::rotate`] adds its next version).
+    ///
+    /// # Errors
+    /// [`Error::NoSchema`], [`Error::NotDeclared`], [`Error::Refused`] (no generator, one-shot, versioned,
+    /// orchestrator), and those of [`Instance::set`].
+    pub fn generate(&self, key: &str, opts: SetOptions) -> Result<Change, Error> {
+        let spec = self.declared(key, "`secretctl env set --generate`")?;
+        if spec.versioned {
+            return Err(Error::Refused {
+                key: key.to_owned(),
+                rule: Rule::Versioned,
+                message: format!("{key} is versioned: a generated value becomes its next version"),
+                fix: Some(self.fix(&["env", "rotate", key], "--file", &[], false)),
+            });
+        }
+        let generator = self.generator_of(spec)?;
+        let value = generator
+            .try_generate()
+            .map_err(secretctl_schema::Error::from)?;
+        self.write_value(key, Some(spec), &value, opts, Some(generator), || {
+            self.fix(
+                &["env", "set", key],
+                "--file",
+                &["--generate", "--force"],
+                false,
+            )
+        })
+    }
+
+    fn generator_of(&self, spec: &SecretSpec) -> Result<Generator, Error> {
+        spec.generator.ok_or_else(|| Error::Refused {
+            key: spec.key.clone(),
+            rule: Rule::NoGenerator,
+            message: format!(
+                "{schema} declares no generator for {key}, so secretctl cannot make its value (add generator = \
+                 \"alnum:32\", or hex:N, base64:N, words:N, to [secrets.{key}] to let it)",
+                key = spec.key,
+                schema = self.schema_shown()
+            ),
+            fix: Some(self.set_fix(spec, false)),
+        })
+    }
+
+    fn write_value(
+        &self,
+        key: &str,
+        spec: Option<&SecretSpec>,
+        value: &SecretString,
+        opts: SetOptions,
+        generator: Option<Generator>,
+        again: impl Fn() -> Fix,
+    ) -> Result<Change, Error> {
+        self.transact(true, |env, state, migrated| {
+            let mut change = Change::new(key, migrated);
+            change.generator = generator;
+            if env.get(key) == Some(value.expose_secret()) {
+                return Ok(change);
+            }
+            if let Some(spec) = spec {
+                self.check_change(spec, env, opts, &again)?;
+            }
+            env.set(key, value.expose_secret()).map_err(|error| {
+                secretctl_envfile::Error::Edit {
+                    path: self.env_path.clone(),
+                    error,
+                }
+            })?;
+            if let Some(spec) = spec {
+                state.record(key, value.expose_secret(), spec.one_shot, state::now())?;
+                change.k8s = self.k8s_steps(spec);
+            }
+            change.changed = true;
+            Ok(change)
+        })
+    }
+
+    /// Replace a declared key's value with a fresh one from its generator: the next version for a versioned key.
+    /// A one-shot key with a value, or a key the pods of a Kubernetes instance read from a Secret, needs `force`.
+    ///
+    /// # Errors
+    /// [`Error::NoSchema`], [`Error::NotDeclared`], [`Error::Refused`] (no generator: the fix sets a value of
+    /// the operator's; one-shot; orchestrator), [`Error::Envfile`] (`NotFound` when the `.env` does not exist).
+    pub fn rotate(&self, key: &str, opts: SetOptions) -> Result<Change, Error> {
+        let spec = self.declared(key, "`secretctl env rotate`")?;
+        let generator = self.generator_of(spec)?;
+        let value = generator
+            .try_generate()
+            .map_err(secretctl_schema::Error::from)?;
+        let mut change = self.new_value(spec, &value, opts, || {
+            self.fix(&["env", "rotate", key], "--file", &["--force"], false)
+        })?;
+        change.generator = Some(generator);
+        Ok(change)
+    }
+
+    /// Add `value` as the next version of a declared versioned key and move its pointer (`env set --new-version`):
+    /// the operator's own value, with the same policy as a generated one.
+    ///
+    /// # Errors
+    /// [`Error::Refused`] when the key is not versioned, or the value breaks the policy; those of
+    /// [`Instance::rotate`].
+    pub fn add_version(
+        &self,
+        key: &str,
+        value: &SecretString,
+        opts: SetOptions,
+    ) -> Result<Change, Error> {
+        let spec = self.declared(key, "`secretctl env set --new-version`")?;
+        if !spec.versioned {
+            return Err(Error::Refused {
+                key: key.to_owned(),
+                rule: Rule::NotVersioned,
+                message: format!(
+                    "{key} is not versioned in {schema} (versioned = true makes it so)",
+                    schema = self.schema_shown()
+                ),
+                fix: Some(self.set_fix(spec, opts.force)),
+            });
+        }
+        self.check_value(spec, value.expose_secret())?;
+        self.new_value(spec, value, opts, || {
+            self.fix(
+                &["env", "set", key],
+                "--file",
+                &["--new-version", "--force"],
+                true,
+            )
+        })
+    }
+
+    fn new_value(
+        &self,
+        spec: &SecretSpec,
+        value: &SecretString,
+        opts: SetOptions,
+        again: impl Fn() -> Fix,
+    ) -> Result<Change, Error> {
+        let key = spec.key.as_str();
+        self.transact(false, |env, state, migrated| {
+            self.check_change(spec, env, opts, &again)?;
+            let mut change = Change::new(key, migrated);
+            if spec.versioned {
+                change.version = Some(pointer::bump(env, key, value.expose_secret()).map_err(
+                    |source| Error::Naming {
+                        path: self.env_path.clone(),
+                        source,
+                    },
+                )?);
+            } else {
+                env.set(key, value.expose_secret()).map_err(|error| {
+                    secretctl_envfile::Error::Edit {
+                        path: self.env_path.clone(),
+                        error,
+                    }
+                })?;
+            }
+            state.record(key, value.expose_secret(), spec.one_shot, state::now())?;
+            change.k8s = self.k8s_steps(spec);
+            change.changed = true;
+            Ok(change)
+        })
+    }
+
+    /// Remove every assignment of `key` from the `.env`. Returns whether it was there.
+    ///
+    /// # Errors
+    /// [`Error::Envfile`] (`NotFound` when the `.env` does not exist), [`Error::Io`].
+    pub fn unset(&self, key: &str) -> Result<bool, Error> {
+        self.transact(false, |env, _, _| Ok(env.unset(key)))
+    }
+
+    /// Rename `from` to `to` in the `.env`, keeping value and layout.
+    ///
+    /// # Errors
+    /// [`Error::Envfile`] (the key is missing, the new name is taken or invalid), [`Error::Io`].
+    pub fn rename(&self, from: &str, to: &str) -> Result<(), Error> {
+        self.transact(false, |env, _, _| {
+            env.rename(from, to)
+                .map_err(|error| secretctl_envfile::Error::Edit {
+                    path: self.env_path.clone(),
+                    error,
+                })
+                .map_err(Error::from)
+        })
+    }
+
+    /// Accept the current values of one-shot keys that changed on purpose: their fingerprints are recorded again.
+    ///
+    /// # Errors
+    /// [`Error::NoSchema`], [`Error::NotOneShot`] for a key the schema does not declare one-shot,
+    /// [`Error::NoValue`] for a key without a value.
+    pub fn accept(&self, keys: &[String]) -> Result<(), Error> {
+        let schema = self.require_schema("`secretctl check --accept`")?;
+        self.transact(false, |env, state, _| {
+            for key in keys {
+                let spec = schema
+                    .get(key)
+                    .filter(|s| s.one_shot)
+                    .ok_or_else(|| Error::NotOneShot { key: key.clone() })?;
+                let value = current_value(spec, env).ok_or_else(|| Error::NoValue {
+                    key: key.clone(),
+                    path: self.env_path.clone(),
+                })?;
+                state.record(key, value, true, state::now())?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Give `path` the owner `owner` when it has another one and this process may change it (root); a user who cannot
+/// chown keeps their own files as they are.
+fn chown_like(path: &Path, owner: Option<(u32, u32)>) -> std::io::Result<()> {
+    let Some((uid, gid)) = owner else {
+        return Ok(());
+    };
+    let meta = std::fs::symlink_metadata(path)?;
+    if (meta.uid(), meta.gid()) == (uid, gid) {
+        return Ok(());
+    }
+    match std::os::unix::fs::lchown(path, Some(uid), Some(gid)) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
+        other => other,
+    }
+}
