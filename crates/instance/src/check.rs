@@ -71,7 +71,23 @@ pub struct Finding {
 enum Current<'a> {
     Value(&'a str),
     Missing(String),
+    /// A versioned key without a pointer whose versions up to N are there (a pointer line lost in an edit).
+    Unpointed(u32),
     Bad(String),
+}
+
+/// The highest N with a non-empty `KEY_V<N>` in `env`.
+fn latest_version(env: &EnvFile, key: &str) -> Option<u32> {
+    let prefix = format!("{key}_V");
+    env.keys()
+        .into_iter()
+        .filter_map(|k| k.strip_prefix(&prefix))
+        .filter_map(|n| secretctl_naming::parse_version_tag(&format!("v{n}")))
+        .filter(|&n| {
+            env.get(&pointer::value_key(key, n))
+                .is_some_and(|v| !v.is_empty())
+        })
+        .max()
 }
 
 fn current<'a>(spec: &SecretSpec, env: &'a EnvFile) -> Current<'a> {
@@ -79,9 +95,12 @@ fn current<'a>(spec: &SecretSpec, env: &'a EnvFile) -> Current<'a> {
     if spec.versioned {
         match pointer::current_value(env, key) {
             Err(e) => Current::Bad(e.to_string()),
-            Ok(None) => {
-                Current::Missing(format!("no version pointer {}", pointer::pointer_key(key)))
-            }
+            Ok(None) => match latest_version(env, key) {
+                Some(n) => Current::Unpointed(n),
+                None => {
+                    Current::Missing(format!("no version pointer {}", pointer::pointer_key(key)))
+                }
+            },
             Ok(Some((name, None))) => Current::Missing(format!(
                 "{} points at {} but {} is missing",
                 pointer::pointer_key(key),
@@ -139,6 +158,24 @@ impl Instance {
                 Current::Value(v) => Some(v),
                 Current::Missing(m) => {
                     push(FindingKind::Missing, m, Some(self.replace_fix(spec, false)));
+                    None
+                }
+                Current::Unpointed(n) => {
+                    let pointer_key = pointer::pointer_key(key);
+                    let set = self.fix(&["env", "set", &pointer_key], "--file", &[], false);
+                    let fix = Fix {
+                        command: format!("printf 'v{n}' | {}", set.command),
+                        stdin: false,
+                    };
+                    push(
+                        FindingKind::Missing,
+                        format!(
+                            "no version pointer {pointer_key}, but {} holds version {n}; point {pointer_key} at the \
+                             version in use",
+                            pointer::value_key(key, n)
+                        ),
+                        Some(fix),
+                    );
                     None
                 }
                 Current::Bad(m) => {

@@ -7,7 +7,8 @@ use std::fmt;
 /// the command in backticks, followed by "(value on stdin)" when it needs one: exactly what a person should run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
-    /// The command line (shell words, quoted where needed), starting with `secretctl`.
+    /// The command line for a POSIX shell (words quoted where needed): a `secretctl` command, or a non-secret
+    /// literal piped into one (`printf 'v2' | secretctl env set ...`).
     pub command: String,
     /// The command reads the new value on stdin (`printf '%s' "$value" | <command>`).
     pub stdin: bool,
