@@ -429,7 +429,8 @@ fn every_fix_a_refusal_recommends_works() {
     std::fs::write(schema_only.path().join(".env"), "").unwrap();
     let value = "a-value-long-enough-for-every-rule-0123456789";
     // (working dir, command args, stdin, exit code, rule text)
-    let cases: Vec<(&Path, Vec<&str>, Option<&str>, i32, &str)> = vec![
+    type Case<'a> = (&'a Path, Vec<&'a str>, Option<&'a str>, i32, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (
             &dir,
             vec!["env", "set", "MW_SECRET_KEY"],
