@@ -1,20 +1,14 @@
 //! `secretctl env`: read and edit a Docker Compose .env without losing a byte of it. Writes go through the
 //! instance (`secretctl-instance`), which applies the schema's policy and keeps the records in the state file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::anyhow;
 use clap::Subcommand;
-use secrecy::{ExposeSecret, SecretString};
-use secretctl_envfile::{EnvFile, Error as EnvError, InterpolationError};
 use secretctl_instance::{Change, Instance, SetOptions};
 use serde_json::json;
-use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
-use crate::exit::{coded, ErrorKind};
 use crate::input::{read_value, ValueSource};
 
 /// Arguments of `secretctl env`.
@@ -163,157 +157,13 @@ pub struct RotateArgs {
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     match args.command {
-        Command::List(a) => list(g, &a),
-        Command::Get(a) => get(g, &a),
+        Command::List(a) => crate::env_read::list(g, &a),
+        Command::Get(a) => crate::env_read::get(g, &a),
         Command::Set(a) => set(g, &a),
         Command::Unset(a) => unset(g, &a),
         Command::Rename(a) => rename(g, &a),
         Command::Rotate(a) => rotate(g, &a),
     }
-}
-
-/// Add the hint a person needs to an envfile error, on the same line; its kind (and so its exit code) stays the
-/// library's.
-pub(crate) fn env_error(e: EnvError) -> anyhow::Error {
-    use secretctl_error::Kind as _;
-    let hint = match &e {
-        EnvError::NotFound { .. } => {
-            " (create it with `secretctl init DIR`, or name the right file with --file)"
-        }
-        EnvError::Parse { .. } => " (fix that line; Docker Compose rejects it too)",
-        EnvError::Interpolation {
-            error: InterpolationError::Required { .. },
-            ..
-        } => " (set it earlier in the file, or in the environment with --use-environment)",
-        _ => "",
-    };
-    let message = match &e {
-        // The I/O cause goes on the same line: one line per error.
-        EnvError::Io { source, .. } => format!("{e}: {source}"),
-        _ => e.to_string(),
-    };
-    coded(e.kind(), anyhow!("{message}{hint}"))
-}
-
-fn load(path: &Path) -> anyhow::Result<EnvFile> {
-    EnvFile::load(path).map_err(env_error)
-}
-
-fn resolve(
-    path: &Path,
-    doc: &EnvFile,
-    use_environment: bool,
-) -> anyhow::Result<Vec<(String, SecretString)>> {
-    let lookup = |name: &str| {
-        if use_environment {
-            std::env::var(name).ok()
-        } else {
-            None
-        }
-    };
-    let resolution = doc.resolve_report(&lookup).map_err(|error| {
-        env_error(EnvError::Interpolation {
-            path: path.to_path_buf(),
-            error,
-        })
-    })?;
-    for u in &resolution.unset {
-        eprintln!(
-            "warning: {}: line {}: {} references ${}, which is not set; Docker Compose uses an empty string",
-            path.display(),
-            u.line,
-            u.key,
-            u.variable
-        );
-    }
-    Ok(resolution.values)
-}
-
-/// Write bytes that may hold secret values to stdout, then wipe them.
-fn emit(out: Zeroizing<Vec<u8>>) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&out)?;
-    stdout.flush()?;
-    Ok(())
-}
-
-fn push_json_string(buf: &mut Zeroizing<Vec<u8>>, s: &str) -> anyhow::Result<()> {
-    serde_json::to_writer(&mut **buf, s)?;
-    Ok(())
-}
-
-fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
-    let path = a.file.path();
-    let doc = load(&path)?;
-    let mut out = Zeroizing::new(Vec::new());
-    if g.json {
-        // Written by hand to keep file order (a serde_json Map would sort) and to zeroize the buffer.
-        let values = resolve(&path, &doc, a.use_environment)?;
-        out.push(b'{');
-        for (i, (k, v)) in values.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            push_json_string(&mut out, k)?;
-            out.push(b':');
-            push_json_string(&mut out, v.expose_secret())?;
-        }
-        out.extend_from_slice(b"}\n");
-    } else {
-        for k in doc.keys() {
-            out.extend_from_slice(k.as_bytes());
-            out.push(b'\n');
-        }
-    }
-    emit(out)
-}
-
-fn not_set(path: &Path, key: &str) -> anyhow::Error {
-    let fix = secretctl_instance::Fix::new(
-        [
-            "secretctl",
-            "env",
-            "set",
-            key,
-            "--file",
-            &path.display().to_string(),
-        ],
-        true,
-    );
-    coded(
-        ErrorKind::NotFound,
-        anyhow!("{}: {key} is not set (add it with {fix})", path.display()),
-    )
-}
-
-fn get(g: Globals, a: &GetArgs) -> anyhow::Result<()> {
-    let path = a.file.path();
-    let doc = load(&path)?;
-    if !doc.contains(&a.key) {
-        return Err(not_set(&path, &a.key));
-    }
-    let value: Zeroizing<String> = if a.raw {
-        Zeroizing::new(doc.get(&a.key).unwrap_or_default().to_owned())
-    } else {
-        let values = resolve(&path, &doc, a.use_environment)?;
-        let found = values
-            .iter()
-            .find(|(k, _)| *k == a.key)
-            .map(|(_, v)| Zeroizing::new(v.expose_secret().to_owned()));
-        found.ok_or_else(|| not_set(&path, &a.key))?
-    };
-    let mut out = Zeroizing::new(Vec::new());
-    if g.json {
-        out.extend_from_slice(b"{\"key\":");
-        push_json_string(&mut out, &a.key)?;
-        out.extend_from_slice(b",\"value\":");
-        push_json_string(&mut out, &value)?;
-        out.extend_from_slice(b"}\n");
-    } else {
-        out.extend_from_slice(value.as_bytes());
-        out.push(b'\n');
-    }
-    emit(out)
 }
 
 /// Print what a write did: one line (or JSON object) and the notices that come with it.
@@ -428,7 +278,7 @@ fn simple_report(g: Globals, verb: &str, key: &str, path: &Path, changed: bool) 
 fn unset(g: Globals, a: &KeyArgs) -> anyhow::Result<()> {
     let inst = a.file.instance(&SchemaOpt { schema: None })?;
     if !inst.unset(&a.key)? {
-        return Err(not_set(inst.env_path(), &a.key));
+        return Err(crate::env_read::not_set(inst.env_path(), &a.key));
     }
     simple_report(g, "removed", &a.key, inst.env_path(), true);
     Ok(())

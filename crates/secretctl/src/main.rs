@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod common;
 mod env;
+mod env_read;
 mod exit;
 mod export;
 mod generate;
