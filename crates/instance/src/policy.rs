@@ -278,7 +278,7 @@ impl Instance {
                 message: format!(
                     "{key} is read by the pods from the Kubernetes Secret {secret} (orchestrator = kubernetes in \
                      {schema}), so changing {env} alone changes nothing they see. To change it where they read it, \
-                     record it with --force, then run {steps}",
+                     record the new value with the command at the end of this line, then run {steps}",
                     key = spec.key,
                     secret = steps.secret,
                     schema = self.schema_shown(),
