@@ -471,7 +471,7 @@ fn load_store(src: &SourceArgs, url: &str, schema: Option<&Schema>) -> anyhow::R
     let mut items = Vec::with_capacity(wanted.len());
     for (name, k8s_secret, declared_versioned) in wanted {
         let (version, value) = match store_get(&mut store, &keyring, &owner, &name, None) {
-            Err(e) if exit::code_of(&e) == ErrorKind::NotFound as u8 => {
+            Err(e) if exit::kind_of(&e) == ErrorKind::NotFound => {
                 return Err(e.context(format!(
                     "{owner}/{name} is declared in the schema; put it with `secretctl secret put {owner} {name}`"
                 )));
