@@ -522,3 +522,244 @@ fn every_fix_a_refusal_recommends_works() {
         .assert()
         .success();
 }
+
+const K8S_SCHEMA: &str = r#"
+[instance]
+orchestrator = "kubernetes"
+name = "wiki"
+namespace = "prod"
+restart = ["deployment/wiki"]
+
+[secrets.MW_SECRET_KEY]
+generator = "hex:64"
+one_shot = true
+k8s_secret = "{instance}-mw-secrets"
+k8s_key = "mw-secret-key"
+
+[secrets.MYSQL_PASSWORD]
+generator = "alnum:32"
+min_length = 24
+k8s_secret = "{instance}-db"
+
+[secrets.APP_URL]
+plain = true
+"#;
+
+/// Serves the little of the Kubernetes API that `kubectl apply --dry-run=client --validate=false` asks for before it
+/// prints what it would create: discovery of the core group (`/api`, `/apis`, `/api/v1` with `secrets`) and a 404
+/// for the live object. No Kubernetes API server can be installed on the test machines, and a client-side dry run
+/// needs nothing else from one; the manifests' schema is checked separately by `kubernetes-validate --strict`.
+fn kube_discovery_server() -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let server = addr.clone();
+    let handle = std::thread::spawn(move || {
+        listener.set_nonblocking(false).unwrap();
+        // kubectl makes a handful of requests; stop after a bounded number so the thread always ends.
+        for stream in listener.incoming().take(32) {
+            let Ok(mut stream) = stream else { break };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                    break;
+                }
+            }
+            let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+            let path = path.split('?').next().unwrap_or(path);
+            let (status, body) = match path {
+                "/api" => ("200 OK", format!(
+                    r#"{{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[{{"clientCIDR":"0.0.0.0/0","serverAddress":"{server}"}}]}}"#
+                )),
+                "/apis" => ("200 OK", r#"{"kind":"APIGroupList","apiVersion":"v1","groups":[]}"#.to_owned()),
+                "/api/v1" => ("200 OK", r#"{"kind":"APIResourceList","groupVersion":"v1","resources":[{"name":"secrets","singularName":"secret","namespaced":true,"kind":"Secret","verbs":["create","delete","get","list","patch","update","watch"]}]}"#.to_owned()),
+                "/stop" => break,
+                _ => ("404 Not Found", r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"not found","reason":"NotFound","code":404}"#.to_owned()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (addr, handle)
+}
+
+/// On a Kubernetes instance a change of a key the pods read from a Secret is refused with the steps that change it
+/// where they read it; `--force` records it and prints the same steps; the steps run: the export piped into
+/// `kubectl apply` (client dry run) and the manifest valid for Kubernetes.
+#[test]
+fn kubernetes_instances_refuse_changes_the_pods_would_not_see() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("wiki");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("secretctl.toml"), K8S_SCHEMA).unwrap();
+    secretctl(tmp.path())
+        .arg("init")
+        .arg(&dir)
+        .assert()
+        .success();
+    let env = dir.join(".env");
+    let env_abs = std::fs::canonicalize(&env).unwrap();
+    let before = read(&env);
+    let export = format!(
+        "secretctl export k8s --env {} --secret wiki-db --namespace prod | kubectl apply -f -",
+        env_abs.display()
+    );
+    let restart = "kubectl rollout restart deployment/wiki --namespace prod";
+
+    for (args, stdin) in [
+        (
+            vec!["env", "set", "MYSQL_PASSWORD"],
+            Some("a-new-database-password-from-the-dba"),
+        ),
+        (vec!["env", "rotate", "MYSQL_PASSWORD"], None),
+    ] {
+        let mut c = secretctl(tmp.path());
+        c.args(&args).arg("--file").arg(&env_abs);
+        if let Some(v) = stdin {
+            c.write_stdin(v);
+        }
+        let out = c.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("Kubernetes Secret wiki-db"), "{err}");
+        assert!(
+            err.contains(&format!("`{export}`")) && err.contains(&format!("`{restart}`")),
+            "{err}"
+        );
+        assert!(refusal_fix(&err).contains("--force"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert_eq!(read(&env), before, "a refusal writes nothing");
+    // A plain key is not in any Secret: no refusal.
+    secretctl(tmp.path())
+        .args(["env", "set", "APP_URL", "--file"])
+        .arg(&env_abs)
+        .write_stdin("https://wiki.example.com")
+        .assert()
+        .success();
+
+    // --force records the value and prints the same steps (here through --json, as a script would read them).
+    let out = secretctl(tmp.path())
+        .args([
+            "--json",
+            "env",
+            "rotate",
+            "MYSQL_PASSWORD",
+            "--force",
+            "--file",
+        ])
+        .arg(&env_abs)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["k8s_steps"]["secret"], "wiki-db");
+    assert_eq!(
+        v["k8s_steps"]["commands"],
+        serde_json::json!([export, restart])
+    );
+    let new_value = read(&env)
+        .lines()
+        .find_map(|l| l.strip_prefix("MYSQL_PASSWORD=").map(str::to_owned))
+        .unwrap();
+    assert_ne!(read(&env), before);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(&new_value));
+
+    // The export step's manifest carries the new value and is a valid Kubernetes Secret.
+    let export_only = export.split(" | ").next().unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(export_only.replacen("secretctl", &bin().display().to_string(), 1))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest = String::from_utf8(out.stdout).unwrap();
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&new_value);
+    assert!(
+        manifest.contains(&format!("MYSQL_PASSWORD: {encoded}")),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("name: wiki-db") && manifest.contains("namespace: prod"),
+        "{manifest}"
+    );
+    let Some(validate) = find_tool("kubernetes-validate") else {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("SECRETCTL_REQUIRE_TOOLS").is_none(),
+            "kubernetes-validate not found (bash .ci/install-tools.sh installs it)"
+        );
+        eprintln!("skipped: kubernetes-validate not found");
+        return;
+    };
+    let manifest_file = tmp.path().join("wiki-db.yaml");
+    std::fs::write(&manifest_file, &manifest).unwrap();
+    let out = std::process::Command::new(validate)
+        .arg("--strict")
+        .arg(&manifest_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // The whole printed pipeline, with kubectl's client-side dry run.
+    let kubectl = find_tool("kubectl").expect("kubectl is on the image");
+    let (server, handle) = kube_discovery_server();
+    let kubeconfig = tmp.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server: http://{server}\n\
+             contexts:\n- name: t\n  context:\n    cluster: t\n    user: t\ncurrent-context: t\nusers:\n- name: t\n  user: {{}}\n"
+        ),
+    )
+    .unwrap();
+    let pipeline = export
+        .replacen("secretctl", &bin().display().to_string(), 1)
+        .replace(
+            "kubectl apply -f -",
+            &format!(
+                "{} apply --dry-run=client --validate=false -f -",
+                kubectl.display()
+            ),
+        );
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(&pipeline)
+        .env("KUBECONFIG", &kubeconfig)
+        .env("HOME", tmp.path())
+        .output()
+        .unwrap();
+    let _ = std::net::TcpStream::connect(&server)
+        .and_then(|mut s| std::io::Write::write_all(&mut s, b"GET /stop HTTP/1.1\r\n\r\n"));
+    handle.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "secret/wiki-db created (dry run)"
+    );
+}
