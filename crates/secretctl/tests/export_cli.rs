@@ -70,6 +70,42 @@ fn fails(cmd: &mut Command, code: i32) -> String {
     stderr
 }
 
+/// Run the command an error message recommends (its first `...`), exactly as printed, with `sh` in `cwd`, the
+/// built secretctl first on PATH and `stdin` as its input: a message must never recommend a command that fails.
+fn run_fix(message: &str, cwd: &Path, stdin: &[u8]) -> String {
+    let command = message
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("no command in {message:?}"));
+    assert!(command.starts_with("secretctl "), "{command}");
+    let bin = assert_cmd::cargo::cargo_bin("secretctl");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = Command::new("sh")
+        .args(["-c", command])
+        .current_dir(cwd)
+        .env("PATH", path)
+        .env_remove("SECRETCTL_STORE")
+        .env_remove("SECRETCTL_KEYFILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), stdin).unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the recommended `{command}` failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    command.to_owned()
+}
+
 /// A Python with PyYAML: the tools venv's (kubernetes-validate depends on PyYAML), else python3 on PATH.
 fn require_pyyaml() -> Option<PathBuf> {
     let candidates = tools_venv()
@@ -862,6 +898,42 @@ fn missing_things_exit_4() {
         err.contains("MYSQL_ROOT_PASSWORD") && err.contains("--generate"),
         "{err}"
     );
+    // Each message names the command that gives the key a value; run as printed, from another directory, they
+    // lead to a complete export (MW_SECRET_KEY by its generator, the versioned DB_PASSWORD by a first version).
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut fixed = vec![run_fix(&err, elsewhere.path(), b"")];
+    loop {
+        let out = run(&mut declared.cmd(&["export", "k8s"]));
+        if out.status.success() {
+            break;
+        }
+        assert_eq!(out.status.code(), Some(4));
+        assert!(fixed.len() < 3, "{fixed:?}");
+        fixed.push(run_fix(
+            &String::from_utf8_lossy(&out.stderr),
+            elsewhere.path(),
+            b"",
+        ));
+    }
+    assert!(
+        fixed[1].starts_with("secretctl env set MW_SECRET_KEY --generate --file /"),
+        "{fixed:?}"
+    );
+    assert!(
+        fixed[2].starts_with("secretctl env rotate DB_PASSWORD --file /"),
+        "{fixed:?}"
+    );
+    // Without a generator the value comes from stdin.
+    let given = Instance::new("wiki", "", Some("[secrets.SMTP_PASSWORD]\n"));
+    let err = fails(&mut given.cmd(&["export", "k8s"]), 4);
+    assert!(err.contains("(value on stdin)"), "{err}");
+    run_fix(&err, elsewhere.path(), b"from stdin");
+    let json: Value =
+        serde_json::from_str(&ok(&mut given.cmd(&["--json", "export", "k8s"]))).unwrap();
+    assert_eq!(
+        secrets_of(&json["items"])["wiki-secrets"]["SMTP_PASSWORD"],
+        "from stdin"
+    );
     // A pointer naming a version whose value is gone.
     let dangling = Instance::new(
         "wiki",
@@ -1115,7 +1187,24 @@ fn swarm_names_right_at_and_just_over_the_limit() {
 
 #[test]
 fn swarm_needs_versioned_secrets() {
-    // Declared versioned but never versioned in the .env: say how to create version 1.
+    // Declared versioned but never versioned in the .env: say how to create version 1, with a command that works
+    // as printed from any directory.
+    let inst = Instance::new(
+        "wiki",
+        "DB_PASSWORD=x\n",
+        Some("[secrets.DB_PASSWORD]\ngenerator = \"alnum:32\"\nversioned = true\n"),
+    );
+    let err = fails(&mut inst.cmd(&["export", "swarm"]), 4);
+    assert!(
+        err.contains("SECRET_DB_PASSWORD_VERSION") && err.contains("env rotate DB_PASSWORD"),
+        "{err}"
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    run_fix(&err, elsewhere.path(), b"");
+    let json: Value =
+        serde_json::from_str(&ok(&mut inst.cmd(&["--json", "export", "swarm"]))).unwrap();
+    assert_eq!(json["secrets"][0]["swarm_name"], "wiki_db_password_v1");
+    // Without a generator `env rotate` cannot make one: the message says what to write instead.
     let inst = Instance::new(
         "wiki",
         "DB_PASSWORD=x\n",
@@ -1123,7 +1212,8 @@ fn swarm_needs_versioned_secrets() {
     );
     let err = fails(&mut inst.cmd(&["export", "swarm"]), 4);
     assert!(
-        err.contains("SECRET_DB_PASSWORD_VERSION") && err.contains("env rotate DB_PASSWORD"),
+        err.contains("add DB_PASSWORD_V1 with its value and SECRET_DB_PASSWORD_VERSION=v1")
+            && !err.contains("env rotate"),
         "{err}"
     );
     let plain = Instance::new("wiki", "DB_PASSWORD=x\n", None);
@@ -1263,6 +1353,21 @@ fn the_store_exports_the_latest_version_of_each_secret_of_the_owner() {
     assert!(
         err.contains("smtp_password") && err.contains("secret put"),
         "{err}"
+    );
+    // The command it gives puts the secret into this store, with this keyfile, as printed.
+    let elsewhere = tempfile::tempdir().unwrap();
+    run_fix(&err, elsewhere.path(), b"smtp");
+    let json: Value = serde_json::from_str(&ok(&mut fx.cmd(&[
+        "--json",
+        "export",
+        "k8s",
+        "--schema",
+        schema.to_str().unwrap(),
+    ])))
+    .unwrap();
+    assert_eq!(
+        secrets_of(&json["items"])["wiki-secrets"]["smtp_password"],
+        "smtp"
     );
 }
 
