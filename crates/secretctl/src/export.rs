@@ -5,6 +5,7 @@
 //! files, calls it, and writes the result.
 
 use std::io::{IsTerminal, Write as _};
+use std::os::unix::fs::DirBuilderExt as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context};
@@ -157,6 +158,11 @@ fn environment_lookup(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// A usage error the command line makes up (exit 2).
+fn usage(message: impl std::fmt::Display + Send + Sync + 'static) -> anyhow::Error {
+    coded(ErrorKind::Usage, anyhow!("{message}"))
+}
+
 const SCHEMA_CONTEXT: &str = "cannot read the schema; fix it or give --schema FILE";
 
 /// Find and read what to export: the .env (and the schema beside it) or the store (and ./secretctl.toml).
@@ -164,12 +170,8 @@ fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
     let explicit = src.schema.schema.as_deref();
     if let Some(url) = &src.store {
         let schema = Schema::find(explicit).context(SCHEMA_CONTEXT)?;
-        let owner = src.instance.clone().ok_or_else(|| {
-            coded(
-                ErrorKind::Usage,
-                anyhow!("--store needs --instance ID (the store owner)"),
-            )
-        })?;
+        let owner = (src.instance.clone())
+            .ok_or_else(|| usage("--store needs --instance ID (the store owner)"))?;
         let (mut store, keyring) = open_store(url, &src.keyfile)?;
         let source = StoreSource::new(url, owner).with_keyfile(
             src.keyfile.keyfile.clone(),
@@ -182,10 +184,7 @@ fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
             schema.as_ref(),
         )?);
     }
-    let path = src
-        .env_file
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(".env"));
+    let path = src.env_file.as_deref().unwrap_or(Path::new(".env"));
     let beside = path.with_file_name(SCHEMA_FILE);
     let schema = match explicit {
         Some(p) => Some(Schema::load(p)),
@@ -194,17 +193,13 @@ fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
     .transpose()
     .context(SCHEMA_CONTEXT)?;
     if !path.exists() {
-        return Err(coded(
-            ErrorKind::NotFound,
-            anyhow!(
-                "{}: no such file; give the instance's .env with --env FILE (or read the store with --store URL)",
-                path.display()
-            ),
-        ));
+        let hint = "give the instance's .env with --env FILE (or read the store with --store URL)";
+        let err = anyhow!("{}: no such file; {hint}", path.display());
+        return Err(coded(ErrorKind::NotFound, err));
     }
-    let absolute = std::path::absolute(&path)
+    let absolute = std::path::absolute(path)
         .with_context(|| format!("{}: cannot resolve the path", path.display()))?;
-    let doc = EnvFile::load(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let doc = EnvFile::load(path).with_context(|| format!("cannot read {}", path.display()))?;
     let schema = schema.as_ref();
     Ok(Selection::from_env(
         &doc,
@@ -227,12 +222,9 @@ fn open_store(
     let opts = LoadOptions {
         allow_loose_permissions: keyfile.allow_loose_permissions,
     };
-    let keyring = secretctl_keyfile::Keyring::open(&keyfile.path(), opts).map_err(|e| {
-        let kind = match e {
-            secretctl_keyfile::Error::NotFound { .. } => ErrorKind::NotFound,
-            _ => ErrorKind::Other,
-        };
-        coded(kind, e)
+    let keyring = secretctl_keyfile::Keyring::open(&keyfile.path(), opts).map_err(|e| match e {
+        secretctl_keyfile::Error::NotFound { .. } => coded(ErrorKind::NotFound, e),
+        e => e.into(),
     })?;
     let store = Store::open(&parsed).with_context(|| format!("cannot open the store {parsed}"))?;
     Ok((store, keyring))
@@ -244,9 +236,8 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
     }
     let recipients = if a.sops {
         if g.json {
-            return Err(coded(
-                ErrorKind::Usage,
-                anyhow!("--sops writes YAML (sops's YAML store, which Flux decrypts); drop --json"),
+            return Err(usage(
+                "--sops writes YAML (sops's YAML store, which Flux decrypts); drop --json",
             ));
         }
         let env = std::env::var("SOPS_AGE_RECIPIENTS").ok();
@@ -298,14 +289,11 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
 
 /// `--out-dir`: every encrypted Secret to `DIR/<name>.yaml` (names are DNS subdomains, so safe file names).
 fn write_sops_dir(dir: &Path, names: &[&str], docs: &[String]) -> anyhow::Result<()> {
-    {
-        use std::os::unix::fs::DirBuilderExt as _;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .with_context(|| format!("cannot create the directory {}", dir.display()))?;
-    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create the directory {}", dir.display()))?;
     let mut files = Vec::with_capacity(names.len());
     for (name, doc) in names.iter().zip(docs) {
         let file = dir.join(format!("{name}.yaml"));
@@ -349,10 +337,11 @@ fn swarm(g: Globals, a: &SwarmArgs) -> anyhow::Result<()> {
             "instance": plan.instance(),
             "secrets": list,
         });
-        match &a.out {
-            Some(out) => doc["script_file"] = serde_json::Value::from(out.display().to_string()),
-            None => doc["script"] = serde_json::Value::from(script),
-        }
+        let (field, value) = match &a.out {
+            Some(out) => ("script_file", out.display().to_string()),
+            None => ("script", script),
+        };
+        doc[field] = value.into();
         writeln!(stdout, "{doc}")?;
     } else if let Some(out) = &a.out {
         for s in plan.secrets() {
@@ -379,33 +368,28 @@ fn swarm(g: Globals, a: &SwarmArgs) -> anyhow::Result<()> {
 
 fn value(a: &ValueArgs) -> anyhow::Result<()> {
     if std::io::stdout().is_terminal() {
-        return Err(coded(
-            ErrorKind::Usage,
-            anyhow!("refusing to write a secret value to a terminal; pipe it (e.g. into `docker secret create NAME -`)"),
+        return Err(usage(
+            "refusing to write a secret value to a terminal; pipe it (e.g. into `docker secret create NAME -`)",
         ));
     }
-    let version = parse_version_tag(&a.version).ok_or_else(|| {
-        coded(
-            ErrorKind::Usage,
-            anyhow!("--version {:?} is not a version like v2", a.version),
-        )
-    })?;
+    let bad_version = || {
+        usage(format!(
+            "--version {:?} is not a version like v2",
+            a.version
+        ))
+    };
+    let version = parse_version_tag(&a.version).ok_or_else(bad_version)?;
     let value = if let Some(path) = &a.env_file {
         let doc = EnvFile::load(path).with_context(|| format!("cannot read {}", path.display()))?;
         secretctl_export::env_version_value(&doc, path, &a.key, version, &environment_lookup)?
     } else if let Some(url) = &a.store {
-        let owner = a.owner.as_deref().ok_or_else(|| {
-            coded(
-                ErrorKind::Usage,
-                anyhow!("--owner is required with a store"),
-            )
-        })?;
+        let owner =
+            (a.owner.as_deref()).ok_or_else(|| usage("--owner is required with a store"))?;
         let (mut store, keyring) = open_store(url, &a.keyfile)?;
         secretctl_export::store_version_value(&mut store, keyring.keys(), owner, &a.key, version)?
     } else {
-        return Err(coded(
-            ErrorKind::Usage,
-            anyhow!("give --env FILE or a store (--store URL or SECRETCTL_STORE)"),
+        return Err(usage(
+            "give --env FILE or a store (--store URL or SECRETCTL_STORE)",
         ));
     };
     let mut stdout = std::io::stdout().lock();
