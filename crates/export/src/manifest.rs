@@ -496,6 +496,58 @@ mod tests {
         assert!(m.validate("x").unwrap_err().to_string().contains("1 MiB"));
     }
 
+    fn manifest(env: &str, schema: &str) -> Result<Manifest, Error> {
+        let env = secretctl_envfile::EnvFile::parse(env).unwrap();
+        let schema = secretctl_schema::Schema::parse(schema).unwrap();
+        let selection = Selection::from_env(
+            &env,
+            std::path::Path::new("/srv/wiki/.env"),
+            None,
+            Some(&schema),
+            &|k| crate::is_secret(Some(&schema), k),
+            &|_| None,
+        )?;
+        Manifest::new(selection, None)
+    }
+
+    #[test]
+    fn data_keys_come_from_k8s_key_and_never_collide() {
+        let schema = "[instance]\nnamespace = \"prod\"\n[secrets.DATABASE_URL]\nk8s_secret = \"{instance}-db\"\n\
+                      k8s_key = \"database-url\"\n[secrets.JWT]\nk8s_key = \"jwt-secret\"\n";
+        let m = manifest("DATABASE_URL=u\nJWT=j\nAPI_TOKEN=t\n", schema).unwrap();
+        assert_eq!(m.names(), ["wiki-db", "wiki-secrets"]);
+        let keys: Vec<Vec<&str>> = m
+            .secrets()
+            .iter()
+            .map(|s| s.data().keys().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            keys,
+            [vec!["database-url"], vec!["API_TOKEN", "jwt-secret"]]
+        );
+        assert!(m.secrets().iter().all(|s| s.namespace() == Some("prod")));
+        let err = manifest(
+            "A_TOKEN=a\nB_TOKEN=b\n",
+            "[secrets.A_TOKEN]\nk8s_key = \"t\"\n[secrets.B_TOKEN]\nk8s_key = \"t\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("A_TOKEN and B_TOKEN both become the data key t of the Kubernetes Secret wiki-secrets"),
+            "{err}"
+        );
+        let err = manifest(
+            "A_TOKEN=a\n",
+            "[secrets.A_TOKEN]\nk8s_secret = \"{host}\"\n",
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::BadTemplate { .. }), "{err}");
+        let err = manifest("A_TOKEN=a\n", "[secrets.A_TOKEN]\nk8s_key = \"..a\"\n").unwrap_err();
+        assert!(matches!(err, Error::BadDataKey { .. }), "{err}");
+        let err = manifest("APP_URL=u\n", "").unwrap_err();
+        assert!(matches!(err, Error::NothingToExport { .. }), "{err}");
+    }
+
     #[test]
     fn only_keeps_the_named_secrets_and_names_the_others() {
         let m = sample().only(&["wiki-secrets"]).unwrap();
