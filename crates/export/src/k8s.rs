@@ -2,6 +2,8 @@
 //! the Secrets secretctl writes. Every name, key and label value is checked against these before anything is
 //! rendered, so the YAML writer never meets a string it would have to escape beyond quoting.
 
+use crate::Error;
+
 /// The label every exported Secret carries, so `kubectl get secret -l` finds what secretctl wrote.
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
 /// The label naming the instance the secrets belong to.
@@ -76,6 +78,20 @@ pub fn expand_template(template: &str, instance: &str) -> Option<String> {
     (!expanded.contains(['{', '}'])).then_some(expanded)
 }
 
+/// The name of the Secret a key goes into: its `k8s_secret` template (from the schema), else
+/// [`DEFAULT_SECRET_TEMPLATE`], with `{instance}` expanded. The one place this is decided: a caller that tells the
+/// operator which Secret to re-apply after a key changed (`export k8s --secret NAME`) asks here.
+///
+/// # Errors
+/// [`Error::BadTemplate`] naming `key` when the template has a placeholder other than `{instance}`.
+pub fn secret_name(k8s_secret: Option<&str>, key: &str, instance: &str) -> Result<String, Error> {
+    let template = k8s_secret.unwrap_or(DEFAULT_SECRET_TEMPLATE);
+    expand_template(template, instance).ok_or_else(|| Error::BadTemplate {
+        template: template.to_owned(),
+        key: key.to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +142,14 @@ mod tests {
         assert_eq!(expand_template("fixed", "wiki").as_deref(), Some("fixed"));
         assert!(expand_template("{host}-db", "wiki").is_none());
         assert!(expand_template("{instance", "wiki").is_none());
+        assert_eq!(secret_name(None, "K", "wiki").unwrap(), "wiki-secrets");
+        assert_eq!(
+            secret_name(Some("{instance}-db"), "K", "wiki").unwrap(),
+            "wiki-db"
+        );
+        assert!(matches!(
+            secret_name(Some("{host}"), "K", "wiki"),
+            Err(Error::BadTemplate { key, .. }) if key == "K"
+        ));
     }
 }

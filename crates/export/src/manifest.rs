@@ -14,8 +14,8 @@ use zeroize::Zeroizing;
 
 use crate::encode::{base64_into, base64_len, json_string, yaml_scalar};
 use crate::k8s::{
-    expand_template, is_data_key, is_dns1123_label, is_dns1123_subdomain, is_label_value,
-    DEFAULT_SECRET_TEMPLATE, ENCRYPTED_REGEX, INSTANCE_LABEL, MANAGED_BY_LABEL, SECRET_MAX_BYTES,
+    is_data_key, is_dns1123_label, is_dns1123_subdomain, is_label_value, secret_name,
+    ENCRYPTED_REGEX, INSTANCE_LABEL, MANAGED_BY_LABEL, SECRET_MAX_BYTES,
 };
 use crate::{Error, Selection};
 
@@ -200,7 +200,7 @@ impl Manifest {
     /// Group the selected secrets into Secrets and check them against the Kubernetes rules.
     ///
     /// Each secret goes into the Secret its `k8s_secret` names (`{instance}` expanded), else into
-    /// [`DEFAULT_SECRET_TEMPLATE`] (`{instance}-secrets`), under its data key (the schema's `k8s_key`, else its own
+    /// [`DEFAULT_SECRET_TEMPLATE`](crate::k8s::DEFAULT_SECRET_TEMPLATE) (`{instance}-secrets`), under its data key (the schema's `k8s_key`, else its own
     /// key). Every Secret is labelled [`MANAGED_BY_LABEL`]`: secretctl` and [`INSTANCE_LABEL`]`: <instance>`, and
     /// goes into `namespace`, else the schema's `[instance] namespace`, else none.
     ///
@@ -219,14 +219,7 @@ impl Manifest {
         let mut groups: BTreeMap<String, BTreeMap<String, (String, SecretString)>> =
             BTreeMap::new();
         for item in items {
-            let template = item
-                .k8s_secret
-                .as_deref()
-                .unwrap_or(DEFAULT_SECRET_TEMPLATE);
-            let name = expand_template(template, &instance).ok_or_else(|| Error::BadTemplate {
-                template: template.to_owned(),
-                key: item.key.clone(),
-            })?;
+            let name = secret_name(item.k8s_secret.as_deref(), &item.key, &instance)?;
             let data_key = item.k8s_key.unwrap_or_else(|| item.key.clone());
             let group = groups.entry(name.clone()).or_default();
             if let Some((first, _)) = group.get(&data_key) {
