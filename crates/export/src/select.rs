@@ -242,9 +242,10 @@ impl Selection {
     ///
     /// - The values are the ones Docker Compose computes (`lookup` answers for variables the file does not define;
     ///   Compose uses the process environment).
-    /// - First the keys the schema declares, in declared order; each must have a value. Then every other key
-    ///   `is_secret` classifies as a secret, in file order (pass [`is_secret`] for the default rule); secretctl's
-    ///   own `SECRETCTL_*` records never.
+    /// - First the keys the schema declares, in declared order; each must have a value. Then every other key, in
+    ///   file order. Either kind only when `is_secret` classifies it as a secret: that parameter is the whole key
+    ///   classification (pass [`is_secret`] for the default rule, under which every declared key is one).
+    ///   secretctl's own `SECRETCTL_*` records never.
     /// - A versioned key (a pointer `SECRET_<KEY>_VERSION=vN`) is exported once, under its own name, with the value
     ///   of the version in use (`<KEY>_V<N>`); neither the pointer nor the per-version keys are exported on their own.
     /// - The instance is `instance`, else the schema's `[instance] name`, else the `.env`'s directory name
