@@ -896,7 +896,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export__subcmd__k8s)
-            opts="-n -o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --namespace --out --sops --age --out-dir --json --help --version"
+            opts="-n -o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --namespace --secret --out --sops --age --out-dir --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -927,6 +927,10 @@ _secretctl() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

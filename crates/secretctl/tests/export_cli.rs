@@ -70,6 +70,42 @@ fn fails(cmd: &mut Command, code: i32) -> String {
     stderr
 }
 
+/// Run the command an error message recommends (its first `...`), exactly as printed, with `sh` in `cwd`, the
+/// built secretctl first on PATH and `stdin` as its input: a message must never recommend a command that fails.
+fn run_fix(message: &str, cwd: &Path, stdin: &[u8]) -> String {
+    let command = message
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("no command in {message:?}"));
+    assert!(command.starts_with("secretctl "), "{command}");
+    let bin = assert_cmd::cargo::cargo_bin("secretctl");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = Command::new("sh")
+        .args(["-c", command])
+        .current_dir(cwd)
+        .env("PATH", path)
+        .env_remove("SECRETCTL_STORE")
+        .env_remove("SECRETCTL_KEYFILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), stdin).unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the recommended `{command}` failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    command.to_owned()
+}
+
 /// A Python with PyYAML: the tools venv's (kubernetes-validate depends on PyYAML), else python3 on PATH.
 fn require_pyyaml() -> Option<PathBuf> {
     let candidates = tools_venv()
@@ -733,6 +769,61 @@ fn base64_that_reads_as_a_yaml_keyword_is_quoted() {
     }
 }
 
+/// What `kubectl create secret generic NAME --from-file=KEY=FILE --dry-run=client -o json` makes of `data`
+/// (data key → value): a Secret built by the reference tool, no cluster needed.
+fn kubectl_secret(
+    kubectl: &Path,
+    name: &str,
+    namespace: &str,
+    data: &BTreeMap<String, String>,
+) -> Value {
+    let mut cmd = Command::new(kubectl);
+    cmd.args([
+        "create",
+        "secret",
+        "generic",
+        name,
+        "--namespace",
+        namespace,
+        "--dry-run=client",
+        "-o",
+        "json",
+    ]);
+    let files = tempfile::tempdir().unwrap();
+    for (key, value) in data {
+        let file = files.path().join(key);
+        fs::write(&file, value).unwrap();
+        cmd.arg(format!("--from-file={key}={}", file.display()));
+    }
+    let out = cmd
+        .env("KUBECONFIG", "/dev/null")
+        .output()
+        .expect("run kubectl");
+    assert!(
+        out.status.success(),
+        "kubectl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // kubectl leaves `type` out for Opaque.
+    assert!(theirs["type"].is_null() || theirs["type"] == "Opaque");
+    theirs
+}
+
+/// `kubernetes-validate --strict` on one file: it must pass.
+fn assert_valid(validate: &Path, file: &Path) {
+    let out = Command::new(validate)
+        .args(["--strict", "-k", "1.30.0"])
+        .arg(file)
+        .output()
+        .expect("run kubernetes-validate");
+    let report =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}: {report}", file.display());
+    assert!(report.contains("passed"), "{}: {report}", file.display());
+    assert!(!report.contains("ERROR"), "{}: {report}", file.display());
+}
+
 #[test]
 fn kubectl_dry_run_produces_the_same_data() {
     // The issue asks for this comparison "where kubectl exists": CI machines without it skip even under CI.
@@ -748,43 +839,257 @@ fn kubectl_dry_run_produces_the_same_data() {
     let values = env_values();
     for manifest in ours["items"].as_array().unwrap() {
         let name = manifest["metadata"]["name"].as_str().unwrap();
-        let mut cmd = Command::new(&kubectl);
-        cmd.args([
-            "create",
-            "secret",
-            "generic",
-            name,
-            "--namespace",
-            "prod",
-            "--dry-run=client",
-            "-o",
-            "json",
-        ]);
-        let files = tempfile::tempdir().unwrap();
-        for key in manifest["data"].as_object().unwrap().keys() {
-            let file = files.path().join(key);
-            fs::write(&file, &values[key]).unwrap();
-            cmd.arg(format!("--from-file={key}={}", file.display()));
-        }
-        let out = cmd
-            .env("KUBECONFIG", "/dev/null")
-            .output()
-            .expect("run kubectl");
-        assert!(
-            out.status.success(),
-            "kubectl: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let data = manifest["data"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| (k.clone(), values[k].clone()))
+            .collect();
+        let theirs = kubectl_secret(&kubectl, name, "prod", &data);
         assert_eq!(theirs["data"], manifest["data"], "{name}");
         assert_eq!(theirs["metadata"]["name"], manifest["metadata"]["name"]);
         assert_eq!(
             theirs["metadata"]["namespace"],
             manifest["metadata"]["namespace"]
         );
-        // kubectl leaves `type` out for Opaque.
-        assert!(theirs["type"].is_null() || theirs["type"] == "Opaque");
     }
+}
+
+/// A schema that maps .env keys to Kubernetes data keys and names the instance and its namespace.
+const KEYED_SCHEMA: &str = r#"
+[instance]
+orchestrator = "kubernetes"
+name = "mw1"
+namespace = "prod"
+
+[secrets.MYSQL_PASSWORD]
+k8s_secret = "{instance}-db-credentials"
+k8s_key = "database-password"
+
+[secrets.MYSQL_ROOT_PASSWORD]
+k8s_secret = "{instance}-db-credentials"
+k8s_key = "root-password"
+
+[secrets.MW_SECRET_KEY]
+k8s_secret = "{instance}-mw-secrets"
+k8s_key = "mw.secret_key"
+
+[secrets.DB_PASSWORD]
+versioned = true
+k8s_key = "db-password"
+"#;
+
+/// What [`KEYED_SCHEMA`] makes of [`ENV`]: Secret → data key → value.
+fn keyed_secrets() -> BTreeMap<String, BTreeMap<String, String>> {
+    let v = env_values();
+    let secret = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(data_key, env_key)| ((*data_key).to_owned(), v[*env_key].clone()))
+            .collect()
+    };
+    BTreeMap::from([
+        (
+            "mw1-db-credentials".to_owned(),
+            secret(&[
+                ("database-password", "MYSQL_PASSWORD"),
+                ("root-password", "MYSQL_ROOT_PASSWORD"),
+            ]),
+        ),
+        (
+            "mw1-mw-secrets".to_owned(),
+            secret(&[("mw.secret_key", "MW_SECRET_KEY")]),
+        ),
+        (
+            "mw1-secrets".to_owned(),
+            secret(&[("API_TOKEN", "API_TOKEN"), ("db-password", "DB_PASSWORD")]),
+        ),
+    ])
+}
+
+#[test]
+fn k8s_key_in_the_schema_names_the_data_key() {
+    let Some(python) = require_pyyaml() else {
+        return;
+    };
+    let inst = Instance::new("wiki", ENV, Some(KEYED_SCHEMA));
+    let yaml = ok(&mut inst.cmd(&["export", "k8s"]));
+    let docs = yaml_documents(&python, &yaml);
+    // The schema's [instance] table names the Secrets and their namespace.
+    assert_eq!(secrets_of(&docs), keyed_secrets());
+    for d in docs.as_array().unwrap() {
+        assert_eq!(d["metadata"]["namespace"], "prod");
+        assert_eq!(d["metadata"]["labels"]["app.kubernetes.io/instance"], "mw1");
+    }
+    assert!(yaml.contains("\n  database-password: "), "{yaml}");
+    // The flags still win over the schema.
+    let json: Value = serde_json::from_str(&ok(&mut inst.cmd(&[
+        "--json",
+        "export",
+        "k8s",
+        "-n",
+        "staging",
+        "--instance",
+        "other",
+    ])))
+    .unwrap();
+    assert_eq!(json["items"][0]["metadata"]["name"], "other-db-credentials");
+    assert_eq!(json["items"][0]["metadata"]["namespace"], "staging");
+
+    // The reference tools agree: kubernetes-validate --strict accepts the manifests, and kubectl makes the same
+    // data from the same values under the same keys.
+    if let Some(validate) = require_tool("kubernetes-validate") {
+        let file = inst.dir.join("keyed.yaml");
+        fs::write(&file, &yaml).unwrap();
+        assert_valid(&validate, &file);
+    }
+    if let Some(kubectl) = find_tool("kubectl") {
+        for d in docs.as_array().unwrap() {
+            let name = d["metadata"]["name"].as_str().unwrap();
+            let theirs = kubectl_secret(&kubectl, name, "prod", &keyed_secrets()[name]);
+            assert_eq!(theirs["data"], d["data"], "{name}");
+        }
+    } else {
+        eprintln!("skipped: kubectl not found");
+    }
+
+    // Two keys on one data key of one Secret: an error naming both (and nothing printed).
+    let clash = Instance::new(
+        "wiki",
+        ENV,
+        Some(
+            "[secrets.MYSQL_PASSWORD]\nk8s_key = \"password\"\n\
+             [secrets.MYSQL_ROOT_PASSWORD]\nk8s_key = \"password\"\n",
+        ),
+    );
+    let err = fails(&mut clash.cmd(&["export", "k8s"]), 1);
+    assert!(
+        err.contains("MYSQL_PASSWORD and MYSQL_ROOT_PASSWORD both become the data key password")
+            && err.contains("wiki-secrets"),
+        "{err}"
+    );
+    // A k8s_key that is also another key's own name in the same Secret clashes too.
+    let clash = Instance::new(
+        "wiki",
+        ENV,
+        Some("[secrets.MYSQL_PASSWORD]\nk8s_key = \"API_TOKEN\"\n"),
+    );
+    let err = fails(&mut clash.cmd(&["export", "k8s"]), 1);
+    assert!(err.contains("MYSQL_PASSWORD and API_TOKEN"), "{err}");
+    // In different Secrets the same data key is fine.
+    let apart = Instance::new(
+        "wiki",
+        ENV,
+        Some(
+            "[secrets.MYSQL_PASSWORD]\nk8s_secret = \"a\"\nk8s_key = \"password\"\n\
+             [secrets.MYSQL_ROOT_PASSWORD]\nk8s_secret = \"b\"\nk8s_key = \"password\"\n",
+        ),
+    );
+    let json: Value =
+        serde_json::from_str(&ok(&mut apart.cmd(&["--json", "export", "k8s"]))).unwrap();
+    let secrets = secrets_of(&json["items"]);
+    assert_eq!(secrets["a"]["password"], env_values()["MYSQL_PASSWORD"]);
+    assert_eq!(
+        secrets["b"]["password"],
+        env_values()["MYSQL_ROOT_PASSWORD"]
+    );
+}
+
+#[test]
+fn secret_flag_exports_only_the_named_secrets() {
+    let Some(python) = require_pyyaml() else {
+        return;
+    };
+    let inst = Instance::new("wiki", ENV, Some(KEYED_SCHEMA));
+    let env = inst.env();
+    // The command a kubernetes instance's refusal prints, run from an unrelated directory: the schema beside the
+    // .env names the instance (mw1) and the namespace.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let yaml = ok(secretctl().current_dir(elsewhere.path()).args([
+        "export",
+        "k8s",
+        "--env",
+        env.to_str().unwrap(),
+        "--secret",
+        "mw1-mw-secrets",
+    ]));
+    let docs = yaml_documents(&python, &yaml);
+    let all = keyed_secrets();
+    assert_eq!(
+        secrets_of(&docs),
+        BTreeMap::from([("mw1-mw-secrets".to_owned(), all["mw1-mw-secrets"].clone())])
+    );
+    assert_eq!(docs[0]["metadata"]["namespace"], "prod");
+    // Exactly that shape, through a pipe, into what stands in for `kubectl apply -f -` without a cluster.
+    if let Some(validate) = require_tool("kubernetes-validate") {
+        let pipeline = format!(
+            "secretctl export k8s --env '{}' --secret mw1-mw-secrets | '{}' --strict -k 1.30.0 -",
+            env.display(),
+            validate.display()
+        );
+        let bin = assert_cmd::cargo::cargo_bin("secretctl");
+        let out = Command::new("bash")
+            .args(["-o", "pipefail", "-c", &pipeline])
+            .current_dir(elsewhere.path())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.parent().unwrap().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{report}");
+        assert!(
+            report.contains("passed for resource secret/mw1-mw-secrets"),
+            "{report}"
+        );
+    }
+    // Repeatable; the Secrets come in name order, as JSON too.
+    let json: Value = serde_json::from_str(&ok(&mut inst.cmd(&[
+        "--json",
+        "export",
+        "k8s",
+        "--secret",
+        "mw1-secrets",
+        "--secret",
+        "mw1-db-credentials",
+    ])))
+    .unwrap();
+    let names: Vec<&str> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["mw1-db-credentials", "mw1-secrets"]);
+    // A name no group has (here the name before [instance] name applies): not found, and the names there are.
+    let err = fails(
+        &mut inst.cmd(&["export", "k8s", "--secret", "wiki-mw-secrets"]),
+        4,
+    );
+    assert!(
+        err.contains("no Secret named wiki-mw-secrets")
+            && err.contains("mw1-db-credentials, mw1-mw-secrets, mw1-secrets"),
+        "{err}"
+    );
+    let out = inst.dir.join("none.yaml");
+    fails(
+        &mut inst.cmd(&[
+            "export",
+            "k8s",
+            "--secret",
+            "nope",
+            "--out",
+            out.to_str().unwrap(),
+        ]),
+        4,
+    );
+    assert!(!out.exists());
 }
 
 #[test]
@@ -861,6 +1166,42 @@ fn missing_things_exit_4() {
     assert!(
         err.contains("MYSQL_ROOT_PASSWORD") && err.contains("--generate"),
         "{err}"
+    );
+    // Each message names the command that gives the key a value; run as printed, from another directory, they
+    // lead to a complete export (MW_SECRET_KEY by its generator, the versioned DB_PASSWORD by a first version).
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut fixed = vec![run_fix(&err, elsewhere.path(), b"")];
+    loop {
+        let out = run(&mut declared.cmd(&["export", "k8s"]));
+        if out.status.success() {
+            break;
+        }
+        assert_eq!(out.status.code(), Some(4));
+        assert!(fixed.len() < 3, "{fixed:?}");
+        fixed.push(run_fix(
+            &String::from_utf8_lossy(&out.stderr),
+            elsewhere.path(),
+            b"",
+        ));
+    }
+    assert!(
+        fixed[1].starts_with("secretctl env set MW_SECRET_KEY --generate --file /"),
+        "{fixed:?}"
+    );
+    assert!(
+        fixed[2].starts_with("secretctl env rotate DB_PASSWORD --file /"),
+        "{fixed:?}"
+    );
+    // Without a generator the value comes from stdin.
+    let given = Instance::new("wiki", "", Some("[secrets.SMTP_PASSWORD]\n"));
+    let err = fails(&mut given.cmd(&["export", "k8s"]), 4);
+    assert!(err.contains("(value on stdin)"), "{err}");
+    run_fix(&err, elsewhere.path(), b"from stdin");
+    let json: Value =
+        serde_json::from_str(&ok(&mut given.cmd(&["--json", "export", "k8s"]))).unwrap();
+    assert_eq!(
+        secrets_of(&json["items"])["wiki-secrets"]["SMTP_PASSWORD"],
+        "from stdin"
     );
     // A pointer naming a version whose value is gone.
     let dangling = Instance::new(
@@ -1115,7 +1456,24 @@ fn swarm_names_right_at_and_just_over_the_limit() {
 
 #[test]
 fn swarm_needs_versioned_secrets() {
-    // Declared versioned but never versioned in the .env: say how to create version 1.
+    // Declared versioned but never versioned in the .env: say how to create version 1, with a command that works
+    // as printed from any directory.
+    let inst = Instance::new(
+        "wiki",
+        "DB_PASSWORD=x\n",
+        Some("[secrets.DB_PASSWORD]\ngenerator = \"alnum:32\"\nversioned = true\n"),
+    );
+    let err = fails(&mut inst.cmd(&["export", "swarm"]), 4);
+    assert!(
+        err.contains("SECRET_DB_PASSWORD_VERSION") && err.contains("env rotate DB_PASSWORD"),
+        "{err}"
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    run_fix(&err, elsewhere.path(), b"");
+    let json: Value =
+        serde_json::from_str(&ok(&mut inst.cmd(&["--json", "export", "swarm"]))).unwrap();
+    assert_eq!(json["secrets"][0]["swarm_name"], "wiki_db_password_v1");
+    // Without a generator `env rotate` cannot make one: the message says what to write instead.
     let inst = Instance::new(
         "wiki",
         "DB_PASSWORD=x\n",
@@ -1123,7 +1481,8 @@ fn swarm_needs_versioned_secrets() {
     );
     let err = fails(&mut inst.cmd(&["export", "swarm"]), 4);
     assert!(
-        err.contains("SECRET_DB_PASSWORD_VERSION") && err.contains("env rotate DB_PASSWORD"),
+        err.contains("add DB_PASSWORD_V1 with its value and SECRET_DB_PASSWORD_VERSION=v1")
+            && !err.contains("env rotate"),
         "{err}"
     );
     let plain = Instance::new("wiki", "DB_PASSWORD=x\n", None);
@@ -1263,6 +1622,21 @@ fn the_store_exports_the_latest_version_of_each_secret_of_the_owner() {
     assert!(
         err.contains("smtp_password") && err.contains("secret put"),
         "{err}"
+    );
+    // The command it gives puts the secret into this store, with this keyfile, as printed.
+    let elsewhere = tempfile::tempdir().unwrap();
+    run_fix(&err, elsewhere.path(), b"smtp");
+    let json: Value = serde_json::from_str(&ok(&mut fx.cmd(&[
+        "--json",
+        "export",
+        "k8s",
+        "--schema",
+        schema.to_str().unwrap(),
+    ])))
+    .unwrap();
+    assert_eq!(
+        secrets_of(&json["items"])["wiki-secrets"]["smtp_password"],
+        "smtp"
     );
 }
 
