@@ -8,75 +8,16 @@ use crate::Error;
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
 /// The label naming the instance the secrets belong to.
 pub const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
-/// The Secret every secret goes to when no schema (or no `k8s_secret` in the schema) names another one.
-pub const DEFAULT_SECRET_TEMPLATE: &str = "{instance}-secrets";
 /// Kubernetes refuses a Secret whose data exceeds 1 MiB.
 pub const SECRET_MAX_BYTES: usize = 1 << 20;
 /// The crypt rule of SOPS-encrypted Secrets: what Flux's documentation and `sops -e --encrypted-regex` use, so only
 /// `data` (and `stringData`) is encrypted.
 pub const ENCRYPTED_REGEX: &str = "^(data|stringData)$";
 
-/// A DNS-1123 label (a namespace): at most 63 characters of `[a-z0-9-]`, starting and ending alphanumeric.
-#[must_use]
-pub fn is_dns1123_label(s: &str) -> bool {
-    s.len() <= 63 && is_label_chars(s)
-}
-
-/// A DNS-1123 subdomain (a Secret's name): at most 253 characters, dot-separated DNS-1123 labels.
-#[must_use]
-pub fn is_dns1123_subdomain(s: &str) -> bool {
-    // Each dot-separated part follows the label charset rule; the label length limit does not apply to parts.
-    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_label_chars)
-}
-
-/// 1 or more of `[a-z0-9-]`, starting and ending with a letter or digit.
-fn is_label_chars(s: &str) -> bool {
-    let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (Some(&first), Some(&last)) => {
-            b.iter()
-                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-                && first != b'-'
-                && last != b'-'
-        }
-        _ => false,
-    }
-}
-
-/// A Secret (or ConfigMap) data key: `[-._a-zA-Z0-9]+`, at most 253 characters, not `.`, `..` or `..`-prefixed.
-#[must_use]
-pub fn is_data_key(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 253
-        && s.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
-        && s != "."
-        && !s.starts_with("..")
-}
-
-/// A label value: empty, or at most 63 characters of `[-_.a-zA-Z0-9]` starting and ending alphanumeric.
-#[must_use]
-pub fn is_label_value(s: &str) -> bool {
-    let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (Some(first), Some(last)) => {
-            b.len() <= 63
-                && b.iter()
-                    .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
-                && first.is_ascii_alphanumeric()
-                && last.is_ascii_alphanumeric()
-        }
-        _ => true,
-    }
-}
-
-/// Expand a Secret name template such as `{instance}-db-credentials`. Only `{instance}` is known: a template with
-/// any other brace gives `None`, rather than a name that Kubernetes would refuse later.
-#[must_use]
-pub fn expand_template(template: &str, instance: &str) -> Option<String> {
-    let expanded = template.replace("{instance}", instance);
-    (!expanded.contains(['{', '}'])).then_some(expanded)
-}
+pub use secretctl_schema::k8s::{
+    expand_template, is_data_key, is_dns1123_label, is_dns1123_subdomain, is_label_value,
+    DEFAULT_SECRET_TEMPLATE,
+};
 
 /// The name of the Secret a key goes into: its `k8s_secret` template (from the schema), else
 /// [`DEFAULT_SECRET_TEMPLATE`], with `{instance}` expanded. The one place this is decided: a caller that tells the
@@ -85,9 +26,8 @@ pub fn expand_template(template: &str, instance: &str) -> Option<String> {
 /// # Errors
 /// [`Error::BadTemplate`] naming `key` when the template has a placeholder other than `{instance}`.
 pub fn secret_name(k8s_secret: Option<&str>, key: &str, instance: &str) -> Result<String, Error> {
-    let template = k8s_secret.unwrap_or(DEFAULT_SECRET_TEMPLATE);
-    expand_template(template, instance).ok_or_else(|| Error::BadTemplate {
-        template: template.to_owned(),
+    secretctl_schema::k8s::secret_name(k8s_secret, instance).ok_or_else(|| Error::BadTemplate {
+        template: k8s_secret.unwrap_or(DEFAULT_SECRET_TEMPLATE).to_owned(),
         key: key.to_owned(),
     })
 }
@@ -95,43 +35,6 @@ pub fn secret_name(k8s_secret: Option<&str>, key: &str, instance: &str) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kubernetes_name_rules() {
-        assert!(is_dns1123_subdomain("demo-db-credentials"));
-        assert!(is_dns1123_subdomain("a.b-c.d"));
-        assert!(is_dns1123_subdomain(&"a".repeat(253)));
-        for bad in [
-            "",
-            "Demo",
-            "-a",
-            "a-",
-            "a..b",
-            ".a",
-            "a_b",
-            "a b",
-            &"a".repeat(254),
-        ] {
-            assert!(!is_dns1123_subdomain(bad), "{bad:?}");
-        }
-        assert!(is_dns1123_label("prod-1"));
-        assert!(is_dns1123_label(&"a".repeat(63)));
-        for bad in ["", "a.b", "A", "-a", &"a".repeat(64)] {
-            assert!(!is_dns1123_label(bad), "{bad:?}");
-        }
-        for good in ["MYSQL_PASSWORD", "a.b-c_d", "-x", "1", ".x", "database-url"] {
-            assert!(is_data_key(good), "{good:?}");
-        }
-        for bad in ["", ".", "..", "..x", "a b", "a/b", "a:b", &"a".repeat(254)] {
-            assert!(!is_data_key(bad), "{bad:?}");
-        }
-        for good in ["", "demo", "a.b_c-d", &"a".repeat(63)] {
-            assert!(is_label_value(good), "{good:?}");
-        }
-        for bad in ["-a", "a-", "a/b", &"a".repeat(64)] {
-            assert!(!is_label_value(bad), "{bad:?}");
-        }
-    }
 
     #[test]
     fn templates_expand_instance_only() {

@@ -34,14 +34,9 @@ pub fn instance_name(
     schema: Option<&Schema>,
     env_path: &Path,
 ) -> Result<String, Error> {
-    if let Some(name) = given.or_else(|| schema.and_then(|s| s.instance().name.as_deref())) {
-        return Ok(name.to_owned());
-    }
-    env_path
-        .parent()
-        .and_then(Path::file_name)
-        .and_then(|n| n.to_str())
+    given
         .map(str::to_owned)
+        .or_else(|| secretctl_instance::instance_name(schema, env_path))
         .ok_or_else(|| Error::NoInstanceName {
             path: env_path.to_path_buf(),
         })

@@ -86,6 +86,22 @@ fn dir_of(path: &Path) -> PathBuf {
     }
 }
 
+/// The name of the instance whose `.env` is `env_path`: the schema's `[instance] name`, else the name of the
+/// `.env`'s directory (made absolute first, so `./.env` is named after the current directory); `None` when neither
+/// gives one (the root directory, a name that is not UTF-8). `{instance}` in `k8s_secret` stands for it.
+#[must_use]
+pub fn instance_name(schema: Option<&Schema>, env_path: &Path) -> Option<String> {
+    if let Some(n) = schema.and_then(|s| s.instance().name.clone()) {
+        return Some(n);
+    }
+    std::path::absolute(env_path)
+        .ok()?
+        .parent()?
+        .file_name()?
+        .to_str()
+        .map(str::to_owned)
+}
+
 impl Instance {
     /// The instance whose `.env` is `env_path`. The schema is `schema` when given, else the `secretctl.toml` in
     /// the `.env`'s directory when it exists. The `.env` itself need not exist yet.
@@ -189,16 +205,10 @@ impl Instance {
             .map_or(Orchestrator::Compose, |s| s.instance().orchestrator)
     }
 
-    /// The instance's name: the schema's `[instance] name`, else the name of its directory (absolute), else
-    /// `None` when neither gives one.
+    /// The instance's name: the schema's `[instance] name`, else the name of its directory (see [`instance_name`]).
     #[must_use]
     pub fn name(&self) -> Option<String> {
-        if let Some(n) = self.schema.as_ref().and_then(|s| s.instance().name.clone()) {
-            return Some(n);
-        }
-        std::path::absolute(&self.dir)
-            .ok()
-            .and_then(|d| d.file_name().and_then(|n| n.to_str()).map(str::to_owned))
+        instance_name(self.schema.as_ref(), &self.env_path)
     }
 
     /// Whether `key` holds a secret. Every key of an instance does, unless the schema declares it `plain = true`;

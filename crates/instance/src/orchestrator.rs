@@ -8,9 +8,6 @@ use secretctl_schema::{Orchestrator, SecretSpec};
 
 use crate::{Fix, Instance};
 
-/// The Kubernetes Secret a key's default group is named after (`{instance}` stands for the instance name).
-pub const DEFAULT_K8S_SECRET: &str = "{instance}-secrets";
-
 /// What an operator runs so that the pods of a Kubernetes instance see a changed key: re-export the Secret and
 /// apply it, then restart the workloads that read it. No step puts a value on a command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,12 +41,15 @@ impl fmt::Display for K8sSteps {
 }
 
 impl Instance {
-    /// The Kubernetes Secret `spec`'s key is exported into: its `k8s_secret` (or [`DEFAULT_K8S_SECRET`]) with
-    /// `{instance}` replaced by the instance name.
+    /// The Kubernetes Secret `spec`'s key is exported into: its `k8s_secret` (default `{instance}-secrets`) with
+    /// `{instance}` replaced by the instance name (the rule `export k8s` applies, `secretctl_schema::k8s`).
     #[must_use]
     pub fn k8s_secret_of(&self, spec: &SecretSpec) -> String {
-        let template = spec.k8s_secret.as_deref().unwrap_or(DEFAULT_K8S_SECRET);
-        template.replace("{instance}", &self.name().unwrap_or_default())
+        let template = spec.k8s_secret.as_deref();
+        let name = self.name().unwrap_or_default();
+        // The schema refuses a template with any other placeholder, so expansion cannot fail for a parsed spec.
+        secretctl_schema::k8s::secret_name(template, &name)
+            .unwrap_or_else(|| template.unwrap_or_default().to_owned())
     }
 
     /// The steps that carry a change of `spec`'s key to the pods, when the instance runs on Kubernetes and the key

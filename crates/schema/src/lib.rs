@@ -75,6 +75,7 @@ use toml::Spanned;
 
 mod duration;
 pub mod generator;
+pub mod k8s;
 pub mod state;
 mod words;
 
@@ -307,26 +308,6 @@ struct RawSpec {
     description: Option<String>,
 }
 
-/// A Kubernetes Secret data key: 1 to 253 of `[-._a-zA-Z0-9]`.
-#[must_use]
-pub fn is_k8s_data_key(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 253
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
-/// A DNS-1123 label (a Kubernetes namespace): 1 to 63 of `[a-z0-9-]`, starting and ending alphanumeric.
-fn is_dns1123_label(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && b[0] != b'-'
-        && b[b.len() - 1] != b'-'
-}
-
 /// At most 200 characters of `text`, for messages about untrusted input.
 fn excerpt(text: &str) -> String {
     const MAX: usize = 200;
@@ -465,10 +446,17 @@ impl Schema {
                 Some(s) => {
                     let at = Some(s.span().start);
                     let name = s.into_inner();
-                    if name.is_empty() || name.len() > 253 {
+                    // A template: any instance name gives a valid name shape when the rest is valid.
+                    if name.is_empty()
+                        || name.len() > 253
+                        || k8s::expand_template(&name, "x").is_none()
+                    {
                         return Err(invalid(
                             at,
-                            format!("{key}: k8s_secret must be 1 to 253 characters"),
+                            format!(
+                                "{key}: k8s_secret must be 1 to 253 characters, with `{{instance}}` as its only \
+                                 placeholder"
+                            ),
                         ));
                     }
                     Some(name)
@@ -479,7 +467,7 @@ impl Schema {
                 Some(s) => {
                     let at = Some(s.span().start);
                     let name = s.into_inner();
-                    if !is_k8s_data_key(&name) {
+                    if !k8s::is_data_key(&name) {
                         return Err(invalid(
                             at,
                             format!(
@@ -538,7 +526,7 @@ impl Schema {
                     Some(n) => {
                         let at = Some(n.span().start);
                         let n = n.into_inner();
-                        if !is_dns1123_label(&n) {
+                        if !k8s::is_dns1123_label(&n) {
                             return Err(invalid(
                                 at,
                                 format!(

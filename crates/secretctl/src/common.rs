@@ -33,7 +33,7 @@ pub struct StoreOpt {
 /// Which schema (secretctl.toml) to use.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SchemaOpt {
-    /// The instance's schema [default: ./secretctl.toml when it exists].
+    /// The instance's schema [default: the secretctl.toml beside the .env, when it exists].
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
 }

@@ -13,9 +13,10 @@ use secrecy::ExposeSecret;
 use secretctl_envfile::fs::write_atomic;
 use secretctl_envfile::EnvFile;
 use secretctl_export::{Manifest, Selection, StoreSource, SwarmPlan};
+use secretctl_instance::Instance;
 use secretctl_keyfile::LoadOptions;
 use secretctl_naming::{parse_version_tag, SWARM_NAME_MAX};
-use secretctl_schema::{Schema, SCHEMA_FILE};
+use secretctl_schema::Schema;
 use secretctl_store::{Store, StoreUrl};
 use zeroize::Zeroizing;
 
@@ -185,13 +186,8 @@ fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
         )?);
     }
     let path = src.env_file.as_deref().unwrap_or(Path::new(".env"));
-    let beside = path.with_file_name(SCHEMA_FILE);
-    let schema = match explicit {
-        Some(p) => Some(Schema::load(p)),
-        None => beside.is_file().then(|| Schema::load(&beside)),
-    }
-    .transpose()
-    .context(SCHEMA_CONTEXT)?;
+    // The instance of that .env: its schema is the one beside it (or --schema).
+    let inst = Instance::open(path, explicit)?;
     if !path.exists() {
         let hint = "give the instance's .env with --env FILE (or read the store with --store URL)";
         let err = anyhow!("{}: no such file; {hint}", path.display());
@@ -200,7 +196,7 @@ fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
     let absolute = std::path::absolute(path)
         .with_context(|| format!("{}: cannot resolve the path", path.display()))?;
     let doc = EnvFile::load(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let schema = schema.as_ref();
+    let schema = inst.schema();
     Ok(Selection::from_env(
         &doc,
         &absolute,
