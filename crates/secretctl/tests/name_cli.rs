@@ -2,14 +2,13 @@
 // Helpers outside #[test] fns panic on purpose too: a panic is how an integration test reports failure.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::Sandbox;
 
 fn run(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("secretctl")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
+    let sandbox = Sandbox::new();
+    sandbox.secretctl().args(args).output().unwrap()
 }
 
 fn ok(args: &[&str]) -> String {
