@@ -37,7 +37,6 @@ use Condition::{BadName, MissingKeyfile, MissingStore, NotFound, Tampered};
 
 /// (condition, expected exit code, command line). One row per line.
 #[rustfmt::skip] // a row per line, aligned, even where a line is wider than rustfmt's 100 columns
-
 const TABLE: &[(Condition, i32, &str)] = &[
     (MissingKeyfile, 4, "key id --keyfile {no_keyfile}"),
     (MissingKeyfile, 4, "key list --keyfile {no_keyfile}"),
