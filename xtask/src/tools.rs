@@ -8,7 +8,7 @@ use std::process::Command;
 use anyhow::{bail, Result};
 
 /// What installs a missing tool.
-const INSTALL: &str = "bash .ci/install-tools.sh";
+const INSTALL: &str = "`bash .ci/install-tools.sh` installs it";
 
 /// A program some test runs, why, and what installs it.
 struct Tool {
@@ -40,13 +40,14 @@ const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "docker-compose",
-        needed_by: "what Docker Compose v2 reads from a .env (`docker-compose config`)",
+        needed_by: "what Docker Compose v2 reads from a .env, by `docker-compose config`",
         install: INSTALL,
     },
     Tool {
         name: "kubectl",
         needed_by: "comparing exported Secrets with `kubectl create secret --dry-run=client`",
-        install: "the machine image (it is no Debian package); install kubectl",
+        install:
+            "the machine image provides it (.ci/install-tools.sh cannot: it is no Debian package)",
     },
     Tool {
         name: "script",
@@ -112,7 +113,7 @@ pub fn check() -> Result<()> {
         match find(tool.name) {
             Some(path) => eprintln!("  {:<20} {}", tool.name, path.display()),
             None => missing.push(format!(
-                "{} (needed for {}): install it with {}",
+                "{}: needed for {}; {}",
                 tool.name, tool.needed_by, tool.install
             )),
         }
@@ -129,7 +130,7 @@ pub fn check() -> Result<()> {
         eprintln!("  {:<20} tools venv python3", "PyYAML");
     } else {
         missing.push(format!(
-            "PyYAML in the tools venv's python3 (needed to read exported YAML): install it with {INSTALL}"
+            "PyYAML in the tools venv's python3: needed to read exported YAML; {INSTALL}"
         ));
     }
 
@@ -139,7 +140,7 @@ pub fn check() -> Result<()> {
             eprintln!("  {:<20} ok", format!("cargo {sub}"));
         } else {
             missing.push(format!(
-                "cargo-{sub} (a CI step runs `cargo {sub}`): install it with {INSTALL}"
+                "cargo-{sub}: a CI step runs `cargo {sub}`; {INSTALL}"
             ));
         }
     }
@@ -147,8 +148,8 @@ pub fn check() -> Result<()> {
     match std::env::var("SECRETCTL_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => eprintln!("  {:<20} {url}", "PostgreSQL"),
         _ => missing.push(
-            "a PostgreSQL server for the store tests (SECRETCTL_TEST_POSTGRES_URL is unset): start a throwaway one \
-             with `source .ci/postgres.sh start`"
+            "PostgreSQL: the store tests need a server and SECRETCTL_TEST_POSTGRES_URL is unset; \
+             `source .ci/postgres.sh start` starts a throwaway one"
                 .to_owned(),
         ),
     }
