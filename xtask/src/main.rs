@@ -1,6 +1,10 @@
 //! secretctl's automation, run as `cargo xtask <task>`.
 //!
-//! `cargo xtask ci` runs exactly what CI runs (`.ci/run` installs the reference tools, then calls it).
+//! `cargo xtask ci` runs exactly what CI runs (`.ci/run` installs the reference tools and starts PostgreSQL, then
+//! calls it). It first checks that every reference tool the tests need is there, and fails naming the missing ones;
+//! then it runs the tests with `SECRETCTL_REQUIRE_TOOLS=1`, so that no test skips for want of a tool.
+
+mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,14 +15,26 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci                 fmt check, clippy -D warnings, tests, docs -D warnings, fuzz build, cargo deny
+  ci                 tools check, fmt check, clippy -D warnings, tests, docs -D warnings, fuzz build, cargo deny
+  tools              check that every reference tool the tests need is installed (.ci/install-tools.sh)
   fuzz [SECONDS]     run every fuzz target for SECONDS each (default 60); needs cargo-fuzz
   bench [ARGS...]    run the criterion benches (cargo bench -p secretctl-benches ARGS...)
   crash [--kills N]  SIGKILL a store rotation N times (default 200) and check nothing is lost
   man [--check]      generate man pages into docs/man (or check they are current)
   completions [--check]  generate shell completions into docs/completions (or check)";
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
+    match try_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One line per cause, no backtrace: the message says what to do.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(task) = args.first() else {
         println!("{USAGE}");
@@ -27,6 +43,10 @@ fn main() -> Result<()> {
     let rest = &args[1..];
     match task.as_str() {
         "ci" => ci(),
+        "tools" => {
+            eprintln!("==> reference tools");
+            tools::check()
+        }
         "fuzz" => fuzz(rest),
         "bench" => bench(rest),
         "crash" => crash(rest),
@@ -68,12 +88,26 @@ fn run(what: &str, mut cmd: Command) -> Result<()> {
     Ok(())
 }
 
+/// `cargo` for a CI step: tests fail rather than skip when a reference tool is missing, and find the tools where
+/// the check found them.
+fn ci_cargo() -> Command {
+    let mut c = cargo();
+    c.env("SECRETCTL_REQUIRE_TOOLS", "1");
+    if let Some(dir) = tools::tools_dir() {
+        c.env("SECRETCTL_TOOLS_VENV", dir);
+    }
+    c
+}
+
 fn ci() -> Result<()> {
-    let mut fmt = cargo();
+    eprintln!("==> reference tools");
+    tools::check()?;
+
+    let mut fmt = ci_cargo();
     fmt.args(["fmt", "--all", "--", "--check"]);
     run("cargo fmt --check", fmt)?;
 
-    let mut clippy = cargo();
+    let mut clippy = ci_cargo();
     clippy.args([
         "clippy",
         "--workspace",
@@ -84,11 +118,11 @@ fn ci() -> Result<()> {
     ]);
     run("cargo clippy -D warnings", clippy)?;
 
-    let mut test = cargo();
+    let mut test = ci_cargo();
     test.args(["test", "--workspace", "--no-fail-fast"]);
     run("cargo test --workspace", test)?;
 
-    let mut doc = cargo();
+    let mut doc = ci_cargo();
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings");
     run("cargo doc -D warnings", doc)?;
@@ -99,7 +133,7 @@ fn ci() -> Result<()> {
     generated("man", &["--check".to_owned()])?;
     generated("completions", &["--check".to_owned()])?;
 
-    let mut deny = cargo();
+    let mut deny = ci_cargo();
     deny.args(["deny", "check", "licenses", "bans", "sources"]);
     run("cargo deny check licenses bans sources", deny)?;
 
@@ -108,26 +142,12 @@ fn ci() -> Result<()> {
 }
 
 fn fuzz_build() -> Result<()> {
-    let mut cmd = cargo();
-    // cargo-fuzz needs nightly flags (-Zsanitizer); the machine has stable only, which accepts them with
-    // RUSTC_BOOTSTRAP=1. Without cargo-fuzz (a developer machine) the targets are still type-checked.
-    if Command::new("cargo")
-        .args(["fuzz", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        cmd.args(["fuzz", "build", "--dev", "--fuzz-dir", "fuzz"])
-            .env("RUSTC_BOOTSTRAP", "1");
-        run("cargo fuzz build", cmd)
-    } else if std::env::var_os("CI").is_some() {
-        bail!(
-            "cargo-fuzz is not installed; .ci/run installs it (cargo install --locked cargo-fuzz)"
-        )
-    } else {
-        eprintln!("note: cargo-fuzz not installed; checking fuzz targets without sanitizers");
-        cmd.args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"]);
-        run("cargo check fuzz/", cmd)
-    }
+    // cargo-fuzz (checked up front) needs nightly flags (-Zsanitizer); the machine has stable only, which accepts
+    // them with RUSTC_BOOTSTRAP=1.
+    let mut cmd = ci_cargo();
+    cmd.args(["fuzz", "build", "--dev", "--fuzz-dir", "fuzz"])
+        .env("RUSTC_BOOTSTRAP", "1");
+    run("cargo fuzz build", cmd)
 }
 
 fn fuzz(rest: &[String]) -> Result<()> {

@@ -303,54 +303,6 @@ fn unsafe_append_is_refused_and_changes_nothing() {
     assert_consistent(&doc);
 }
 
-/// The corpus produced by running compose-go's parser (see its README).
-#[test]
-fn conformance_corpus() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/envfile");
-    if !dir.join("cases").is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "conformance corpus missing at {}",
-            dir.display()
-        );
-        eprintln!("skipped: conformance corpus not found at {}", dir.display());
-        return;
-    }
-    let mut n = 0;
-    for entry in std::fs::read_dir(dir.join("cases")).unwrap() {
-        let path = entry.unwrap().path();
-        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let expected: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.join("expected").join(format!("{id}.json"))).unwrap(),
-        )
-        .unwrap();
-        let got = EnvFile::load(&path).and_then(|doc| {
-            assert_eq!(doc.render().as_bytes(), std::fs::read(&path).unwrap());
-            doc.resolve(&|_| None)
-                .map_err(|error| Error::Interpolation {
-                    path: path.clone(),
-                    error,
-                })
-        });
-        match (expected.get("ok"), got) {
-            (Some(want), Ok(values)) => {
-                let got: serde_json::Map<String, serde_json::Value> = values
-                    .into_iter()
-                    .map(|(k, v)| (k, serde_json::Value::from(v.expose_secret())))
-                    .collect();
-                assert_eq!(&serde_json::Value::Object(got), want, "case {id}");
-            }
-            (None, Err(_)) => {}
-            (want, got) => panic!(
-                "case {id}: expected {want:?}, got {:?}",
-                got.map(|v| v.len())
-            ),
-        }
-        n += 1;
-    }
-    assert!(n >= 86, "only {n} cases");
-}
-
 // ---- property tests ----
 
 fn key() -> impl Strategy<Value = String> {

@@ -8,51 +8,34 @@
 // Helpers outside #[test] functions unwrap too: in a test, a panic with its location is the failure report.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use common::{require_tool, secretctl_bin, Sandbox};
+
 const CANARY: &str = "CANARY-q7Zx3vK9-do-not-leak";
 
 struct Env {
-    _tmp: tempfile::TempDir,
+    sandbox: Sandbox,
     dir: PathBuf,
-    home: PathBuf,
 }
 
 impl Env {
     fn new() -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("work");
-        let home = tmp.path().join("home");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::create_dir_all(&home).unwrap();
-        std::fs::write(
-            home.join(".gitconfig"),
-            "[user]\n\tname = Canary\n\temail = canary@example.invalid\n",
-        )
-        .unwrap();
+        let sandbox = Sandbox::new();
         Env {
-            dir,
-            home,
-            _tmp: tmp,
+            dir: sandbox.dir(),
+            sandbox,
         }
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_secretctl"));
+        let mut c = self.sandbox.command(secretctl_bin());
         c.args(args)
-            .current_dir(&self.dir)
-            .env("HOME", &self.home)
-            .env("XDG_CONFIG_HOME", self.home.join(".config"))
-            .env("SECRETCTL_KEYFILE", self.dir.join("keys/master.key"))
-            .env_remove("SECRETCTL_STORE")
-            .env_remove("SECRETCTL_AGE_KEY_FILE")
-            .env_remove("SOPS_AGE_KEY_FILE")
-            .env("GIT_AUTHOR_NAME", "Canary")
-            .env("GIT_AUTHOR_EMAIL", "canary@example.invalid")
-            .env("GIT_COMMITTER_NAME", "Canary")
-            .env("GIT_COMMITTER_EMAIL", "canary@example.invalid");
+            .env("SECRETCTL_KEYFILE", self.dir.join("keys/master.key"));
         c
     }
 
@@ -150,33 +133,21 @@ fn ok(out: &Output, what: &str) {
 }
 
 fn age_identity(dir: &Path, name: &str) -> Option<(PathBuf, String)> {
+    let keygen = require_tool("age-keygen")?;
     let path = dir.join(name);
-    let status = Command::new("age-keygen")
+    let status = Command::new(&keygen)
         .arg("-o")
         .arg(&path)
         .stderr(Stdio::null())
-        .status();
-    match status {
-        Ok(s) if s.success() => {
-            let out = Command::new("age-keygen")
-                .arg("-y")
-                .arg(&path)
-                .output()
-                .unwrap();
-            Some((
-                path,
-                String::from_utf8(out.stdout).unwrap().trim().to_owned(),
-            ))
-        }
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "age-keygen is required in CI"
-            );
-            eprintln!("skipped: age-keygen not found");
-            None
-        }
-    }
+        .status()
+        .unwrap();
+    assert!(status.success(), "age-keygen -o failed");
+    let out = Command::new(&keygen).arg("-y").arg(&path).output().unwrap();
+    assert!(out.status.success(), "age-keygen -y failed");
+    Some((
+        path,
+        String::from_utf8(out.stdout).unwrap().trim().to_owned(),
+    ))
 }
 
 #[test]

@@ -1,39 +1,37 @@
-//! The Docker Compose .env conformance corpus (produced by running compose-go's own parser), run through the
-//! built binary exactly as the acceptance runner does: `secretctl env list --json --file {}`.
+//! The Docker Compose .env conformance corpus (`crates/envfile/tests/data/compose-conformance/`, produced by running
+//! compose-go's own parser; see its `SOURCE.md`), run through the built binary exactly as the acceptance runner
+//! does: the corpus's `run.sh` with `secretctl env list --json --file {}`.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed; helpers outside #[test] fns too
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
+
+use common::{require_tool, secretctl_bin, Sandbox};
 
 #[test]
 fn envfile_conformance_corpus_passes() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/envfile");
-    let runner = dir.join("run.sh");
-    if !runner.is_file() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but the conformance corpus is missing at {}",
-            dir.display()
-        );
-        eprintln!("skipped: conformance corpus not found at {}", dir.display());
+    // run.sh compares outputs with python3.
+    let Some(_python) = require_tool("python3") else {
         return;
-    }
+    };
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../envfile/tests/data/compose-conformance");
     let cases = std::fs::read_dir(dir.join("cases"))
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.join("cases").display()))
         .filter(|e| {
             e.as_ref()
                 .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "env"))
         })
         .count();
     assert!(cases > 0, "no cases in {}", dir.display());
-    let out = Command::new("bash")
-        .arg(&runner)
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .command("bash")
+        .arg(dir.join("run.sh"))
         .env(
             "ENV_PARSE_CMD",
-            format!(
-                "{} env list --json --file {{}}",
-                env!("CARGO_BIN_EXE_secretctl")
-            ),
+            format!("{} env list --json --file {{}}", secretctl_bin().display()),
         )
         .env("ENV_PARSE_FAIL_ON_PANIC", "1")
         .output()

@@ -10,7 +10,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use common::{secretctl_bin, tool_dirs, Sandbox};
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -53,42 +54,21 @@ fn run_page(page: &str) {
     let blocks = sh_blocks(&markdown);
     assert!(!blocks.is_empty(), "{page} has no ```sh blocks to run");
 
-    let tmp = tempfile::tempdir().unwrap();
-    let home = tmp.path().join("home");
-    let work = tmp.path().join("work");
-    std::fs::create_dir_all(&home).unwrap();
-    std::fs::create_dir_all(&work).unwrap();
-
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_secretctl"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let mut path_var = vec![bin_dir];
-    path_var.extend(common::tools_venv().map(|v| v.join("bin")));
-    path_var.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
+    let sandbox = Sandbox::new();
+    // The built secretctl first, then the tools dir and PATH as every test sees them.
+    let bin_dir = secretctl_bin().parent().unwrap().to_path_buf();
+    let path_var = std::iter::once(bin_dir).chain(tool_dirs());
 
     let mut script = String::from("set -euo pipefail\n");
     for (i, block) in blocks.iter().enumerate() {
         script.push_str(&format!("echo '--- {page} block {}' >&2\n", i + 1));
         script.push_str(block);
     }
-    let out = Command::new("bash")
+    let out = sandbox
+        .command("bash")
         .arg("-c")
         .arg(&script)
-        .current_dir(&work)
         .env("PATH", std::env::join_paths(path_var).unwrap())
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_AUTHOR_NAME", "Docs Test")
-        .env("GIT_AUTHOR_EMAIL", "docs@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Docs Test")
-        .env("GIT_COMMITTER_EMAIL", "docs@example.invalid")
-        .env_remove("SECRETCTL_KEYFILE")
-        .env_remove("SECRETCTL_STORE")
-        .env_remove("SECRETCTL_AGE_KEY_FILE")
-        .env_remove("SOPS_AGE_KEY_FILE")
         .output()
         .unwrap();
     assert!(

@@ -4,29 +4,24 @@
 
 mod common;
 
-use common::require_tool as tool;
+use common::{require_tool as tool, Sandbox};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("secretctl").unwrap();
-    // Never touch the real default location (these tests may run as root: /etc/secretctl).
-    c.env_remove("SECRETCTL_KEYFILE");
-    c
-}
 
 fn mode(p: &Path) -> u32 {
     fs::metadata(p).unwrap().permissions().mode() & 0o7777
 }
 
-fn init(dir: &Path) -> (PathBuf, String) {
-    let keyfile = dir.join("conf/secretctl/master.key");
-    let out = bin()
+/// A new keyfile in the sandbox (every command names it with --keyfile: these tests may run as root, whose default
+/// keyfile is /etc/secretctl/master.key); its path and id.
+fn init(sb: &Sandbox) -> (PathBuf, String) {
+    let keyfile = sb.path("conf/secretctl/master.key");
+    let out = sb
+        .secretctl()
         .args(["--json", "key", "init", "--keyfile"])
         .arg(&keyfile)
         .assert()
@@ -61,14 +56,14 @@ fn age_keygen(dir: &Path) -> Option<(PathBuf, String)> {
 
 #[test]
 fn init_creates_a_private_keyfile_and_never_overwrites() {
-    let dir = tempfile::tempdir().unwrap();
-    let (keyfile, id) = init(dir.path());
+    let sb = Sandbox::new();
+    let (keyfile, id) = init(&sb);
     assert_eq!(fs::read(&keyfile).unwrap().len(), 32);
     assert_eq!(mode(&keyfile), 0o400);
     assert_eq!(mode(keyfile.parent().unwrap()), 0o700);
     assert_eq!(id.len(), 16);
 
-    bin()
+    sb.secretctl()
         .args(["key", "init", "--keyfile"])
         .arg(&keyfile)
         .assert()
@@ -76,13 +71,14 @@ fn init_creates_a_private_keyfile_and_never_overwrites() {
         .stderr(predicate::str::contains("already exists"));
 
     // The id from the flag, from SECRETCTL_KEYFILE, as text and as JSON all agree.
-    bin()
+    sb.secretctl()
         .args(["key", "id", "--keyfile"])
         .arg(&keyfile)
         .assert()
         .success()
         .stdout(format!("{id}\n"));
-    let out = bin()
+    let out = sb
+        .secretctl()
         .args(["key", "id", "--json"])
         .env("SECRETCTL_KEYFILE", &keyfile)
         .assert()
@@ -96,9 +92,9 @@ fn init_creates_a_private_keyfile_and_never_overwrites() {
 
 #[test]
 fn missing_and_loose_keyfiles_fail_with_the_fix() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("nope.key");
-    bin()
+    let sb = Sandbox::new();
+    let missing = sb.path("nope.key");
+    sb.secretctl()
         .args(["key", "id", "--keyfile"])
         .arg(&missing)
         .assert()
@@ -108,25 +104,25 @@ fn missing_and_loose_keyfiles_fail_with_the_fix() {
                 .and(predicate::str::contains("nope.key")),
         );
 
-    let (keyfile, id) = init(dir.path());
+    let (keyfile, id) = init(&sb);
     fs::set_permissions(&keyfile, fs::Permissions::from_mode(0o644)).unwrap();
-    bin()
+    sb.secretctl()
         .args(["key", "id", "--keyfile"])
         .arg(&keyfile)
         .assert()
         .code(1)
         .stderr(predicate::str::contains("0644").and(predicate::str::contains("chmod 0400")));
-    bin()
+    sb.secretctl()
         .args(["key", "id", "--allow-loose-permissions", "--keyfile"])
         .arg(&keyfile)
         .assert()
         .success()
         .stdout(format!("{id}\n"));
 
-    let short = dir.path().join("short.key");
+    let short = sb.path("short.key");
     fs::write(&short, [0u8; 31]).unwrap();
     fs::set_permissions(&short, fs::Permissions::from_mode(0o400)).unwrap();
-    bin()
+    sb.secretctl()
         .args(["key", "id", "--keyfile"])
         .arg(&short)
         .assert()
@@ -138,16 +134,16 @@ fn missing_and_loose_keyfiles_fail_with_the_fix() {
 /// armored (the default) and binary.
 #[test]
 fn go_age_decrypts_our_backup_to_the_exact_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let Some((identity, recipient)) = age_keygen(dir.path()) else {
+    let sb = Sandbox::new();
+    let Some((identity, recipient)) = age_keygen(&sb.dir()) else {
         return;
     };
     let Some(age) = tool("age") else { return };
-    let (keyfile, _id) = init(dir.path());
+    let (keyfile, _id) = init(&sb);
     let key = fs::read(&keyfile).unwrap();
     for binary in [false, true] {
-        let out_file = dir.path().join(format!("backup-{binary}.age"));
-        let mut cmd = bin();
+        let out_file = sb.path(format!("backup-{binary}.age"));
+        let mut cmd = sb.secretctl();
         cmd.args(["key", "backup", "--recipient", &recipient, "--output"])
             .arg(&out_file)
             .arg("--keyfile")
@@ -181,7 +177,8 @@ fn go_age_decrypts_our_backup_to_the_exact_key() {
     }
 
     // And through a pipe on stdout, as an operator would.
-    let out = bin()
+    let out = sb
+        .secretctl()
         .args(["key", "backup", "-r", &recipient, "--keyfile"])
         .arg(&keyfile)
         .assert()
@@ -206,14 +203,14 @@ fn go_age_decrypts_our_backup_to_the_exact_key() {
 /// A backup the reference `age` wrote (binary and armored) restores to a new keyfile with the same bytes.
 #[test]
 fn we_restore_a_backup_go_age_wrote() {
-    let dir = tempfile::tempdir().unwrap();
-    let Some((identity, recipient)) = age_keygen(dir.path()) else {
+    let sb = Sandbox::new();
+    let Some((identity, recipient)) = age_keygen(&sb.dir()) else {
         return;
     };
     let Some(age) = tool("age") else { return };
-    let (keyfile, id) = init(dir.path());
+    let (keyfile, id) = init(&sb);
     for armor in [false, true] {
-        let backup = dir.path().join(format!("go-{armor}.age"));
+        let backup = sb.path(format!("go-{armor}.age"));
         let mut cmd = StdCommand::new(&age);
         cmd.arg("-r").arg(&recipient).arg("-o").arg(&backup);
         if armor {
@@ -221,8 +218,8 @@ fn we_restore_a_backup_go_age_wrote() {
         }
         let st = cmd.arg(&keyfile).status().unwrap();
         assert!(st.success());
-        let restored = dir.path().join(format!("restored-{armor}/master.key"));
-        bin()
+        let restored = sb.path(format!("restored-{armor}/master.key"));
+        sb.secretctl()
             .args(["key", "restore", "--identity"])
             .arg(&identity)
             .args(["--expect-id", &id, "--keyfile"])
@@ -237,8 +234,8 @@ fn we_restore_a_backup_go_age_wrote() {
     }
 
     // From stdin, into the keyfile that already holds that key: nothing to do.
-    let backup = fs::read(dir.path().join("go-true.age")).unwrap();
-    bin()
+    let backup = fs::read(sb.path("go-true.age")).unwrap();
+    sb.secretctl()
         .args(["--json", "key", "restore", "-i"])
         .arg(&identity)
         .arg("--keyfile")
@@ -249,27 +246,27 @@ fn we_restore_a_backup_go_age_wrote() {
         .stdout(predicate::str::contains("\"unchanged\""));
 
     // The wrong identity is an authentication failure.
-    let other_dir = tempfile::tempdir().unwrap();
-    let (other_identity, _) = age_keygen(other_dir.path()).unwrap();
-    bin()
+    let other = Sandbox::new();
+    let (other_identity, _) = age_keygen(&other.dir()).unwrap();
+    sb.secretctl()
         .args(["key", "restore", "-i"])
         .arg(&other_identity)
         .arg("--keyfile")
-        .arg(dir.path().join("x/master.key"))
-        .arg(dir.path().join("go-true.age"))
+        .arg(sb.path("x/master.key"))
+        .arg(sb.path("go-true.age"))
         .assert()
         .code(3);
-    assert!(!dir.path().join("x/master.key").exists());
+    assert!(!sb.path("x/master.key").exists());
 }
 
 #[test]
 fn passphrase_backup_round_trips_and_wrong_passphrase_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let (keyfile, id) = init(dir.path());
-    let pass = dir.path().join("pass.txt");
+    let sb = Sandbox::new();
+    let (keyfile, id) = init(&sb);
+    let pass = sb.path("pass.txt");
     fs::write(&pass, "a long enough passphrase\n").unwrap();
-    let backup = dir.path().join("pw.age");
-    bin()
+    let backup = sb.path("pw.age");
+    sb.secretctl()
         .args(["key", "backup", "--passphrase-file"])
         .arg(&pass)
         .arg("-o")
@@ -282,8 +279,8 @@ fn passphrase_backup_round_trips_and_wrong_passphrase_fails() {
     assert!(text.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
     assert!(!text.contains("a long enough passphrase"));
 
-    let restored = dir.path().join("r/master.key");
-    bin()
+    let restored = sb.path("r/master.key");
+    sb.secretctl()
         .args(["key", "restore", "--passphrase-file"])
         .arg(&pass)
         .arg("--keyfile")
@@ -293,13 +290,13 @@ fn passphrase_backup_round_trips_and_wrong_passphrase_fails() {
         .success();
     assert_eq!(fs::read(&restored).unwrap(), fs::read(&keyfile).unwrap());
 
-    let wrong = dir.path().join("wrong.txt");
+    let wrong = sb.path("wrong.txt");
     fs::write(&wrong, "not it").unwrap();
-    bin()
+    sb.secretctl()
         .args(["key", "restore", "--passphrase-file"])
         .arg(&wrong)
         .arg("--keyfile")
-        .arg(dir.path().join("w/master.key"))
+        .arg(sb.path("w/master.key"))
         .arg(&backup)
         .assert()
         .code(3)
@@ -308,7 +305,7 @@ fn passphrase_backup_round_trips_and_wrong_passphrase_fails() {
     // Without a terminal, --passphrase cannot prompt and says what to do instead; nothing is written. (Only
     // checked when this process has no controlling terminal, where the prompt would otherwise wait for input.)
     if fs::File::open("/dev/tty").is_err() {
-        bin()
+        sb.secretctl()
             .args(["key", "backup", "--passphrase", "--keyfile"])
             .arg(&keyfile)
             .assert()
@@ -321,9 +318,10 @@ fn passphrase_backup_round_trips_and_wrong_passphrase_fails() {
 
 #[test]
 fn raw_base64_export_warns_and_restores() {
-    let dir = tempfile::tempdir().unwrap();
-    let (keyfile, id) = init(dir.path());
-    let out = bin()
+    let sb = Sandbox::new();
+    let (keyfile, id) = init(&sb);
+    let out = sb
+        .secretctl()
         .args(["key", "backup", "--raw-base64", "--keyfile"])
         .arg(&keyfile)
         .assert()
@@ -333,8 +331,8 @@ fn raw_base64_export_warns_and_restores() {
         .stdout
         .clone();
     assert_eq!(out.len(), 45);
-    let restored = dir.path().join("b/master.key");
-    bin()
+    let restored = sb.path("b/master.key");
+    sb.secretctl()
         .args([
             "key",
             "restore",
@@ -349,16 +347,16 @@ fn raw_base64_export_warns_and_restores() {
         .success();
     assert_eq!(fs::read(&restored).unwrap(), fs::read(&keyfile).unwrap());
     // Garbage is refused, as is a backup with no say on how to read it.
-    bin()
+    sb.secretctl()
         .args(["key", "restore", "--base64", "--keyfile"])
-        .arg(dir.path().join("g/master.key"))
+        .arg(sb.path("g/master.key"))
         .write_stdin("bm90IGEga2V5")
         .assert()
         .code(1)
         .stderr(predicate::str::contains("32-byte key"));
-    bin()
+    sb.secretctl()
         .args(["key", "restore", "--keyfile"])
-        .arg(dir.path().join("g/master.key"))
+        .arg(sb.path("g/master.key"))
         .write_stdin("-----BEGIN AGE ENCRYPTED FILE-----\n")
         .assert()
         .code(2)
@@ -367,11 +365,12 @@ fn raw_base64_export_warns_and_restores() {
 
 #[test]
 fn restore_verifies_id_refuses_to_replace_and_keeps_old_key_with_force() {
-    let dir = tempfile::tempdir().unwrap();
-    let (keyfile, id) = init(dir.path());
-    let other_dir = tempfile::tempdir().unwrap();
-    let (other_keyfile, other_id) = init(other_dir.path());
-    let export = bin()
+    let sb = Sandbox::new();
+    let (keyfile, id) = init(&sb);
+    let other = Sandbox::new();
+    let (other_keyfile, other_id) = init(&other);
+    let export = sb
+        .secretctl()
         .args(["key", "backup", "--raw-base64", "--keyfile"])
         .arg(&other_keyfile)
         .assert()
@@ -381,8 +380,8 @@ fn restore_verifies_id_refuses_to_replace_and_keeps_old_key_with_force() {
         .clone();
 
     // Expected id mismatch: integrity failure, nothing written.
-    let fresh = dir.path().join("fresh/master.key");
-    bin()
+    let fresh = sb.path("fresh/master.key");
+    sb.secretctl()
         .args([
             "key",
             "restore",
@@ -397,7 +396,7 @@ fn restore_verifies_id_refuses_to_replace_and_keeps_old_key_with_force() {
         .code(3)
         .stderr(predicate::str::contains(&other_id));
     assert!(!fresh.exists());
-    bin()
+    sb.secretctl()
         .args([
             "key",
             "restore",
@@ -412,28 +411,29 @@ fn restore_verifies_id_refuses_to_replace_and_keeps_old_key_with_force() {
         .code(2);
 
     // A different existing key is not replaced without --force.
-    bin()
+    sb.secretctl()
         .args(["key", "restore", "--base64", "--keyfile"])
         .arg(&keyfile)
         .write_stdin(export.clone())
         .assert()
         .code(1)
         .stderr(predicate::str::contains("--force"));
-    bin()
+    sb.secretctl()
         .args(["key", "id", "--keyfile"])
         .arg(&keyfile)
         .assert()
         .stdout(format!("{id}\n"));
 
     // With --force the restored key is active and the old one is listed as retired.
-    bin()
+    sb.secretctl()
         .args(["key", "restore", "--base64", "--force", "--keyfile"])
         .arg(&keyfile)
         .write_stdin(export)
         .assert()
         .success()
         .stdout(predicate::str::contains(&id));
-    let out = bin()
+    let out = sb
+        .secretctl()
         .args(["key", "list", "--json", "--keyfile"])
         .arg(&keyfile)
         .assert()
@@ -451,7 +451,7 @@ fn restore_verifies_id_refuses_to_replace_and_keeps_old_key_with_force() {
     assert!(keys[1]["retired"].is_string());
     assert!(keys[0]["created"].is_string());
 
-    bin()
+    sb.secretctl()
         .args(["key", "list", "--keyfile"])
         .arg(&keyfile)
         .assert()
@@ -461,15 +461,15 @@ fn restore_verifies_id_refuses_to_replace_and_keeps_old_key_with_force() {
 
 #[test]
 fn backup_needs_a_recipient_and_rejects_bad_ones() {
-    let dir = tempfile::tempdir().unwrap();
-    let (keyfile, _) = init(dir.path());
-    bin()
+    let sb = Sandbox::new();
+    let (keyfile, _) = init(&sb);
+    sb.secretctl()
         .args(["key", "backup", "--keyfile"])
         .arg(&keyfile)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--recipient"));
-    bin()
+    sb.secretctl()
         .args(["key", "backup", "-r", "age1bogus", "--keyfile"])
         .arg(&keyfile)
         .assert()
@@ -478,7 +478,8 @@ fn backup_needs_a_recipient_and_rejects_bad_ones() {
     // No key material in any output of a failed command.
     let key = fs::read(&keyfile).unwrap();
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-    let out = bin()
+    let out = sb
+        .secretctl()
         .args(["key", "backup", "-r", "age1bogus", "--keyfile"])
         .arg(&keyfile)
         .output()
@@ -515,15 +516,15 @@ fn with_tty(script: &Path, command: &str, lines: &[&str]) -> std::process::Outpu
 fn passphrase_backups_interoperate_with_go_age() {
     let Some(age) = tool("age") else { return };
     let Some(script) = tool("script") else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let (keyfile, id) = init(dir.path());
+    let sb = Sandbox::new();
+    let (keyfile, id) = init(&sb);
     let pass = "interop passphrase 7";
-    let pass_file = dir.path().join("pass.txt");
+    let pass_file = sb.path("pass.txt");
     fs::write(&pass_file, format!("{pass}\n")).unwrap();
 
     // Ours -> Go age.
-    let ours = dir.path().join("ours.age");
-    bin()
+    let ours = sb.path("ours.age");
+    sb.secretctl()
         .args(["key", "backup", "--passphrase-file"])
         .arg(&pass_file)
         .arg("-o")
@@ -532,7 +533,7 @@ fn passphrase_backups_interoperate_with_go_age() {
         .arg(&keyfile)
         .assert()
         .success();
-    let decrypted = dir.path().join("ours.bin");
+    let decrypted = sb.path("ours.bin");
     let cmd = format!(
         "'{}' -d -o '{}' '{}'",
         age.display(),
@@ -548,7 +549,7 @@ fn passphrase_backups_interoperate_with_go_age() {
     assert_eq!(fs::read(&decrypted).unwrap(), fs::read(&keyfile).unwrap());
 
     // Go age -> ours.
-    let theirs = dir.path().join("theirs.age");
+    let theirs = sb.path("theirs.age");
     let cmd = format!(
         "'{}' -p -a -o '{}' '{}'",
         age.display(),
@@ -561,8 +562,8 @@ fn passphrase_backups_interoperate_with_go_age() {
         "age -p did not write a backup: {}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let restored = dir.path().join("from-go/master.key");
-    bin()
+    let restored = sb.path("from-go/master.key");
+    sb.secretctl()
         .args(["key", "restore", "--passphrase-file"])
         .arg(&pass_file)
         .args(["--expect-id", &id, "--keyfile"])

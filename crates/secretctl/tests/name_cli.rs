@@ -2,14 +2,13 @@
 // Helpers outside #[test] fns panic on purpose too: a panic is how an integration test reports failure.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::Sandbox;
 
 fn run(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("secretctl")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
+    let sandbox = Sandbox::new();
+    sandbox.secretctl().args(args).output().unwrap()
 }
 
 fn ok(args: &[&str]) -> String {
@@ -78,9 +77,10 @@ fn swarm_names_right_at_and_just_over_the_limit() {
         (Some(64), Some(64), Some(0))
     );
 
+    // A name Swarm refuses is a bad name: exit 2 (DESIGN.md), as every bad name is (tests/exit_codes.rs).
     let over = format!("{}_v1", "b".repeat(60));
     let out = run(&["name", "swarm", &over, "--stack", "s"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -98,7 +98,7 @@ fn swarm_names_right_at_and_just_over_the_limit() {
         run(&["name", "swarm", v10.trim_end(), "--stack", "s"])
             .status
             .code(),
-        Some(1)
+        Some(2)
     );
 }
 
@@ -137,7 +137,7 @@ fn swarm_rules_and_stacks_from_domains() {
     );
     for bad_stack in ["my stack", "_stack", "stack-", ""] {
         let out = run(&["name", "swarm", "db_v1", "--stack", bad_stack]);
-        assert_eq!(out.status.code(), Some(1), "{bad_stack:?}");
+        assert_eq!(out.status.code(), Some(2), "{bad_stack:?}");
     }
     // --stack or --domain is required, not both.
     assert_eq!(run(&["name", "swarm", "db_v1"]).status.code(), Some(2));

@@ -1,86 +1,16 @@
 //! `secretctl key rotate` / `key retire` end to end: the built binary, a real keyfile and SQLite store.
-// Helpers outside #[test] fns (the Env fixture) should panic where a step fails, like the tests do.
+// Helpers outside #[test] fns should panic where a step fails, like the tests do.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
+mod common;
 
-use assert_cmd::Command;
+use common::StoreEnv;
 use predicates::prelude::*;
 use serde_json::Value;
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        let env = Env {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        env.cmd().args(["key", "init"]).assert().success();
-        env
-    }
-
-    fn keyfile(&self) -> PathBuf {
-        self.dir.path().join("keys").join("master.key")
-    }
-
-    fn other_store(&self) -> String {
-        format!("sqlite:{}", self.dir.path().join("other.db").display())
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("secretctl").unwrap();
-        c.env("SECRETCTL_KEYFILE", self.keyfile())
-            .env_remove("SECRETCTL_STORE");
-        c
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self
-            .cmd()
-            .arg("--json")
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&out).unwrap()
-    }
-
-    fn active(&self) -> String {
-        self.json(&["key", "id"])["key_id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    fn put(&self, owner: &str, name: &str, value: &str) {
-        self.cmd()
-            .args(["secret", "put", owner, name])
-            .write_stdin(value.to_owned())
-            .assert()
-            .success();
-    }
-
-    fn key_ids_in_store(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .json(&["secret", "list"])
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["key_id"].as_str().unwrap().to_owned())
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
-    }
-}
-
 #[test]
 fn rotate_reencrypts_then_retire_destroys_the_old_key() {
-    let env = Env::new();
+    let env = StoreEnv::new();
     let old = env.active();
     for i in 0..30 {
         env.put("tenant", &format!("s{i}"), &format!("value {i}"));
@@ -121,11 +51,7 @@ fn rotate_reencrypts_then_retire_destroys_the_old_key() {
         .stdout(predicate::str::contains(format!(
             "destroyed retired key {old}"
         )));
-    assert!(!env
-        .keyfile()
-        .with_file_name("master.key.keyring")
-        .join(format!("{old}.key"))
-        .exists());
+    assert!(!env.keyring_dir().join(format!("{old}.key")).exists());
     // Gone: a second retire is "not found"; the active key cannot be retired; nonsense is a usage error.
     env.cmd().args(["key", "retire", &old]).assert().code(4);
     env.cmd()
@@ -146,7 +72,7 @@ fn rotate_reencrypts_then_retire_destroys_the_old_key() {
 
 #[test]
 fn retire_refuses_while_rows_reference_the_key() {
-    let env = Env::new();
+    let env = StoreEnv::new();
     let old = env.active();
     env.put("a", "one", "1");
     env.put("a", "two", "2");
@@ -161,18 +87,11 @@ fn retire_refuses_while_rows_reference_the_key() {
         .code(1)
         .stdout("")
         .stderr(predicate::str::contains("2 rows").and(predicate::str::contains("key rotate")));
-    assert!(env
-        .keyfile()
-        .with_file_name("master.key.keyring")
-        .join(format!("{old}.key"))
-        .exists());
+    assert!(env.keyring_dir().join(format!("{old}.key")).exists());
     // A store that does not exist cannot prove anything: refused too.
     env.cmd()
         .args(["key", "retire", &old, "--store"])
-        .arg(format!(
-            "sqlite:{}",
-            env.dir.path().join("typo.db").display()
-        ))
+        .arg(format!("sqlite:{}", env.path("typo.db").display()))
         .assert()
         .code(4)
         .stderr(predicate::str::contains("no secret store at"));
@@ -180,7 +99,7 @@ fn retire_refuses_while_rows_reference_the_key() {
 
 #[test]
 fn interrupted_rotation_is_finished_without_a_new_key() {
-    let env = Env::new();
+    let env = StoreEnv::new();
     let old = env.active();
     for i in 0..20 {
         env.put("t", &format!("s{i}"), &format!("v{i}"));
@@ -223,9 +142,9 @@ fn interrupted_rotation_is_finished_without_a_new_key() {
 
 #[test]
 fn rotation_stops_at_a_tampered_row_with_exit_3() {
-    let env = Env::new();
+    let env = StoreEnv::new();
     env.put("t", "a", "value-a");
-    let store = env.keyfile().with_file_name("store.db");
+    let store = env.store();
     let mut bytes = std::fs::read(&store).unwrap();
     let at = bytes
         .windows(4)

@@ -1,72 +1,17 @@
 //! `secretctl secret ...` end to end: the built binary, a real keyfile, a real SQLite store, exit codes.
-// Helpers outside #[test] fns (the Env fixture) should panic where a step fails, like the tests do.
+// Helpers outside #[test] fns should panic where a step fails, like the tests do.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::Path;
+
+use common::StoreEnv;
 use predicates::prelude::*;
-use serde_json::Value;
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        let env = Env {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        env.cmd().args(["key", "init"]).assert().success();
-        env
-    }
-
-    fn keyfile(&self) -> PathBuf {
-        self.dir.path().join("keys").join("master.key")
-    }
-
-    fn store(&self) -> PathBuf {
-        self.dir.path().join("keys").join("store.db")
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("secretctl").unwrap();
-        c.env("SECRETCTL_KEYFILE", self.keyfile())
-            .env_remove("SECRETCTL_STORE")
-            .env("USER", "tester");
-        c
-    }
-
-    fn put(&self, owner: &str, name: &str, value: &str) -> Value {
-        let out = self
-            .cmd()
-            .args(["--json", "secret", "put", owner, name])
-            .write_stdin(format!("{value}\n"))
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&out).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self
-            .cmd()
-            .arg("--json")
-            .args(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&out).unwrap()
-    }
-}
 
 #[test]
 fn put_get_list_history_rm_audit() {
-    let env = Env::new();
+    let env = StoreEnv::new();
     let v1 = env.put("alice", "db_password", "hunter2");
     assert_eq!(v1["version"], 1);
     assert_eq!(v1["owner"], "alice");
@@ -177,8 +122,8 @@ fn put_get_list_history_rm_audit() {
 
 #[test]
 fn values_from_file_and_argv() {
-    let env = Env::new();
-    let file = env.dir.path().join("value.txt");
+    let env = StoreEnv::new();
+    let file = env.path("value.txt");
     std::fs::write(&file, "from a file\n").unwrap();
     env.cmd()
         .args(["secret", "put", "o", "f", "--from-file"])
@@ -206,7 +151,7 @@ fn values_from_file_and_argv() {
 
 #[test]
 fn usage_and_not_found_exit_codes() {
-    let env = Env::new();
+    let env = StoreEnv::new();
     // No store yet: reading is "not found", and does not create one.
     env.cmd()
         .args(["secret", "get", "alice", "x"])
@@ -255,7 +200,7 @@ fn edit_db(path: &Path, edit: impl FnOnce(&mut Vec<u8>)) {
 
 #[test]
 fn tampered_row_wrong_key_and_missing_key_exit_3_with_nothing_on_stdout() {
-    let env = Env::new();
+    let env = StoreEnv::new();
     env.put("alice", "a", "same-length-1");
     env.put("alice", "b", "same-length-2");
     // The writer is gone, so SQLite has checkpointed the WAL into the file: edit the file itself.
@@ -317,7 +262,7 @@ fn tampered_row_wrong_key_and_missing_key_exit_3_with_nothing_on_stdout() {
     edit_db(&env.store(), |b| b[offs[0] + len - 1] ^= 1);
 
     // Another installation's keyfile: "wrong keyfile", exit 3.
-    let other = env.dir.path().join("other").join("master.key");
+    let other = env.path("other/master.key");
     env.cmd()
         .args(["key", "init", "--keyfile"])
         .arg(&other)
@@ -336,22 +281,19 @@ fn tampered_row_wrong_key_and_missing_key_exit_3_with_nothing_on_stdout() {
 
 #[test]
 fn missing_key_id_exits_3_naming_the_key() {
-    let env = Env::new();
+    let env = StoreEnv::new();
     env.put("alice", "old", "under the first key");
     let first = env.json(&["key", "id"]);
     let first = first["key_id"].as_str().unwrap().to_owned();
     // Rotate the keyfile against another (empty) store, so this store keeps a row under the first key.
-    let other = format!("sqlite:{}", env.dir.path().join("other.db").display());
+    let other = format!("sqlite:{}", env.path("other.db").display());
     env.cmd()
         .args(["key", "rotate", "--store", &other])
         .assert()
         .success();
     env.put("alice", "new", "under the second key");
     // The retired key file is lost (deleted by hand, a partial restore...).
-    let retired = env
-        .keyfile()
-        .with_file_name("master.key.keyring")
-        .join(format!("{first}.key"));
+    let retired = env.keyring_dir().join(format!("{first}.key"));
     std::fs::remove_file(&retired).unwrap();
     env.cmd()
         .args(["secret", "get", "alice", "new"])
