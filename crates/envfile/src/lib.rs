@@ -240,6 +240,21 @@ impl EnvFile {
         self.src = out;
     }
 
+    /// Check that `key` is a name [`EnvFile::set`] can write and Compose reads back (letters, digits and
+    /// `_ . - [ ]`, not empty).
+    ///
+    /// # Errors
+    /// [`EditError::InvalidKey`] naming the key otherwise.
+    pub fn check_key(key: &str) -> Result<(), EditError> {
+        if edit::valid_key(key) {
+            Ok(())
+        } else {
+            Err(EditError::InvalidKey {
+                key: key.to_owned(),
+            })
+        }
+    }
+
     /// Set `key` to `value`. An existing key has only its value rewritten (the assignment Compose reads, when
     /// the key is repeated); a new key is appended on a line of its own. The value is written with the least
     /// quoting that Compose reads back as exactly `value`, with no interpolation. Setting a key to the value it
@@ -250,11 +265,7 @@ impl EnvFile {
     /// digits and `_ . - [ ]`); [`EditError::UnsafeAppend`] when the file's unterminated last line would read
     /// differently once a line follows it.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), EditError> {
-        if !edit::valid_key(key) {
-            return Err(EditError::InvalidKey {
-                key: key.to_owned(),
-            });
-        }
+        Self::check_key(key)?;
         match self.position(key) {
             Some(i) => {
                 self.replace_value(i, value);

@@ -336,11 +336,16 @@ fn store_kind(e: &secretctl_store::Error) -> ErrorKind {
 impl Kind for Error {
     fn kind(&self) -> ErrorKind {
         match self {
+            // A name Kubernetes or Swarm would refuse is a bad name wherever it came from (--instance, --stack,
+            // the schema): exit 2, as from `name swarm` and every other command that meets one.
             Self::NoInstanceName { .. }
             | Self::BadNamespace { .. }
+            | Self::BadSecretName { .. }
+            | Self::BadLabelValue { .. }
+            | Self::BadDataKey { .. }
             | Self::NoRecipients
             | Self::Recipient { .. } => ErrorKind::Usage,
-            Self::Pointer { error, .. } => error.kind(),
+            Self::Pointer { error, .. } | Self::SwarmName { error, .. } => error.kind(),
             Self::Store(e) => store_kind(e),
             Self::MissingVersion { .. }
             | Self::NoValue { .. }
@@ -356,11 +361,7 @@ impl Kind for Error {
             | Self::VersionTooLarge { .. }
             | Self::BadTemplate { .. }
             | Self::DuplicateDataKey { .. }
-            | Self::BadSecretName { .. }
-            | Self::BadLabelValue { .. }
-            | Self::BadDataKey { .. }
             | Self::SecretTooLarge { .. }
-            | Self::SwarmName { .. }
             | Self::SwarmValueSize { .. }
             | Self::SwarmCollision { .. } => ErrorKind::Invalid,
             Self::Sops { .. } => ErrorKind::Other,

@@ -158,6 +158,16 @@ impl Instance {
         Ok(())
     }
 
+    /// Refuse a key name the `.env` cannot hold before anything else is looked at (exit 2, not "not found").
+    pub(crate) fn check_key(&self, key: &str) -> Result<(), Error> {
+        EnvFile::check_key(key).map_err(|error| {
+            Error::Envfile(secretctl_envfile::Error::Edit {
+                path: self.env_path.clone(),
+                error,
+            })
+        })
+    }
+
     fn spec(&self, key: &str) -> Option<&SecretSpec> {
         self.schema.as_ref().and_then(|s| s.get(key))
     }
@@ -299,6 +309,7 @@ impl Instance {
     /// # Errors
     /// [`Error::Refused`] naming the rule and the fix; [`Error::Envfile`], [`Error::Io`] and the like.
     pub fn set(&self, key: &str, value: &SecretString, opts: SetOptions) -> Result<Change, Error> {
+        self.check_key(key)?;
         let spec = self.spec(key);
         if let Some(spec) = spec {
             if spec.versioned {
@@ -326,6 +337,7 @@ impl Instance {
     /// [`Error::NoSchema`], [`Error::NotDeclared`], [`Error::Refused`] (no generator, one-shot, versioned,
     /// orchestrator), and those of [`Instance::set`].
     pub fn generate(&self, key: &str, opts: SetOptions) -> Result<Change, Error> {
+        self.check_key(key)?;
         let spec = self.declared(key, "`secretctl env set --generate`")?;
         if spec.versioned {
             return Err(Error::Refused {
@@ -403,6 +415,7 @@ impl Instance {
     /// [`Error::NoSchema`], [`Error::NotDeclared`], [`Error::Refused`] (no generator: the fix sets a value of
     /// the operator's; one-shot; orchestrator), [`Error::Envfile`] (`NotFound` when the `.env` does not exist).
     pub fn rotate(&self, key: &str, opts: SetOptions) -> Result<Change, Error> {
+        self.check_key(key)?;
         let spec = self.declared(key, "`secretctl env rotate`")?;
         let generator = self.generator_of(spec)?;
         let value = generator
@@ -427,6 +440,7 @@ impl Instance {
         value: &SecretString,
         opts: SetOptions,
     ) -> Result<Change, Error> {
+        self.check_key(key)?;
         let spec = self.declared(key, "`secretctl env set --new-version`")?;
         if !spec.versioned {
             return Err(Error::Refused {
@@ -488,6 +502,7 @@ impl Instance {
     /// # Errors
     /// [`Error::Envfile`] (`NotFound` when the `.env` does not exist), [`Error::Io`].
     pub fn unset(&self, key: &str) -> Result<bool, Error> {
+        self.check_key(key)?;
         self.transact(false, |env, _, _| Ok(env.unset(key)))
     }
 
@@ -496,6 +511,8 @@ impl Instance {
     /// # Errors
     /// [`Error::Envfile`] (the key is missing, the new name is taken or invalid), [`Error::Io`].
     pub fn rename(&self, from: &str, to: &str) -> Result<(), Error> {
+        self.check_key(from)?;
+        self.check_key(to)?;
         self.transact(false, |env, _, _| {
             env.rename(from, to)
                 .map_err(|error| secretctl_envfile::Error::Edit {

@@ -454,8 +454,9 @@ impl Schema {
                         return Err(invalid(
                             at,
                             format!(
-                                "{key}: k8s_secret must be 1 to 253 characters, with `{{instance}}` as its only \
-                                 placeholder"
+                                "{key}: k8s_secret `{}` must be 1 to 253 characters, with `{{instance}}` as its \
+                                 only placeholder",
+                                excerpt(&name)
                             ),
                         ));
                     }

@@ -129,6 +129,12 @@ pub(crate) fn not_set(path: &Path, key: &str) -> anyhow::Error {
 
 pub(crate) fn get(g: Globals, a: &GetArgs) -> anyhow::Result<()> {
     let path = a.file.path();
+    EnvFile::check_key(&a.key).map_err(|error| {
+        env_error(EnvError::Edit {
+            path: path.clone(),
+            error,
+        })
+    })?;
     let doc = load(&path)?;
     if !doc.contains(&a.key) {
         return Err(not_set(&path, &a.key));

@@ -1128,19 +1128,20 @@ fn names_kubernetes_refuses_are_errors() {
     let inst = Instance::new("wiki", ENV, Some(SCHEMA));
     let err = fails(&mut inst.cmd(&["export", "k8s", "--namespace", "Prod"]), 2);
     assert!(err.contains("--namespace") && err.contains("Prod"), "{err}");
-    let err = fails(&mut inst.cmd(&["export", "k8s", "--instance", "Wiki_1"]), 1);
+    // A name Kubernetes refuses is a bad name (exit 2), wherever it came from.
+    let err = fails(&mut inst.cmd(&["export", "k8s", "--instance", "Wiki_1"]), 2);
     assert!(
         err.contains("Wiki_1-db-credentials") && err.contains("--instance"),
         "{err}"
     );
     let err = fails(
         &mut inst.cmd(&["export", "k8s", "--instance", &"a".repeat(64)]),
-        1,
+        2,
     );
     assert!(err.contains("app.kubernetes.io/instance"), "{err}");
     // The instance defaults to the directory name, which must make valid names too.
     let caps = Instance::new("Wiki", ENV, None);
-    let err = fails(&mut caps.cmd(&["export", "k8s"]), 1);
+    let err = fails(&mut caps.cmd(&["export", "k8s"]), 2);
     assert!(err.contains("Wiki-secrets"), "{err}");
     // An unknown placeholder in k8s_secret.
     let odd = Instance::new(
@@ -1434,7 +1435,7 @@ fn swarm_names_right_at_and_just_over_the_limit() {
         &format!("{over}_V1=v\nSECRET_{over}_VERSION=v1\n"),
         None,
     );
-    let err = fails(&mut inst.cmd(&["export", "swarm", "--stack", "s"]), 1);
+    let err = fails(&mut inst.cmd(&["export", "swarm", "--stack", "s"]), 2);
     assert!(err.contains("65 characters") && err.contains("64"), "{err}");
     let out = inst.dir.join("s.sh");
     fails(
@@ -1446,7 +1447,7 @@ fn swarm_names_right_at_and_just_over_the_limit() {
             "--out",
             out.to_str().unwrap(),
         ]),
-        1,
+        2,
     );
     assert!(
         !out.exists(),
@@ -1807,16 +1808,25 @@ fn a_malformed_pointer_or_conflicting_sources_are_refused() {
 
 #[test]
 fn secretctls_own_records_are_never_exported() {
-    // `init` writes rotation dates, one-shot fingerprints and the fingerprint key (SECRETCTL_*) into the .env;
-    // they belong to the instance's bookkeeping, not to the app, and must not reach Kubernetes or Swarm.
+    // Rotation dates, one-shot fingerprints and the fingerprint key belong to the instance's bookkeeping, not to
+    // the app: `init` keeps them in the state file, and an old .env that still holds them as SECRETCTL_* lines
+    // must not hand them to Kubernetes or Swarm either.
     let tmp = tempfile::tempdir().unwrap();
     ok(secretctl().current_dir(tmp.path()).args(["init", "inst"]));
     let dir = tmp.path().join("inst");
     let env = fs::read_to_string(dir.join(".env")).unwrap();
     assert!(
-        env.contains("SECRETCTL_INSTANCE_KEY"),
-        "init records its fingerprint key"
+        !env.contains("SECRETCTL_"),
+        "init keeps its records out of the .env"
     );
+    fs::write(
+        dir.join(".env"),
+        format!(
+            "{env}SECRETCTL_INSTANCE_KEY={}\nSECRETCTL_ROTATED_DB_PASSWORD=2026-01-01\n",
+            "ab".repeat(32)
+        ),
+    )
+    .unwrap();
     for schema in [true, false] {
         if !schema {
             fs::remove_file(dir.join("secretctl.toml")).unwrap();
