@@ -17,25 +17,24 @@ pub enum Error {
     /// The schema could not be read or used.
     #[error(transparent)]
     Schema(#[from] secretctl_schema::Error),
-    /// A versioned key's pointer or versions are not what they should be.
-    #[error("{}: {source}", path.display())]
+    /// A versioned key's pointer or versions are not what they should be. (The cause is on the same line, so it is
+    /// not also a `source`: every cause is printed once.)
+    #[error("{}: {error}", path.display())]
     Naming {
         /// The envfile.
         path: PathBuf,
         /// Why.
-        #[source]
-        source: secretctl_naming::Error,
+        error: secretctl_naming::Error,
     },
     /// A file of the instance could not be read or written.
-    #[error("{}: cannot {action}: {source}", path.display())]
+    #[error("{}: cannot {action}: {error}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// What was being done (`read`, `write`, `lock`, `create`).
         action: &'static str,
         /// Why.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A path of the instance is a symlink or not the kind of file it must be; it is never followed.
     #[error("{}: {why}; replace it with a real directory or file (secretctl does not follow links there)", path.display())]
@@ -178,8 +177,8 @@ impl Kind for Error {
         match self {
             Self::Envfile(e) => e.kind(),
             Self::Schema(e) => e.kind(),
-            Self::Naming { source, .. } => source.kind(),
-            Self::Io { source, .. } => secretctl_error::io_kind(source),
+            Self::Naming { error, .. } => error.kind(),
+            Self::Io { error, .. } => secretctl_error::io_kind(error),
             Self::Refused { rule, .. } => rule.kind(),
             Self::Unsafe { .. } => ErrorKind::Refused,
             Self::BadState { .. } | Self::BadRecord { .. } => ErrorKind::Invalid,

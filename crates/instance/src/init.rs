@@ -90,7 +90,7 @@ impl Instance {
                 .map_err(|source| Error::Io {
                     path: dir.to_path_buf(),
                     action: "create",
-                    source,
+                    error: source,
                 })?,
             Ok(m) if m.is_dir() => {}
             _ if dir.is_dir() => {}
@@ -128,7 +128,7 @@ impl Instance {
                     |source| Error::Io {
                         path: in_dir.clone(),
                         action: "write",
-                        source,
+                        error: source,
                     },
                 )?;
                 schema_written = true;
@@ -200,7 +200,7 @@ impl Instance {
         };
         let naming = |source| Error::Naming {
             path: self.env_path.clone(),
-            source,
+            error: source,
         };
         let now = state::now();
         let mut out = Vec::new();

@@ -84,7 +84,7 @@ impl Instance {
             secretctl_envfile::fs::lock_exclusive(&self.env_path).map_err(|source| Error::Io {
                 path: self.env_path.clone(),
                 action: "lock",
-                source,
+                error: source,
             })?;
         let mut env = match EnvFile::load(&self.env_path) {
             Ok(env) => env,
@@ -120,7 +120,7 @@ impl Instance {
         let io = |path: &Path, action, source| Error::Io {
             path: path.to_path_buf(),
             action,
-            source,
+            error: source,
         };
         let owner = std::fs::metadata(&self.env_path)
             .or_else(|_| std::fs::metadata(&self.dir))
@@ -479,7 +479,7 @@ impl Instance {
                 change.version = Some(pointer::bump(env, key, value.expose_secret()).map_err(
                     |source| Error::Naming {
                         path: self.env_path.clone(),
-                        source,
+                        error: source,
                     },
                 )?);
             } else {

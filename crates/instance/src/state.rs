@@ -188,7 +188,7 @@ impl State {
                     return Err(Error::Io {
                         path: dir.to_path_buf(),
                         action: "read",
-                        source,
+                        error: source,
                     })
                 }
                 Ok(_) => {}
@@ -197,7 +197,7 @@ impl State {
         let io = |source| Error::Io {
             path: path.to_path_buf(),
             action: "read",
-            source,
+            error: source,
         };
         match std::fs::symlink_metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
