@@ -1,13 +1,13 @@
 //! `secretctl gitops`: a git repository of SOPS-encrypted vars files (age recipients), per host.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use secrecy::ExposeSecret;
 use secretctl_gitops::repo::{self, Author, ChangeKind, Placement, Repo, Source};
-use secretctl_gitops::sops::{self, Format, Identities, Recipient};
-use zeroize::Zeroizing;
+use secretctl_gitops::sops::{Identities, Recipient};
+use serde_json::json;
 
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
@@ -208,33 +208,6 @@ enum RecipientsCmd {
     },
 }
 
-/// Attach the documented exit code to a repository error.
-fn repo_code(e: repo::Error) -> anyhow::Error {
-    let code = if matches!(e, repo::Error::PlaintextInRepository { .. }) {
-        ErrorKind::Usage
-    } else if e.is_integrity() {
-        ErrorKind::Integrity
-    } else if e.is_not_found() {
-        ErrorKind::NotFound
-    } else {
-        ErrorKind::Other
-    };
-    coded(code, e)
-}
-
-/// Attach the documented exit code to a format error about `path`.
-fn sops_code(path: &Path, e: sops::Error) -> anyhow::Error {
-    let code = if repo::sops_is_integrity(&e) {
-        ErrorKind::Integrity
-    } else {
-        ErrorKind::Other
-    };
-    coded(
-        code,
-        anyhow::Error::new(e).context(format!("{}", path.display())),
-    )
-}
-
 fn parse_recipients(list: &[String]) -> anyhow::Result<Vec<Recipient>> {
     list.iter()
         .map(|s| {
@@ -245,100 +218,51 @@ fn parse_recipients(list: &[String]) -> anyhow::Result<Vec<Recipient>> {
         .collect()
 }
 
-fn open(dir: &Path) -> anyhow::Result<Repo> {
-    Repo::open(dir).map_err(|e| coded(ErrorKind::NotFound, e))
-}
-
-fn read_text(path: &Path) -> anyhow::Result<String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| {
-        let code = if e.kind() == std::io::ErrorKind::NotFound {
-            ErrorKind::NotFound
-        } else {
-            ErrorKind::Other
-        };
-        coded(
-            code,
-            anyhow::Error::new(e).context(format!("cannot read {}", path.display())),
-        )
-    })?;
-    let mut buf = Vec::new();
-    file.take(repo::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    if buf.len() as u64 > repo::MAX_FILE_BYTES {
-        bail!(
-            "{}: larger than {} bytes; refusing it",
-            path.display(),
-            repo::MAX_FILE_BYTES
-        );
-    }
-    String::from_utf8(buf).map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", path.display()))
-}
-
 fn exe() -> anyhow::Result<PathBuf> {
     std::env::current_exe()
         .context("cannot find the secretctl executable to register as git's merge driver")
 }
 
-/// The secret classification of a key: the schema when there is one, else the name heuristics.
-struct Classifier {
-    schema: Option<secretctl_schema::Schema>,
-}
-
-impl Classifier {
-    fn load(opt: &SchemaOpt) -> anyhow::Result<Classifier> {
-        let schema = secretctl_schema::Schema::find(opt.schema.as_deref())
-            .context("cannot load the schema (secretctl.toml)")?;
-        Ok(Classifier { schema })
-    }
-
-    fn placement(&self, key: &str) -> Placement {
-        match &self.schema {
-            Some(s) => match s.get(key).or_else(|| s.version_value_of(key)) {
-                Some(spec) if spec.shared => Placement::Shared,
-                Some(_) => Placement::Host,
-                None if s.is_secret(key) => Placement::Host,
-                None => Placement::Plain,
-            },
-            None if secretctl_schema::is_secret_name(key) => Placement::Host,
+/// Where a key goes: the schema's classification when there is one, else the name heuristics. The one rule
+/// `push` and `check` are given, so the lead can swap it for the instance's classification.
+fn classifier(opt: &SchemaOpt) -> anyhow::Result<impl Fn(&str) -> Placement> {
+    let schema = secretctl_schema::Schema::find(opt.schema.as_deref())
+        .context("cannot load the schema (secretctl.toml)")?;
+    Ok(move |key: &str| match &schema {
+        Some(s) => match s.get(key).or_else(|| s.version_value_of(key)) {
+            Some(spec) if spec.shared => Placement::Shared,
+            Some(_) => Placement::Host,
+            None if s.is_secret(key) => Placement::Host,
             None => Placement::Plain,
-        }
-    }
-
-    fn is_secret(&self, key: &str) -> bool {
-        self.placement(key) != Placement::Plain
-    }
+        },
+        None if secretctl_schema::is_secret_name(key) => Placement::Host,
+        None => Placement::Plain,
+    })
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
+    let dir = args.repo.as_path();
     match args.command {
         Cmd::Init { recipients, author } => {
             let recipients = parse_recipients(&recipients)?;
-            let repo = Repo::init(&args.repo, &recipients, &exe()?, &author.author())
-                .map_err(repo_code)?;
+            let repo = Repo::init(dir, &recipients, &exe()?, &author.author())?;
+            let root = repo.root().display();
             if g.json {
-                serde_json::to_writer(
-                    &mut out,
-                    &serde_json::json!({
-                        "repo": repo.root(),
-                        "recipients": recipients.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    }),
-                )?;
-                writeln!(out)?;
+                let list: Vec<String> = recipients.iter().map(ToString::to_string).collect();
+                let doc = json!({ "repo": repo.root(), "recipients": list });
+                writeln!(out, "{doc}")?;
             } else {
                 writeln!(
                     out,
-                    "initialised gitops repository {} for {} recipient(s); merge driver and diff textconv registered",
-                    repo.root().display(),
+                    "initialised gitops repository {root} for {} recipient(s); merge driver and diff textconv registered",
                     recipients.len()
                 )?;
             }
         }
         Cmd::Setup => {
-            let repo = open(&args.repo)?;
-            repo.configure(&exe()?).map_err(repo_code)?;
+            let repo = Repo::open(dir)?;
+            repo.configure(&exe()?)?;
             writeln!(
                 out,
                 "registered the secretctl merge driver, diff textconv and pre-commit check for {}",
@@ -353,52 +277,34 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             author,
             no_commit,
         } => {
-            let repo = open(&args.repo)?;
-            let classifier = Classifier::load(&schema)?;
-            // The .env holds every secret in plaintext: wiped when dropped.
-            let env_text = Zeroizing::new(read_text(&env)?);
+            let repo = Repo::open(dir)?;
+            let classify = classifier(&schema)?;
             let ids = identity.load()?;
-            let outcome = repo
-                .push(
-                    &host,
-                    &env_text,
-                    &env,
-                    &|k| classifier.placement(k),
-                    ids.as_ref(),
-                    (!no_commit).then(|| author.author()).as_ref(),
-                )
-                .map_err(repo_code)?;
-            let changed: Vec<String> = outcome
+            let author = (!no_commit).then(|| author.author());
+            let pushed = repo.push_file(&host, &env, &classify, ids.as_ref(), author.as_ref())?;
+            let changed: Vec<String> = pushed
                 .changed
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect();
+            let (hosts, shared) = (&pushed.host_keys, &pushed.shared_keys);
             if g.json {
-                serde_json::to_writer(
-                    &mut out,
-                    &serde_json::json!({
-                        "host": host,
-                        "changed": changed,
-                        "commit": outcome.commit.map(|o| o.to_string()),
-                        "host_keys": outcome.host_keys,
-                        "shared_keys": outcome.shared_keys,
-                    }),
-                )?;
-                writeln!(out)?;
-            } else if let Some(commit) = outcome.commit {
+                let commit = pushed.commit.map(|o| o.to_string());
+                let doc = json!({ "host": host, "changed": changed, "commit": commit, "host_keys": hosts,
+                                  "shared_keys": shared });
+                writeln!(out, "{doc}")?;
+            } else if let Some(commit) = pushed.commit {
+                let (files, n, m) = (changed.join(", "), hosts.len(), shared.len());
+                let short = &commit.to_string()[..12];
                 writeln!(
                     out,
-                    "pushed host {host}: {} ({} host secret(s), {} shared); commit {}",
-                    changed.join(", "),
-                    outcome.host_keys.len(),
-                    outcome.shared_keys.len(),
-                    &commit.to_string()[..12]
+                    "pushed host {host}: {files} ({n} host secret(s), {m} shared); commit {short}"
                 )?;
             } else if no_commit && !changed.is_empty() {
+                let files = changed.join(", ");
                 writeln!(
                     out,
-                    "wrote host {host}: {} (not committed; `git add` them)",
-                    changed.join(", ")
+                    "wrote host {host}: {files} (not committed; `git add` them)"
                 )?;
             } else {
                 writeln!(out, "host {host}: nothing changed, nothing committed")?;
@@ -406,26 +312,15 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         }
         Cmd::Pull {
             host,
-            out: out_path,
+            out: path,
             identity,
         } => {
-            let repo = open(&args.repo)?;
-            repo.refuse_plaintext_at(&out_path).map_err(repo_code)?;
-            let ids = identity.require()?;
-            let text = repo.render(&host, &ids).map_err(repo_code)?;
-            // The same lock `secretctl env set` takes, so a concurrent edit of the .env is not lost silently.
-            let _lock = secretctl_envfile::fs::lock_exclusive(&out_path)
-                .with_context(|| format!("cannot lock {}", out_path.display()))?;
-            secretctl_envfile::fs::write_atomic(&out_path, text.expose_secret().as_bytes(), 0o600)
-                .with_context(|| format!("cannot write {}", out_path.display()))?;
+            let repo = Repo::open(dir)?;
+            repo.pull(&host, &path, &identity.require()?)?;
             if g.json {
-                serde_json::to_writer(
-                    &mut out,
-                    &serde_json::json!({ "host": host, "out": out_path }),
-                )?;
-                writeln!(out)?;
+                writeln!(out, "{}", json!({ "host": host, "out": path }))?;
             } else {
-                writeln!(out, "wrote {} for host {host}", out_path.display())?;
+                writeln!(out, "wrote {} for host {host}", path.display())?;
             }
         }
         Cmd::Diff {
@@ -433,14 +328,9 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             show_values,
             identity,
         } => {
-            let repo = open(&args.repo)?;
-            let ids = if show_values {
-                Some(identity.require()?)
-            } else {
-                None
-            };
-            let diffs = repo.diff(&rev, ids.as_ref()).map_err(repo_code)?;
-            print_diff(&mut out, g.json, &diffs)?;
+            let repo = Repo::open(dir)?;
+            let ids = show_values.then(|| identity.require()).transpose()?;
+            print_diff(&mut out, g.json, &repo.diff(&rev, ids.as_ref())?)?;
         }
         Cmd::MergeDriver {
             base,
@@ -449,37 +339,38 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             marker_size: _,
             path,
             identity,
-        } => merge_driver(&base, &ours, &theirs, path.as_deref(), &identity)?,
-        Cmd::Textconv { file } => {
-            let text = read_text(&file)?;
-            let format = repo::detect_format(&text).unwrap_or_else(|| Format::from_path(&file));
-            out.write_all(repo::textconv(&text, format).as_bytes())?;
+        } => {
+            let ids = identity.require()?;
+            let conflicts = repo::merge_driver(&base, &ours, &theirs, path.as_deref(), &ids)?;
+            if !conflicts.is_empty() {
+                let shown = path.as_deref().unwrap_or(&ours).display();
+                for key in &conflicts {
+                    eprintln!("conflict: {shown}: {key} changed differently on both sides");
+                }
+                return Err(coded(
+                    ErrorKind::Other,
+                    anyhow::anyhow!(
+                        "{shown}: {} key(s) conflict; ours is kept for them. Resolve with `secretctl gitops decrypt`, \
+                         edit, `secretctl gitops encrypt --in-place`, then `git add`",
+                        conflicts.len()
+                    ),
+                ));
+            }
         }
+        Cmd::Textconv { file } => out.write_all(repo::textconv_file(&file)?.as_bytes())?,
         Cmd::Encrypt {
             file,
             recipients,
             in_place,
         } => {
             let recipients = if recipients.is_empty() {
-                open(&args.repo)?.recipients().map_err(repo_code)?
+                Repo::open(dir)?.recipients()?
             } else {
                 parse_recipients(&recipients)?
             };
-            let text = Zeroizing::new(read_text(&file)?);
-            let format = Format::from_path(&file);
-            if sops::is_encrypted(&text, format) {
-                bail!(
-                    "{}: already encrypted (it has sops metadata)",
-                    file.display()
-                );
-            }
-            let enc =
-                sops::encrypt_file(&text, format, &recipients).map_err(|e| sops_code(&file, e))?;
-            if in_place {
-                secretctl_envfile::fs::write_atomic(&file, enc.as_bytes(), 0o600)
-                    .with_context(|| format!("cannot write {}", file.display()))?;
-            } else {
-                out.write_all(enc.as_bytes())?;
+            let encrypted = repo::encrypt_file_at(&file, &recipients, in_place)?;
+            if !in_place {
+                out.write_all(encrypted.as_bytes())?;
             }
         }
         Cmd::Decrypt {
@@ -487,39 +378,21 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             in_place,
             identity,
         } => {
-            if in_place {
-                let dir = file
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                if let Ok(repo) = Repo::open(dir) {
-                    repo.refuse_plaintext_at(&file).map_err(repo_code)?;
-                }
-            }
-            let ids = identity.require()?;
-            let text = read_text(&file)?;
-            let format = Format::from_path(&file);
-            let plain = sops::decrypt_file(&text, format, &ids).map_err(|e| sops_code(&file, e))?;
-            if in_place {
-                secretctl_envfile::fs::write_atomic(&file, plain.expose_secret().as_bytes(), 0o600)
-                    .with_context(|| format!("cannot write {}", file.display()))?;
-            } else {
+            let plain = repo::decrypt_file_at(&file, &identity.require()?, in_place)?;
+            if !in_place {
                 out.write_all(plain.expose_secret().as_bytes())?;
             }
         }
         Cmd::Check { schema } => {
-            let repo = open(&args.repo)?;
-            let classifier = Classifier::load(&schema)?;
-            let findings = repo
-                .check_staged(&|k| classifier.is_secret(k))
-                .map_err(repo_code)?;
+            let repo = Repo::open(dir)?;
+            let classify = classifier(&schema)?;
+            let findings = repo.check_staged(&|k| classify(k) != Placement::Plain)?;
             if g.json {
                 let list: Vec<_> = findings
                     .iter()
-                    .map(|f| serde_json::json!({ "path": f.path, "key": f.key, "problem": f.problem }))
+                    .map(|f| json!({ "path": f.path, "key": f.key, "problem": f.problem }))
                     .collect();
-                serde_json::to_writer(&mut out, &list)?;
-                writeln!(out)?;
+                writeln!(out, "{}", serde_json::Value::Array(list))?;
             } else {
                 for f in &findings {
                     match &f.key {
@@ -541,109 +414,71 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 writeln!(out, "ok: no secret staged in plaintext")?;
             }
         }
-        Cmd::Recipients { command } => {
-            let repo = open(&args.repo)?;
-            let bar = files_progress_bar();
-            let mut progress = |done: usize, total: usize| {
-                if let Some(bar) = &bar {
-                    bar.set_length(total as u64);
-                    bar.set_position(done as u64);
-                }
-            };
-            let (outcome, verb) = match command {
-                RecipientsCmd::Add {
-                    recipients,
-                    identity,
-                    author,
-                } => {
-                    let list = parse_recipients(&recipients)?;
-                    let ids = identity.require()?;
-                    (
-                        repo.add_recipients(&list, &ids, &author.author(), &mut progress)
-                            .map_err(repo_code)?,
-                        "added",
-                    )
-                }
-                RecipientsCmd::Remove {
-                    recipients,
-                    identity,
-                    author,
-                } => {
-                    let list = parse_recipients(&recipients)?;
-                    let ids = identity.require()?;
-                    (
-                        repo.remove_recipients(&list, &ids, &author.author(), &mut progress)
-                            .map_err(repo_code)?,
-                        "removed (data keys rotated)",
-                    )
-                }
-            };
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
-            }
-            let changed: Vec<String> = outcome
-                .changed
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            if g.json {
-                serde_json::to_writer(
-                    &mut out,
-                    &serde_json::json!({
-                        "recipients": outcome.recipients.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                        "changed": changed,
-                        "commit": outcome.commit.map(|o| o.to_string()),
-                    }),
-                )?;
-                writeln!(out)?;
-            } else {
-                writeln!(
-                    out,
-                    "recipients {verb}: {} file(s) rewritten; now {} recipient(s)",
-                    changed.len(),
-                    outcome.recipients.len()
-                )?;
-            }
-        }
+        Cmd::Recipients { command } => recipients(g, &mut out, &Repo::open(dir)?, command)?,
     }
     Ok(())
 }
 
-fn merge_driver(
-    base: &Path,
-    ours: &Path,
-    theirs: &Path,
-    path: Option<&Path>,
-    identity: &IdentityOpt,
+fn recipients(
+    g: Globals,
+    out: &mut impl Write,
+    repo: &Repo,
+    command: RecipientsCmd,
 ) -> anyhow::Result<()> {
-    let ids = identity.require()?;
-    let (o, a, b) = (read_text(base)?, read_text(ours)?, read_text(theirs)?);
-    let format = path.map(Format::from_path);
-    let shown = path.unwrap_or(ours);
-    let outcome = repo::merge_vars(&o, &a, &b, format, &ids).map_err(|e| sops_code(shown, e))?;
-    // Only the encrypted result is ever written, and only to %A, which git then records.
-    secretctl_envfile::fs::write_atomic(ours, outcome.text.as_bytes(), 0o600)
-        .with_context(|| format!("cannot write the merge result to {}", ours.display()))?;
-    if outcome.conflicts.is_empty() {
-        return Ok(());
+    let bar = files_progress_bar();
+    let mut progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let (changed, verb) = match command {
+        RecipientsCmd::Add {
+            recipients,
+            identity,
+            author,
+        } => {
+            let (list, ids) = (parse_recipients(&recipients)?, identity.require()?);
+            (
+                repo.add_recipients(&list, &ids, &author.author(), &mut progress)?,
+                "added",
+            )
+        }
+        RecipientsCmd::Remove {
+            recipients,
+            identity,
+            author,
+        } => {
+            let (list, ids) = (parse_recipients(&recipients)?, identity.require()?);
+            let done = repo.remove_recipients(&list, &ids, &author.author(), &mut progress)?;
+            (done, "removed (data keys rotated)")
+        }
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
-    let mut err = std::io::stderr().lock();
-    for key in &outcome.conflicts {
-        let _ = writeln!(
-            err,
-            "conflict: {}: {key} changed differently on both sides",
-            shown.display()
-        );
+    let files: Vec<String> = changed
+        .changed
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let now = changed.recipients.len();
+    if g.json {
+        let list: Vec<String> = changed.recipients.iter().map(ToString::to_string).collect();
+        let commit = changed.commit.map(|o| o.to_string());
+        writeln!(
+            out,
+            "{}",
+            json!({ "recipients": list, "changed": files, "commit": commit })
+        )?;
+    } else {
+        let n = files.len();
+        writeln!(
+            out,
+            "recipients {verb}: {n} file(s) rewritten; now {now} recipient(s)"
+        )?;
     }
-    Err(coded(
-        ErrorKind::Other,
-        anyhow::anyhow!(
-            "{}: {} key(s) conflict; ours is kept for them. Resolve with `secretctl gitops decrypt`, edit, \
-             `secretctl gitops encrypt --in-place`, then `git add`",
-            shown.display(),
-            outcome.conflicts.len()
-        ),
-    ))
+    Ok(())
 }
 
 fn print_diff(out: &mut impl Write, json: bool, diffs: &[repo::HostDiff]) -> anyhow::Result<()> {

@@ -1,15 +1,12 @@
 //! `secretctl key init | id | list | backup | restore` (and `rotate`, `retire`, which live in `rotate.rs`).
 
-use std::fs::OpenOptions;
-use std::io::{IsTerminal, Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_keyfile::{
-    BackupTo, Error as KeyfileError, Identities, KeyId, Keyring, LoadOptions, RestoreOptions,
-    RestoreOutcome, Unlock, MAX_BACKUP_BYTES,
+    BackupTo, Identities, KeyId, Keyring, LoadOptions, RestoreOptions, RestoreOutcome, Unlock,
 };
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
@@ -148,23 +145,6 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// The exit code a keyfile error ends the process with (DESIGN.md "CLI contract").
-pub fn code_for(err: &KeyfileError) -> ErrorKind {
-    match err {
-        KeyfileError::NotFound { .. } | KeyfileError::NoSuchRetiredKey(_) => ErrorKind::NotFound,
-        KeyfileError::KeyIdMismatch { .. }
-        | KeyfileError::BackupDecrypt(_)
-        | KeyfileError::RetiredKeyMismatch { .. } => ErrorKind::Integrity,
-        KeyfileError::BadRecipient { .. } | KeyfileError::NoRecipients => ErrorKind::Usage,
-        _ => ErrorKind::Other,
-    }
-}
-
-fn kf(err: KeyfileError) -> anyhow::Error {
-    let code = code_for(&err);
-    coded(code, err)
-}
-
 fn load_opts(k: &KeyfileOpt) -> LoadOptions {
     LoadOptions {
         allow_loose_permissions: k.allow_loose_permissions,
@@ -173,7 +153,7 @@ fn load_opts(k: &KeyfileOpt) -> LoadOptions {
 
 fn init(g: Globals, a: &InitArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
-    let key = secretctl_keyfile::create(&path).map_err(kf)?;
+    let key = secretctl_keyfile::create(&path)?;
     let mut out = std::io::stdout().lock();
     if g.json {
         let v = json!({ "keyfile": path.display().to_string(), "key_id": key.id().to_string() });
@@ -195,7 +175,7 @@ fn init(g: Globals, a: &InitArgs) -> anyhow::Result<()> {
 
 fn id(g: Globals, a: &IdArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
-    let key = secretctl_keyfile::load(&path, load_opts(&a.keyfile)).map_err(kf)?;
+    let key = secretctl_keyfile::load(&path, load_opts(&a.keyfile))?;
     let mut out = std::io::stdout().lock();
     if g.json {
         let v = json!({ "keyfile": path.display().to_string(), "key_id": key.id().to_string() });
@@ -212,7 +192,7 @@ fn rfc3339(t: Option<time::OffsetDateTime>) -> Option<String> {
 
 fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
-    let ring = Keyring::open(&path, load_opts(&a.keyfile)).map_err(kf)?;
+    let ring = Keyring::open(&path, load_opts(&a.keyfile))?;
     let keys = ring.list();
     let mut out = std::io::stdout().lock();
     if g.json {
@@ -247,25 +227,6 @@ fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Read a small file fully, refusing more than `limit` bytes.
-fn read_small(path: &Path, limit: usize) -> anyhow::Result<Zeroizing<Vec<u8>>> {
-    let f = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    read_limited(f, limit, &path.display().to_string())
-}
-
-fn read_limited(r: impl Read, limit: usize, what: &str) -> anyhow::Result<Zeroizing<Vec<u8>>> {
-    let mut buf = Zeroizing::new(Vec::new());
-    r.take(limit as u64 + 1)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("cannot read {what}"))?;
-    if buf.len() > limit {
-        anyhow::bail!(
-            "{what} is larger than {limit} bytes; it is not a key backup or identity file"
-        );
-    }
-    Ok(buf)
 }
 
 /// A passphrase from a file, or from the terminal (asked twice when `confirm`). Never from argv.
@@ -307,45 +268,24 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString
 }
 
 fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> anyhow::Result<()> {
-    match path {
-        Some(path) => {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)
-                .with_context(|| {
-                    format!(
-                        "cannot create {} (it must not exist yet; choose another name)",
-                        path.display()
-                    )
-                })?;
-            f.set_permissions(std::fs::Permissions::from_mode(0o600))
-                .and_then(|()| f.write_all(bytes))
-                .and_then(|()| f.sync_all())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(())
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            if binary && out.is_terminal() {
-                return Err(coded(
-                    ErrorKind::Usage,
-                    anyhow::anyhow!(
-                        "refusing to write a binary backup to a terminal; use --output FILE"
-                    ),
-                ));
-            }
-            out.write_all(bytes)?;
-            out.flush()?;
-            Ok(())
-        }
+    if let Some(path) = path {
+        return Ok(secretctl_keyfile::write_backup(path, bytes)?);
     }
+    let mut out = std::io::stdout().lock();
+    if binary && out.is_terminal() {
+        return Err(coded(
+            ErrorKind::Usage,
+            anyhow::anyhow!("refusing to write a binary backup to a terminal; use --output FILE"),
+        ));
+    }
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
 }
 
 fn backup(_g: Globals, a: &BackupArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
-    let key = secretctl_keyfile::load(&path, load_opts(&a.keyfile)).map_err(kf)?;
+    let key = secretctl_keyfile::load(&path, load_opts(&a.keyfile))?;
     if a.raw_base64 {
         eprintln!(
             "warning: --raw-base64 writes the master key UNENCRYPTED; anyone who sees the output can decrypt \
@@ -365,20 +305,11 @@ fn backup(_g: Globals, a: &BackupArgs) -> anyhow::Result<()> {
                 work_factor: None,
             },
             !a.binary,
-        )
-        .map_err(kf)?
+        )?
     } else {
         let mut recipients = a.recipients.clone();
         for f in &a.recipients_file {
-            let text = read_small(f, MAX_BACKUP_BYTES)?;
-            let text = std::str::from_utf8(&text)
-                .with_context(|| format!("recipients file {} is not UTF-8", f.display()))?;
-            recipients.extend(
-                text.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(str::to_owned),
-            );
+            recipients.extend(secretctl_keyfile::read_recipients_file(f)?);
         }
         if recipients.is_empty() {
             return Err(coded(
@@ -389,8 +320,7 @@ fn backup(_g: Globals, a: &BackupArgs) -> anyhow::Result<()> {
                 ),
             ));
         }
-        secretctl_keyfile::backup(&key, &BackupTo::Recipients(&recipients), !a.binary)
-            .map_err(kf)?
+        secretctl_keyfile::backup(&key, &BackupTo::Recipients(&recipients), !a.binary)?
     };
     write_output(a.output.as_deref(), &file, a.binary)?;
     if a.output.is_some() {
@@ -406,7 +336,7 @@ fn backup(_g: Globals, a: &BackupArgs) -> anyhow::Result<()> {
 fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
     let data = match &a.backup {
-        Some(p) if p.as_os_str() != "-" => read_small(p, MAX_BACKUP_BYTES)?,
+        Some(p) if p.as_os_str() != "-" => secretctl_keyfile::read_backup_file(p)?,
         _ => {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
@@ -415,7 +345,7 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
                     anyhow::anyhow!("give the backup file as an argument or pipe it on stdin"),
                 ));
             }
-            read_limited(stdin.lock(), MAX_BACKUP_BYTES, "stdin")?
+            secretctl_keyfile::read_backup(stdin.lock(), Path::new("stdin"))?
         }
     };
     let source = a
@@ -428,13 +358,7 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
         let p = passphrase(a.passphrase_file.as_deref(), false)?;
         secretctl_keyfile::decode_backup(&data, &Unlock::Passphrase(&p))
     } else if !a.identity.is_empty() {
-        let mut all = Zeroizing::new(Vec::new());
-        for f in &a.identity {
-            all.extend_from_slice(&read_small(f, MAX_BACKUP_BYTES)?);
-            all.push(b'\n');
-        }
-        let name = a.identity.first().map_or_else(PathBuf::new, Clone::clone);
-        let ids = Identities::parse(&all, &name).map_err(kf)?;
+        let ids = Identities::from_files(&a.identity)?;
         secretctl_keyfile::decode_backup(&data, &Unlock::Identities(&ids))
     } else {
         let hint = if secretctl_keyfile::is_age(&data) {
@@ -447,20 +371,14 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
             anyhow::anyhow!("cannot tell how to read the backup {source}: {hint}"),
         ));
     }
-    .map_err(|e| {
-        let code = code_for(&e);
-        coded(
-            code,
-            anyhow::Error::new(e).context(format!("cannot restore from {source}")),
-        )
-    })?;
+    .with_context(|| format!("cannot restore from {source}"))?;
     let restored = key.id();
     let opts = RestoreOptions {
         expected_id: a.expect_id,
         force: a.force,
         load: load_opts(&a.keyfile),
     };
-    let outcome = secretctl_keyfile::restore(&path, key, opts).map_err(kf)?;
+    let outcome = secretctl_keyfile::restore(&path, key, opts)?;
     let mut out = std::io::stdout().lock();
     let (status, retired) = match outcome {
         RestoreOutcome::Created => ("created", None),

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Subcommand;
 use secrecy::ExposeSecret;
+use secretctl_keyfile::{Keyring, LoadOptions};
 use secretctl_store::{Store, StoreUrl, Versions};
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::{KeyfileOpt, StoreOpt};
-use crate::exit::{coded, ErrorKind, WithCode};
 use crate::input::{read_value, ValueSource};
 
 /// Arguments of `secretctl secret`.
@@ -144,62 +144,30 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// The store URL: `--store`, `SECRETCTL_STORE`, or `sqlite:<keyfile dir>/store.db`.
-pub fn store_url(keyfile: &KeyfileOpt, store: &StoreOpt) -> anyhow::Result<StoreUrl> {
-    match &store.store {
-        Some(s) => s
-            .parse()
-            .map_err(|e| coded(ErrorKind::Usage, anyhow::Error::new(e))),
-        None => {
-            let path = keyfile.path();
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), PathBuf::from);
-            Ok(StoreUrl::Sqlite(dir.join("store.db")))
-        }
-    }
-}
-
-/// Open the store; unless `create`, a missing SQLite file is "not found" rather than silently created.
+/// Open the store of `--store` (or the default next to the keyfile); unless `create`, a missing SQLite file is
+/// "not found" rather than silently created.
 pub fn open_store(at: &StoreArgs, create: bool) -> anyhow::Result<Store> {
-    let url = store_url(&at.keyfile, &at.store)?;
-    if let StoreUrl::Sqlite(path) = &url {
-        if !create && !path.exists() {
-            return Err(coded(
-                ErrorKind::NotFound,
-                anyhow::anyhow!(
-                    "no secret store at {}; `secretctl secret put` creates it, or pass --store URL",
-                    path.display()
-                ),
-            ));
-        }
-    }
-    let mut store = Store::open(&url).map_err(store_error)?;
+    let url = match &at.store.store {
+        Some(s) => s.parse()?,
+        None => StoreUrl::next_to_keyfile(&at.keyfile.path()),
+    };
+    let mut store = if create {
+        Store::open(&url)?
+    } else {
+        Store::open_existing(&url)?
+    };
     if let Some(actor) = &at.actor {
         store.set_actor(actor.clone());
     }
     Ok(store)
 }
 
-/// Give a store error its exit code: 3 for integrity failures, 4 for not found, else 1.
-pub fn store_error(e: secretctl_store::Error) -> anyhow::Error {
-    let code = if e.is_integrity() {
-        ErrorKind::Integrity
-    } else if e.is_not_found() {
-        ErrorKind::NotFound
-    } else {
-        ErrorKind::Other
-    };
-    coded(code, e)
-}
-
 /// Load the keyfile and the retired keys next to it.
-pub fn open_keyring(keyfile: &KeyfileOpt) -> anyhow::Result<secretctl_keyfile::Keyring> {
-    let opts = secretctl_keyfile::LoadOptions {
+pub fn open_keyring(keyfile: &KeyfileOpt) -> anyhow::Result<Keyring> {
+    let opts = LoadOptions {
         allow_loose_permissions: keyfile.allow_loose_permissions,
     };
-    secretctl_keyfile::Keyring::open(&keyfile.path(), opts).code(ErrorKind::Other)
+    Ok(Keyring::open(&keyfile.path(), opts)?)
 }
 
 fn put(
@@ -219,14 +187,12 @@ fn put(
     };
     let secret = read_value(source, &format!("value for {owner}/{name}: "))?;
     let mut store = open_store(at, true)?;
-    let version = store
-        .put(
-            keyring.active(),
-            owner,
-            name,
-            secret.expose_secret().as_bytes(),
-        )
-        .map_err(store_error)?;
+    let version = store.put(
+        keyring.active(),
+        owner,
+        name,
+        secret.expose_secret().as_bytes(),
+    )?;
     let key_id = keyring.active_id().to_string();
     let mut out = std::io::stdout().lock();
     if g.json {
@@ -252,9 +218,7 @@ fn get(
 ) -> anyhow::Result<()> {
     let keyring = open_keyring(&at.keyfile)?;
     let mut store = open_store(at, false)?;
-    let secret = store
-        .get(keyring.keys(), owner, name, version)
-        .map_err(store_error)?;
+    let secret = store.get(keyring.keys(), owner, name, version)?;
     let info = secret.info();
     let mut out = std::io::stdout().lock();
     if g.json {
@@ -283,7 +247,7 @@ fn get(
 
 fn list(g: Globals, owner: Option<&str>, at: &StoreArgs) -> anyhow::Result<()> {
     let mut store = open_store(at, false)?;
-    let rows = store.list(owner).map_err(store_error)?;
+    let rows = store.list(owner)?;
     let mut out = std::io::stdout().lock();
     if g.json {
         let doc: Vec<_> = rows
@@ -328,7 +292,7 @@ fn list(g: Globals, owner: Option<&str>, at: &StoreArgs) -> anyhow::Result<()> {
 
 fn rm(g: Globals, owner: &str, name: &str, which: Versions, at: &StoreArgs) -> anyhow::Result<()> {
     let mut store = open_store(at, false)?;
-    let removed = store.remove(owner, name, which).map_err(store_error)?;
+    let removed = store.remove(owner, name, which)?;
     let mut out = std::io::stdout().lock();
     if g.json {
         let doc = serde_json::json!({ "owner": owner, "name": name, "removed": removed });
@@ -347,7 +311,7 @@ fn rm(g: Globals, owner: &str, name: &str, which: Versions, at: &StoreArgs) -> a
 
 fn history(g: Globals, owner: &str, name: &str, at: &StoreArgs) -> anyhow::Result<()> {
     let mut store = open_store(at, false)?;
-    let rows = store.history(owner, name).map_err(store_error)?;
+    let rows = store.history(owner, name)?;
     let mut out = std::io::stdout().lock();
     if g.json {
         let doc: Vec<_> = rows
@@ -377,7 +341,7 @@ fn history(g: Globals, owner: &str, name: &str, at: &StoreArgs) -> anyhow::Resul
 
 fn audit(g: Globals, limit: usize, at: &StoreArgs) -> anyhow::Result<()> {
     let mut store = open_store(at, false)?;
-    let log = store.audit_log(limit).map_err(store_error)?;
+    let log = store.audit_log(limit)?;
     let mut out = std::io::stdout().lock();
     if g.json {
         let doc: Vec<_> = log
@@ -415,7 +379,7 @@ fn audit(g: Globals, limit: usize, at: &StoreArgs) -> anyhow::Result<()> {
 }
 
 /// RFC 3339 in UTC, or the raw number if it is out of range.
-pub fn timestamp(unix: i64) -> String {
+fn timestamp(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| {

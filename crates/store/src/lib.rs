@@ -44,11 +44,12 @@
 
 mod backend;
 mod error;
+mod master;
 mod postgres;
 mod sqlite;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -58,6 +59,7 @@ use secretctl_envelope::{Context, Envelope, Key, KeyId, Keyring};
 
 use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
 pub use crate::error::Error;
+pub use crate::master::{MasterKeyRotation, RotateMode, RotationEvent, RotationPlan};
 
 /// The envelope context domain of every store row: the envelope binds (domain, owner, name, version).
 pub const CONTEXT_DOMAIN: &str = "secretctl/store/v1";
@@ -76,6 +78,18 @@ pub enum StoreUrl {
     Sqlite(PathBuf),
     /// A PostgreSQL connection URL, passed as is to the client.
     Postgres(String),
+}
+
+impl StoreUrl {
+    /// The default store of a keyfile: `sqlite:store.db` in the keyfile's directory (`.` for a bare file name).
+    #[must_use]
+    pub fn next_to_keyfile(keyfile: &Path) -> StoreUrl {
+        let dir = keyfile
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        StoreUrl::Sqlite(dir.join("store.db"))
+    }
 }
 
 impl FromStr for StoreUrl {
@@ -291,6 +305,21 @@ impl Store {
             url: url.clone(),
             actor: default_actor(),
         })
+    }
+
+    /// Open the store at `url` only if it exists: a missing SQLite file is [`Error::NoStore`] rather than a new,
+    /// empty store (a read, a list or a retirement must not create one). A PostgreSQL store is opened as by
+    /// [`Store::open`].
+    ///
+    /// # Errors
+    /// [`Error::NoStore`]; as [`Store::open`].
+    pub fn open_existing(url: &StoreUrl) -> Result<Store, Error> {
+        if let StoreUrl::Sqlite(path) = url {
+            if !path.exists() {
+                return Err(Error::NoStore { path: path.clone() });
+            }
+        }
+        Store::open(url)
     }
 
     /// The URL the store was opened from.
