@@ -156,6 +156,11 @@ impl secretctl_error::Kind for Error {
         use secretctl_error::ErrorKind;
         match self {
             Self::BadPointer { .. } => ErrorKind::Invalid,
+            // A name the naming rules accept that Docker Swarm would refuse (too long, a bad stack or character):
+            // the combination does not fit Swarm, as docs/naming.md documents (exit 1).
+            Self::SwarmTooLong { .. } | Self::SwarmInvalid { .. } | Self::InvalidStack { .. } => {
+                ErrorKind::Invalid
+            }
             Self::VersionExists { .. } | Self::VersionOverflow { .. } => ErrorKind::Refused,
             Self::Envfile(e) => e.kind(),
             // A name, version, stack or key that breaks the naming rules: the request is wrong.
@@ -417,6 +422,29 @@ pub fn stack_from_domain(domain: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use secretctl_error::{ErrorKind, Kind};
+
+    #[test]
+    fn error_kinds_follow_the_cli_contract() {
+        // A name that breaks the naming rules is a usage error (exit 2)...
+        let bad = "db_password_v01".parse::<VersionedName>().unwrap_err();
+        assert_eq!(bad.kind(), ErrorKind::Usage);
+        let v1: VersionedName = "db_v1".parse().unwrap();
+        // ...a valid name that does not fit Swarm is not (exit 1, docs/naming.md).
+        let long = VersionedName::new("b".repeat(60), 1).unwrap();
+        assert_eq!(
+            swarm_name("s", &long).unwrap_err().kind(),
+            ErrorKind::Invalid
+        );
+        assert_eq!(
+            swarm_name("my stack", &v1).unwrap_err().kind(),
+            ErrorKind::Invalid
+        );
+        assert_eq!(
+            swarm_name("stack-", &v1).unwrap_err().kind(),
+            ErrorKind::Invalid
+        );
+    }
 
     #[test]
     fn parses_and_displays() {
