@@ -373,6 +373,28 @@ pub enum ChangeKind {
     Changed,
 }
 
+impl ChangeKind {
+    /// `added`, `removed` or `changed`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        }
+    }
+
+    /// `+`, `-` or `~`, as a diff line starts.
+    #[must_use]
+    pub fn sign(self) -> char {
+        match self {
+            ChangeKind::Added => '+',
+            ChangeKind::Removed => '-',
+            ChangeKind::Changed => '~',
+        }
+    }
+}
+
 /// Which file of a host a change is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -381,6 +403,17 @@ pub enum Source {
     Vars,
     /// The template (non-secret values and placeholders).
     Template,
+}
+
+impl Source {
+    /// `vars` or `template`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Vars => "vars",
+            Source::Template => "template",
+        }
+    }
 }
 
 /// One changed key. Values are only present when the diff was asked to decrypt.

@@ -6,12 +6,10 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::anyhow;
 use secretctl_envelope::KeyId;
 use secretctl_store::{RotateMode, RotateOptions, RotationEvent, RotationPlan};
 
 use crate::cli::Globals;
-use crate::exit::{coded, ErrorKind};
 use crate::secret::{open_keyring, open_store, StoreArgs};
 
 /// Arguments of `secretctl key rotate`.
@@ -31,7 +29,7 @@ pub struct RotateArgs {
 #[derive(Debug, clap::Args)]
 pub struct RetireArgs {
     /// The retired key to destroy (16 hex characters, as `secretctl key list` shows it).
-    key_id: String,
+    key_id: KeyId,
     #[command(flatten)]
     at: StoreArgs,
 }
@@ -109,12 +107,7 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
 }
 
 pub fn retire(g: Globals, args: RetireArgs) -> anyhow::Result<()> {
-    let id: KeyId = args.key_id.parse().map_err(|e| {
-        coded(
-            ErrorKind::Usage,
-            anyhow!("`{}` is not a key id: {e}", args.key_id),
-        )
-    })?;
+    let id = args.key_id;
     let mut keyring = open_keyring(&args.at.keyfile)?;
     // Refuse to guess: a store that does not exist cannot prove that nothing references the key.
     let mut store = open_store(&args.at, false)?;
