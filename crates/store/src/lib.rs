@@ -363,8 +363,7 @@ impl Store {
         items: &[(&str, &str, &[u8])],
     ) -> Result<Vec<u64>, Error> {
         for (owner, name, _) in items {
-            check_name("owner", owner)?;
-            check_name("name", name)?;
+            check_names(owner, name)?;
         }
         let items: Vec<PutItem<'_>> = items
             .iter()
@@ -395,7 +394,7 @@ impl Store {
     /// is a read that fails its integrity check.
     ///
     /// # Errors
-    /// [`Error::NotFound`]; [`Error::Tampered`] when the row does not authenticate under its owner, name and
+    /// [`Error::BadName`] for an owner or name no secret can have; [`Error::NotFound`]; [`Error::Tampered`] when the row does not authenticate under its owner, name and
     /// version; [`Error::MissingKey`] when its key is not in `keyring`; [`Error::WrongKey`] when no key of
     /// `keyring` was ever used by this store; a database error.
     pub fn get(
@@ -405,6 +404,7 @@ impl Store {
         name: &str,
         version: Option<u64>,
     ) -> Result<Secret, Error> {
+        check_names(owner, name)?;
         let wanted = version
             .map(|v| i64::try_from(v).map_err(|_| not_found(owner, name, version)))
             .transpose()?;
@@ -452,8 +452,9 @@ impl Store {
     /// The versions of (owner, name), oldest first. Nothing is decrypted.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no version; a database error.
+    /// [`Error::BadName`]; [`Error::NotFound`] when there is no version; a database error.
     pub fn history(&mut self, owner: &str, name: &str) -> Result<Vec<SecretInfo>, Error> {
+        check_names(owner, name)?;
         let rows: Vec<SecretInfo> = self
             .backend
             .list(Some(owner), Some(name))?
@@ -470,8 +471,9 @@ impl Store {
     /// numbers are never handed out again.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when nothing matched; a database error.
+    /// [`Error::BadName`]; [`Error::NotFound`] when nothing matched; a database error.
     pub fn remove(&mut self, owner: &str, name: &str, which: Versions) -> Result<Vec<u64>, Error> {
+        check_names(owner, name)?;
         let version = match which {
             Versions::One(v) => {
                 Some(i64::try_from(v).map_err(|_| not_found(owner, name, Some(v)))?)
@@ -904,6 +906,13 @@ fn not_found(owner: &str, name: &str, version: Option<u64>) -> Error {
         name: name.to_owned(),
         version,
     }
+}
+
+/// An owner and a name a secret can have: the same rule for writing and reading, so a name that can never be
+/// stored is a [`Error::BadName`] everywhere rather than "not found" on reads.
+fn check_names(owner: &str, name: &str) -> Result<(), Error> {
+    check_name("owner", owner)?;
+    check_name("name", name)
 }
 
 fn check_name(what: &'static str, value: &str) -> Result<(), Error> {
