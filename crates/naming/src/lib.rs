@@ -161,9 +161,10 @@ impl secretctl_error::Kind for Error {
             Self::SwarmTooLong { .. } | Self::SwarmInvalid { .. } | Self::InvalidStack { .. } => {
                 ErrorKind::Invalid
             }
-            Self::VersionExists { .. } | Self::VersionOverflow { .. } => ErrorKind::Refused,
+            Self::VersionExists { .. } => ErrorKind::Refused,
             Self::Envfile(e) => e.kind(),
-            // A name, version, stack or key that breaks the naming rules: the request is wrong.
+            // A name, version or key that breaks the naming rules (a version past the largest one included, as
+            // `db_v4294967296` is): the request is wrong.
             _ => ErrorKind::Usage,
         }
     }
@@ -430,6 +431,8 @@ mod tests {
         let bad = "db_password_v01".parse::<VersionedName>().unwrap_err();
         assert_eq!(bad.kind(), ErrorKind::Usage);
         let v1: VersionedName = "db_v1".parse().unwrap();
+        let last = VersionedName::new("db", VERSION_MAX).unwrap();
+        assert_eq!(last.next().unwrap_err().kind(), ErrorKind::Usage);
         // ...a valid name that does not fit Swarm is not (exit 1, docs/naming.md).
         let long = VersionedName::new("b".repeat(60), 1).unwrap();
         assert_eq!(
