@@ -9,6 +9,11 @@
 //! transaction. A crash at any moment leaves every row under either its old key or the new one, both in the
 //! keyring, so every row still opens; running the rotation again finishes it. Reads work while it runs.
 //!
+//! The master key's life cycle against a keyfile's [`secretctl_keyfile::Keyring`] is one call each, the decisions
+//! `secretctl key rotate` and `key retire` make: [`Store::rotate_master_key`] makes a new key and re-encrypts, or
+//! finishes an interrupted rotation without making another key; [`Store::retire_key`] destroys a retired key only
+//! once no row of the store needs it.
+//!
 //! # Examples
 //!
 //! ```
