@@ -55,3 +55,21 @@ pub enum Error {
     #[error("the operating system's random number generator failed")]
     Rng,
 }
+
+impl secretctl_error::Kind for Error {
+    fn kind(&self) -> secretctl_error::ErrorKind {
+        use secretctl_error::ErrorKind;
+        match self {
+            // Every failure of the AEAD, and a key the keyring does not hold or that is not the envelope's: the
+            // ciphertext cannot be trusted or opened with what was given.
+            Self::AuthenticationFailed | Self::UnknownKeyId(_) | Self::KeyIdMismatch { .. } => {
+                ErrorKind::Integrity
+            }
+            // Text an operator typed (a key id, an algorithm name) that is not one.
+            Self::BadKeyId | Self::BadAlgorithmName => ErrorKind::Usage,
+            Self::Rng => ErrorKind::Io,
+            // Bytes that are not an envelope this build reads, or a value too large to seal.
+            _ => ErrorKind::Invalid,
+        }
+    }
+}

@@ -399,3 +399,36 @@ fn known_answers_reseal_byte_for_byte() {
         );
     }
 }
+
+#[test]
+fn error_kinds_follow_the_cli_contract() {
+    use secretctl_error::{ErrorKind, Kind};
+    let (k1, k2) = (key(1), key(2));
+    let env = seal(&k1, &CTX, b"value").unwrap();
+    // Tampering, a wrong context and an unknown key are integrity failures (exit 3).
+    let mut bytes = env.as_bytes().to_vec();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let tampered = Envelope::from_vec(bytes).unwrap();
+    assert_eq!(
+        open(&ring(&[&k1]), &CTX, &tampered).unwrap_err().kind(),
+        ErrorKind::Integrity
+    );
+    let other = Context::new("secretctl/test", "tenant-b", "DB_PASSWORD", 1);
+    assert_eq!(
+        open(&ring(&[&k1]), &other, &env).unwrap_err().kind(),
+        ErrorKind::Integrity
+    );
+    assert_eq!(
+        open(&ring(&[&k2]), &CTX, &env).unwrap_err().kind(),
+        ErrorKind::Integrity
+    );
+    // Bytes that are not an envelope are invalid input (exit 1); a key id typed wrong is a usage error (exit 2).
+    assert_eq!(
+        Envelope::from_bytes(b"not an envelope at all")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Invalid
+    );
+    assert_eq!("xyz".parse::<KeyId>().unwrap_err().kind(), ErrorKind::Usage);
+}

@@ -4,7 +4,9 @@
 //!   `ENC[AES256_GCM,...]` under a per-file data key wrapped to age recipients, a MAC over all values, so `sops`,
 //!   Flux and Argo CD read our files and we read theirs. No git needed (the fuzz targets build without it).
 //! - `repo` (cargo feature `git`, on by default): a gitops repository of per-host vars files, push, pull, diff,
-//!   recipients and the merge driver, committed with git2.
+//!   recipients and the merge driver, committed with git2; and the same workflows on files given by path
+//!   (`Repo::push_file`, `Repo::pull`, `repo::encrypt_file_at`, `repo::merge_driver`, ...), which is all a command
+//!   line needs to call. Every error has a [`secretctl_error::ErrorKind`].
 //!
 //! # Examples
 //!

@@ -22,6 +22,7 @@
 //! assert_eq!(vars_path("web1").to_str(), Some("hosts/web1/vars.yaml"));
 //! ```
 
+mod files;
 mod merge;
 mod scan;
 mod sopsconfig;
@@ -30,9 +31,11 @@ mod template;
 use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
+use secretctl_error::{ErrorKind, Kind};
 
 use crate::sops::{self, Format, Identities, Recipient, Vars};
 
+pub use files::{decrypt_file_at, encrypt_file_at, merge_driver, read_text, textconv_file};
 pub use merge::{detect_format, merge_vars, MergeOutcome};
 pub use scan::{entries, textconv, Entry};
 pub use template::{Placement, PLACEHOLDER_PREFIX};
@@ -207,35 +210,56 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// True for authentication and integrity failures: tampered ciphertext or MAC, or no matching identity.
-    #[must_use]
-    pub fn is_integrity(&self) -> bool {
+impl Kind for Error {
+    fn kind(&self) -> ErrorKind {
         match self {
-            Error::Sops { source, .. } => sops_is_integrity(source),
-            _ => false,
+            Error::NotARepository { .. }
+            | Error::Bare { .. }
+            | Error::HostNotFound { .. }
+            | Error::UnknownRevision { .. } => ErrorKind::NotFound,
+            // What the operator asked for is wrong: no identity given where one is needed, a host name that
+            // cannot be a directory, plaintext aimed into the working tree.
+            Error::IdentityRequired { .. }
+            | Error::InvalidHost { .. }
+            | Error::PlaintextInRepository { .. } => ErrorKind::Usage,
+            Error::AlreadyInitialized { .. } | Error::Busy { .. } | Error::LastRecipient => {
+                ErrorKind::Refused
+            }
+            Error::Read { source, .. } => secretctl_error::io_kind(source),
+            Error::Write { .. } | Error::Git { .. } => ErrorKind::Io,
+            Error::TooLarge { .. }
+            | Error::NotUtf8 { .. }
+            | Error::EnvParse { .. }
+            | Error::EnvEdit { .. }
+            | Error::SopsConfig { .. }
+            | Error::NoRecipients { .. } => ErrorKind::Invalid,
+            Error::Sops { source, .. } => source.kind(),
+            Error::NoAuthor => ErrorKind::Other,
         }
-    }
-
-    /// True when the thing asked for does not exist (a host, a revision).
-    #[must_use]
-    pub fn is_not_found(&self) -> bool {
-        matches!(
-            self,
-            Error::HostNotFound { .. } | Error::UnknownRevision { .. }
-        )
     }
 }
 
-/// True for the SOPS errors that mean "tampered or wrong key" rather than "malformed".
+impl Error {
+    /// True for authentication and integrity failures: tampered ciphertext or MAC, or no matching identity. The
+    /// same as `kind() == ErrorKind::Integrity`.
+    #[must_use]
+    pub fn is_integrity(&self) -> bool {
+        self.kind() == ErrorKind::Integrity
+    }
+
+    /// True when the thing asked for does not exist (a repository, a host, a revision, a file). The same as
+    /// `kind() == ErrorKind::NotFound`.
+    #[must_use]
+    pub fn is_not_found(&self) -> bool {
+        self.kind() == ErrorKind::NotFound
+    }
+}
+
+/// True for the SOPS errors that mean "tampered or wrong key" rather than "malformed": those of kind
+/// [`ErrorKind::Integrity`].
 #[must_use]
 pub fn sops_is_integrity(e: &sops::Error) -> bool {
-    matches!(
-        e,
-        sops::Error::MacMismatch
-            | sops::Error::Authentication { .. }
-            | sops::Error::NoMatchingIdentity
-    )
+    e.kind() == ErrorKind::Integrity
 }
 
 type Result<T, E = Error> = std::result::Result<T, E>;
@@ -349,6 +373,28 @@ pub enum ChangeKind {
     Changed,
 }
 
+impl ChangeKind {
+    /// `added`, `removed` or `changed`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        }
+    }
+
+    /// `+`, `-` or `~`, as a diff line starts.
+    #[must_use]
+    pub fn sign(self) -> char {
+        match self {
+            ChangeKind::Added => '+',
+            ChangeKind::Removed => '-',
+            ChangeKind::Changed => '~',
+        }
+    }
+}
+
 /// Which file of a host a change is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -357,6 +403,17 @@ pub enum Source {
     Vars,
     /// The template (non-secret values and placeholders).
     Template,
+}
+
+impl Source {
+    /// `vars` or `template`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Vars => "vars",
+            Source::Template => "template",
+        }
+    }
 }
 
 /// One changed key. Values are only present when the diff was asked to decrypt.

@@ -174,6 +174,34 @@ pub enum Error {
     Random,
 }
 
+impl secretctl_error::Kind for Error {
+    fn kind(&self) -> secretctl_error::ErrorKind {
+        use secretctl_error::ErrorKind;
+        match self {
+            // Tampered values or MAC, a renamed key, or no identity of a recipient: nothing can be trusted.
+            Error::MacMismatch | Error::Authentication { .. } | Error::NoMatchingIdentity => {
+                ErrorKind::Integrity
+            }
+            // Arguments the operator gave: a recipient list, a recipient, a regular expression.
+            Error::Recipient { .. } | Error::NoRecipients | Error::InvalidRegex { .. } => {
+                ErrorKind::Usage
+            }
+            Error::KeyFile { source, .. } => secretctl_error::io_kind(source),
+            Error::Age | Error::Random => ErrorKind::Io,
+            // A file that is not a SOPS file of the supported subset, or that does not say what it should.
+            Error::Parse { .. }
+            | Error::NoMetadata
+            | Error::AlreadyEncrypted
+            | Error::Metadata { .. }
+            | Error::Unsupported { .. }
+            | Error::BadValue { .. }
+            | Error::Nested { .. }
+            | Error::InvalidKey { .. }
+            | Error::Identity { .. } => ErrorKind::Invalid,
+        }
+    }
+}
+
 impl From<yaml::ParseError> for Error {
     fn from(e: yaml::ParseError) -> Self {
         Error::Parse {

@@ -131,6 +131,56 @@ pub enum Error {
     /// The operating system's random number generator failed.
     #[error("cannot generate a key: {0}")]
     Envelope(#[from] secretctl_envelope::Error),
+    /// A backup, identity or recipients file is larger than a key file of its kind can be.
+    #[error("{path} is larger than {limit} bytes; it is not a key backup or identity file")]
+    TooLarge {
+        /// The file (`stdin` for standard input).
+        path: PathBuf,
+        /// The limit, [`MAX_BACKUP_BYTES`](crate::MAX_BACKUP_BYTES).
+        limit: usize,
+    },
+    /// A recipients file is not UTF-8 text.
+    #[error("recipients file {path} is not UTF-8")]
+    NotText {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A backup is written only to a new file, and something is already at the path.
+    #[error("cannot create {path} (it must not exist yet; choose another name)")]
+    OutputExists {
+        /// The existing file.
+        path: PathBuf,
+    },
+}
+
+impl secretctl_error::Kind for Error {
+    fn kind(&self) -> secretctl_error::ErrorKind {
+        use secretctl_error::ErrorKind;
+        match self {
+            Self::NotFound { .. } | Self::NoSuchRetiredKey(_) => ErrorKind::NotFound,
+            // A key that is not the one it claims or the operator expects, or a backup that does not decrypt.
+            Self::RetiredKeyMismatch { .. }
+            | Self::BackupDecrypt(_)
+            | Self::KeyIdMismatch { .. } => ErrorKind::Integrity,
+            Self::BadRecipient { .. } | Self::NoRecipients => ErrorKind::Usage,
+            // Refusals that protect a key; each message names the flag or command that does it on purpose.
+            Self::Exists { .. }
+            | Self::OutputExists { .. }
+            | Self::LoosePermissions { .. }
+            | Self::ActiveKey(_)
+            | Self::DifferentKeyExists { .. } => ErrorKind::Refused,
+            Self::WrongSize { .. }
+            | Self::NotAFile { .. }
+            | Self::BadIndex { .. }
+            | Self::BadIdentityFile { .. }
+            | Self::BadBackup { .. }
+            | Self::TooLarge { .. }
+            | Self::NotText { .. } => ErrorKind::Invalid,
+            Self::Io { source, .. } => secretctl_error::io_kind(source),
+            Self::Envelope(e) => e.kind(),
+            Self::BackupEncrypt(_) => ErrorKind::Other,
+        }
+    }
 }
 
 impl Error {

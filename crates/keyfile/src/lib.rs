@@ -34,6 +34,7 @@
 
 mod backup;
 mod error;
+mod files;
 mod fs;
 mod keyring;
 
@@ -46,6 +47,7 @@ pub use crate::backup::{
     DEFAULT_SCRYPT_WORK_FACTOR, MAX_BACKUP_BYTES, MAX_SCRYPT_WORK_FACTOR,
 };
 pub use crate::error::Error;
+pub use crate::files::{read_backup, read_backup_file, read_recipients_file, write_backup};
 pub use crate::keyring::{keyring_dir, KeyInfo, KeyState, Keyring};
 
 /// Where the master keyfile lives when no path is given: `/etc/secretctl/master.key` for root, otherwise

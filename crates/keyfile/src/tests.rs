@@ -460,3 +460,121 @@ fn errors_and_debug_never_show_key_bytes() {
         );
     }
 }
+
+#[test]
+fn error_kinds_follow_the_cli_contract() {
+    use secretctl_error::{ErrorKind, Kind};
+    let dir = tempfile::tempdir().unwrap();
+    // A missing keyfile is "not found" (exit 4) for every command that loads it.
+    let missing = dir.path().join("nope.key");
+    assert_eq!(
+        load(&missing, LoadOptions::default()).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        Keyring::open(&missing, LoadOptions::default())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound
+    );
+    let (_dir, path, key) = setup();
+    assert_eq!(create(&path).unwrap_err().kind(), ErrorKind::Refused);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(
+        load(&path, LoadOptions::default()).unwrap_err().kind(),
+        ErrorKind::Refused
+    );
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+    // The wrong key or a backup that does not decrypt is an integrity failure (exit 3).
+    let other = Key::from_bytes(&[7; 32]);
+    let expect_other = RestoreOptions {
+        expected_id: Some(other.id()),
+        ..RestoreOptions::default()
+    };
+    assert_eq!(
+        restore(&path, key.clone(), expect_other)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Integrity
+    );
+    let file = backup(
+        &key,
+        &BackupTo::Passphrase {
+            passphrase: &SecretString::from("right"),
+            work_factor: Some(1),
+        },
+        true,
+    )
+    .unwrap();
+    let wrong = decode_backup(&file, &Unlock::Passphrase(&SecretString::from("wrong")));
+    assert_eq!(wrong.unwrap_err().kind(), ErrorKind::Integrity);
+    // A recipient the operator typed wrong is a usage error (exit 2); garbage input is invalid (exit 1).
+    let bad = backup(&key, &BackupTo::Recipients(&["age1bogus".to_owned()]), true);
+    assert_eq!(bad.unwrap_err().kind(), ErrorKind::Usage);
+    let garbage = decode_backup(b"bm90IGEga2V5", &Unlock::Base64);
+    assert_eq!(garbage.unwrap_err().kind(), ErrorKind::Invalid);
+    let mut ring = Keyring::open(&path, LoadOptions::default()).unwrap();
+    let err = ring.destroy_retired(other.id()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn backup_files_are_read_bounded_and_written_new_and_private() {
+    use secretctl_error::{ErrorKind, Kind};
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big");
+    fs::write(&big, vec![b'x'; MAX_BACKUP_BYTES + 1]).unwrap();
+    let err = read_backup_file(&big).unwrap_err();
+    assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::Invalid);
+    let missing = read_backup_file(&dir.path().join("missing")).unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
+    assert_eq!(
+        read_backup(&b"abc"[..], Path::new("stdin"))
+            .unwrap()
+            .as_slice(),
+        b"abc"
+    );
+
+    let list = dir.path().join("recipients.txt");
+    fs::write(&list, "# ops team\n  age1one  \n\nage1two\n").unwrap();
+    assert_eq!(read_recipients_file(&list).unwrap(), ["age1one", "age1two"]);
+    fs::write(&list, [0xff, 0xfe]).unwrap();
+    assert!(matches!(
+        read_recipients_file(&list),
+        Err(Error::NotText { .. })
+    ));
+
+    let out = dir.path().join("backup.age");
+    write_backup(&out, b"first").unwrap();
+    assert_eq!(mode(&out), 0o600);
+    let again = write_backup(&out, b"second").unwrap_err();
+    assert!(matches!(again, Error::OutputExists { .. }), "{again:?}");
+    assert_eq!(again.kind(), ErrorKind::Refused);
+    assert_eq!(fs::read(&out).unwrap(), b"first");
+}
+
+#[test]
+fn identities_from_several_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, _path, key) = setup();
+    let one = "AGE-SECRET-KEY-1T8FXX6V9R0LPKSFYW83WJMAEJCLJWHCXL225MFSH53HR5D24C22SDY5RZC";
+    let recipient = "age1dgj6llgstfvwldl0u9tvvx240n3fmtdlplmnrrl8ha9qdnr0cd5s5tcs8m".to_owned();
+    let first = dir.path().join("first.txt");
+    let second = dir.path().join("second.txt");
+    fs::write(&first, "# no identity here\n").unwrap();
+    fs::write(&second, format!("{one}\n")).unwrap();
+    let file = backup(&key, &BackupTo::Recipients(&[recipient]), true).unwrap();
+    let ids = Identities::from_files(&[first.clone(), second]).unwrap();
+    assert_eq!(
+        decode_backup(&file, &Unlock::Identities(&ids))
+            .unwrap()
+            .id(),
+        key.id()
+    );
+    let err = Identities::from_files(std::slice::from_ref(&first)).unwrap_err();
+    assert!(
+        matches!(&err, Error::BadIdentityFile { path, .. } if *path == first),
+        "{err:?}"
+    );
+}

@@ -156,9 +156,10 @@ impl secretctl_error::Kind for Error {
         use secretctl_error::ErrorKind;
         match self {
             Self::BadPointer { .. } => ErrorKind::Invalid,
-            Self::VersionExists { .. } | Self::VersionOverflow { .. } => ErrorKind::Refused,
+            Self::VersionExists { .. } => ErrorKind::Refused,
             Self::Envfile(e) => e.kind(),
-            // A name, version, stack or key that breaks the naming rules: the request is wrong.
+            // A name, version, stack or key that breaks the naming rules or Docker Swarm's (too long, a bad
+            // character, a version past the largest): a bad name, exit 2 from every command that meets one.
             _ => ErrorKind::Usage,
         }
     }
@@ -417,6 +418,28 @@ pub fn stack_from_domain(domain: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use secretctl_error::{ErrorKind, Kind};
+
+    #[test]
+    fn error_kinds_follow_the_cli_contract() {
+        // A name that breaks the naming rules is a usage error (exit 2)...
+        let bad = "db_password_v01".parse::<VersionedName>().unwrap_err();
+        assert_eq!(bad.kind(), ErrorKind::Usage);
+        let v1: VersionedName = "db_v1".parse().unwrap();
+        let last = VersionedName::new("db", VERSION_MAX).unwrap();
+        assert_eq!(last.next().unwrap_err().kind(), ErrorKind::Usage);
+        // ...and so is a valid name that does not fit Swarm (a bad name wherever it is met).
+        let long = VersionedName::new("b".repeat(60), 1).unwrap();
+        assert_eq!(swarm_name("s", &long).unwrap_err().kind(), ErrorKind::Usage);
+        assert_eq!(
+            swarm_name("my stack", &v1).unwrap_err().kind(),
+            ErrorKind::Usage
+        );
+        assert_eq!(
+            swarm_name("stack-", &v1).unwrap_err().kind(),
+            ErrorKind::Usage
+        );
+    }
 
     #[test]
     fn parses_and_displays() {

@@ -75,6 +75,11 @@ fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind>
         secretctl_naming::Error,
         secretctl_instance::Error,
         secretctl_export::Error,
+        secretctl_envelope::Error,
+        secretctl_keyfile::Error,
+        secretctl_store::Error,
+        secretctl_gitops::repo::Error,
+        secretctl_gitops::sops::Error,
     );
     None
 }

@@ -1,15 +1,12 @@
 //! `secretctl key init | id | list | backup | restore` (and `rotate`, `retire`, which live in `rotate.rs`).
 
-use std::fs::OpenOptions;
-use std::io::{IsTerminal, Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_keyfile::{
-    BackupTo, Error as KeyfileError, Identities, KeyId, Keyring, LoadOptions, RestoreOptions,
-    RestoreOutcome, Unlock, MAX_BACKUP_BYTES,
+    BackupTo, Identities, KeyId, Keyring, LoadOptions, RestoreOptions, RestoreOutcome, Unlock,
 };
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
@@ -36,11 +33,11 @@ pub enum KeyCommand {
     /// The default location is /etc/secretctl/master.key when run as root, otherwise
     /// $XDG_CONFIG_HOME/secretctl/master.key (~/.config/secretctl/master.key). Back the key up right away with
     /// `secretctl key backup`: without it, everything encrypted under it is lost with the file.
-    Init(InitArgs),
+    Init(KeyfileOpt),
     /// Print the active key's id (a keyed derivation of the key; safe to share).
-    Id(IdArgs),
+    Id(KeyfileOpt),
     /// List the keyring: the active key and the retired keys kept for ciphertexts not yet re-encrypted.
-    List(ListArgs),
+    List(KeyfileOpt),
     /// Write an age-encrypted backup of the active key to stdout or --output.
     ///
     /// Encrypt to one or more age X25519 recipients (`--recipient age1...`, as printed by `age-keygen`) or to a
@@ -57,27 +54,6 @@ pub enum KeyCommand {
     Rotate(rotate::RotateArgs),
     /// Remove a retired key once nothing references it.
     Retire(rotate::RetireArgs),
-}
-
-/// Arguments of `secretctl key init`.
-#[derive(Debug, clap::Args)]
-pub struct InitArgs {
-    #[command(flatten)]
-    pub keyfile: KeyfileOpt,
-}
-
-/// Arguments of `secretctl key id`.
-#[derive(Debug, clap::Args)]
-pub struct IdArgs {
-    #[command(flatten)]
-    pub keyfile: KeyfileOpt,
-}
-
-/// Arguments of `secretctl key list`.
-#[derive(Debug, clap::Args)]
-pub struct ListArgs {
-    #[command(flatten)]
-    pub keyfile: KeyfileOpt,
 }
 
 /// Arguments of `secretctl key backup`.
@@ -137,32 +113,42 @@ pub struct RestoreArgs {
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
     match args.command {
-        KeyCommand::Init(a) => init(g, &a),
-        KeyCommand::Id(a) => id(g, &a),
-        KeyCommand::List(a) => list(g, &a),
-        KeyCommand::Backup(a) => backup(g, &a),
-        KeyCommand::Restore(a) => restore(g, &a),
-        KeyCommand::Rotate(a) => rotate::rotate(g, a),
-        KeyCommand::Retire(a) => rotate::retire(g, a),
+        KeyCommand::Init(k) => {
+            let path = k.path();
+            let key = secretctl_keyfile::create(&path)?;
+            if g.json {
+                writeln!(out, "{}", id_json(&path, key.id()))?;
+            } else {
+                writeln!(
+                    out,
+                    "created keyfile {} (key id {})",
+                    path.display(),
+                    key.id()
+                )?;
+                eprintln!(
+                    "next: back it up with `secretctl key backup --recipient age1...` (or --passphrase); \
+                     without a backup, a lost keyfile loses every secret encrypted under it"
+                );
+            }
+        }
+        KeyCommand::Id(k) => {
+            let path = k.path();
+            let key = secretctl_keyfile::load(&path, load_opts(&k))?;
+            if g.json {
+                writeln!(out, "{}", id_json(&path, key.id()))?;
+            } else {
+                writeln!(out, "{}", key.id())?;
+            }
+        }
+        KeyCommand::List(k) => list(g, &mut out, &k)?,
+        KeyCommand::Backup(a) => backup(&a)?,
+        KeyCommand::Restore(a) => restore(g, &mut out, &a)?,
+        KeyCommand::Rotate(a) => rotate::rotate(g, a)?,
+        KeyCommand::Retire(a) => rotate::retire(g, a)?,
     }
-}
-
-/// The exit code a keyfile error ends the process with (DESIGN.md "CLI contract").
-pub fn code_for(err: &KeyfileError) -> ErrorKind {
-    match err {
-        KeyfileError::NotFound { .. } | KeyfileError::NoSuchRetiredKey(_) => ErrorKind::NotFound,
-        KeyfileError::KeyIdMismatch { .. }
-        | KeyfileError::BackupDecrypt(_)
-        | KeyfileError::RetiredKeyMismatch { .. } => ErrorKind::Integrity,
-        KeyfileError::BadRecipient { .. } | KeyfileError::NoRecipients => ErrorKind::Usage,
-        _ => ErrorKind::Other,
-    }
-}
-
-fn kf(err: KeyfileError) -> anyhow::Error {
-    let code = code_for(&err);
-    coded(code, err)
+    Ok(())
 }
 
 fn load_opts(k: &KeyfileOpt) -> LoadOptions {
@@ -171,181 +157,93 @@ fn load_opts(k: &KeyfileOpt) -> LoadOptions {
     }
 }
 
-fn init(g: Globals, a: &InitArgs) -> anyhow::Result<()> {
-    let path = a.keyfile.path();
-    let key = secretctl_keyfile::create(&path).map_err(kf)?;
-    let mut out = std::io::stdout().lock();
-    if g.json {
-        let v = json!({ "keyfile": path.display().to_string(), "key_id": key.id().to_string() });
-        writeln!(out, "{v}")?;
-    } else {
-        writeln!(
-            out,
-            "created keyfile {} (key id {})",
-            path.display(),
-            key.id()
-        )?;
-        eprintln!(
-            "next: back it up with `secretctl key backup --recipient age1...` (or --passphrase); \
-             without a backup, a lost keyfile loses every secret encrypted under it"
-        );
-    }
-    Ok(())
+fn id_json(keyfile: &Path, id: KeyId) -> serde_json::Value {
+    json!({ "keyfile": keyfile.display().to_string(), "key_id": id.to_string() })
 }
 
-fn id(g: Globals, a: &IdArgs) -> anyhow::Result<()> {
-    let path = a.keyfile.path();
-    let key = secretctl_keyfile::load(&path, load_opts(&a.keyfile)).map_err(kf)?;
-    let mut out = std::io::stdout().lock();
-    if g.json {
-        let v = json!({ "keyfile": path.display().to_string(), "key_id": key.id().to_string() });
-        writeln!(out, "{v}")?;
-    } else {
-        writeln!(out, "{}", key.id())?;
-    }
-    Ok(())
-}
-
-fn rfc3339(t: Option<time::OffsetDateTime>) -> Option<String> {
-    t.and_then(|t| t.format(&Rfc3339).ok())
-}
-
-fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
-    let path = a.keyfile.path();
-    let ring = Keyring::open(&path, load_opts(&a.keyfile)).map_err(kf)?;
-    let keys = ring.list();
-    let mut out = std::io::stdout().lock();
+fn list(g: Globals, out: &mut impl Write, k: &KeyfileOpt) -> anyhow::Result<()> {
+    let path = k.path();
+    let keys = Keyring::open(&path, load_opts(k))?.list();
+    let rfc3339 = |t: Option<time::OffsetDateTime>| t.and_then(|t| t.format(&Rfc3339).ok());
     if g.json {
         let items: Vec<_> = keys
             .iter()
             .map(|k| {
-                json!({
-                    "id": k.id.to_string(),
-                    "state": k.state.as_str(),
-                    "created": rfc3339(k.created),
-                    "retired": rfc3339(k.retired),
-                })
+                json!({ "id": k.id.to_string(), "state": k.state.as_str(), "created": rfc3339(k.created),
+                        "retired": rfc3339(k.retired) })
             })
             .collect();
-        let v = json!({ "keyfile": path.display().to_string(), "keys": items });
-        writeln!(out, "{v}")?;
-    } else {
         writeln!(
             out,
-            "{:<16}  {:<7}  {:<20}  RETIRED",
-            "ID", "STATE", "CREATED"
+            "{}",
+            json!({ "keyfile": path.display().to_string(), "keys": items })
         )?;
-        for k in &keys {
-            writeln!(
-                out,
-                "{:<16}  {:<7}  {:<20}  {}",
-                k.id.to_string(),
-                k.state.as_str(),
-                rfc3339(k.created).unwrap_or_else(|| "-".into()),
-                rfc3339(k.retired).unwrap_or_else(|| "-".into()),
-            )?;
-        }
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<16}  {:<7}  {:<20}  RETIRED",
+        "ID", "STATE", "CREATED"
+    )?;
+    for k in &keys {
+        let created = rfc3339(k.created).unwrap_or_else(|| "-".into());
+        let retired = rfc3339(k.retired).unwrap_or_else(|| "-".into());
+        let (id, state) = (k.id.to_string(), k.state.as_str());
+        writeln!(out, "{id:<16}  {state:<7}  {created:<20}  {retired}")?;
     }
     Ok(())
 }
 
-/// Read a small file fully, refusing more than `limit` bytes.
-fn read_small(path: &Path, limit: usize) -> anyhow::Result<Zeroizing<Vec<u8>>> {
-    let f = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    read_limited(f, limit, &path.display().to_string())
-}
-
-fn read_limited(r: impl Read, limit: usize, what: &str) -> anyhow::Result<Zeroizing<Vec<u8>>> {
-    let mut buf = Zeroizing::new(Vec::new());
-    r.take(limit as u64 + 1)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("cannot read {what}"))?;
-    if buf.len() > limit {
-        anyhow::bail!(
-            "{what} is larger than {limit} bytes; it is not a key backup or identity file"
-        );
-    }
-    Ok(buf)
+/// A usage error the binary phrases itself (exit 2).
+fn usage(message: impl std::fmt::Display) -> anyhow::Error {
+    coded(ErrorKind::Usage, anyhow::anyhow!("{message}"))
 }
 
 /// A passphrase from a file, or from the terminal (asked twice when `confirm`). Never from argv.
 fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString> {
-    let p = if let Some(file) = file {
-        read_value(ValueSource::File(file), "")?
-    } else {
-        let ask = |prompt: &str| {
-            rpassword::prompt_password(prompt)
-                .map(|s| SecretString::from(Zeroizing::new(s).as_str().to_owned()))
-                .map_err(|e| {
-                    coded(
-                        ErrorKind::Usage,
-                        anyhow::anyhow!(
-                            "cannot prompt for a passphrase ({e}); use --passphrase-file FILE when there is no terminal"
-                        ),
-                    )
-                })
-        };
-        let p = ask("Passphrase: ")?;
-        if confirm {
-            let again = ask("Passphrase (again): ")?;
-            if again.expose_secret() != p.expose_secret() {
-                return Err(coded(
-                    ErrorKind::Usage,
-                    anyhow::anyhow!("the passphrases do not match"),
-                ));
-            }
-        }
-        p
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map(|s| SecretString::from(Zeroizing::new(s).as_str().to_owned()))
+            .map_err(|e| {
+                usage(format!(
+                    "cannot prompt for a passphrase ({e}); use --passphrase-file FILE when there is no terminal"
+                ))
+            })
     };
+    let p = match file {
+        Some(file) => read_value(ValueSource::File(file), "")?,
+        None => ask("Passphrase: ")?,
+    };
+    if file.is_none()
+        && confirm
+        && ask("Passphrase (again): ")?.expose_secret() != p.expose_secret()
+    {
+        return Err(usage("the passphrases do not match"));
+    }
     if p.expose_secret().is_empty() {
-        return Err(coded(
-            ErrorKind::Usage,
-            anyhow::anyhow!("the passphrase is empty"),
-        ));
+        return Err(usage("the passphrase is empty"));
     }
     Ok(p)
 }
 
 fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> anyhow::Result<()> {
-    match path {
-        Some(path) => {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)
-                .with_context(|| {
-                    format!(
-                        "cannot create {} (it must not exist yet; choose another name)",
-                        path.display()
-                    )
-                })?;
-            f.set_permissions(std::fs::Permissions::from_mode(0o600))
-                .and_then(|()| f.write_all(bytes))
-                .and_then(|()| f.sync_all())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(())
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            if binary && out.is_terminal() {
-                return Err(coded(
-                    ErrorKind::Usage,
-                    anyhow::anyhow!(
-                        "refusing to write a binary backup to a terminal; use --output FILE"
-                    ),
-                ));
-            }
-            out.write_all(bytes)?;
-            out.flush()?;
-            Ok(())
-        }
+    if let Some(path) = path {
+        return Ok(secretctl_keyfile::write_backup(path, bytes)?);
     }
+    let mut out = std::io::stdout().lock();
+    if binary && out.is_terminal() {
+        return Err(usage(
+            "refusing to write a binary backup to a terminal; use --output FILE",
+        ));
+    }
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
 }
 
-fn backup(_g: Globals, a: &BackupArgs) -> anyhow::Result<()> {
+fn backup(a: &BackupArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
-    let key = secretctl_keyfile::load(&path, load_opts(&a.keyfile)).map_err(kf)?;
+    let key = secretctl_keyfile::load(&path, load_opts(&a.keyfile))?;
     if a.raw_base64 {
         eprintln!(
             "warning: --raw-base64 writes the master key UNENCRYPTED; anyone who sees the output can decrypt \
@@ -358,64 +256,43 @@ fn backup(_g: Globals, a: &BackupArgs) -> anyhow::Result<()> {
     }
     let file = if a.passphrase || a.passphrase_file.is_some() {
         let p = passphrase(a.passphrase_file.as_deref(), true)?;
-        secretctl_keyfile::backup(
-            &key,
-            &BackupTo::Passphrase {
-                passphrase: &p,
-                work_factor: None,
-            },
-            !a.binary,
-        )
-        .map_err(kf)?
+        let to = BackupTo::Passphrase {
+            passphrase: &p,
+            work_factor: None,
+        };
+        secretctl_keyfile::backup(&key, &to, !a.binary)?
     } else {
         let mut recipients = a.recipients.clone();
         for f in &a.recipients_file {
-            let text = read_small(f, MAX_BACKUP_BYTES)?;
-            let text = std::str::from_utf8(&text)
-                .with_context(|| format!("recipients file {} is not UTF-8", f.display()))?;
-            recipients.extend(
-                text.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(str::to_owned),
-            );
+            recipients.extend(secretctl_keyfile::read_recipients_file(f)?);
         }
         if recipients.is_empty() {
-            return Err(coded(
-                ErrorKind::Usage,
-                anyhow::anyhow!(
-                    "say whom to encrypt the backup to: --recipient age1... (see age-keygen), --recipients-file FILE, \
-                     --passphrase or --passphrase-file FILE"
-                ),
+            return Err(usage(
+                "say whom to encrypt the backup to: --recipient age1... (see age-keygen), --recipients-file FILE, \
+                 --passphrase or --passphrase-file FILE",
             ));
         }
-        secretctl_keyfile::backup(&key, &BackupTo::Recipients(&recipients), !a.binary)
-            .map_err(kf)?
+        secretctl_keyfile::backup(&key, &BackupTo::Recipients(&recipients), !a.binary)?
     };
     write_output(a.output.as_deref(), &file, a.binary)?;
-    if a.output.is_some() {
-        eprintln!(
-            "wrote backup of key {} to {}",
-            key.id(),
-            a.output.as_deref().unwrap_or(Path::new("-")).display()
-        );
+    if let Some(output) = &a.output {
+        eprintln!("wrote backup of key {} to {}", key.id(), output.display());
     }
     Ok(())
 }
 
-fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
+fn restore(g: Globals, out: &mut impl Write, a: &RestoreArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
     let data = match &a.backup {
-        Some(p) if p.as_os_str() != "-" => read_small(p, MAX_BACKUP_BYTES)?,
+        Some(p) if p.as_os_str() != "-" => secretctl_keyfile::read_backup_file(p)?,
         _ => {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
-                return Err(coded(
-                    ErrorKind::Usage,
-                    anyhow::anyhow!("give the backup file as an argument or pipe it on stdin"),
+                return Err(usage(
+                    "give the backup file as an argument or pipe it on stdin",
                 ));
             }
-            read_limited(stdin.lock(), MAX_BACKUP_BYTES, "stdin")?
+            secretctl_keyfile::read_backup(stdin.lock(), Path::new("stdin"))?
         }
     };
     let source = a
@@ -428,13 +305,7 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
         let p = passphrase(a.passphrase_file.as_deref(), false)?;
         secretctl_keyfile::decode_backup(&data, &Unlock::Passphrase(&p))
     } else if !a.identity.is_empty() {
-        let mut all = Zeroizing::new(Vec::new());
-        for f in &a.identity {
-            all.extend_from_slice(&read_small(f, MAX_BACKUP_BYTES)?);
-            all.push(b'\n');
-        }
-        let name = a.identity.first().map_or_else(PathBuf::new, Clone::clone);
-        let ids = Identities::parse(&all, &name).map_err(kf)?;
+        let ids = Identities::from_files(&a.identity)?;
         secretctl_keyfile::decode_backup(&data, &Unlock::Identities(&ids))
     } else {
         let hint = if secretctl_keyfile::is_age(&data) {
@@ -442,56 +313,39 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
         } else {
             "pass --identity FILE or --passphrase for an age backup, or --base64 for a raw export"
         };
-        return Err(coded(
-            ErrorKind::Usage,
-            anyhow::anyhow!("cannot tell how to read the backup {source}: {hint}"),
-        ));
+        return Err(usage(format!(
+            "cannot tell how to read the backup {source}: {hint}"
+        )));
     }
-    .map_err(|e| {
-        let code = code_for(&e);
-        coded(
-            code,
-            anyhow::Error::new(e).context(format!("cannot restore from {source}")),
-        )
-    })?;
+    .with_context(|| format!("cannot restore from {source}"))?;
     let restored = key.id();
     let opts = RestoreOptions {
         expected_id: a.expect_id,
         force: a.force,
         load: load_opts(&a.keyfile),
     };
-    let outcome = secretctl_keyfile::restore(&path, key, opts).map_err(kf)?;
-    let mut out = std::io::stdout().lock();
+    let outcome = secretctl_keyfile::restore(&path, key, opts)?;
     let (status, retired) = match outcome {
         RestoreOutcome::Created => ("created", None),
         RestoreOutcome::AlreadyPresent => ("unchanged", None),
         RestoreOutcome::Replaced { retired } => ("replaced", Some(retired)),
         _ => ("restored", None),
     };
+    let keyfile = path.display();
     if g.json {
-        let v = json!({
-            "keyfile": path.display().to_string(),
-            "key_id": restored.to_string(),
-            "status": status,
-            "retired": retired.map(|r| r.to_string()),
-        });
-        writeln!(out, "{v}")?;
+        let retired = retired.map(|r| r.to_string());
+        let doc = json!({ "keyfile": keyfile.to_string(), "key_id": restored.to_string(), "status": status,
+                          "retired": retired });
+        writeln!(out, "{doc}")?;
+    } else if let Some(r) = retired {
+        writeln!(
+            out,
+            "restored key {restored} to {keyfile} (the previous key {r} is kept as retired)"
+        )?;
+    } else if status == "unchanged" {
+        writeln!(out, "{keyfile} already holds key {restored}; nothing to do")?;
     } else {
-        match retired {
-            Some(r) => writeln!(
-                out,
-                "restored key {restored} to {} (the previous key {r} is kept as retired)",
-                path.display()
-            )?,
-            None if status == "unchanged" => {
-                writeln!(
-                    out,
-                    "{} already holds key {restored}; nothing to do",
-                    path.display()
-                )?;
-            }
-            None => writeln!(out, "restored key {restored} to {}", path.display())?,
-        }
+        writeln!(out, "restored key {restored} to {keyfile}")?;
     }
     Ok(())
 }

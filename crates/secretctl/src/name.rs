@@ -8,7 +8,7 @@ use secretctl_naming::{
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::exit::{ErrorKind, WithCode};
+use crate::exit::ErrorKind;
 
 /// Arguments of `secretctl name`.
 #[derive(Debug, clap::Args)]
@@ -53,14 +53,10 @@ pub enum NameCommand {
     },
 }
 
-fn parse(name: &str) -> anyhow::Result<VersionedName> {
-    name.parse::<VersionedName>().code(ErrorKind::Usage)
-}
-
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     match args.command {
         NameCommand::Parse { name } => {
-            let n = parse(&name)?;
+            let n: VersionedName = name.parse()?;
             if g.json {
                 println!(
                     "{}",
@@ -71,8 +67,8 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             }
         }
         NameCommand::Next { name } => {
-            let n = parse(&name)?;
-            let next = n.next().code(ErrorKind::Usage)?;
+            let n: VersionedName = name.parse()?;
+            let next = n.next()?;
             if g.json {
                 println!(
                     "{}",
@@ -87,7 +83,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             stack,
             domain,
         } => {
-            let n = parse(&name)?;
+            let n: VersionedName = name.parse()?;
             let stack = match (stack, domain) {
                 (Some(s), _) => s,
                 (None, Some(d)) => stack_from_domain(&d),

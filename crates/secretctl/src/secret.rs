@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Subcommand;
 use secrecy::ExposeSecret;
-use secretctl_store::{Store, StoreUrl, Versions};
+use secretctl_keyfile::{Keyring, LoadOptions};
+use secretctl_store::{SecretInfo, Store, StoreUrl, Versions};
+use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::{KeyfileOpt, StoreOpt};
-use crate::exit::{coded, ErrorKind, WithCode};
 use crate::input::{read_value, ValueSource};
 
 /// Arguments of `secretctl secret`.
@@ -33,30 +34,24 @@ pub struct StoreArgs {
     pub actor: Option<String>,
 }
 
+/// Which secret: OWNER NAME.
+#[derive(Debug, clap::Args)]
+struct SecretId {
+    /// Who the secret belongs to.
+    owner: String,
+    /// The secret's name.
+    name: String,
+}
+
 #[derive(Debug, Subcommand)]
 enum Cmd {
     /// Store a new version of OWNER/NAME. The value is read from stdin (or --from-file), a prompt on a terminal.
-    Put {
-        /// Who the secret belongs to (a tenant, a user).
-        owner: String,
-        /// The secret's name.
-        name: String,
-        /// Read the value from this file instead of stdin.
-        #[arg(long, value_name = "PATH", conflicts_with = "value")]
-        from_file: Option<PathBuf>,
-        /// The value itself (visible to other users in `ps`; prefer stdin).
-        #[arg(long, value_name = "VALUE")]
-        value: Option<String>,
-        #[command(flatten)]
-        at: StoreArgs,
-    },
+    Put(PutArgs),
     /// Print the value of OWNER/NAME (latest version, or --version N) on stdout.
     #[command(disable_version_flag = true)]
     Get {
-        /// Who the secret belongs to.
-        owner: String,
-        /// The secret's name.
-        name: String,
+        #[command(flatten)]
+        id: SecretId,
         /// Which version [default: the latest].
         #[arg(long, value_name = "N")]
         version: Option<u64>,
@@ -73,10 +68,8 @@ enum Cmd {
     /// Delete one version (--version N) or every version (--all) of OWNER/NAME.
     #[command(disable_version_flag = true)]
     Rm {
-        /// Who the secret belongs to.
-        owner: String,
-        /// The secret's name.
-        name: String,
+        #[command(flatten)]
+        id: SecretId,
         /// The version to delete.
         #[arg(
             long,
@@ -93,10 +86,8 @@ enum Cmd {
     },
     /// List the versions of OWNER/NAME with their key ids and creation times.
     History {
-        /// Who the secret belongs to.
-        owner: String,
-        /// The secret's name.
-        name: String,
+        #[command(flatten)]
+        id: SecretId,
         #[command(flatten)]
         at: StoreArgs,
     },
@@ -110,25 +101,38 @@ enum Cmd {
     },
 }
 
+#[derive(Debug, clap::Args)]
+struct PutArgs {
+    /// Who the secret belongs to (a tenant, a user).
+    owner: String,
+    /// The secret's name.
+    name: String,
+    /// Read the value from this file instead of stdin.
+    #[arg(long, value_name = "PATH", conflicts_with = "value")]
+    from_file: Option<PathBuf>,
+    /// The value itself (visible to other users in `ps`; prefer stdin).
+    #[arg(long, value_name = "VALUE")]
+    value: Option<String>,
+    #[command(flatten)]
+    at: StoreArgs,
+}
+
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
     match args.command {
-        Cmd::Put {
-            owner,
-            name,
-            from_file,
-            value,
-            at,
-        } => put(g, &owner, &name, from_file, value, &at),
-        Cmd::Get {
-            owner,
-            name,
-            version,
-            at,
-        } => get(g, &owner, &name, version, &at),
-        Cmd::List { owner, at } => list(g, owner.as_deref(), &at),
+        Cmd::Put(a) => put(g, &mut out, a),
+        Cmd::Get { id, version, at } => get(g, &mut out, &id, version, &at),
+        Cmd::List { owner, at } => {
+            let rows = open_store(&at, false)?.list(owner.as_deref())?;
+            if rows.is_empty() && !g.json {
+                let of = owner.map(|o| format!(" of {o}")).unwrap_or_default();
+                eprintln!("the store has no secrets{of}");
+                return Ok(());
+            }
+            print_rows(g, &mut out, &rows, true)
+        }
         Cmd::Rm {
-            owner,
-            name,
+            id,
             version,
             all,
             at,
@@ -137,102 +141,68 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 (Some(v), false) => Versions::One(v),
                 _ => Versions::All,
             };
-            rm(g, &owner, &name, which, &at)
+            let (owner, name) = (&id.owner, &id.name);
+            let removed = open_store(&at, false)?.remove(owner, name, which)?;
+            if g.json {
+                let doc = json!({ "owner": owner, "name": name, "removed": removed });
+                writeln!(out, "{doc}")?;
+            } else {
+                let list: Vec<String> = removed.iter().map(u64::to_string).collect();
+                let (s, list) = (if list.len() == 1 { "" } else { "s" }, list.join(", "));
+                writeln!(out, "removed {owner}/{name} version{s} {list}")?;
+            }
+            Ok(())
         }
-        Cmd::History { owner, name, at } => history(g, &owner, &name, &at),
-        Cmd::Audit { limit, at } => audit(g, limit, &at),
+        Cmd::History { id, at } => {
+            let rows = open_store(&at, false)?.history(&id.owner, &id.name)?;
+            print_rows(g, &mut out, &rows, false)
+        }
+        Cmd::Audit { limit, at } => audit(g, &mut out, limit, &at),
     }
 }
 
-/// The store URL: `--store`, `SECRETCTL_STORE`, or `sqlite:<keyfile dir>/store.db`.
-pub fn store_url(keyfile: &KeyfileOpt, store: &StoreOpt) -> anyhow::Result<StoreUrl> {
-    match &store.store {
-        Some(s) => s
-            .parse()
-            .map_err(|e| coded(ErrorKind::Usage, anyhow::Error::new(e))),
-        None => {
-            let path = keyfile.path();
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), PathBuf::from);
-            Ok(StoreUrl::Sqlite(dir.join("store.db")))
-        }
-    }
-}
-
-/// Open the store; unless `create`, a missing SQLite file is "not found" rather than silently created.
+/// Open the store of `--store` (or the default next to the keyfile); unless `create`, a missing SQLite file is
+/// "not found" rather than silently created.
 pub fn open_store(at: &StoreArgs, create: bool) -> anyhow::Result<Store> {
-    let url = store_url(&at.keyfile, &at.store)?;
-    if let StoreUrl::Sqlite(path) = &url {
-        if !create && !path.exists() {
-            return Err(coded(
-                ErrorKind::NotFound,
-                anyhow::anyhow!(
-                    "no secret store at {}; `secretctl secret put` creates it, or pass --store URL",
-                    path.display()
-                ),
-            ));
-        }
-    }
-    let mut store = Store::open(&url).map_err(store_error)?;
+    let url = match &at.store.store {
+        Some(s) => s.parse()?,
+        None => StoreUrl::next_to_keyfile(&at.keyfile.path()),
+    };
+    let mut store = if create {
+        Store::open(&url)?
+    } else {
+        Store::open_existing(&url)?
+    };
     if let Some(actor) = &at.actor {
         store.set_actor(actor.clone());
     }
     Ok(store)
 }
 
-/// Give a store error its exit code: 3 for integrity failures, 4 for not found, else 1.
-pub fn store_error(e: secretctl_store::Error) -> anyhow::Error {
-    let code = if e.is_integrity() {
-        ErrorKind::Integrity
-    } else if e.is_not_found() {
-        ErrorKind::NotFound
-    } else {
-        ErrorKind::Other
-    };
-    coded(code, e)
-}
-
 /// Load the keyfile and the retired keys next to it.
-pub fn open_keyring(keyfile: &KeyfileOpt) -> anyhow::Result<secretctl_keyfile::Keyring> {
-    let opts = secretctl_keyfile::LoadOptions {
+pub fn open_keyring(keyfile: &KeyfileOpt) -> anyhow::Result<Keyring> {
+    let opts = LoadOptions {
         allow_loose_permissions: keyfile.allow_loose_permissions,
     };
-    secretctl_keyfile::Keyring::open(&keyfile.path(), opts).code(ErrorKind::Other)
+    Ok(Keyring::open(&keyfile.path(), opts)?)
 }
 
-fn put(
-    g: Globals,
-    owner: &str,
-    name: &str,
-    from_file: Option<PathBuf>,
-    value: Option<String>,
-    at: &StoreArgs,
-) -> anyhow::Result<()> {
-    let keyring = open_keyring(&at.keyfile)?;
-    let value = Zeroizing::new(value);
-    let source = match (&from_file, value.as_deref()) {
+fn put(g: Globals, out: &mut impl Write, a: PutArgs) -> anyhow::Result<()> {
+    let (owner, name) = (&a.owner, &a.name);
+    let keyring = open_keyring(&a.at.keyfile)?;
+    let value = Zeroizing::new(a.value);
+    let source = match (&a.from_file, value.as_deref()) {
         (Some(path), _) => ValueSource::File(path),
         (None, Some(v)) => ValueSource::Argv(v),
         (None, None) => ValueSource::Stdin,
     };
     let secret = read_value(source, &format!("value for {owner}/{name}: "))?;
-    let mut store = open_store(at, true)?;
-    let version = store
-        .put(
-            keyring.active(),
-            owner,
-            name,
-            secret.expose_secret().as_bytes(),
-        )
-        .map_err(store_error)?;
+    let mut store = open_store(&a.at, true)?;
+    let value = secret.expose_secret().as_bytes();
+    let version = store.put(keyring.active(), owner, name, value)?;
     let key_id = keyring.active_id().to_string();
-    let mut out = std::io::stdout().lock();
     if g.json {
-        let doc = serde_json::json!({
-            "owner": owner, "name": name, "version": version, "key_id": key_id,
-        });
+        let doc = json!({ "owner": owner, "name": name, "version": version, "key_id": key_id });
         writeln!(out, "{doc}")?;
     } else {
         writeln!(
@@ -245,32 +215,22 @@ fn put(
 
 fn get(
     g: Globals,
-    owner: &str,
-    name: &str,
+    out: &mut impl Write,
+    id: &SecretId,
     version: Option<u64>,
     at: &StoreArgs,
 ) -> anyhow::Result<()> {
     let keyring = open_keyring(&at.keyfile)?;
-    let mut store = open_store(at, false)?;
-    let secret = store
-        .get(keyring.keys(), owner, name, version)
-        .map_err(store_error)?;
-    let info = secret.info();
-    let mut out = std::io::stdout().lock();
+    let secret = open_store(at, false)?.get(keyring.keys(), &id.owner, &id.name, version)?;
     if g.json {
         let value = std::str::from_utf8(secret.expose_value())
             .context("the value is not UTF-8 and cannot be shown as JSON; run without --json")?;
-        let doc = serde_json::json!({
-            "owner": info.owner, "name": info.name, "version": info.version,
-            "key_id": info.key_id.to_string(), "created_at": timestamp(info.created_at),
-            "value": value,
-        });
+        let mut doc = row_json(secret.info(), true);
+        doc["value"] = value.into();
         let text = Zeroizing::new(doc.to_string());
         // The JSON tree holds a copy of the value; wipe its string before it is dropped.
-        if let serde_json::Value::Object(mut map) = doc {
-            if let Some(serde_json::Value::String(s)) = map.get_mut("value") {
-                zeroize::Zeroize::zeroize(s);
-            }
+        if let Some(serde_json::Value::String(s)) = doc.get_mut("value") {
+            zeroize::Zeroize::zeroize(s);
         }
         writeln!(out, "{}", text.as_str())?;
     } else {
@@ -281,89 +241,40 @@ fn get(
     Ok(())
 }
 
-fn list(g: Globals, owner: Option<&str>, at: &StoreArgs) -> anyhow::Result<()> {
-    let mut store = open_store(at, false)?;
-    let rows = store.list(owner).map_err(store_error)?;
-    let mut out = std::io::stdout().lock();
-    if g.json {
-        let doc: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "owner": r.owner, "name": r.name, "version": r.version,
-                    "key_id": r.key_id.to_string(), "created_at": timestamp(r.created_at),
-                })
-            })
-            .collect();
-        writeln!(out, "{}", serde_json::Value::Array(doc))?;
-        return Ok(());
+/// A row's metadata as JSON: version, key id, creation time, and (`with_names`) owner and name.
+fn row_json(r: &SecretInfo, with_names: bool) -> serde_json::Value {
+    let mut doc = json!({
+        "version": r.version, "key_id": r.key_id.to_string(), "created_at": timestamp(r.created_at),
+    });
+    if with_names {
+        doc["owner"] = r.owner.as_str().into();
+        doc["name"] = r.name.as_str().into();
     }
-    if rows.is_empty() {
-        eprintln!(
-            "the store has no secrets{}",
-            owner.map(|o| format!(" of {o}")).unwrap_or_default()
-        );
+    doc
+}
+
+/// `secret list` (`with_names`) and `secret history`: rows as a JSON array or a table.
+fn print_rows(
+    g: Globals,
+    out: &mut impl Write,
+    rows: &[SecretInfo],
+    with_names: bool,
+) -> anyhow::Result<()> {
+    if g.json {
+        let doc: Vec<_> = rows.iter().map(|r| row_json(r, with_names)).collect();
+        writeln!(out, "{}", serde_json::Value::Array(doc))?;
         return Ok(());
     }
     let w_owner = rows.iter().map(|r| r.owner.len()).max().unwrap_or(0).max(5);
     let w_name = rows.iter().map(|r| r.name.len()).max().unwrap_or(0).max(4);
-    writeln!(
-        out,
-        "{:w_owner$}  {:w_name$}  VERSION  KEY ID            CREATED",
-        "OWNER", "NAME"
-    )?;
-    for r in &rows {
-        writeln!(
-            out,
-            "{:w_owner$}  {:w_name$}  {:>7}  {}  {}",
-            r.owner,
-            r.name,
-            r.version,
-            r.key_id,
-            timestamp(r.created_at)
-        )?;
-    }
-    Ok(())
-}
-
-fn rm(g: Globals, owner: &str, name: &str, which: Versions, at: &StoreArgs) -> anyhow::Result<()> {
-    let mut store = open_store(at, false)?;
-    let removed = store.remove(owner, name, which).map_err(store_error)?;
-    let mut out = std::io::stdout().lock();
-    if g.json {
-        let doc = serde_json::json!({ "owner": owner, "name": name, "removed": removed });
-        writeln!(out, "{doc}")?;
-    } else {
-        let list: Vec<String> = removed.iter().map(u64::to_string).collect();
-        let plural = if removed.len() == 1 { "" } else { "s" };
-        writeln!(
-            out,
-            "removed {owner}/{name} version{plural} {}",
-            list.join(", ")
-        )?;
-    }
-    Ok(())
-}
-
-fn history(g: Globals, owner: &str, name: &str, at: &StoreArgs) -> anyhow::Result<()> {
-    let mut store = open_store(at, false)?;
-    let rows = store.history(owner, name).map_err(store_error)?;
-    let mut out = std::io::stdout().lock();
-    if g.json {
-        let doc: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "version": r.version, "key_id": r.key_id.to_string(),
-                    "created_at": timestamp(r.created_at),
-                })
-            })
-            .collect();
-        writeln!(out, "{}", serde_json::Value::Array(doc))?;
-        return Ok(());
+    if with_names {
+        write!(out, "{:w_owner$}  {:w_name$}  ", "OWNER", "NAME")?;
     }
     writeln!(out, "VERSION  KEY ID            CREATED")?;
-    for r in &rows {
+    for r in rows {
+        if with_names {
+            write!(out, "{:w_owner$}  {:w_name$}  ", r.owner, r.name)?;
+        }
         writeln!(
             out,
             "{:>7}  {}  {}",
@@ -375,15 +286,13 @@ fn history(g: Globals, owner: &str, name: &str, at: &StoreArgs) -> anyhow::Resul
     Ok(())
 }
 
-fn audit(g: Globals, limit: usize, at: &StoreArgs) -> anyhow::Result<()> {
-    let mut store = open_store(at, false)?;
-    let log = store.audit_log(limit).map_err(store_error)?;
-    let mut out = std::io::stdout().lock();
+fn audit(g: Globals, out: &mut impl Write, limit: usize, at: &StoreArgs) -> anyhow::Result<()> {
+    let log = open_store(at, false)?.audit_log(limit)?;
     if g.json {
         let doc: Vec<_> = log
             .iter()
             .map(|e| {
-                serde_json::json!({
+                json!({
                     "at": timestamp(e.at), "actor": e.actor, "operation": e.operation,
                     "owner": e.owner, "name": e.name, "version": e.version, "detail": e.detail,
                 })
@@ -403,19 +312,14 @@ fn audit(g: Globals, limit: usize, at: &StoreArgs) -> anyhow::Result<()> {
             .as_deref()
             .map(|d| format!("  ({d})"))
             .unwrap_or_default();
-        writeln!(
-            out,
-            "{}  {}  {}  {target}{detail}",
-            timestamp(e.at),
-            e.actor,
-            e.operation
-        )?;
+        let (at, actor, op) = (timestamp(e.at), &e.actor, &e.operation);
+        writeln!(out, "{at}  {actor}  {op}  {target}{detail}")?;
     }
     Ok(())
 }
 
 /// RFC 3339 in UTC, or the raw number if it is out of range.
-pub fn timestamp(unix: i64) -> String {
+fn timestamp(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| {

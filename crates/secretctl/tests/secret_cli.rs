@@ -310,3 +310,83 @@ fn missing_key_id_exits_3_naming_the_key() {
                 .and(predicate::str::contains("not in the keyring")),
         );
 }
+
+/// Run `args` and return its exit code, checking that a failure prints nothing on stdout.
+fn code_of(env: &StoreEnv, args: &[&str], keyfile: Option<&Path>) -> i32 {
+    let mut cmd = env.cmd();
+    if let Some(k) = keyfile {
+        cmd.env("SECRETCTL_KEYFILE", k);
+    }
+    let out = cmd.args(args).write_stdin("value\n").output().unwrap();
+    let code = out.status.code().unwrap();
+    if code != 0 {
+        assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
+    }
+    code
+}
+
+#[test]
+fn the_same_condition_gives_the_same_exit_code_from_every_command() {
+    let env = StoreEnv::new();
+    env.put("alice", "x", "v");
+    let missing_keyfile = env.dir().join("nowhere").join("master.key");
+    let with_store = |args: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = args.iter().map(ToString::to_string).collect();
+        v.extend([
+            "--store".into(),
+            format!("sqlite:{}", env.store().display()),
+        ]);
+        v
+    };
+    // A missing keyfile: 4, whichever command loads it (the store exists, so only the keyfile is missing).
+    for args in [
+        vec!["key".to_owned(), "id".into()],
+        vec!["key".into(), "list".into()],
+        vec!["key".into(), "backup".into(), "--raw-base64".into()],
+        with_store(&["secret", "get", "alice", "x"]),
+        with_store(&["secret", "put", "alice", "y"]),
+        with_store(&["key", "rotate"]),
+        with_store(&["key", "retire", "0123456789abcdef"]),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_eq!(code_of(&env, &args, Some(&missing_keyfile)), 4, "{args:?}");
+    }
+    // A missing store: 4 from every command that reads one (none creates it).
+    let typo = format!("sqlite:{}", env.dir().join("typo.db").display());
+    for args in [
+        vec!["secret", "get", "alice", "x"],
+        vec!["secret", "list"],
+        vec!["secret", "history", "alice", "x"],
+        vec!["secret", "rm", "alice", "x", "--all"],
+        vec!["secret", "audit"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--store", &typo]);
+        assert_eq!(code_of(&env, &args, None), 4, "{args:?}");
+    }
+    assert!(!env.dir().join("typo.db").exists());
+    // No such secret or version: 4.
+    for args in [
+        &["secret", "get", "alice", "nope"][..],
+        &["secret", "get", "alice", "x", "--version", "9"],
+        &["secret", "history", "alice", "nope"],
+        &["secret", "rm", "alice", "nope", "--all"],
+        &["secret", "rm", "alice", "x", "--version", "9"],
+    ] {
+        assert_eq!(code_of(&env, args, None), 4, "{args:?}");
+    }
+    // A bad owner or name: 2, from writing and reading alike.
+    for args in [
+        &["secret", "put", "alice", "bad\nname"][..],
+        &["secret", "put", "", "x"],
+        &["secret", "get", "alice", "bad\nname"],
+    ] {
+        assert_eq!(code_of(&env, args, None), 2, "{args:?}");
+    }
+    // Tampered ciphertext: 3 from reading and from rotating.
+    let db = std::fs::read(env.store()).unwrap();
+    let at = envelope_offsets(&db)[0];
+    edit_db(&env.store(), |b| b[at + 20] ^= 1);
+    assert_eq!(code_of(&env, &["secret", "get", "alice", "x"], None), 3);
+    assert_eq!(code_of(&env, &["key", "rotate"], None), 3);
+}

@@ -1,6 +1,9 @@
 //! The one error type of the store.
 
+use std::path::PathBuf;
+
 use secretctl_envelope::KeyId;
+use secretctl_error::{ErrorKind, Kind};
 
 /// Why a store operation failed.
 ///
@@ -126,26 +129,96 @@ pub enum Error {
     /// A value in the database is out of range (a negative version or count): the database was edited by hand.
     #[error("store holds an out-of-range {0}; the database was edited by hand")]
     OutOfRange(&'static str),
+    /// [`Store::open_existing`](crate::Store::open_existing) found no SQLite store file.
+    #[error("no secret store at {}; `secretctl secret put` creates it, or pass --store URL", path.display())]
+    NoStore {
+        /// The store file that is missing.
+        path: PathBuf,
+    },
+    /// The keyfile or its keyring failed (loading, making a new key, destroying a retired one).
+    #[error(transparent)]
+    Keyfile(#[from] secretctl_keyfile::Error),
+    /// A master key rotation stopped at an error. Batches committed before it stay committed; the rows left are
+    /// still under their old keys, which the keyring keeps, so every row still opens.
+    #[error(
+        "rotation stopped with {pending} rows still under old keys (they still open); fix the cause and run \
+         `secretctl key rotate` again to finish"
+    )]
+    RotationStopped {
+        /// Rows not yet under the active key.
+        pending: u64,
+        /// Why it stopped.
+        #[source]
+        source: Box<Error>,
+    },
+    /// The key asked to be retired is the active key.
+    #[error(
+        "key {id} is the active key of {}; run `secretctl key rotate` first, then retire it",
+        keyfile.display()
+    )]
+    RetireActive {
+        /// The key id.
+        id: KeyId,
+        /// The keyfile.
+        keyfile: PathBuf,
+    },
+    /// The key asked to be retired is not a retired key of the keyring.
+    #[error("no retired key {id} next to {}; `secretctl key list` shows the keys", keyfile.display())]
+    NoRetiredKey {
+        /// The key id.
+        id: KeyId,
+        /// The keyfile.
+        keyfile: PathBuf,
+    },
+    /// Rows of the store still reference the key asked to be retired.
+    #[error(
+        "{rows} rows of {store} still reference key {id}; run `secretctl key rotate` to finish re-encrypting \
+         them, then retire it"
+    )]
+    KeyInUse {
+        /// The key id.
+        id: KeyId,
+        /// How many rows reference it.
+        rows: u64,
+        /// The store, as its URL shows it (password redacted).
+        store: String,
+    },
+}
+
+impl Kind for Error {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Error::BadUrl(_) | Error::BadName { .. } => ErrorKind::Usage,
+            Error::NotFound { .. } | Error::NoStore { .. } | Error::NoRetiredKey { .. } => {
+                ErrorKind::NotFound
+            }
+            Error::Tampered { .. }
+            | Error::MissingKey { .. }
+            | Error::WrongKey { .. }
+            | Error::BadKeyIdColumn { .. } => ErrorKind::Integrity,
+            Error::RetireActive { .. } | Error::KeyInUse { .. } => ErrorKind::Refused,
+            Error::Io { .. } | Error::Sqlite { .. } | Error::Postgres(_) => ErrorKind::Io,
+            Error::SchemaTooNew { .. } | Error::OutOfRange(_) => ErrorKind::Invalid,
+            Error::Seal { source, .. } => source.kind(),
+            Error::Keyfile(e) => e.kind(),
+            Error::RotationStopped { source, .. } => source.kind(),
+        }
+    }
 }
 
 impl Error {
     /// True for authentication and integrity failures (exit code 3 in the CLI): tampered rows, a missing key, a
-    /// keyfile that belongs to another store.
+    /// keyfile that belongs to another store. The same as `kind() == ErrorKind::Integrity`.
     #[must_use]
     pub fn is_integrity(&self) -> bool {
-        matches!(
-            self,
-            Error::Tampered { .. }
-                | Error::MissingKey { .. }
-                | Error::WrongKey { .. }
-                | Error::BadKeyIdColumn { .. }
-        )
+        self.kind() == ErrorKind::Integrity
     }
 
-    /// True when the owner/name/version does not exist (exit code 4 in the CLI).
+    /// True when the thing asked for does not exist (exit code 4 in the CLI): a secret or version, the store, the
+    /// keyfile, a retired key. The same as `kind() == ErrorKind::NotFound`.
     #[must_use]
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::NotFound { .. })
+        self.kind() == ErrorKind::NotFound
     }
 }
 

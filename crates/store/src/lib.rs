@@ -9,6 +9,11 @@
 //! transaction. A crash at any moment leaves every row under either its old key or the new one, both in the
 //! keyring, so every row still opens; running the rotation again finishes it. Reads work while it runs.
 //!
+//! The master key's life cycle against a keyfile's [`secretctl_keyfile::Keyring`] is one call each, the decisions
+//! `secretctl key rotate` and `key retire` make: [`Store::rotate_master_key`] makes a new key and re-encrypts, or
+//! finishes an interrupted rotation without making another key; [`Store::retire_key`] destroys a retired key only
+//! once no row of the store needs it.
+//!
 //! # Examples
 //!
 //! ```
@@ -44,11 +49,12 @@
 
 mod backend;
 mod error;
+mod master;
 mod postgres;
 mod sqlite;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -58,6 +64,7 @@ use secretctl_envelope::{Context, Envelope, Key, KeyId, Keyring};
 
 use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
 pub use crate::error::Error;
+pub use crate::master::{MasterKeyRotation, RotateMode, RotationEvent, RotationPlan};
 
 /// The envelope context domain of every store row: the envelope binds (domain, owner, name, version).
 pub const CONTEXT_DOMAIN: &str = "secretctl/store/v1";
@@ -76,6 +83,18 @@ pub enum StoreUrl {
     Sqlite(PathBuf),
     /// A PostgreSQL connection URL, passed as is to the client.
     Postgres(String),
+}
+
+impl StoreUrl {
+    /// The default store of a keyfile: `sqlite:store.db` in the keyfile's directory (`.` for a bare file name).
+    #[must_use]
+    pub fn next_to_keyfile(keyfile: &Path) -> StoreUrl {
+        let dir = keyfile
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        StoreUrl::Sqlite(dir.join("store.db"))
+    }
 }
 
 impl FromStr for StoreUrl {
@@ -293,6 +312,21 @@ impl Store {
         })
     }
 
+    /// Open the store at `url` only if it exists: a missing SQLite file is [`Error::NoStore`] rather than a new,
+    /// empty store (a read, a list or a retirement must not create one). A PostgreSQL store is opened as by
+    /// [`Store::open`].
+    ///
+    /// # Errors
+    /// [`Error::NoStore`]; as [`Store::open`].
+    pub fn open_existing(url: &StoreUrl) -> Result<Store, Error> {
+        if let StoreUrl::Sqlite(path) = url {
+            if !path.exists() {
+                return Err(Error::NoStore { path: path.clone() });
+            }
+        }
+        Store::open(url)
+    }
+
     /// The URL the store was opened from.
     #[must_use]
     pub fn url(&self) -> &StoreUrl {
@@ -334,8 +368,7 @@ impl Store {
         items: &[(&str, &str, &[u8])],
     ) -> Result<Vec<u64>, Error> {
         for (owner, name, _) in items {
-            check_name("owner", owner)?;
-            check_name("name", name)?;
+            check_names(owner, name)?;
         }
         let items: Vec<PutItem<'_>> = items
             .iter()
@@ -366,7 +399,7 @@ impl Store {
     /// is a read that fails its integrity check.
     ///
     /// # Errors
-    /// [`Error::NotFound`]; [`Error::Tampered`] when the row does not authenticate under its owner, name and
+    /// [`Error::BadName`] for an owner or name no secret can have; [`Error::NotFound`]; [`Error::Tampered`] when the row does not authenticate under its owner, name and
     /// version; [`Error::MissingKey`] when its key is not in `keyring`; [`Error::WrongKey`] when no key of
     /// `keyring` was ever used by this store; a database error.
     pub fn get(
@@ -376,6 +409,7 @@ impl Store {
         name: &str,
         version: Option<u64>,
     ) -> Result<Secret, Error> {
+        check_names(owner, name)?;
         let wanted = version
             .map(|v| i64::try_from(v).map_err(|_| not_found(owner, name, version)))
             .transpose()?;
@@ -423,8 +457,9 @@ impl Store {
     /// The versions of (owner, name), oldest first. Nothing is decrypted.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is no version; a database error.
+    /// [`Error::BadName`]; [`Error::NotFound`] when there is no version; a database error.
     pub fn history(&mut self, owner: &str, name: &str) -> Result<Vec<SecretInfo>, Error> {
+        check_names(owner, name)?;
         let rows: Vec<SecretInfo> = self
             .backend
             .list(Some(owner), Some(name))?
@@ -441,8 +476,9 @@ impl Store {
     /// numbers are never handed out again.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when nothing matched; a database error.
+    /// [`Error::BadName`]; [`Error::NotFound`] when nothing matched; a database error.
     pub fn remove(&mut self, owner: &str, name: &str, which: Versions) -> Result<Vec<u64>, Error> {
+        check_names(owner, name)?;
         let version = match which {
             Versions::One(v) => {
                 Some(i64::try_from(v).map_err(|_| not_found(owner, name, Some(v)))?)
@@ -875,6 +911,13 @@ fn not_found(owner: &str, name: &str, version: Option<u64>) -> Error {
         name: name.to_owned(),
         version,
     }
+}
+
+/// An owner and a name a secret can have: the same rule for writing and reading, so a name that can never be
+/// stored is a [`Error::BadName`] everywhere rather than "not found" on reads.
+fn check_names(owner: &str, name: &str) -> Result<(), Error> {
+    check_name("owner", owner)?;
+    check_name("name", name)
 }
 
 fn check_name(what: &'static str, value: &str) -> Result<(), Error> {

@@ -158,6 +158,17 @@ fn bad_names_are_refused(t: TestStore) {
         Err(Error::BadName { .. })
     ));
     assert!(s.list(None).unwrap().is_empty());
+    // A name no secret can have is the same error when reading, never "not found".
+    let ring = keyring(&[&key]);
+    assert!(matches!(
+        s.get(&ring, "o", "n\n", None),
+        Err(Error::BadName { .. })
+    ));
+    assert!(matches!(s.history("", "n"), Err(Error::BadName { .. })));
+    assert!(matches!(
+        s.remove("o", &long, Versions::All),
+        Err(Error::BadName { .. })
+    ));
 }
 
 fn audit_records_who_what_when_never_a_value(t: TestStore) {
