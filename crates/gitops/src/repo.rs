@@ -326,13 +326,29 @@ pub fn validate_host(host: &str) -> Result<()> {
     }
 }
 
-/// Where a vars file lives relative to the root: `hosts/*/vars.yaml`.
+/// Where a host's instance state travels, relative to the root: `hosts/<host>/state.yaml`, a SOPS file whose one
+/// value `state` is the instance's state file (rotation dates, one-shot fingerprints, the instance key).
+#[must_use]
+pub fn state_path(host: &str) -> PathBuf {
+    Path::new(HOSTS_DIR).join(host).join(STATE_FILE)
+}
+
+/// The file name of [`state_path`].
+pub const STATE_FILE: &str = "state.yaml";
+/// The one key of a state file.
+const STATE_KEY: &str = "state";
+
+/// Where a vars file (or a host's encrypted state) lives relative to the root: `hosts/*/vars.yaml`,
+/// `hosts/*/state.yaml`. Both are SOPS files encrypted to the repository's recipients.
 #[must_use]
 pub fn is_vars_path(rel: &Path) -> bool {
     let parts: Vec<&std::ffi::OsStr> = rel.iter().collect();
     parts.len() == 3
         && parts[0] == HOSTS_DIR
-        && (parts[2] == "vars.yaml" || parts[2] == "vars.yml" || parts[2] == "vars.env")
+        && (parts[2] == "vars.yaml"
+            || parts[2] == "vars.yml"
+            || parts[2] == "vars.env"
+            || parts[2] == STATE_FILE)
 }
 
 /// What `push` did.
@@ -946,6 +962,25 @@ impl Repo {
         ids: Option<&Identities>,
         author: Option<&Author>,
     ) -> Result<PushOutcome> {
+        self.push_with_state(host, env_text, env_path, None, classify, ids, author)
+    }
+
+    /// [`Repo::push`], and with `state` the instance's state file too: encrypted as the one value of
+    /// `hosts/<host>/state.yaml` ([`state_path`]), in the same commit. An unchanged state keeps its ciphertext.
+    ///
+    /// # Errors
+    /// As [`Repo::push`].
+    #[allow(clippy::too_many_arguments)] // push's arguments plus the state; a struct would only rename them
+    pub fn push_with_state(
+        &self,
+        host: &str,
+        env_text: &str,
+        env_path: &Path,
+        state: Option<&str>,
+        classify: &dyn Fn(&str) -> Placement,
+        ids: Option<&Identities>,
+        author: Option<&Author>,
+    ) -> Result<PushOutcome> {
         let _lock = self.lock()?;
         validate_host(host)?;
         let recipients = self.recipients()?;
@@ -1005,6 +1040,26 @@ impl Repo {
             pending.push((shared_rel, text));
         }
 
+        if let Some(state) = state {
+            let rel = state_path(host);
+            let previous = self.read(&rel)?;
+            if previous.is_some() && ids.is_none() {
+                return Err(Error::IdentityRequired { path: rel });
+            }
+            let vars: Vars = vec![(STATE_KEY.to_owned(), SecretString::from(state.to_owned()))];
+            let text = sops::write_vars(
+                &vars,
+                Format::Yaml,
+                &recipients,
+                previous.as_deref().zip(ids),
+            )
+            .map_err(|source| Error::Sops {
+                path: rel.clone(),
+                source,
+            })?;
+            pending.push((rel, text));
+        }
+
         let mut outcome = PushOutcome::default();
         for (rel, text) in &pending {
             if self.read(rel)?.as_deref() != Some(text.as_str()) {
@@ -1057,16 +1112,40 @@ impl Repo {
         template::render(&template_text, &host_vars, &shared_vars).map_err(|e| e.at(tpl))
     }
 
-    /// Every vars file in the working tree (`hosts/*/vars.yaml`), relative to the root, sorted.
+    /// The instance state pushed for `host` ([`Repo::push_with_state`]), decrypted; `None` when none was pushed.
+    ///
+    /// # Errors
+    /// An invalid host; a state file `ids` cannot decrypt or verify, or without its `state` value.
+    pub fn render_state(&self, host: &str, ids: &Identities) -> Result<Option<SecretString>> {
+        validate_host(host)?;
+        let rel = state_path(host);
+        let Some((_, vars)) = self.read_vars_file(&rel, Some(ids))? else {
+            return Ok(None);
+        };
+        let state = vars
+            .into_iter()
+            .find(|(k, _)| k == STATE_KEY)
+            .map(|(_, v)| v);
+        state.map(Some).ok_or(Error::Sops {
+            path: rel,
+            source: sops::Error::Metadata {
+                reason: "a host's state file without its `state` value",
+            },
+        })
+    }
+
+    /// Every vars file in the working tree (`hosts/*/vars.yaml`, and the hosts' `state.yaml`), relative to the
+    /// root, sorted.
     ///
     /// # Errors
     /// `hosts/` cannot be listed.
     pub fn vars_files(&self) -> Result<Vec<PathBuf>> {
         let mut out = Vec::new();
         for host in self.worktree_hosts()? {
-            let rel = vars_path(&host);
-            if self.root.join(&rel).is_file() {
-                out.push(rel);
+            for rel in [vars_path(&host), state_path(&host)] {
+                if self.root.join(&rel).is_file() {
+                    out.push(rel);
+                }
             }
         }
         Ok(out)

@@ -523,6 +523,30 @@ impl Instance {
         })
     }
 
+    /// The instance's state as the text of its state file (records an old `.env` still holds included), for a
+    /// copy elsewhere (gitops push); `None` when nothing is recorded.
+    ///
+    /// # Errors
+    /// The `.env` or the state file cannot be read.
+    pub fn state_text(&self) -> Result<Option<Zeroizing<String>>, Error> {
+        let (_, state) = self.read()?;
+        Ok((!state.is_empty()).then(|| state.render()))
+    }
+
+    /// Replace the instance's state with `text` (a state file's text, e.g. from gitops pull), under the `.env`'s
+    /// lock; records the instance holds that `text` lacks are kept.
+    ///
+    /// # Errors
+    /// [`Error::BadState`] when `text` is not a state file; the files cannot be read or written.
+    pub fn restore_state(&self, text: &str) -> Result<(), Error> {
+        let mut incoming = State::parse(text, &self.state_path)?;
+        self.transact(true, |_, state, _| {
+            incoming.fill_from(std::mem::take(state));
+            *state = incoming;
+            Ok(())
+        })
+    }
+
     /// Accept the current values of one-shot keys that changed on purpose: their fingerprints are recorded again.
     ///
     /// # Errors

@@ -302,6 +302,23 @@ impl State {
         legacy.len()
     }
 
+    /// Take from `other` every record this state lacks (the instance key, a key's date or fingerprint); what this
+    /// state holds wins.
+    pub fn fill_from(&mut self, other: State) {
+        if self.instance_key.is_none() {
+            self.instance_key = other.instance_key;
+        }
+        for (key, r) in other.keys {
+            let mine = self.keys.entry(key).or_default();
+            if mine.rotated.is_none() {
+                mine.rotated = r.rotated;
+            }
+            if mine.fingerprint.is_none() {
+                mine.fingerprint = r.fingerprint;
+            }
+        }
+    }
+
     /// When `key` was last generated or recorded.
     ///
     /// # Errors

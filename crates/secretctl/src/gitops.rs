@@ -10,6 +10,8 @@ use anyhow::{anyhow, Context};
 use secrecy::ExposeSecret;
 use secretctl_gitops::repo::{self, Author, Placement, Repo};
 use secretctl_gitops::sops::{Identities, Recipient};
+use secretctl_instance::Instance;
+use secretctl_schema::Schema;
 use serde_json::json;
 
 use crate::cli::Globals;
@@ -246,10 +248,11 @@ fn exe() -> anyhow::Result<PathBuf> {
 
 /// Where a key goes: the schema's classification when there is one, else the name heuristics. `push` and `check`
 /// are given this one rule as a parameter.
-fn classifier(opt: &SchemaOpt) -> anyhow::Result<impl Fn(&str) -> Placement> {
-    let schema = secretctl_schema::Schema::find(opt.schema.as_deref())
-        .context("cannot load the schema (secretctl.toml)")?;
-    Ok(move |key: &str| match &schema {
+/// Where each key of a pushed .env goes, from `schema` (the instance's): a shared key to `_shared`, another secret to
+/// the host's vars file, the rest stays in the template. The classification issue 11 replaces ("every key is secret
+/// unless declared plain") is this one function.
+fn classifier(schema: Option<Schema>) -> impl Fn(&str) -> Placement {
+    move |key: &str| match &schema {
         Some(s) => match s.get(key).or_else(|| s.version_value_of(key)) {
             Some(spec) if spec.shared => Placement::Shared,
             Some(_) => Placement::Host,
@@ -258,7 +261,7 @@ fn classifier(opt: &SchemaOpt) -> anyhow::Result<impl Fn(&str) -> Placement> {
         },
         None if secretctl_schema::is_secret_name(key) => Placement::Host,
         None => Placement::Plain,
-    })
+    }
 }
 
 fn strings<T: ToString>(items: &[T]) -> Vec<String> {
@@ -291,7 +294,12 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         }
         Cmd::Push(a) => push(g, &mut out, &Repo::open(dir)?, a)?,
         Cmd::Pull(a) => {
-            Repo::open(dir)?.pull(&a.host, &a.out, &a.identity.require()?)?;
+            let (repo, ids) = (Repo::open(dir)?, a.identity.require()?);
+            repo.pull(&a.host, &a.out, &ids)?;
+            // The instance's records (rotation dates, fingerprints) travel beside its .env.
+            if let Some(state) = repo.render_state(&a.host, &ids)? {
+                Instance::open(&a.out, None)?.restore_state(state.expose_secret())?;
+            }
             if g.json {
                 writeln!(out, "{}", json!({ "host": a.host, "out": a.out }))?;
             } else {
@@ -337,7 +345,9 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             }
         }
         Cmd::Check { schema } => {
-            let classify = classifier(&schema)?;
+            let schema = secretctl_schema::Schema::find(schema.schema.as_deref())
+                .context("cannot load the schema (secretctl.toml)")?;
+            let classify = classifier(schema);
             let findings = Repo::open(dir)?.check_staged(&|k| classify(k) != Placement::Plain)?;
             if g.json {
                 let list: Vec<_> = findings

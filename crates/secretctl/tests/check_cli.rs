@@ -234,8 +234,9 @@ fn no_schema_or_no_env_is_not_found() {
     assert!(String::from_utf8_lossy(&out.stderr).contains(".env"));
 }
 
-/// The records `check` relies on (rotation dates, the instance key, one-shot fingerprints) survive a gitops push on one
-/// machine and a pull into a fresh directory: `check` passes there, and still catches a one-shot change.
+/// The records `check` relies on (rotation dates, the instance key, one-shot fingerprints: the instance's state file)
+/// survive a gitops push on one machine and a pull into a fresh directory: `check` passes there, and still catches a
+/// one-shot change.
 #[test]
 fn records_survive_a_gitops_round_trip() {
     let Some(keygen) = find_tool("age-keygen") else {
@@ -333,19 +334,18 @@ fn records_survive_a_gitops_round_trip() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let records = |text: &str| -> Vec<String> {
-        let mut r: Vec<String> = text
-            .lines()
-            .filter(|l| l.starts_with("SECRETCTL_"))
-            .map(str::to_owned)
-            .collect();
-        r.sort();
-        r
-    };
-    let original = std::fs::read_to_string(tmp.path().join(".env")).unwrap();
-    let pulled = std::fs::read_to_string(other.join(".env")).unwrap();
-    assert_eq!(records(&pulled), records(&original));
-    assert_eq!(records(&original).len(), 5, "{original}");
+    // The state file (rotation dates, the instance key, one-shot fingerprints) came along, record for record, and
+    // stayed out of the .env.
+    let original = common::instance::state_text(tmp.path());
+    let pulled = common::instance::state_text(&other);
+    assert_eq!(pulled, original);
+    assert!(original.contains("instance_key = ") && original.contains("fingerprint = "));
+    assert!(!std::fs::read_to_string(other.join(".env"))
+        .unwrap()
+        .contains("SECRETCTL_"));
+    // In the repository the state is encrypted like every secret.
+    let committed = std::fs::read_to_string(repo.join("hosts/web1/state.yaml")).unwrap();
+    assert!(committed.contains("ENC[AES256_GCM,") && !committed.contains("instance_key"));
     let out = secretctl(&other).arg("check").output().unwrap();
     assert!(
         out.status.success(),

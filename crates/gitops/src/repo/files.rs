@@ -71,8 +71,24 @@ impl Repo {
         ids: Option<&Identities>,
         author: Option<&Author>,
     ) -> Result<PushOutcome> {
+        self.push_file_with_state(host, env_path, None, classify, ids, author)
+    }
+
+    /// [`Repo::push_file`] with the instance's state text ([`Repo::push_with_state`]).
+    ///
+    /// # Errors
+    /// As [`Repo::push_file`].
+    pub fn push_file_with_state(
+        &self,
+        host: &str,
+        env_path: &Path,
+        state: Option<&str>,
+        classify: &dyn Fn(&str) -> Placement,
+        ids: Option<&Identities>,
+        author: Option<&Author>,
+    ) -> Result<PushOutcome> {
         let env_text = Zeroizing::new(read_text(env_path)?);
-        self.push(host, &env_text, env_path, classify, ids, author)
+        self.push_with_state(host, &env_text, env_path, state, classify, ids, author)
     }
 
     /// Render the host's `.env` ([`Repo::render`]) and write it to `out`: mode 0600, atomically, under the lock

@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_gitops::repo::{HostDiff, Repo};
+use secretctl_instance::Instance;
 use serde_json::json;
 
 use super::{classifier, paths, strings, PushArgs, RecipientsCmd};
@@ -15,10 +16,21 @@ pub(super) fn push(
     repo: &Repo,
     a: PushArgs,
 ) -> anyhow::Result<()> {
-    let classify = classifier(&a.schema)?;
+    // The instance of that .env: its schema places the keys, its state file travels with it.
+    let inst = Instance::open(&a.env, a.schema.schema.as_deref())?;
+    let classify = classifier(inst.schema().cloned());
+    let state = inst.state_text()?;
     let author = (!a.no_commit).then(|| a.author.author());
     let ids = a.identity.load()?;
-    let pushed = repo.push_file(&a.host, &a.env, &classify, ids.as_ref(), author.as_ref())?;
+    let state = state.as_ref().map(|s| s.as_str());
+    let pushed = repo.push_file_with_state(
+        &a.host,
+        &a.env,
+        state,
+        &classify,
+        ids.as_ref(),
+        author.as_ref(),
+    )?;
     let (host, changed) = (&a.host, paths(&pushed.changed));
     let (hosts, shared) = (&pushed.host_keys, &pushed.shared_keys);
     if g.json {
