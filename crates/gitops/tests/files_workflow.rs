@@ -275,3 +275,70 @@ fn error_kinds_follow_the_cli_contract() {
         ErrorKind::Usage
     );
 }
+
+/// The instance's state travels with its `.env`: encrypted (never a record in plaintext), unchanged ciphertext when
+/// it did not change, rendered back byte for byte, and rewrapped with the vars files when a recipient is added.
+#[test]
+fn the_instance_state_travels_encrypted_beside_the_env() {
+    let s = Sandbox::new();
+    let env = s.write("web1.env", ENV);
+    let state =
+        "instance_key = \"00ff\"\n\n[keys.\"DB_PASSWORD\"]\nrotated = \"2026-11-24T05:41:10Z\"\n";
+    let first = s
+        .repo
+        .push_file_with_state(
+            "web1",
+            &env,
+            Some(state),
+            &classify,
+            Some(&s.ids),
+            Some(&author()),
+        )
+        .unwrap();
+    let rel = repo::state_path("web1");
+    assert!(first.changed.contains(&rel), "{:?}", first.changed);
+    let committed = std::fs::read_to_string(s.repo.root().join(&rel)).unwrap();
+    assert!(!committed.contains("instance_key") && !committed.contains("2026-11-24"));
+    assert_eq!(mode(&s.repo.root().join(&rel)), 0o600);
+    assert_eq!(
+        s.repo
+            .render_state("web1", &s.ids)
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        state
+    );
+    // Nothing changed: nothing rewritten, nothing committed.
+    let again = s
+        .repo
+        .push_file_with_state(
+            "web1",
+            &env,
+            Some(state),
+            &classify,
+            Some(&s.ids),
+            Some(&author()),
+        )
+        .unwrap();
+    assert!(again.changed.is_empty() && again.commit.is_none());
+    // A host pushed without a state has none to render.
+    let other = s.write("web2.env", ENV);
+    s.repo
+        .push_file("web2", &other, &classify, Some(&s.ids), Some(&author()))
+        .unwrap();
+    assert!(s.repo.render_state("web2", &s.ids).unwrap().is_none());
+    // A new recipient can read the state too.
+    let newcomer = Identities::generate();
+    let r = newcomer.recipients();
+    s.repo
+        .add_recipients(&r, &s.ids, &author(), &mut |_, _| {})
+        .unwrap();
+    assert_eq!(
+        s.repo
+            .render_state("web1", &newcomer)
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        state
+    );
+}
