@@ -97,10 +97,51 @@ pub fn code_of(err: &anyhow::Error) -> u8 {
     kind_of(err).exit_code()
 }
 
+/// The lines printed for an error: `error: ...`, then `  caused by: ...` for each cause whose text is not
+/// already on a line above (many errors put their cause on their own line, and a cause is printed once).
+pub fn report_lines(err: &anyhow::Error) -> Vec<String> {
+    let mut lines = vec![format!("error: {err}")];
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !lines.iter().any(|l| l.contains(&text)) {
+            lines.push(format!("  caused by: {text}"));
+        }
+    }
+    lines
+}
+
 /// True when the error is a broken pipe on stdout (`secretctl env list | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_cause_is_printed_once() {
+        let io = || std::io::Error::other("Permission denied");
+        // A message that already says its cause: one line.
+        let err = anyhow::Error::new(io()).context(format!("cannot read /srv/.env: {}", io()));
+        assert_eq!(
+            report_lines(&err),
+            ["error: cannot read /srv/.env: Permission denied"]
+        );
+        // A distinct cause: its own line.
+        let err = anyhow::Error::new(io()).context("cannot read /srv/.env");
+        assert_eq!(
+            report_lines(&err),
+            [
+                "error: cannot read /srv/.env",
+                "  caused by: Permission denied"
+            ]
+        );
+        // The kind of a tagged error is the tag's; of anything else, Other (exit 1).
+        assert_eq!(code_of(&coded(ErrorKind::NotFound, io())), 4);
+        assert_eq!(code_of(&anyhow::Error::new(io())), 1);
+    }
 }

@@ -40,9 +40,8 @@ fn main() -> ExitCode {
         Err(err) if exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "error: {err}");
-            for cause in err.chain().skip(1) {
-                let _ = writeln!(stderr, "  caused by: {cause}");
+            for line in exit::report_lines(&err) {
+                let _ = writeln!(stderr, "{line}");
             }
             ExitCode::from(exit::code_of(&err))
         }
