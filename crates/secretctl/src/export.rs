@@ -222,7 +222,7 @@ fn open_store(
         secretctl_keyfile::Error::NotFound { .. } => coded(ErrorKind::NotFound, e),
         e => e.into(),
     })?;
-    let store = Store::open(&parsed).with_context(|| format!("cannot open the store {parsed}"))?;
+    let store = Store::open_existing(&parsed)?;
     Ok((store, keyring))
 }
 

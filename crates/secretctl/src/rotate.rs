@@ -36,7 +36,8 @@ pub struct RetireArgs {
 
 pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
     let mut keyring = open_keyring(&args.at.keyfile)?;
-    let mut store = open_store(&args.at, true)?;
+    // Never a new empty store: a mistyped --store must not rotate the keyfile against nothing.
+    let mut store = open_store(&args.at, false)?;
     let url = store.url().to_string();
     let mode = if args.resume {
         RotateMode::ResumeOnly

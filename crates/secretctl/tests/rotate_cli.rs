@@ -76,7 +76,19 @@ fn retire_refuses_while_rows_reference_the_key() {
     let old = env.active();
     env.put("a", "one", "1");
     env.put("a", "two", "2");
-    // Rotate the keyfile against another store: the default store's rows stay under the old key.
+    // Rotate the keyfile against another (existing) store: the default store's rows stay under the old key.
+    env.cmd()
+        .args([
+            "secret",
+            "put",
+            "b",
+            "elsewhere",
+            "--store",
+            &env.other_store(),
+        ])
+        .write_stdin("x")
+        .assert()
+        .success();
     env.cmd()
         .args(["key", "rotate", "--store", &env.other_store()])
         .assert()
@@ -105,6 +117,18 @@ fn interrupted_rotation_is_finished_without_a_new_key() {
         env.put("t", &format!("s{i}"), &format!("v{i}"));
     }
     // The state a killed `key rotate` leaves: keyfile rotated, store rows still under the old key.
+    env.cmd()
+        .args([
+            "secret",
+            "put",
+            "b",
+            "elsewhere",
+            "--store",
+            &env.other_store(),
+        ])
+        .write_stdin("x")
+        .assert()
+        .success();
     env.cmd()
         .args(["key", "rotate", "--store", &env.other_store()])
         .assert()
