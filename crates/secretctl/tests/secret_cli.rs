@@ -285,8 +285,14 @@ fn missing_key_id_exits_3_naming_the_key() {
     env.put("alice", "old", "under the first key");
     let first = env.json(&["key", "id"]);
     let first = first["key_id"].as_str().unwrap().to_owned();
-    // Rotate the keyfile against another (empty) store, so this store keeps a row under the first key.
-    let other = format!("sqlite:{}", env.path("other.db").display());
+    // Rotate the keyfile against another store (rotation never creates one), so this store keeps a row under the
+    // first key.
+    let other = env.other_store();
+    env.cmd()
+        .args(["secret", "put", "bob", "elsewhere", "--store", &other])
+        .write_stdin("x")
+        .assert()
+        .success();
     env.cmd()
         .args(["key", "rotate", "--store", &other])
         .assert()
