@@ -102,8 +102,10 @@ impl Symlinks {
     }
 }
 
-/// The directory `path` is in (`.` for a bare file name).
-pub(crate) fn parent_of(path: &Path) -> PathBuf {
+/// The directory `path` is in (`.` for a bare file name): the directory whose lock [`lock`] takes for a path
+/// that is not a followed link.
+#[must_use]
+pub fn directory_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -113,7 +115,7 @@ pub(crate) fn parent_of(path: &Path) -> PathBuf {
 /// `path` as its directory and its file name.
 pub(crate) fn split(path: &Path) -> Result<(PathBuf, OsString), Error> {
     match path.file_name() {
-        Some(name) => Ok((parent_of(path), name.to_os_string())),
+        Some(name) => Ok((directory_of(path), name.to_os_string())),
         None => Err(Error::Io {
             path: path.to_path_buf(),
             action: "use",

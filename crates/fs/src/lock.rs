@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use rustix::fs::{FlockOperation, Mode, OFlags};
 
 use crate::resolve::lock_target;
-use crate::{parent_of, Error, Symlinks};
+use crate::{directory_of, Error, Symlinks};
 
 thread_local! {
     /// The directory locks this thread holds: (device, inode) -> (the locked descriptor, how many guards share it).
@@ -81,7 +81,10 @@ impl Drop for Lock {
 /// # Errors
 /// [`Error::NotFound`] when the directory does not exist; [`Error::Io`] when it cannot be opened or locked.
 pub fn lock(path: &Path) -> Result<Lock, Error> {
-    lock_dir(&parent_of(&lock_target(path, Symlinks::process_default())))
+    lock_dir(&directory_of(&lock_target(
+        path,
+        Symlinks::process_default(),
+    )))
 }
 
 /// Lock directory `dir`.

@@ -4,7 +4,7 @@ use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::{parent_of, Error, Symlinks};
+use crate::{directory_of, Error, Symlinks};
 
 /// How many links one path may go through (Linux's own limit).
 const MAX_LINKS: usize = 40;
@@ -71,7 +71,7 @@ pub(crate) fn resolve(path: &Path, policy: Symlinks) -> Result<Resolved, Error> 
         link_owners.push(meta.uid());
         let target = std::fs::read_link(&cur).map_err(|e| Error::io("read the link", &cur, e))?;
         // A relative target is relative to the link's directory; an absolute one replaces the path.
-        cur = parent_of(&cur).join(target);
+        cur = directory_of(&cur).join(target);
     }
     Err(Error::io(
         "follow the links of",

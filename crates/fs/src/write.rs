@@ -14,7 +14,7 @@ use rustix::fs::{AtFlags, FileType, Gid, Mode, OFlags, Uid};
 
 use crate::lock::{lock_dir, Lock};
 use crate::resolve::resolve;
-use crate::{parent_of, split, Error, Symlinks};
+use crate::{directory_of, split, Error, Symlinks};
 
 /// How [`replace`], [`create_new`] and [`create_dir`] write.
 #[derive(Clone, Copy, Debug)]
@@ -186,10 +186,11 @@ pub fn create_dir(dir: &Path, opts: &WriteOptions) -> Result<(), Error> {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(Error::io("create the directory", d, e)),
         }
-        let parent = File::open(parent_of(d)).map_err(|e| Error::io("open", &parent_of(d), e))?;
+        let parent =
+            File::open(directory_of(d)).map_err(|e| Error::io("open", &directory_of(d), e))?;
         let parent_meta = parent
             .metadata()
-            .map_err(|e| Error::io("inspect", &parent_of(d), e))?;
+            .map_err(|e| Error::io("inspect", &directory_of(d), e))?;
         let created = rustix::fs::open(
             d,
             OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
