@@ -24,10 +24,10 @@ pub enum Error {
     },
     /// The path is a symbolic link and links are not followed.
     #[error(
-        "{}{} is a symbolic link, and secretctl does not follow a link where a secret file belongs: name the real \
+        "{} is a symbolic link{}, and secretctl does not follow a link where a secret file belongs: name the real \
          file instead, or pass --follow-symlinks to follow a link that has the same owner as its target",
         path.display(),
-        target.as_ref().map(|t| format!(" (-> {})", t.display())).unwrap_or_default()
+        target.as_ref().map(|t| format!(" to {}", t.display())).unwrap_or_default()
     )]
     Symlink {
         /// The link.

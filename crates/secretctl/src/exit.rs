@@ -74,6 +74,7 @@ fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind>
         secretctl_schema::Error,
         secretctl_naming::Error,
         secretctl_instance::Error,
+        secretctl_fs::Error,
     );
     None
 }
