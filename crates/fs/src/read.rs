@@ -2,10 +2,10 @@
 
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use rustix::fs::{Mode, OFlags};
+use rustix::fs::{FileType, Mode, OFlags};
 use zeroize::Zeroizing;
 
 use crate::resolve::{resolve, Resolved};
@@ -154,29 +154,22 @@ fn open_checked(path: &Path, resolved: &Resolved) -> Result<File, Error> {
     Ok(file)
 }
 
-/// What kind of file `meta` describes, when it is not a regular file.
-pub(crate) fn not_regular_kind(file_type: std::fs::FileType) -> Option<&'static str> {
-    if file_type.is_file() {
-        None
-    } else if file_type.is_dir() {
-        Some("a directory")
-    } else if file_type.is_fifo() {
-        Some("a FIFO")
-    } else if file_type.is_socket() {
-        Some("a socket")
-    } else if file_type.is_char_device() {
-        Some("a character device")
-    } else if file_type.is_block_device() {
-        Some("a block device")
-    } else if file_type.is_symlink() {
-        Some("a symbolic link")
-    } else {
-        Some("not a file")
+/// What kind of file a `st_mode` describes, when it is not a regular file.
+pub(crate) fn not_regular_kind(raw_mode: u32) -> Option<&'static str> {
+    match FileType::from_raw_mode(raw_mode) {
+        FileType::RegularFile => None,
+        FileType::Directory => Some("a directory"),
+        FileType::Fifo => Some("a FIFO"),
+        FileType::Socket => Some("a socket"),
+        FileType::CharacterDevice => Some("a character device"),
+        FileType::BlockDevice => Some("a block device"),
+        FileType::Symlink => Some("a symbolic link"),
+        FileType::Unknown => Some("not a file"),
     }
 }
 
 fn check(path: &Path, meta: &Metadata, opts: &ReadOptions) -> Result<(), Error> {
-    if let Some(kind) = not_regular_kind(meta.file_type()) {
+    if let Some(kind) = not_regular_kind(meta.mode()) {
         return Err(Error::NotRegular {
             path: path.to_path_buf(),
             kind,

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rustix::fs::{AtFlags, FileType, Gid, Mode, OFlags, Uid};
 
 use crate::lock::{lock_dir, Lock};
+use crate::read::not_regular_kind;
 use crate::resolve::resolve;
 use crate::{directory_of, split, Error, Symlinks};
 
@@ -84,10 +85,10 @@ pub fn replace(path: &Path, contents: &[u8], opts: &WriteOptions) -> Result<(), 
                     target: std::fs::read_link(&target).ok(),
                 });
             }
-            if file_type != FileType::RegularFile {
+            if let Some(kind) = not_regular_kind(st.st_mode) {
                 return Err(Error::NotRegular {
                     path: path.to_path_buf(),
-                    kind: kind_name(file_type),
+                    kind,
                 });
             }
             Some((st.st_uid, st.st_gid, st.st_mode & 0o777))
@@ -220,17 +221,6 @@ fn new_owner(lock: &Lock, opts: &WriteOptions) -> Result<(u32, u32), Error> {
                 .map_err(|e| Error::io("inspect", lock.dir(), e))?;
             Ok((meta.uid(), meta.gid()))
         }
-    }
-}
-
-fn kind_name(file_type: FileType) -> &'static str {
-    match file_type {
-        FileType::Directory => "a directory",
-        FileType::Fifo => "a FIFO",
-        FileType::Socket => "a socket",
-        FileType::CharacterDevice => "a character device",
-        FileType::BlockDevice => "a block device",
-        _ => "not a file",
     }
 }
 

@@ -50,6 +50,13 @@ fn run(dir: &Path, as_nobody: bool, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// [`run`], which must succeed.
+fn succeed(dir: &Path, as_nobody: bool, args: &[&str], stdin: &str) -> Output {
+    let out = run(dir, as_nobody, args, stdin);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    out
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -197,13 +204,12 @@ fn a_link_with_its_targets_owner_is_followed_with_follow_symlinks() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     // The refusal's advice, run as printed.
-    let out = run(
+    succeed(
         dir.path(),
         false,
         &["env", "set", "B", "--file", "link.env", "--follow-symlinks"],
         "2",
     );
-    assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         std::fs::read_to_string(dir.path().join(".env")).unwrap(),
         "A=1\nB=2\n"
@@ -240,8 +246,7 @@ fn four_writers_through_different_paths_to_one_env_lose_nothing() {
                     let key = format!("W{w}_K{i}");
                     let mut args = vec!["env", "set", key.as_str()];
                     args.extend(target.iter().map(String::as_str));
-                    let out = run(&dir, false, &args, &format!("v{w}.{i}"));
-                    assert!(out.status.success(), "{key}: {}", stderr(&out));
+                    succeed(&dir, false, &args, &format!("v{w}.{i}"));
                 }
             })
         })
@@ -284,22 +289,20 @@ fn root_editing_a_service_users_instance_leaves_nothing_the_user_cannot_lock_or_
     std::fs::write(&old_lock, "").unwrap();
     std::fs::set_permissions(&old_lock, std::fs::Permissions::from_mode(0o600)).unwrap();
 
-    let out = run(tmp.path(), false, &["init", "svc"], "");
-    assert!(out.status.success(), "{}", stderr(&out));
-    let out = run(
-        tmp.path(),
+    let dir = tmp.path();
+    succeed(dir, false, &["init", "svc"], "");
+    succeed(
+        dir,
         false,
         &["env", "set", "EXTRA", "--file", "svc/.env"],
         "by-root",
     );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let out = run(
-        tmp.path(),
+    succeed(
+        dir,
         false,
         &["env", "rotate", "DB_PASSWORD", "--file", "svc/.env"],
         "",
     );
-    assert!(out.status.success(), "{}", stderr(&out));
 
     // Everything root made or replaced belongs to the service user, private, and nothing else was left.
     let mut seen = Vec::new();
@@ -330,27 +333,24 @@ fn root_editing_a_service_users_instance_leaves_nothing_the_user_cannot_lock_or_
     );
 
     // The service user locks and replaces its own files: set, rotate, read.
-    let out = run(
-        tmp.path(),
+    succeed(
+        dir,
         true,
         &["env", "set", "MINE", "--file", "svc/.env"],
         "by-user",
     );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let out = run(
-        tmp.path(),
+    succeed(
+        dir,
         true,
         &["env", "rotate", "BACKUP_PASSWORD", "--file", "svc/.env"],
         "",
     );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let out = run(
-        tmp.path(),
+    let out = succeed(
+        dir,
         true,
         &["env", "get", "EXTRA", "--file", "svc/.env"],
         "",
     );
-    assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "by-root");
 }
 
