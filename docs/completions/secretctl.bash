@@ -494,7 +494,7 @@ _secretctl() {
 
     case "${cmd}" in
         secretctl)
-            opts="-h -V --json --help --version init env key secret name generate check gitops export completions __generate help"
+            opts="-h -V --json --follow-symlinks --help --version init env key secret name generate check gitops export completions __generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,7 +508,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd____generate)
-            opts="-h -V --check --json --help --version man completions"
+            opts="-h -V --check --json --follow-symlinks --help --version man completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -522,7 +522,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__check)
-            opts="-h -V --schema --file --env --accept --json --help --version"
+            opts="-h -V --schema --file --env --instance --accept --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +540,10 @@ _secretctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --accept)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -552,7 +556,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__completions)
-            opts="-h -V --json --help --version bash elvish fish powershell zsh"
+            opts="-h -V --json --follow-symlinks --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,7 +570,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env)
-            opts="-h -V --json --help --version list get set unset rename rotate help"
+            opts="-h -V --json --follow-symlinks --help --version list get set unset rename rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,13 +584,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__get)
-            opts="-h -V --file --raw --use-environment --json --help --version"
+            opts="-h -V --file --instance --raw --use-environment --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -710,13 +718,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__list)
-            opts="-h -V --file --use-environment --json --help --version"
+            opts="-h -V --file --instance --use-environment --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -728,13 +740,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__rename)
-            opts="-h -V --file --json --help --version"
+            opts="-h -V --file --instance --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -746,13 +762,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__rotate)
-            opts="-h -V --file --force --schema --json --help --version"
+            opts="-h -V --file --instance --force --schema --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -768,13 +788,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__set)
-            opts="-h -V --file --from-file --generate --force --schema --json --help --version"
+            opts="-h -V --file --instance --from-file --generate --new-version --force --schema --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -794,13 +818,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__unset)
-            opts="-h -V --file --json --help --version"
+            opts="-h -V --file --instance --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -812,7 +840,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export)
-            opts="-h -V --json --help --version k8s swarm value help"
+            opts="-h -V --json --follow-symlinks --help --version k8s swarm value help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -896,7 +924,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export__subcmd__k8s)
-            opts="-n -o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --namespace --out --sops --age --out-dir --json --help --version"
+            opts="-n -o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --namespace --out --sops --age --out-dir --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -954,7 +982,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export__subcmd__swarm)
-            opts="-o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --stack --out --json --help --version"
+            opts="-o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --stack --out --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1000,7 +1028,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export__subcmd__value)
-            opts="-h --env --store --owner --keyfile --allow-loose-permissions --version --json --help"
+            opts="-h --env --store --owner --keyfile --allow-loose-permissions --version --json --follow-symlinks --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1034,7 +1062,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__generate)
-            opts="-h -V --json --help --version"
+            opts="-h -V --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1048,7 +1076,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops)
-            opts="-h -V --repo --json --help --version init setup push pull diff merge-driver textconv encrypt decrypt check recipients help"
+            opts="-h -V --repo --json --follow-symlinks --help --version init setup push pull diff merge-driver textconv encrypt decrypt check recipients help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1066,7 +1094,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__check)
-            opts="-h -V --schema --repo --json --help --version"
+            opts="-h -V --schema --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1088,7 +1116,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__decrypt)
-            opts="-h -V --in-place --identity --repo --json --help --version"
+            opts="-h -V --in-place --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,7 +1138,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__diff)
-            opts="-h -V --show-values --identity --repo --json --help --version"
+            opts="-h -V --show-values --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1132,7 +1160,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__encrypt)
-            opts="-h -V --recipient --in-place --repo --json --help --version"
+            opts="-h -V --recipient --in-place --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1364,7 +1392,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__init)
-            opts="-h -V --recipient --author-name --author-email --repo --json --help --version"
+            opts="-h -V --recipient --author-name --author-email --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1394,7 +1422,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__merge__subcmd__driver)
-            opts="-h -V --identity --repo --json --help --version"
+            opts="-h -V --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1416,7 +1444,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__pull)
-            opts="-h -V --host --out --identity --repo --json --help --version"
+            opts="-h -V --host --out --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1446,7 +1474,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__push)
-            opts="-h -V --host --env --schema --identity --author-name --author-email --no-commit --repo --json --help --version"
+            opts="-h -V --host --env --schema --identity --author-name --author-email --no-commit --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1488,7 +1516,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__recipients)
-            opts="-h -V --repo --json --help --version add remove help"
+            opts="-h -V --repo --json --follow-symlinks --help --version add remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1506,7 +1534,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__recipients__subcmd__add)
-            opts="-h -V --identity --author-name --author-email --repo --json --help --version"
+            opts="-h -V --identity --author-name --author-email --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1592,7 +1620,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__recipients__subcmd__remove)
-            opts="-h -V --identity --author-name --author-email --repo --json --help --version"
+            opts="-h -V --identity --author-name --author-email --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1622,7 +1650,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__setup)
-            opts="-h -V --repo --json --help --version"
+            opts="-h -V --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1640,7 +1668,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__textconv)
-            opts="-h -V --repo --json --help --version"
+            opts="-h -V --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2386,7 +2414,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__init)
-            opts="-h -V --schema --env-file --json --help --version"
+            opts="-h -V --schema --env-file --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2408,7 +2436,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key)
-            opts="-h -V --json --help --version init id list backup restore rotate retire help"
+            opts="-h -V --json --follow-symlinks --help --version init id list backup restore rotate retire help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2422,7 +2450,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__backup)
-            opts="-r -R -o -h -V --keyfile --allow-loose-permissions --recipient --recipients-file --passphrase --passphrase-file --binary --raw-base64 --output --json --help --version"
+            opts="-r -R -o -h -V --keyfile --allow-loose-permissions --recipient --recipients-file --passphrase --passphrase-file --binary --raw-base64 --output --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2594,7 +2622,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__id)
-            opts="-h -V --keyfile --allow-loose-permissions --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2612,7 +2640,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__init)
-            opts="-h -V --keyfile --allow-loose-permissions --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2630,7 +2658,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__list)
-            opts="-h -V --keyfile --allow-loose-permissions --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2648,7 +2676,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__restore)
-            opts="-i -h -V --keyfile --allow-loose-permissions --identity --passphrase --passphrase-file --base64 --expect-id --force --json --help --version"
+            opts="-i -h -V --keyfile --allow-loose-permissions --identity --passphrase --passphrase-file --base64 --expect-id --force --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2682,7 +2710,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__retire)
-            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2708,7 +2736,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__rotate)
-            opts="-h -V --keyfile --allow-loose-permissions --store --actor --resume --batch-size --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --resume --batch-size --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2738,7 +2766,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name)
-            opts="-h -V --json --help --version parse next swarm stack help"
+            opts="-h -V --json --follow-symlinks --help --version parse next swarm stack help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2836,7 +2864,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name__subcmd__next)
-            opts="-h -V --json --help --version"
+            opts="-h -V --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2850,7 +2878,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name__subcmd__parse)
-            opts="-h -V --json --help --version"
+            opts="-h -V --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2864,7 +2892,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name__subcmd__stack)
-            opts="-h -V --json --help --version"
+            opts="-h -V --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2878,7 +2906,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name__subcmd__swarm)
-            opts="-h -V --stack --domain --json --help --version"
+            opts="-h -V --stack --domain --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2900,7 +2928,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret)
-            opts="-h -V --json --help --version put get list rm history audit help"
+            opts="-h -V --json --follow-symlinks --help --version put get list rm history audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2914,7 +2942,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__audit)
-            opts="-h -V --limit --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --limit --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2944,7 +2972,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__get)
-            opts="-h --version --keyfile --allow-loose-permissions --store --actor --json --help"
+            opts="-h --version --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3086,7 +3114,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__history)
-            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3112,7 +3140,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__list)
-            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3138,7 +3166,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__put)
-            opts="-h -V --from-file --value --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --from-file --value --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3172,7 +3200,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__rm)
-            opts="-h --version --all --keyfile --allow-loose-permissions --store --actor --json --help"
+            opts="-h --version --all --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
