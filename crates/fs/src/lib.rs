@@ -58,6 +58,7 @@ mod harden;
 mod lock;
 mod read;
 mod resolve;
+mod temp;
 mod write;
 
 use std::ffi::OsString;
