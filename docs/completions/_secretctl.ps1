@@ -22,6 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
     $completions = @(switch ($command) {
         'secretctl' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -41,9 +42,10 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;init' {
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Values already given (like `canasta create -e`): copied into the new .env and kept; only the declared secrets it lacks are generated')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -52,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;env' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -66,9 +69,11 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;list' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--use-environment', '--use-environment', [CompletionResultType]::ParameterName, 'Interpolate against this process''s environment first, as `docker compose` does (default: only the keys defined earlier in the file)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -76,10 +81,12 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;get' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the value as written (quotes and escapes removed), without interpolating `$VAR` references')
             [CompletionResult]::new('--use-environment', '--use-environment', [CompletionResultType]::ParameterName, 'Interpolate against this process''s environment first, as `docker compose` does')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -87,12 +94,15 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;set' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Read the value from this file (a single trailing newline is dropped)')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Generate the value with the schema''s generator for KEY')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --generate: replace a one-shot key that already has a value')
+            [CompletionResult]::new('--new-version', '--new-version', [CompletionResultType]::ParameterName, 'For a versioned KEY: add the value as its next version (KEY_V<N+1>) and move its pointer')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -100,8 +110,10 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;unset' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -109,8 +121,10 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;rename' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -118,10 +132,12 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;rotate' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Rotate a one-shot key even though rotating it breaks something (the schema says what)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Rotate a one-shot key even though rotating it breaks something (the schema says what), or a key the pods of a Kubernetes instance read from a Secret')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -161,6 +177,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;key' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -179,6 +196,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -189,6 +207,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -199,6 +218,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -219,6 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'Write the binary age format instead of ASCII armor (requires --output or a non-terminal stdout)')
             [CompletionResult]::new('--raw-base64', '--raw-base64', [CompletionResultType]::ParameterName, 'Print the key as plain base64 instead of an encrypted backup. Anyone who sees it has the key')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -236,6 +257,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--base64', '--base64', [CompletionResultType]::ParameterName, 'The backup is a raw base64 export (`key backup --raw-base64`)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Make the restored key active even if the keyfile holds a different key (which is kept as retired)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -250,6 +272,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Only finish an interrupted rotation; never create a new key')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -262,6 +285,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -305,6 +329,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;secret' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -326,6 +351,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -339,6 +365,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -349,6 +376,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -363,6 +391,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Delete every version')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -373,6 +402,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -386,6 +416,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -425,6 +456,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;name' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -438,6 +470,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;name;parse' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -446,6 +479,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;name;next' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -456,6 +490,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--stack', '--stack', [CompletionResultType]::ParameterName, 'The stack name')
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Derive the stack name from the app''s domain as Co-op Cloud does (dots become underscores)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -464,6 +499,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;name;stack' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -495,6 +531,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;generate' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -502,11 +539,13 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;check' {
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
-            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The .env to check')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env to check')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --env')
             [CompletionResult]::new('--accept', '--accept', [CompletionResultType]::ParameterName, 'Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -516,6 +555,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;gitops' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -540,6 +580,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email [default: git config user.email]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -549,6 +590,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;gitops;setup' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -558,13 +600,14 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;gitops;push' {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The host whose .env this is')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]')
             [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name [default: git config user.name]')
             [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email [default: git config user.email]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the files but do not commit (e.g. to resolve a conflicted merge, then `git add`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -577,6 +620,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -588,6 +632,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--show-values', '--show-values', [CompletionResultType]::ParameterName, 'Decrypt and print the old and new values')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -598,6 +643,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -607,6 +653,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;gitops;textconv' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -618,6 +665,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the file with its encrypted form')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -629,6 +677,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the file with its plaintext (written 0600); refused inside a git working tree')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -636,9 +685,10 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;gitops;check' {
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -648,6 +698,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;gitops;recipients' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -663,6 +714,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email [default: git config user.email]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -675,6 +727,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email [default: git config user.email]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -757,6 +810,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;export' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -769,7 +823,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;export;k8s' {
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance')
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
@@ -783,6 +837,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'Encrypt each Secret in the SOPS format for a gitops controller (Flux, Argo CD + SOPS): only `data` is encrypted (sops''s `encrypted_regex: ^(data|stringData)$`); apiVersion, kind, metadata and type stay readable. Each Secret is its own YAML document with its own data key and MAC. Needs --age (or SOPS_AGE_RECIPIENTS)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -791,7 +846,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;export;swarm' {
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance')
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
@@ -800,6 +855,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the script to FILE (created 0700, replaced atomically) instead of standard output')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -814,6 +870,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'The version to write, `v<N>`')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -839,6 +896,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;completions' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -848,6 +906,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;__generate' {
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Do not write: fail if a file in DIR differs from what would be generated')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

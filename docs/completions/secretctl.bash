@@ -494,7 +494,7 @@ _secretctl() {
 
     case "${cmd}" in
         secretctl)
-            opts="-h -V --json --help --version init env key secret name generate check gitops export completions __generate help"
+            opts="-h -V --json --follow-symlinks --help --version init env key secret name generate check gitops export completions __generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,7 +508,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd____generate)
-            opts="-h -V --check --json --help --version man completions"
+            opts="-h -V --check --json --follow-symlinks --help --version man completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -522,7 +522,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__check)
-            opts="-h -V --schema --file --env --accept --json --help --version"
+            opts="-h -V --schema --file --env --instance --accept --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +540,10 @@ _secretctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --accept)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -552,7 +556,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__completions)
-            opts="-h -V --json --help --version bash elvish fish powershell zsh"
+            opts="-h -V --json --follow-symlinks --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,7 +570,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env)
-            opts="-h -V --json --help --version list get set unset rename rotate help"
+            opts="-h -V --json --follow-symlinks --help --version list get set unset rename rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,13 +584,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__get)
-            opts="-h -V --file --raw --use-environment --json --help --version"
+            opts="-h -V --file --instance --raw --use-environment --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -710,13 +718,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__list)
-            opts="-h -V --file --use-environment --json --help --version"
+            opts="-h -V --file --instance --use-environment --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -728,13 +740,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__rename)
-            opts="-h -V --file --json --help --version"
+            opts="-h -V --file --instance --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -746,13 +762,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__rotate)
-            opts="-h -V --file --force --schema --json --help --version"
+            opts="-h -V --file --instance --force --schema --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -768,13 +788,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__set)
-            opts="-h -V --file --from-file --generate --force --schema --json --help --version"
+            opts="-h -V --file --instance --from-file --generate --new-version --force --schema --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -794,13 +818,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__unset)
-            opts="-h -V --file --json --help --version"
+            opts="-h -V --file --instance --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -812,7 +840,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export)
-            opts="-h -V --json --help --version k8s swarm value help"
+            opts="-h -V --json --follow-symlinks --help --version k8s swarm value help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -896,7 +924,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export__subcmd__k8s)
-            opts="-n -o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --namespace --secret --out --sops --age --out-dir --json --help --version"
+            opts="-n -o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --namespace --secret --out --sops --age --out-dir --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -958,7 +986,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export__subcmd__swarm)
-            opts="-o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --stack --out --json --help --version"
+            opts="-o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --stack --out --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1004,7 +1032,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export__subcmd__value)
-            opts="-h --env --store --owner --keyfile --allow-loose-permissions --version --json --help"
+            opts="-h --env --store --owner --keyfile --allow-loose-permissions --version --json --follow-symlinks --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1038,7 +1066,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__generate)
-            opts="-h -V --json --help --version"
+            opts="-h -V --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1052,7 +1080,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops)
-            opts="-h -V --repo --json --help --version init setup push pull diff merge-driver textconv encrypt decrypt check recipients help"
+            opts="-h -V --repo --json --follow-symlinks --help --version init setup push pull diff merge-driver textconv encrypt decrypt check recipients help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1070,7 +1098,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__check)
-            opts="-h -V --schema --repo --json --help --version"
+            opts="-h -V --schema --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1092,7 +1120,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__decrypt)
-            opts="-h -V --in-place --identity --repo --json --help --version"
+            opts="-h -V --in-place --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1114,7 +1142,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__diff)
-            opts="-h -V --show-values --identity --repo --json --help --version"
+            opts="-h -V --show-values --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1136,7 +1164,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__encrypt)
-            opts="-h -V --recipient --in-place --repo --json --help --version"
+            opts="-h -V --recipient --in-place --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1368,7 +1396,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__init)
-            opts="-h -V --recipient --author-name --author-email --repo --json --help --version"
+            opts="-h -V --recipient --author-name --author-email --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1398,7 +1426,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__merge__subcmd__driver)
-            opts="-h -V --identity --repo --json --help --version"
+            opts="-h -V --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1420,7 +1448,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__pull)
-            opts="-h -V --host --out --identity --repo --json --help --version"
+            opts="-h -V --host --out --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1450,7 +1478,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__push)
-            opts="-h -V --host --env --schema --identity --author-name --author-email --no-commit --repo --json --help --version"
+            opts="-h -V --host --env --schema --identity --author-name --author-email --no-commit --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1492,7 +1520,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__recipients)
-            opts="-h -V --repo --json --help --version add remove help"
+            opts="-h -V --repo --json --follow-symlinks --help --version add remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1510,7 +1538,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__recipients__subcmd__add)
-            opts="-h -V --identity --author-name --author-email --repo --json --help --version"
+            opts="-h -V --identity --author-name --author-email --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1596,7 +1624,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__recipients__subcmd__remove)
-            opts="-h -V --identity --author-name --author-email --repo --json --help --version"
+            opts="-h -V --identity --author-name --author-email --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1626,7 +1654,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__setup)
-            opts="-h -V --repo --json --help --version"
+            opts="-h -V --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1644,7 +1672,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__textconv)
-            opts="-h -V --repo --json --help --version"
+            opts="-h -V --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2390,7 +2418,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__init)
-            opts="-h -V --schema --env-file --json --help --version"
+            opts="-h -V --schema --env-file --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2412,7 +2440,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key)
-            opts="-h -V --json --help --version init id list backup restore rotate retire help"
+            opts="-h -V --json --follow-symlinks --help --version init id list backup restore rotate retire help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2426,7 +2454,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__backup)
-            opts="-r -R -o -h -V --keyfile --allow-loose-permissions --recipient --recipients-file --passphrase --passphrase-file --binary --raw-base64 --output --json --help --version"
+            opts="-r -R -o -h -V --keyfile --allow-loose-permissions --recipient --recipients-file --passphrase --passphrase-file --binary --raw-base64 --output --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2598,7 +2626,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__id)
-            opts="-h -V --keyfile --allow-loose-permissions --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2616,7 +2644,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__init)
-            opts="-h -V --keyfile --allow-loose-permissions --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2634,7 +2662,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__list)
-            opts="-h -V --keyfile --allow-loose-permissions --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2652,7 +2680,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__restore)
-            opts="-i -h -V --keyfile --allow-loose-permissions --identity --passphrase --passphrase-file --base64 --expect-id --force --json --help --version"
+            opts="-i -h -V --keyfile --allow-loose-permissions --identity --passphrase --passphrase-file --base64 --expect-id --force --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2686,7 +2714,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__retire)
-            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2712,7 +2740,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__rotate)
-            opts="-h -V --keyfile --allow-loose-permissions --store --actor --resume --batch-size --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --resume --batch-size --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2742,7 +2770,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name)
-            opts="-h -V --json --help --version parse next swarm stack help"
+            opts="-h -V --json --follow-symlinks --help --version parse next swarm stack help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2840,7 +2868,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name__subcmd__next)
-            opts="-h -V --json --help --version"
+            opts="-h -V --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2854,7 +2882,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name__subcmd__parse)
-            opts="-h -V --json --help --version"
+            opts="-h -V --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2868,7 +2896,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name__subcmd__stack)
-            opts="-h -V --json --help --version"
+            opts="-h -V --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2882,7 +2910,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__name__subcmd__swarm)
-            opts="-h -V --stack --domain --json --help --version"
+            opts="-h -V --stack --domain --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2904,7 +2932,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret)
-            opts="-h -V --json --help --version put get list rm history audit help"
+            opts="-h -V --json --follow-symlinks --help --version put get list rm history audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2918,7 +2946,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__audit)
-            opts="-h -V --limit --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --limit --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2948,7 +2976,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__get)
-            opts="-h --version --keyfile --allow-loose-permissions --store --actor --json --help"
+            opts="-h --version --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3090,7 +3118,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__history)
-            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3116,7 +3144,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__list)
-            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3142,7 +3170,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__put)
-            opts="-h -V --from-file --value --keyfile --allow-loose-permissions --store --actor --json --help --version"
+            opts="-h -V --from-file --value --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3176,7 +3204,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__rm)
-            opts="-h --version --all --keyfile --allow-loose-permissions --store --actor --json --help"
+            opts="-h --version --all --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -19,6 +19,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
     var completions = [
         &'secretctl'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -37,9 +38,10 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;init'= {
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --env-file 'Values already given (like `canasta create -e`): copied into the new .env and kept; only the declared secrets it lacks are generated'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -47,6 +49,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;env'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -60,57 +63,70 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;env;list'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --use-environment 'Interpolate against this process''s environment first, as `docker compose` does (default: only the keys defined earlier in the file)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'secretctl;env;get'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --raw 'Print the value as written (quotes and escapes removed), without interpolating `$VAR` references'
             cand --use-environment 'Interpolate against this process''s environment first, as `docker compose` does'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'secretctl;env;set'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --from-file 'Read the value from this file (a single trailing newline is dropped)'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --generate 'Generate the value with the schema''s generator for KEY'
-            cand --force 'With --generate: replace a one-shot key that already has a value'
+            cand --new-version 'For a versioned KEY: add the value as its next version (KEY_V<N+1>) and move its pointer'
+            cand --force 'Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'secretctl;env;unset'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'secretctl;env;rename'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'secretctl;env;rotate'= {
-            cand --file 'The .env file'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
-            cand --force 'Rotate a one-shot key even though rotating it breaks something (the schema says what)'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --force 'Rotate a one-shot key even though rotating it breaks something (the schema says what), or a key the pods of a Kubernetes instance read from a Secret'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -141,6 +157,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;key'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -158,6 +175,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -167,6 +185,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -176,6 +195,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -195,6 +215,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --binary 'Write the binary age format instead of ASCII armor (requires --output or a non-terminal stdout)'
             cand --raw-base64 'Print the key as plain base64 instead of an encrypted backup. Anyone who sees it has the key'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -211,6 +232,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --base64 'The backup is a raw base64 export (`key backup --raw-base64`)'
             cand --force 'Make the restored key active even if the keyfile holds a different key (which is kept as retired)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -224,6 +246,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --resume 'Only finish an interrupted rotation; never create a new key'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -235,6 +258,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --actor 'Who to record in the audit table [default: the OS user]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -268,6 +292,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;secret'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -288,6 +313,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --actor 'Who to record in the audit table [default: the OS user]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -300,6 +326,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --actor 'Who to record in the audit table [default: the OS user]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -309,6 +336,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --actor 'Who to record in the audit table [default: the OS user]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -322,6 +350,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --all 'Delete every version'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -331,6 +360,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --actor 'Who to record in the audit table [default: the OS user]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -343,6 +373,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --actor 'Who to record in the audit table [default: the OS user]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -373,6 +404,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;name'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -385,6 +417,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;name;parse'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -392,6 +425,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;name;next'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -401,6 +435,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --stack 'The stack name'
             cand --domain 'Derive the stack name from the app''s domain as Co-op Cloud does (dots become underscores)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -408,6 +443,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;name;stack'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -432,17 +468,20 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;generate'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'secretctl;check'= {
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
-            cand --env 'The .env to check'
-            cand --file 'The .env to check'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --env 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]'
+            cand --file 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --env'
             cand --accept 'Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -451,6 +490,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;gitops'= {
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -474,6 +514,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --author-email 'Commit author email [default: git config user.email]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -482,6 +523,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;gitops;setup'= {
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -490,13 +532,14 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;gitops;push'= {
             cand --host 'The host whose .env this is'
             cand --env 'The instance''s .env'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --identity 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]'
             cand --author-name 'Commit author name [default: git config user.name]'
             cand --author-email 'Commit author email [default: git config user.email]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --no-commit 'Write the files but do not commit (e.g. to resolve a conflicted merge, then `git add`)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -508,6 +551,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --identity 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -518,6 +562,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --show-values 'Decrypt and print the old and new values'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -527,6 +572,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --identity 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -535,6 +581,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;gitops;textconv'= {
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -545,6 +592,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --in-place 'Replace the file with its encrypted form'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -555,15 +603,17 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --in-place 'Replace the file with its plaintext (written 0600); refused inside a git working tree'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'secretctl;gitops;check'= {
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -572,6 +622,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;gitops;recipients'= {
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -586,6 +637,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --author-email 'Commit author email [default: git config user.email]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -597,6 +649,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --author-email 'Commit author email [default: git config user.email]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -659,6 +712,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;export'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -670,7 +724,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;export;k8s'= {
             cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --env 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it'
             cand --store 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance'
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
@@ -684,6 +738,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --sops 'Encrypt each Secret in the SOPS format for a gitops controller (Flux, Argo CD + SOPS): only `data` is encrypted (sops''s `encrypted_regex: ^(data|stringData)$`); apiVersion, kind, metadata and type stay readable. Each Secret is its own YAML document with its own data key and MAC. Needs --age (or SOPS_AGE_RECIPIENTS)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -691,7 +746,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;export;swarm'= {
             cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --env 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it'
             cand --store 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance'
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
@@ -700,6 +755,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --out 'Write the script to FILE (created 0700, replaced atomically) instead of standard output'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -713,6 +769,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'The version to write, `v<N>`'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -732,6 +789,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;completions'= {
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -740,6 +798,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;__generate'= {
             cand --check 'Do not write: fail if a file in DIR differs from what would be generated'
             cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_secretctl_global_optspecs
-    string join \n json h/help V/version
+    string join \n json follow-symlinks h/help V/version
 end
 
 function __fish_secretctl_needs_command
@@ -25,6 +25,7 @@ function __fish_secretctl_using_subcommand
 end
 
 complete -c secretctl -n "__fish_secretctl_needs_command" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_needs_command" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secretctl -n "__fish_secretctl_needs_command" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_needs_command" -f -a "init" -d 'Create an instance directory with a .env where every declared secret is generated'
@@ -39,12 +40,14 @@ complete -c secretctl -n "__fish_secretctl_needs_command" -f -a "export" -d 'Han
 complete -c secretctl -n "__fish_secretctl_needs_command" -f -a "completions" -d 'Print shell completions for SHELL'
 complete -c secretctl -n "__fish_secretctl_needs_command" -f -a "__generate" -d 'Generate man pages or completion files (used by `cargo xtask man | completions`)'
 complete -c secretctl -n "__fish_secretctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secretctl -n "__fish_secretctl_using_subcommand init" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand init" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand init" -l env-file -d 'Values already given (like `canasta create -e`): copied into the new .env and kept; only the declared secrets it lacks are generated' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand init" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand init" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand init" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand init" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -f -a "list" -d 'List the keys in file order; with --json, the values Docker Compose computes for them'
@@ -54,37 +57,50 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -f -a "rename" -d 'Rename KEY to NEW_KEY, keeping its value and layout'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -f -a "rotate" -d 'Replace KEY\'s value with a freshly generated one (from the schema\'s generator)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l use-environment -d 'Interpolate against this process\'s environment first, as `docker compose` does (default: only the keys defined earlier in the file)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l raw -d 'Print the value as written (quotes and escapes removed), without interpolating `$VAR` references'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l use-environment -d 'Interpolate against this process\'s environment first, as `docker compose` does'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l from-file -d 'Read the value from this file (a single trailing newline is dropped)' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l generate -d 'Generate the value with the schema\'s generator for KEY'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l force -d 'With --generate: replace a one-shot key that already has a value'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l new-version -d 'For a versioned KEY: add the value as its next version (KEY_V<N+1>) and move its pointer'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l force -d 'Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l file -d 'The .env file' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l force -d 'Rotate a one-shot key even though rotating it breaks something (the schema says what)'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l force -d 'Rotate a one-shot key even though rotating it breaks something (the schema says what), or a key the pods of a Kubernetes instance read from a Secret'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the keys in file order; with --json, the values Docker Compose computes for them'
@@ -95,6 +111,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace KEY\'s value with a freshly generated one (from the schema\'s generator)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and not __fish_seen_subcommand_from init id list backup restore rotate retire help" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand key; and not __fish_seen_subcommand_from init id list backup restore rotate retire help" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and not __fish_seen_subcommand_from init id list backup restore rotate retire help" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and not __fish_seen_subcommand_from init id list backup restore rotate retire help" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and not __fish_seen_subcommand_from init id list backup restore rotate retire help" -f -a "init" -d 'Create the master keyfile: 32 random bytes, mode 0400, in a 0700 directory. Never overwrites'
@@ -108,16 +125,19 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand key; and not __fish_
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from init" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from init" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from init" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from init" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from id" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from id" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from id" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from id" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from id" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from id" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from list" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from list" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from list" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from backup" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
@@ -130,6 +150,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from backup" -l binary -d 'Write the binary age format instead of ASCII armor (requires --output or a non-terminal stdout)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from backup" -l raw-base64 -d 'Print the key as plain base64 instead of an encrypted backup. Anyone who sees it has the key'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from backup" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from backup" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from restore" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
@@ -141,6 +162,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from restore" -l base64 -d 'The backup is a raw base64 export (`key backup --raw-base64`)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from restore" -l force -d 'Make the restored key active even if the keyfile holds a different key (which is kept as retired)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from restore" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from restore" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from rotate" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
@@ -150,6 +172,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from rotate" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from rotate" -l resume -d 'Only finish an interrupted rotation; never create a new key'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from rotate" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from rotate" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from retire" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
@@ -157,6 +180,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from retire" -l actor -d 'Who to record in the audit table [default: the OS user]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from retire" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from retire" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from retire" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from retire" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from retire" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create the master keyfile: 32 random bytes, mode 0400, in a 0700 directory. Never overwrites'
@@ -168,6 +192,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "retire" -d 'Remove a retired key once nothing references it'
 complete -c secretctl -n "__fish_secretctl_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and not __fish_seen_subcommand_from put get list rm history audit help" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and not __fish_seen_subcommand_from put get list rm history audit help" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and not __fish_seen_subcommand_from put get list rm history audit help" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and not __fish_seen_subcommand_from put get list rm history audit help" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and not __fish_seen_subcommand_from put get list rm history audit help" -f -a "put" -d 'Store a new version of OWNER/NAME. The value is read from stdin (or --from-file), a prompt on a terminal'
@@ -184,6 +209,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from put" -l actor -d 'Who to record in the audit table [default: the OS user]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from put" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from put" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from put" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from put" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from put" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from get" -l version -d 'Which version [default: the latest]' -r
@@ -192,12 +218,14 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from get" -l actor -d 'Who to record in the audit table [default: the OS user]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from get" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from get" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from get" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from list" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from list" -l store -d 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from list" -l actor -d 'Who to record in the audit table [default: the OS user]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from list" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from list" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from rm" -l version -d 'The version to delete' -r
@@ -207,12 +235,14 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from rm" -l all -d 'Delete every version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from rm" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from rm" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from rm" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from history" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from history" -l store -d 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from history" -l actor -d 'Who to record in the audit table [default: the OS user]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from history" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from history" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from history" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from audit" -l limit -d 'Show at most this many of the newest records' -r
@@ -221,6 +251,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from audit" -l actor -d 'Who to record in the audit table [default: the OS user]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from audit" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from audit" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from audit" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from audit" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from audit" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "put" -d 'Store a new version of OWNER/NAME. The value is read from stdin (or --from-file), a prompt on a terminal'
@@ -231,6 +262,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "audit" -d 'Show the audit log: who did what to which secret, and when (never a value)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and not __fish_seen_subcommand_from parse next swarm stack help" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand name; and not __fish_seen_subcommand_from parse next swarm stack help" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and not __fish_seen_subcommand_from parse next swarm stack help" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and not __fish_seen_subcommand_from parse next swarm stack help" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and not __fish_seen_subcommand_from parse next swarm stack help" -f -a "parse" -d 'Split a versioned name (`<base>_v<N>`) into its base and version'
@@ -239,17 +271,21 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand name; and not __fish
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and not __fish_seen_subcommand_from parse next swarm stack help" -f -a "stack" -d 'Print the stack name Co-op Cloud derives from an app\'s domain'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and not __fish_seen_subcommand_from parse next swarm stack help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from parse" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from parse" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from parse" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from parse" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from next" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from next" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from next" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from next" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from swarm" -l stack -d 'The stack name' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from swarm" -l domain -d 'Derive the stack name from the app\'s domain as Co-op Cloud does (dots become underscores)' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from swarm" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from swarm" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from swarm" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from swarm" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from stack" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from stack" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from stack" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from stack" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from help" -f -a "parse" -d 'Split a versioned name (`<base>_v<N>`) into its base and version'
@@ -258,16 +294,20 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_see
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from help" -f -a "stack" -d 'Print the stack name Co-op Cloud derives from an app\'s domain'
 complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand generate" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand generate" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l env -l file -d 'The .env to check' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l env -l file -d 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --env' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l accept -d 'Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand check" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand check" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and not __fish_seen_subcommand_from init setup push pull diff merge-driver textconv encrypt decrypt check recipients help" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and not __fish_seen_subcommand_from init setup push pull diff merge-driver textconv encrypt decrypt check recipients help" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and not __fish_seen_subcommand_from init setup push pull diff merge-driver textconv encrypt decrypt check recipients help" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and not __fish_seen_subcommand_from init setup push pull diff merge-driver textconv encrypt decrypt check recipients help" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and not __fish_seen_subcommand_from init setup push pull diff merge-driver textconv encrypt decrypt check recipients help" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and not __fish_seen_subcommand_from init setup push pull diff merge-driver textconv encrypt decrypt check recipients help" -f -a "init" -d 'Create a gitops repository: layout, .sops.yaml, .gitattributes, merge driver, diff textconv and pre-commit check'
@@ -287,21 +327,24 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from init" -l author-email -d 'Commit author email [default: git config user.email]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from init" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from init" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from init" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from setup" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from setup" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from setup" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from setup" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l host -d 'The host whose .env this is' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l env -d 'The instance\'s .env' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l identity -d 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l author-name -d 'Commit author name [default: git config user.name]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l author-email -d 'Commit author email [default: git config user.email]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l no-commit -d 'Write the files but do not commit (e.g. to resolve a conflicted merge, then `git add`)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l host -d 'The host to render' -r
@@ -309,42 +352,50 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l identity -d 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from diff" -l identity -d 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from diff" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from diff" -l show-values -d 'Decrypt and print the old and new values'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from diff" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from diff" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from merge-driver" -l identity -d 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from merge-driver" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from merge-driver" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from merge-driver" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from merge-driver" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from merge-driver" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from textconv" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from textconv" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from textconv" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from textconv" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from textconv" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from encrypt" -l recipient -d 'Recipients [default: those in the repository\'s .sops.yaml]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from encrypt" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from encrypt" -l in-place -d 'Replace the file with its encrypted form'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from encrypt" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from encrypt" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from encrypt" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from encrypt" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -l identity -d 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -l in-place -d 'Replace the file with its plaintext (written 0600); refused inside a git working tree'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from recipients" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from recipients" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from recipients" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from recipients" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from recipients" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from recipients" -f -a "add" -d 'Wrap every vars file\'s data key to more recipients (values unchanged) and commit'
@@ -363,6 +414,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from help" -f -a "recipients" -d 'Add or remove age recipients across every vars file'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fish_seen_subcommand_from k8s swarm value help" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fish_seen_subcommand_from k8s swarm value help" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fish_seen_subcommand_from k8s swarm value help" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fish_seen_subcommand_from k8s swarm value help" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fish_seen_subcommand_from k8s swarm value help" -f -a "k8s" -d 'Print Kubernetes Secret manifests, one per k8s_secret group of the schema, for `kubectl apply -f`'
@@ -370,7 +422,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fi
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fish_seen_subcommand_from k8s swarm value help" -f -a "value" -d 'Write one value to a pipe, byte for byte (used by the script `export swarm` writes)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fish_seen_subcommand_from k8s swarm value help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l instance -d 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema\'s [instance] name, else the name of the directory holding the .env]' -r
-complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l env -d 'The instance\'s .env [default: ./.env]; its schema is the secretctl.toml beside it' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l store -d 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
@@ -382,10 +434,11 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l sops -d 'Encrypt each Secret in the SOPS format for a gitops controller (Flux, Argo CD + SOPS): only `data` is encrypted (sops\'s `encrypted_regex: ^(data|stringData)$`); apiVersion, kind, metadata and type stay readable. Each Secret is its own YAML document with its own data key and MAC. Needs --age (or SOPS_AGE_RECIPIENTS)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l instance -d 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema\'s [instance] name, else the name of the directory holding the .env]' -r
-complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l env -d 'The instance\'s .env [default: ./.env]; its schema is the secretctl.toml beside it' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l store -d 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
@@ -393,6 +446,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -s o -l out -d 'Write the script to FILE (created 0700, replaced atomically) instead of standard output' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from value" -l env -d 'Read the value from this .env (the key `<KEY>_V<N>`)' -r -F
@@ -402,16 +456,19 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from value" -l version -d 'The version to write, `v<N>`' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from value" -l allow-loose-permissions -d 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from value" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from value" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from value" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "k8s" -d 'Print Kubernetes Secret manifests, one per k8s_secret group of the schema, for `kubectl apply -f`'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "swarm" -d 'Print the Docker Swarm names of the versioned secrets and a script that creates them'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "value" -d 'Write one value to a pipe, byte for byte (used by the script `export swarm` writes)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand completions" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand completions" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secretctl -n "__fish_secretctl_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand __generate" -l check -d 'Do not write: fail if a file in DIR differs from what would be generated'
 complete -c secretctl -n "__fish_secretctl_using_subcommand __generate" -l json -d 'Print machine-readable JSON instead of text for people'
+complete -c secretctl -n "__fish_secretctl_using_subcommand __generate" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand __generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secretctl -n "__fish_secretctl_using_subcommand __generate" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand help; and not __fish_seen_subcommand_from init env key secret name generate check gitops export completions __generate help" -f -a "init" -d 'Create an instance directory with a .env where every declared secret is generated'

@@ -59,9 +59,7 @@ mod parse;
 mod template;
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::ops::Range;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 pub use secrecy;
@@ -630,36 +628,29 @@ impl EnvFile {
         Ok(Resolution { values, unset })
     }
 
-    /// Read and parse the envfile at `path`.
+    /// Read and parse the envfile at `path`, opened and checked as `secretctl_fs::read` does (no symlink unless
+    /// the process follows same-owner links, a regular file, at most [`MAX_FILE_BYTES`]).
     ///
     /// # Errors
-    /// [`Error::NotFound`], [`Error::Io`], [`Error::TooLarge`] (over [`MAX_FILE_BYTES`]), [`Error::NotUtf8`] or
-    /// [`Error::Parse`], each naming `path`.
+    /// [`Error::NotFound`], [`Error::TooLarge`] (over [`MAX_FILE_BYTES`]), [`Error::NotUtf8`], [`Error::Parse`], or
+    /// [`Error::Io`] (a refused symlink, not a regular file, a failed read: the cause says which), each naming
+    /// `path`.
     pub fn load(path: &Path) -> Result<EnvFile, Error> {
-        let io = |source: std::io::Error| Error::Io {
-            path: path.to_path_buf(),
-            action: "read",
-            source,
-        };
-        let file = std::fs::File::open(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::NotFound {
+        let bytes = secretctl_fs::read(path, &secretctl_fs::ReadOptions::new(MAX_FILE_BYTES))
+            .map_err(|e| match e {
+                secretctl_fs::Error::NotFound { .. } => Error::NotFound {
                     path: path.to_path_buf(),
-                }
-            } else {
-                io(e)
-            }
-        })?;
-        let mut bytes = Zeroizing::new(Vec::new());
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(Error::TooLarge {
-                path: path.to_path_buf(),
-                limit: MAX_FILE_BYTES,
-            });
-        }
+                },
+                secretctl_fs::Error::TooLarge { limit, .. } => Error::TooLarge {
+                    path: path.to_path_buf(),
+                    limit,
+                },
+                e => Error::Io {
+                    path: path.to_path_buf(),
+                    action: "read",
+                    source: e.into(),
+                },
+            })?;
         let text = match std::str::from_utf8(&bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -676,28 +667,30 @@ impl EnvFile {
         })
     }
 
-    /// Write the document to `path` atomically (see [`fs::write_atomic`]) with mode 0600, or the existing file's
-    /// mode when that is stricter. Concurrent writers must hold the lock; [`update`] does both.
+    /// Write the document to `path` atomically with `secretctl_fs::replace`: mode 0600, or the existing file's
+    /// mode when that is stricter; owner and group kept. Concurrent writers must hold the lock; [`update`] does
+    /// both.
     ///
     /// # Errors
     /// [`Error::Io`] naming `path`.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let mode = match std::fs::metadata(path) {
-            Ok(m) => m.permissions().mode() & 0o600,
-            Err(_) => 0o600,
-        };
-        fs::write_atomic(path, self.src.as_bytes(), mode).map_err(|source| Error::Io {
+        secretctl_fs::replace(
+            path,
+            self.src.as_bytes(),
+            &secretctl_fs::WriteOptions::new(0o600),
+        )
+        .map_err(|e| Error::Io {
             path: path.to_path_buf(),
             action: "write",
-            source,
+            source: e.into(),
         })
     }
 }
 
-/// Lock `path` (advisory, on the sidecar [`fs::lock_path`]), load it (or start empty if it is missing and
-/// `create` is true), run `f`, save if the rendered bytes changed, unlock. Serializes concurrent writers that
-/// all go through `update` (or [`fs::lock_exclusive`]). Not reentrant: calling `update` on the same path from
-/// inside `f` waits for a lock this process already holds, forever.
+/// Take the lock of `path` (`secretctl_fs::lock`: every path to the file takes the same one), load it (or start
+/// empty if it is missing and `create` is true), run `f`, save if the rendered bytes changed, unlock. Serializes
+/// concurrent writers that all take that lock. Calling `update` on the same file from inside `f` shares the lock
+/// (it is reentrant on one thread).
 ///
 /// # Errors
 /// Whatever [`EnvFile::load`], [`EnvFile::save`] or `f` return; [`Error::Io`] when the lock cannot be taken.
@@ -707,10 +700,10 @@ pub fn update<T>(
     create: bool,
     f: impl FnOnce(&mut EnvFile) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let _lock = fs::lock_exclusive(path).map_err(|source| Error::Io {
+    let _lock = secretctl_fs::lock(path).map_err(|e| Error::Io {
         path: path.to_path_buf(),
         action: "lock",
-        source,
+        source: e.into(),
     })?;
     let mut doc = match EnvFile::load(path) {
         Ok(doc) => doc,

@@ -1,10 +1,11 @@
 //! Writing an instance's secrets with the schema's policy, the `.env` and the state file together under one lock.
 
-use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_envfile::EnvFile;
+use secretctl_fs::{Symlinks, WriteOptions};
 use secretctl_naming::pointer::{self, Bumped};
 use secretctl_schema::{Generator, SecretSpec};
 use zeroize::Zeroizing;
@@ -80,12 +81,13 @@ impl Instance {
         create: bool,
         f: impl FnOnce(&mut EnvFile, &mut State, usize) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let _lock =
-            secretctl_envfile::fs::lock_exclusive(&self.env_path).map_err(|source| Error::Io {
-                path: self.env_path.clone(),
-                action: "lock",
-                error: source,
-            })?;
+        // The lock of the .env's real file (every path to it takes the same one); the state file is written while
+        // it is held, so the two change together for every writer.
+        let _lock = secretctl_fs::lock(&self.env_path).map_err(|e| Error::Io {
+            path: self.env_path.clone(),
+            action: "lock",
+            error: e.into(),
+        })?;
         let mut env = match EnvFile::load(&self.env_path) {
             Ok(env) => env,
             Err(secretctl_envfile::Error::NotFound { .. }) if create => EnvFile::new(),
@@ -117,15 +119,17 @@ impl Instance {
     /// service user's instance leaves nothing that user cannot read or replace). A symlink is never followed.
     fn save_state(&self, state: &State) -> Result<(), Error> {
         let dir = self.dir.join(STATE_DIR);
-        let io = |path: &Path, action, source| Error::Io {
-            path: path.to_path_buf(),
-            action,
-            error: source,
-        };
         let owner = std::fs::metadata(&self.env_path)
             .or_else(|_| std::fs::metadata(&self.dir))
             .ok()
             .map(|m| (m.uid(), m.gid()));
+        let opts = |mode| {
+            let o = WriteOptions::new(mode).symlinks(Symlinks::Refuse);
+            match owner {
+                Some((uid, gid)) => o.owner(uid, gid),
+                None => o,
+            }
+        };
         match std::fs::symlink_metadata(&dir) {
             Ok(m) if m.file_type().is_dir() => {}
             Ok(_) => {
@@ -135,27 +139,22 @@ impl Instance {
                 })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::DirBuilder::new()
-                    .mode(0o700)
-                    .create(&dir)
-                    .map_err(|e| io(&dir, "create", e))?;
-                chown_like(&dir, owner).map_err(|e| io(&dir, "create", e))?;
+                secretctl_fs::create_dir(&dir, &opts(0o700)).map_err(|e| Error::Io {
+                    path: dir.clone(),
+                    action: "create",
+                    error: e.into(),
+                })?;
             }
-            Err(e) => return Err(io(&dir, "read", e)),
+            Err(source) => {
+                return Err(Error::Io {
+                    path: dir,
+                    action: "read",
+                    error: source,
+                })
+            }
         }
-        if std::fs::symlink_metadata(&self.state_path).is_ok_and(|m| !m.file_type().is_file()) {
-            return Err(Error::Unsafe {
-                path: self.state_path.clone(),
-                why: "is not a regular file (a symlink is never followed)",
-            });
-        }
-        let existed = self.state_path.exists();
-        secretctl_envfile::fs::write_atomic(&self.state_path, state.render().as_bytes(), 0o600)
-            .map_err(|e| io(&self.state_path, "write", e))?;
-        if !existed {
-            chown_like(&self.state_path, owner).map_err(|e| io(&self.state_path, "write", e))?;
-        }
-        Ok(())
+        secretctl_fs::replace(&self.state_path, state.render().as_bytes(), &opts(0o600))
+            .map_err(|e| state::fs_error(&self.state_path, "write", e))
     }
 
     /// Refuse a key name the `.env` cannot hold before anything else is looked at (exit 2, not "not found").
@@ -568,21 +567,5 @@ impl Instance {
             }
             Ok(())
         })
-    }
-}
-
-/// Give `path` the owner `owner` when it has another one and this process may change it (root); a user who cannot
-/// chown keeps their own files as they are.
-fn chown_like(path: &Path, owner: Option<(u32, u32)>) -> std::io::Result<()> {
-    let Some((uid, gid)) = owner else {
-        return Ok(());
-    };
-    let meta = std::fs::symlink_metadata(path)?;
-    if (meta.uid(), meta.gid()) == (uid, gid) {
-        return Ok(());
-    }
-    match std::os::unix::fs::lchown(path, Some(uid), Some(gid)) {
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
-        other => other,
     }
 }

@@ -20,7 +20,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fmt::Write as _;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use hmac::{Hmac, Mac};
@@ -194,33 +193,20 @@ impl State {
                 Ok(_) => {}
             }
         }
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            action: "read",
-            error: source,
-        };
-        match std::fs::symlink_metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(io(e)),
-            Ok(m) if !m.file_type().is_file() => {
-                return Err(Error::Unsafe {
+        // secretctl's own file: a link there is never followed, whatever the process's policy.
+        let opts = secretctl_fs::ReadOptions::new(MAX_STATE_BYTES)
+            .symlinks(secretctl_fs::Symlinks::Refuse);
+        let bytes = match secretctl_fs::read(path, &opts) {
+            Ok(bytes) => bytes,
+            Err(secretctl_fs::Error::NotFound { .. }) => return Ok(Self::default()),
+            Err(secretctl_fs::Error::TooLarge { .. }) => {
+                return Err(Error::BadState {
                     path: path.to_path_buf(),
-                    why: "is not a regular file (a symlink is never followed)",
+                    message: format!("larger than {MAX_STATE_BYTES} bytes"),
                 })
             }
-            Ok(_) => {}
-        }
-        let file = std::fs::File::open(path).map_err(io)?;
-        let mut bytes = Zeroizing::new(Vec::new());
-        file.take(MAX_STATE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() as u64 > MAX_STATE_BYTES {
-            return Err(Error::BadState {
-                path: path.to_path_buf(),
-                message: format!("larger than {MAX_STATE_BYTES} bytes"),
-            });
-        }
+            Err(e) => return Err(fs_error(path, "read", e)),
+        };
         let text = std::str::from_utf8(&bytes).map_err(|_| Error::BadState {
             path: path.to_path_buf(),
             message: "not UTF-8 text".to_owned(),
@@ -455,6 +441,28 @@ fn line_of(text: &str, at: usize) -> usize {
 #[must_use]
 pub fn state_path(dir: &Path) -> PathBuf {
     dir.join(STATE_DIR).join(STATE_FILE)
+}
+
+/// A refusal of `secretctl-fs` at a file of the instance's own (a link, not a regular file) as [`Error::Unsafe`];
+/// anything else as [`Error::Io`] whose cause says what happened.
+pub(crate) fn fs_error(path: &Path, action: &'static str, e: secretctl_fs::Error) -> Error {
+    match e {
+        secretctl_fs::Error::Symlink { .. }
+        | secretctl_fs::Error::DanglingSymlink { .. }
+        | secretctl_fs::Error::SymlinkOwner { .. } => Error::Unsafe {
+            path: path.to_path_buf(),
+            why: "is a symbolic link (a symlink is never followed there)",
+        },
+        secretctl_fs::Error::NotRegular { .. } => Error::Unsafe {
+            path: path.to_path_buf(),
+            why: "is not a regular file (a symlink is never followed)",
+        },
+        e => Error::Io {
+            path: path.to_path_buf(),
+            action,
+            error: e.into(),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -3,17 +3,16 @@
 //! On disk (see docs/formats/keyfile.md):
 //! ```text
 //! master.key                    the active key, 32 bytes, 0400
-//! master.key.lock               advisory lock serializing writers, 0600, empty
 //! master.key.keyring/           0700
 //!     <key id>.key              a retired (or, during a rotation, staged) key, 32 bytes, 0400
 //!     index.json                creation and retirement times, 0600, written atomically
 //! ```
+//! Writers are serialized by `secretctl_fs::lock` of the keyfile (a lock on its directory; no lock file).
 //! The keyfile alone says which key is active; every `<id>.key` whose id is not the active one is retired. The
 //! index only carries times, so losing it loses no key.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -394,22 +393,21 @@ fn index_path(dir: &Path) -> PathBuf {
 
 fn read_index(dir: &Path) -> Result<Index, Error> {
     let path = index_path(dir);
-    let file = match fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
-        Err(e) => return Err(Error::io("open", &path, e)),
+    // Read up to one byte more than the limit, so that an oversized index is reported as damaged, not unreadable.
+    let Some(bytes) = kfs::read_optional(&path, MAX_INDEX_BYTES + 1)? else {
+        return Ok(Index::default());
     };
-    let mut text = String::new();
-    file.take(MAX_INDEX_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| Error::io("read", &path, e))?;
-    if text.len() as u64 > MAX_INDEX_BYTES {
+    if bytes.len() as u64 > MAX_INDEX_BYTES {
         return Err(Error::BadIndex {
             path,
             reason: format!("larger than {MAX_INDEX_BYTES} bytes"),
         });
     }
-    let index: Index = serde_json::from_str(&text).map_err(|e| Error::BadIndex {
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::BadIndex {
+        path: path.clone(),
+        reason: "not UTF-8 text".to_owned(),
+    })?;
+    let index: Index = serde_json::from_str(text).map_err(|e| Error::BadIndex {
         path: path.clone(),
         reason: e.to_string(),
     })?;

@@ -23,6 +23,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to
+    /// have the same owner; without it such a link is refused.
+    #[arg(long, global = true)]
+    pub follow_symlinks: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -80,6 +80,7 @@ fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind>
         secretctl_store::Error,
         secretctl_gitops::repo::Error,
         secretctl_gitops::sops::Error,
+        secretctl_fs::Error,
     );
     None
 }

@@ -26,6 +26,14 @@ use clap::{CommandFactory, Parser};
 use crate::cli::{Cli, Command, Globals};
 
 fn main() -> ExitCode {
+    // Before anything is read: no core file, no ptrace by other users, for everything this process will hold.
+    if let Err(e) = secretctl_fs::harden_process() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: cannot turn off core dumps for this process: {e}"
+        );
+        return ExitCode::from(1);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -34,6 +42,9 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    if cli.follow_symlinks {
+        secretctl_fs::Symlinks::FollowSameOwner.set_process_default();
+    }
     let globals = Globals { json: cli.json };
     match run(globals, cli.command) {
         Ok(()) => ExitCode::SUCCESS,

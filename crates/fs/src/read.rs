@@ -1,0 +1,217 @@
+//! Open a secret file safely and read it: every check on the open descriptor, before a byte is read.
+
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use rustix::fs::{FileType, Mode, OFlags};
+use zeroize::Zeroizing;
+
+use crate::resolve::{resolve, Resolved};
+use crate::{Error, Symlinks};
+
+/// Whose file secretctl accepts to read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Owner {
+    /// Anyone's (a `.env` root edits for a service user).
+    #[default]
+    Anyone,
+    /// The caller's or root's; root accepts anyone's. A file another unprivileged user owns could have been
+    /// replaced by that user (a keyfile swapped for one they know).
+    CallerOrRoot,
+}
+
+/// What [`read`] checks.
+#[derive(Clone, Copy, Debug)]
+#[must_use]
+pub struct ReadOptions {
+    max_bytes: u64,
+    private: bool,
+    owner: Owner,
+    symlinks: Option<Symlinks>,
+}
+
+impl ReadOptions {
+    /// Read at most `max_bytes` (a larger file is [`Error::TooLarge`]); anyone's file; any mode; the process's
+    /// symlink policy.
+    pub fn new(max_bytes: u64) -> Self {
+        Self {
+            max_bytes,
+            private: false,
+            owner: Owner::Anyone,
+            symlinks: None,
+        }
+    }
+
+    /// Refuse a file that group or other users have any permission bit on ([`Error::Permissions`]).
+    pub fn private(self, private: bool) -> Self {
+        Self { private, ..self }
+    }
+
+    /// Whose file is accepted ([`Error::Owner`] otherwise).
+    pub fn owner(self, owner: Owner) -> Self {
+        Self { owner, ..self }
+    }
+
+    /// This symlink policy instead of the process's ([`Symlinks::process_default`]).
+    pub fn symlinks(self, symlinks: Symlinks) -> Self {
+        Self {
+            symlinks: Some(symlinks),
+            ..self
+        }
+    }
+}
+
+/// Read the secret file at `path`, checking it first.
+///
+/// The file is opened with `O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY` (a FIFO or device does not block the
+/// open), then `fstat` of that descriptor must show a regular file, an acceptable owner and mode, and a size within
+/// the limit; only then is it read. The bytes are zeroized when dropped.
+///
+/// # Errors
+/// [`Error::NotFound`]; [`Error::Symlink`], [`Error::DanglingSymlink`] or [`Error::SymlinkOwner`] under the
+/// symlink policy; [`Error::NotRegular`]; [`Error::Owner`]; [`Error::Permissions`]; [`Error::TooLarge`];
+/// [`Error::Changed`] when a followed link was re-pointed or the file grew while it was read; [`Error::Io`].
+pub fn read(path: &Path, opts: &ReadOptions) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let policy = opts.symlinks.unwrap_or_else(Symlinks::process_default);
+    let resolved = resolve(path, policy)?;
+    let mut file = open_checked(path, &resolved)?;
+    let meta = file.metadata().map_err(|e| Error::io("inspect", path, e))?;
+    check(path, &meta, opts)?;
+    // One byte more than the file's size (and at most one more than the limit), allocated once so that no copy of
+    // the content is left behind by a reallocation; a file that fills it has grown since the fstat.
+    let size = meta.len().min(opts.max_bytes);
+    let cap = usize::try_from(size)
+        .ok()
+        .and_then(|s| s.checked_add(1))
+        .ok_or_else(|| too_large(path, meta.len(), opts.max_bytes))?;
+    let mut buf = Zeroizing::new(vec![0u8; cap]);
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io("read", path, e)),
+        }
+    }
+    if n == buf.len() {
+        let read = n as u64;
+        return Err(if read > opts.max_bytes {
+            too_large(path, read, opts.max_bytes)
+        } else {
+            Error::Changed {
+                path: path.to_path_buf(),
+            }
+        });
+    }
+    buf.truncate(n);
+    Ok(buf)
+}
+
+fn too_large(path: &Path, size: u64, limit: u64) -> Error {
+    Error::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+    }
+}
+
+/// Open the resolved path without following a link at its last component and without blocking on a FIFO, and
+/// check that a followed link still ends at the file it ended at when it was resolved.
+fn open_checked(path: &Path, resolved: &Resolved) -> Result<File, Error> {
+    let flags =
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let fd = match rustix::fs::open(&resolved.path, flags, Mode::empty()) {
+        Ok(fd) => fd,
+        // O_NOFOLLOW met a link: one was put there after the path was resolved.
+        Err(rustix::io::Errno::LOOP) => {
+            return Err(Error::Symlink {
+                path: path.to_path_buf(),
+                target: std::fs::read_link(&resolved.path).ok(),
+            })
+        }
+        // Opening a socket fails this way; say what it is.
+        Err(rustix::io::Errno::NXIO) => {
+            return Err(Error::NotRegular {
+                path: path.to_path_buf(),
+                kind: "a socket or a device without a driver",
+            })
+        }
+        Err(e) => return Err(Error::io("open", path, e)),
+    };
+    let file = File::from(fd);
+    if let Some(expected) = resolved.followed {
+        let meta = file.metadata().map_err(|e| Error::io("inspect", path, e))?;
+        if (meta.dev(), meta.ino()) != expected {
+            return Err(Error::Changed {
+                path: path.to_path_buf(),
+            });
+        }
+    }
+    Ok(file)
+}
+
+/// What kind of file a `st_mode` describes, when it is not a regular file.
+pub(crate) fn not_regular_kind(raw_mode: u32) -> Option<&'static str> {
+    match FileType::from_raw_mode(raw_mode) {
+        FileType::RegularFile => None,
+        FileType::Directory => Some("a directory"),
+        FileType::Fifo => Some("a FIFO"),
+        FileType::Socket => Some("a socket"),
+        FileType::CharacterDevice => Some("a character device"),
+        FileType::BlockDevice => Some("a block device"),
+        FileType::Symlink => Some("a symbolic link"),
+        FileType::Unknown => Some("not a file"),
+    }
+}
+
+fn check(path: &Path, meta: &Metadata, opts: &ReadOptions) -> Result<(), Error> {
+    if let Some(kind) = not_regular_kind(meta.mode()) {
+        return Err(Error::NotRegular {
+            path: path.to_path_buf(),
+            kind,
+        });
+    }
+    if opts.owner == Owner::CallerOrRoot {
+        let caller = rustix::process::geteuid().as_raw();
+        if !owner_accepted(meta.uid(), caller) {
+            return Err(Error::Owner {
+                path: path.to_path_buf(),
+                owner: meta.uid(),
+                caller,
+            });
+        }
+    }
+    let mode = meta.mode() & 0o7777;
+    if opts.private && mode & 0o077 != 0 {
+        return Err(Error::Permissions {
+            path: path.to_path_buf(),
+            mode,
+        });
+    }
+    if meta.len() > opts.max_bytes {
+        return Err(too_large(path, meta.len(), opts.max_bytes));
+    }
+    Ok(())
+}
+
+/// [`Owner::CallerOrRoot`]: root reads anyone's file; anyone else their own or root's.
+fn owner_accepted(owner: u32, caller: u32) -> bool {
+    caller == 0 || owner == caller || owner == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caller_or_root_accepts_own_and_roots_files_and_root_accepts_all() {
+        assert!(owner_accepted(1000, 1000));
+        assert!(owner_accepted(0, 1000));
+        assert!(!owner_accepted(1001, 1000));
+        assert!(owner_accepted(1001, 0));
+    }
+}
