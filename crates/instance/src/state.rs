@@ -386,7 +386,7 @@ impl State {
     /// the instance key on first use).
     ///
     /// # Errors
-    /// [`Error::Rng`] when the OS random generator fails; [`Error::BadRecord`] for a malformed instance key.
+    /// [`Error::Schema`] when the OS random generator fails; [`Error::BadRecord`] for a malformed instance key.
     pub fn record(
         &mut self,
         key: &str,

@@ -66,7 +66,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
 #[derive(Debug, clap::Args)]
 pub struct SourceArgs {
     /// The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner
-    /// [default: the schema's [instance] name, else the name of the directory holding the .env].
+    /// [default: the schema's `[instance]` name, else the name of the directory holding the .env].
     #[arg(long, value_name = "ID")]
     pub instance: Option<String>,
     #[command(flatten)]
@@ -87,7 +87,7 @@ pub struct SourceArgs {
 pub struct K8sArgs {
     #[command(flatten)]
     pub source: SourceArgs,
-    /// The namespace of every Secret [default: the schema's [instance] namespace, else none, and kubectl applies
+    /// The namespace of every Secret [default: the schema's `[instance]` namespace, else none, and kubectl applies
     /// them to its current namespace].
     #[arg(long, short = 'n', value_name = "NS")]
     pub namespace: Option<String>,
