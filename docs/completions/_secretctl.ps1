@@ -822,13 +822,13 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;export;k8s' {
-            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s `[instance]` name, else the name of the directory holding the .env]')
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance')
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace of every Secret [default: the schema''s [instance] namespace, else none, and kubectl applies them to its current namespace]')
-            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace of every Secret [default: the schema''s [instance] namespace, else none, and kubectl applies them to its current namespace]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace of every Secret [default: the schema''s `[instance]` namespace, else none, and kubectl applies them to its current namespace]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace of every Secret [default: the schema''s `[instance]` namespace, else none, and kubectl applies them to its current namespace]')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Export only the Secret NAME (as named after `{instance}` expansion, e.g. wiki-db-credentials); repeat for several')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the manifests to FILE (created 0600, replaced atomically) instead of standard output')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the manifests to FILE (created 0600, replaced atomically) instead of standard output')
@@ -845,7 +845,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;export;swarm' {
-            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s `[instance]` name, else the name of the directory holding the .env]')
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance')

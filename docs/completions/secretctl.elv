@@ -723,13 +723,13 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;export;k8s'= {
-            cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]'
+            cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s `[instance]` name, else the name of the directory holding the .env]'
             cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --env 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it'
             cand --store 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance'
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
-            cand -n 'The namespace of every Secret [default: the schema''s [instance] namespace, else none, and kubectl applies them to its current namespace]'
-            cand --namespace 'The namespace of every Secret [default: the schema''s [instance] namespace, else none, and kubectl applies them to its current namespace]'
+            cand -n 'The namespace of every Secret [default: the schema''s `[instance]` namespace, else none, and kubectl applies them to its current namespace]'
+            cand --namespace 'The namespace of every Secret [default: the schema''s `[instance]` namespace, else none, and kubectl applies them to its current namespace]'
             cand --secret 'Export only the Secret NAME (as named after `{instance}` expansion, e.g. wiki-db-credentials); repeat for several'
             cand -o 'Write the manifests to FILE (created 0600, replaced atomically) instead of standard output'
             cand --out 'Write the manifests to FILE (created 0600, replaced atomically) instead of standard output'
@@ -745,7 +745,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;export;swarm'= {
-            cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]'
+            cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s `[instance]` name, else the name of the directory holding the .env]'
             cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --env 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it'
             cand --store 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance'
