@@ -37,14 +37,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn templates_expand_instance_only() {
-        assert_eq!(
-            expand_template("{instance}-db", "wiki").as_deref(),
-            Some("wiki-db")
-        );
-        assert_eq!(expand_template("fixed", "wiki").as_deref(), Some("fixed"));
-        assert!(expand_template("{host}-db", "wiki").is_none());
-        assert!(expand_template("{instance", "wiki").is_none());
+    fn secret_names_name_the_key_of_a_bad_template() {
         assert_eq!(secret_name(None, "K", "wiki").unwrap(), "wiki-secrets");
         assert_eq!(
             secret_name(Some("{instance}-db"), "K", "wiki").unwrap(),

@@ -2,7 +2,6 @@
 //! `docker secret create NAME -`, piping each value from `secretctl export value` so that no value is ever on a
 //! command line.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use secrecy::ExposeSecret;
@@ -259,23 +258,8 @@ fn fetch_args(source: &Source, instance: &str, key: &str, name: &VersionedName) 
     args
 }
 
-/// One POSIX shell word: bare when it only has characters no shell treats specially, single-quoted otherwise.
-#[must_use]
-pub fn shell_quote(s: &str) -> Cow<'_, str> {
-    let bare = !s.is_empty()
-        && s.bytes().all(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b'_' | b'-' | b'.' | b'/' | b':' | b'=' | b'@' | b'%' | b'+' | b','
-                )
-        });
-    if bare {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(format!("'{}'", s.replace('\'', r"'\''")))
-    }
-}
+/// `s` as one POSIX shell word (the rule every printed command follows).
+pub use secretctl_instance::shell_quote;
 
 /// Text for a `#` comment line of the script: a newline (or any control character) in a directory name must not
 /// end the comment and start a command.

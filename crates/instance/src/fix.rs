@@ -46,7 +46,7 @@ pub fn shell_quote(s: &str) -> Cow<'_, str> {
             b.is_ascii_alphanumeric()
                 || matches!(
                     b,
-                    b'-' | b'_' | b'.' | b'/' | b':' | b'=' | b'@' | b'+' | b','
+                    b'-' | b'_' | b'.' | b'/' | b':' | b'=' | b'@' | b'%' | b'+' | b','
                 )
         });
     if plain {

@@ -145,7 +145,7 @@ impl State {
             message: format!(
                 "{}{}",
                 e.span()
-                    .map(|s| format!("line {}: ", line_of(text, s.start)))
+                    .map(|s| format!("line {}: ", secretctl_schema::line_of(text, s.start)))
                     .unwrap_or_default(),
                 e.message().trim_end().replace('\n', "; ")
             ),
@@ -426,15 +426,6 @@ impl State {
         }
         Ok(())
     }
-}
-
-fn line_of(text: &str, at: usize) -> usize {
-    let at = at.min(text.len());
-    text.as_bytes()[..at]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 /// Where the state file of the instance in `dir` is.

@@ -319,8 +319,10 @@ fn excerpt(text: &str) -> String {
     out
 }
 
-/// The 1-based line of byte offset `at` in `text`.
-fn line_of(text: &str, at: usize) -> usize {
+/// The 1-based line of byte offset `at` in `text` (for errors that name the line of a TOML file: the schema, an
+/// instance's state file).
+#[must_use]
+pub fn line_of(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
     text.as_bytes()[..at]
         .iter()

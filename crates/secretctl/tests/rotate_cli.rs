@@ -78,19 +78,7 @@ fn retire_refuses_while_rows_reference_the_key() {
     env.put("a", "two", "2");
     // Rotate the keyfile against another (existing) store: the default store's rows stay under the old key.
     env.cmd()
-        .args([
-            "secret",
-            "put",
-            "b",
-            "elsewhere",
-            "--store",
-            &env.other_store(),
-        ])
-        .write_stdin("x")
-        .assert()
-        .success();
-    env.cmd()
-        .args(["key", "rotate", "--store", &env.other_store()])
+        .args(["key", "rotate", "--store", &env.create_other_store()])
         .assert()
         .success();
     env.cmd()
@@ -118,19 +106,7 @@ fn interrupted_rotation_is_finished_without_a_new_key() {
     }
     // The state a killed `key rotate` leaves: keyfile rotated, store rows still under the old key.
     env.cmd()
-        .args([
-            "secret",
-            "put",
-            "b",
-            "elsewhere",
-            "--store",
-            &env.other_store(),
-        ])
-        .write_stdin("x")
-        .assert()
-        .success();
-    env.cmd()
-        .args(["key", "rotate", "--store", &env.other_store()])
+        .args(["key", "rotate", "--store", &env.create_other_store()])
         .assert()
         .success();
     let new = env.active();

@@ -287,12 +287,7 @@ fn missing_key_id_exits_3_naming_the_key() {
     let first = first["key_id"].as_str().unwrap().to_owned();
     // Rotate the keyfile against another store (rotation never creates one), so this store keeps a row under the
     // first key.
-    let other = env.other_store();
-    env.cmd()
-        .args(["secret", "put", "bob", "elsewhere", "--store", &other])
-        .write_stdin("x")
-        .assert()
-        .success();
+    let other = env.create_other_store();
     env.cmd()
         .args(["key", "rotate", "--store", &other])
         .assert()

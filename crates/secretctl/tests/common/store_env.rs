@@ -53,9 +53,21 @@ impl StoreEnv {
         self.sandbox.path("keys/store.db")
     }
 
-    /// The URL of a second, empty store (`other.db`), to rotate the keyfile without touching the default store.
+    /// The URL of a second store (`other.db`), to rotate the keyfile without touching the default store.
     pub fn other_store(&self) -> String {
         format!("sqlite:{}", self.sandbox.path("other.db").display())
+    }
+
+    /// Create the second store ([`StoreEnv::other_store`]) with one row (`other/seed`): rotation never creates a
+    /// store, so a test that rotates against it makes it first. Returns its URL.
+    pub fn create_other_store(&self) -> String {
+        let url = self.other_store();
+        self.cmd()
+            .args(["secret", "put", "other", "seed", "--store", &url])
+            .write_stdin("x")
+            .assert()
+            .success();
+        url
     }
 
     /// `secretctl` with this keyfile and the actor `tester`.
