@@ -43,32 +43,19 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let env_file = inst.env_path().display().to_string();
     let schema = inst.require_schema("`secretctl check`")?;
     let schema_file = schema.file().map(|p| p.display().to_string());
-    if g.json {
-        let list: Vec<_> = findings
-            .iter()
-            .map(|f| {
-                json!({
-                    "key": f.key, "kind": f.kind.as_str(), "message": f.message,
-                    "fix": f.fix.as_ref().map(|x| json!({"command": x.command, "stdin": x.stdin})),
-                })
-            })
-            .collect();
-        println!(
-            "{}",
-            json!({"ok": findings.is_empty(), "env_file": env_file, "schema_file": schema_file, "findings": list})
-        );
-    } else {
-        for f in &findings {
-            println!("{env_file}: {}", f.message);
-        }
-        if findings.is_empty() {
-            println!(
-                "ok: {env_file} meets {} ({} declared secrets)",
-                schema_file.as_deref().unwrap_or("the schema"),
-                schema.secrets().count()
-            );
-        }
+    let doc = json!({"ok": findings.is_empty(), "env_file": env_file, "schema_file": schema_file, "findings": findings});
+    let mut text: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{env_file}: {}", f.message))
+        .collect();
+    if findings.is_empty() {
+        let schema_file = schema_file.as_deref().unwrap_or("the schema");
+        let n = schema.secrets().count();
+        text.push(format!(
+            "ok: {env_file} meets {schema_file} ({n} declared secrets)"
+        ));
     }
+    g.print(&doc, text.join("\n"))?;
     if findings.is_empty() {
         return Ok(());
     }

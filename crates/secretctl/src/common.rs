@@ -1,6 +1,15 @@
-//! Options shared by several command groups.
+//! Options shared by several command groups, and the helpers every group uses: opening the keyring and the store,
+//! printing a report as text or `--json`, a progress bar.
 
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+
+use secretctl_keyfile::{Keyring, LoadOptions};
+use secretctl_store::{Store, StoreUrl};
+use serde::Serialize;
+
+use crate::cli::Globals;
 
 /// Where the master keyfile is.
 #[derive(Debug, Clone, clap::Args)]
@@ -20,6 +29,18 @@ impl KeyfileOpt {
             .clone()
             .unwrap_or_else(secretctl_keyfile::default_path)
     }
+
+    /// How to load the keyfile.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            allow_loose_permissions: self.allow_loose_permissions,
+        }
+    }
+
+    /// Load the keyfile and the retired keys next to it.
+    pub fn keyring(&self) -> anyhow::Result<Keyring> {
+        Ok(Keyring::open(&self.path(), self.load_options())?)
+    }
 }
 
 /// Which secret store to use.
@@ -30,10 +51,102 @@ pub struct StoreOpt {
     pub store: Option<String>,
 }
 
+/// Where the store and keyfile are, and who is acting; every `secret` verb and `key rotate | retire` take these.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    #[command(flatten)]
+    pub keyfile: KeyfileOpt,
+    #[command(flatten)]
+    pub store: StoreOpt,
+    /// Who to record in the audit table [default: the OS user].
+    #[arg(long, value_name = "NAME")]
+    pub actor: Option<String>,
+}
+
+impl StoreArgs {
+    /// Open the store of `--store` (or the default next to the keyfile); unless `create`, a missing SQLite file is
+    /// "not found" rather than silently created.
+    pub fn open(&self, create: bool) -> anyhow::Result<Store> {
+        let url = match &self.store.store {
+            Some(s) => s.parse()?,
+            None => StoreUrl::next_to_keyfile(&self.keyfile.path()),
+        };
+        let mut store = if create {
+            Store::open(&url)?
+        } else {
+            Store::open_existing(&url)?
+        };
+        if let Some(actor) = &self.actor {
+            store.set_actor(actor.clone());
+        }
+        Ok(store)
+    }
+}
+
 /// Which schema (secretctl.toml) to use.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SchemaOpt {
     /// The instance's schema [default: the secretctl.toml beside the .env, when it exists].
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+}
+
+impl Globals {
+    /// Print a report on stdout: `json` as one line with `--json`, else `text`.
+    pub fn print(self, json: &impl Serialize, text: impl Display) -> anyhow::Result<()> {
+        let mut out = std::io::stdout().lock();
+        if self.json {
+            serde_json::to_writer(&mut out, json)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{text}")?;
+        }
+        Ok(())
+    }
+
+    /// Print reports on stdout: one JSON array with `--json`, else one line (or block) each.
+    pub fn print_all<T: Serialize + Display>(self, items: &[T]) -> anyhow::Result<()> {
+        if self.json {
+            return self.print(&items, "");
+        }
+        let mut out = std::io::stdout().lock();
+        for item in items {
+            writeln!(out, "{item}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A progress bar on stderr when it is a terminal; scripts and CI logs stay quiet.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// A bar drawn with indicatif's `template` (and `chars` for its filled, current and empty parts).
+    pub fn new(template: &str, chars: Option<&str>) -> Self {
+        Self(std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+                bar.set_style(match chars {
+                    Some(c) => style.progress_chars(c),
+                    None => style,
+                });
+            }
+            bar
+        }))
+    }
+
+    /// `done` of `total` are done.
+    pub fn set(&self, done: u64, total: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    }
+
+    /// Remove the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }

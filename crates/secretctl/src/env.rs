@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
-use crate::input::{read_value, ValueSource};
+use crate::input::read_value;
 
 /// Arguments of `secretctl env`.
 #[derive(Debug, clap::Args)]
@@ -167,7 +167,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
 }
 
 /// Print what a write did: one line (or JSON object) and the notices that come with it.
-fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) {
+fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) -> anyhow::Result<()> {
     let file = inst.env_path().display().to_string();
     let key = &change.key;
     if change.migrated > 0 {
@@ -179,55 +179,30 @@ fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) {
         );
     }
     if let Some(steps) = &change.k8s {
-        eprintln!(
-            "notice: the pods read {key} from the Kubernetes Secret {}: run {steps}",
-            steps.secret
-        );
+        let secret = &steps.secret;
+        eprintln!("notice: the pods read {key} from the Kubernetes Secret {secret}: run {steps}");
     }
-    let bits = change
-        .generator
-        .map(|gen| crate::generate::round2(gen.entropy_bits()));
     if g.json {
-        let mut out = json!({"key": key, "file": file, "changed": change.changed});
-        if let (Some(gen), Some(bits)) = (change.generator, bits) {
-            out["generator"] = json!(gen.to_string());
-            out["entropy_bits"] = json!(bits);
-        }
-        if let Some(v) = &change.version {
-            out["versioned"] = json!({
-                "previous": v.previous.as_ref().map(secretctl_naming::VersionedName::version_tag),
-                "current": v.current.version_tag(),
-                "name": v.current.to_string(),
-                "value_key": v.value_key,
-                "pointer_key": v.pointer_key,
-            });
-        }
-        if let Some(steps) = &change.k8s {
-            out["k8s_steps"] =
-                json!({"secret": steps.secret, "commands": steps.commands, "note": steps.note});
-        }
-        println!("{out}");
-        return;
+        let mut doc = serde_json::to_value(change)?;
+        doc["file"] = file.into();
+        return g.print(&doc, "");
     }
-    let how = match (change.generator, bits) {
-        (Some(gen), Some(bits)) => format!(" ({gen}, {bits} bits of entropy)"),
-        _ => String::new(),
-    };
+    let how = change.generator.map_or_else(String::new, |gen| {
+        format!(" ({gen}, {} bits of entropy)", gen.reported_entropy_bits())
+    });
     match (&change.version, change.changed) {
         (_, false) => eprintln!("{key} in {file} already had that value; nothing changed"),
         (Some(v), true) => println!(
             "{verb} {key} in {file}: added {vk}{how}, {pk} {prev} -> {cur}",
             vk = v.value_key,
             pk = v.pointer_key,
-            prev = v.previous.as_ref().map_or_else(
-                || "(none)".to_owned(),
-                secretctl_naming::VersionedName::version_tag
-            ),
+            prev = (v.previous.as_ref()).map_or_else(|| "(none)".to_owned(), |p| p.version_tag()),
             cur = v.current.version_tag(),
         ),
         (None, true) if verb == "rotated" => println!("rotated {key} in {file}{how}"),
         (None, true) => eprintln!("{verb} {key} in {file}{how}"),
     }
+    Ok(())
 }
 
 fn set(g: Globals, a: &SetArgs) -> anyhow::Result<()> {
@@ -236,43 +211,41 @@ fn set(g: Globals, a: &SetArgs) -> anyhow::Result<()> {
     let change = if a.generate {
         inst.generate(&a.key, opts)?
     } else {
-        let source = match (&a.value, &a.from_file) {
-            (Some(v), _) => ValueSource::Argv(v),
-            (None, Some(f)) => ValueSource::File(f),
-            (None, None) => ValueSource::Stdin,
-        };
-        let value = read_value(source, &format!("Value for {}: ", a.key))?;
+        let prompt = format!("Value for {}: ", a.key);
+        let value = read_value(a.value.as_deref(), a.from_file.as_deref(), &prompt)?;
         if a.new_version {
             inst.add_version(&a.key, &value, opts)?
         } else {
             inst.set(&a.key, &value, opts)?
         }
     };
-    report(g, "set", &inst, &change);
-    Ok(())
+    report(g, "set", &inst, &change)
 }
 
 fn rotate(g: Globals, a: &RotateArgs) -> anyhow::Result<()> {
     let inst = a.file.instance(&a.schema)?;
     let change = inst.rotate(&a.key, SetOptions::force(a.force))?;
-    report(g, "rotated", &inst, &change);
-    Ok(())
+    report(g, "rotated", &inst, &change)
 }
 
-fn simple_report(g: Globals, verb: &str, key: &str, path: &Path, changed: bool) {
+/// Print what an unset or rename did (`changed` false: the key already had that name).
+fn simple_report(
+    g: Globals,
+    verb: &str,
+    key: &str,
+    path: &Path,
+    changed: bool,
+) -> anyhow::Result<()> {
+    let file = path.display().to_string();
     if g.json {
-        println!(
-            "{}",
-            json!({"key": key, "file": path.display().to_string(), "changed": changed})
-        );
-    } else if changed {
-        eprintln!("{verb} {key} in {}", path.display());
-    } else {
-        eprintln!(
-            "{key} in {} already had that value; nothing changed",
-            path.display()
-        );
+        return g.print(&json!({"key": key, "file": file, "changed": changed}), "");
     }
+    if changed {
+        eprintln!("{verb} {key} in {file}");
+    } else {
+        eprintln!("{key} in {file} already had that value; nothing changed");
+    }
+    Ok(())
 }
 
 fn unset(g: Globals, a: &KeyArgs) -> anyhow::Result<()> {
@@ -280,19 +253,12 @@ fn unset(g: Globals, a: &KeyArgs) -> anyhow::Result<()> {
     if !inst.unset(&a.key)? {
         return Err(crate::env_read::not_set(inst.env_path(), &a.key));
     }
-    simple_report(g, "removed", &a.key, inst.env_path(), true);
-    Ok(())
+    simple_report(g, "removed", &a.key, inst.env_path(), true)
 }
 
 fn rename(g: Globals, a: &RenameArgs) -> anyhow::Result<()> {
     let inst = a.file.instance(&SchemaOpt { schema: None })?;
     inst.rename(&a.key, &a.new_key)?;
-    simple_report(
-        g,
-        "renamed to",
-        &a.new_key,
-        inst.env_path(),
-        a.key != a.new_key,
-    );
-    Ok(())
+    let changed = a.key != a.new_key;
+    simple_report(g, "renamed to", &a.new_key, inst.env_path(), changed)
 }

@@ -44,16 +44,9 @@ pub fn coded(kind: ErrorKind, err: impl Into<anyhow::Error>) -> anyhow::Error {
     })
 }
 
-/// Tag the error of a `Result` with the kind it is.
-pub trait WithCode<T> {
-    /// On error, tag it with `kind`.
-    fn code(self, kind: ErrorKind) -> anyhow::Result<T>;
-}
-
-impl<T, E: Into<anyhow::Error>> WithCode<T> for Result<T, E> {
-    fn code(self, kind: ErrorKind) -> anyhow::Result<T> {
-        self.map_err(|e| coded(kind, e))
-    }
+/// A usage error the binary phrases itself (exit 2).
+pub fn usage(message: impl fmt::Display) -> anyhow::Error {
+    coded(ErrorKind::Usage, anyhow::anyhow!("{message}"))
 }
 
 /// The kind of one error in a chain, when it knows it.

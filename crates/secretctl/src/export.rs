@@ -14,15 +14,15 @@ use secretctl_envfile::fs::write_atomic;
 use secretctl_envfile::EnvFile;
 use secretctl_export::{Manifest, Selection, StoreSource, SwarmPlan};
 use secretctl_instance::Instance;
-use secretctl_keyfile::LoadOptions;
-use secretctl_naming::{parse_version_tag, SWARM_NAME_MAX};
+use secretctl_keyfile::Keyring;
+use secretctl_naming::parse_version_tag;
 use secretctl_schema::Schema;
 use secretctl_store::{Store, StoreUrl};
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::{KeyfileOpt, SchemaOpt};
-use crate::exit::{coded, ErrorKind, WithCode};
+use crate::exit::{coded, usage, ErrorKind};
 
 /// Arguments of `secretctl export`.
 #[derive(Debug, clap::Args)]
@@ -159,11 +159,6 @@ fn environment_lookup(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// A usage error the command line makes up (exit 2).
-fn usage(message: impl std::fmt::Display + Send + Sync + 'static) -> anyhow::Error {
-    coded(ErrorKind::Usage, anyhow!("{message}"))
-}
-
 const SCHEMA_CONTEXT: &str = "cannot read the schema; fix it or give --schema FILE";
 
 /// Find and read what to export: the .env (and the schema beside it) or the store (and ./secretctl.toml).
@@ -208,20 +203,8 @@ fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
 }
 
 /// Open the store at `url` and the keyring of the keyfile.
-fn open_store(
-    url: &str,
-    keyfile: &KeyfileOpt,
-) -> anyhow::Result<(Store, secretctl_keyfile::Keyring)> {
-    // Until the keyfile and store errors carry their own kind, the two that are the caller's are tagged here: a
-    // URL that is not one (usage) and a missing keyfile (not found; its message says how to create one).
-    let parsed: StoreUrl = url.parse().code(ErrorKind::Usage)?;
-    let opts = LoadOptions {
-        allow_loose_permissions: keyfile.allow_loose_permissions,
-    };
-    let keyring = secretctl_keyfile::Keyring::open(&keyfile.path(), opts).map_err(|e| match e {
-        secretctl_keyfile::Error::NotFound { .. } => coded(ErrorKind::NotFound, e),
-        e => e.into(),
-    })?;
+fn open_store(url: &str, keyfile: &KeyfileOpt) -> anyhow::Result<(Store, Keyring)> {
+    let (parsed, keyring): (StoreUrl, _) = (url.parse()?, keyfile.keyring()?);
     let store = Store::open(&parsed).with_context(|| format!("cannot open the store {parsed}"))?;
     Ok((store, keyring))
 }
@@ -312,53 +295,25 @@ fn swarm(g: Globals, a: &SwarmArgs) -> anyhow::Result<()> {
         write_atomic(out, script.as_bytes(), 0o700)
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
-    let mut stdout = std::io::stdout().lock();
     if g.json {
-        let list: Vec<serde_json::Value> = plan
-            .secrets()
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "key": s.key(),
-                    "name": s.name().to_string(),
-                    "version": s.name().version(),
-                    "swarm_name": s.swarm_name(),
-                    "length": s.swarm_name().len(),
-                    "budget": s.budget(),
-                })
-            })
-            .collect();
-        let mut doc = serde_json::json!({
-            "stack": plan.stack(),
-            "instance": plan.instance(),
-            "secrets": list,
-        });
-        let (field, value) = match &a.out {
-            Some(out) => ("script_file", out.display().to_string()),
-            None => ("script", script),
-        };
-        doc[field] = value.into();
-        writeln!(stdout, "{doc}")?;
-    } else if let Some(out) = &a.out {
-        for s in plan.secrets() {
-            writeln!(
-                stdout,
-                "{}\t{} {}\t{} of {SWARM_NAME_MAX} characters",
-                s.swarm_name(),
-                s.key(),
-                s.name().version_tag(),
-                s.swarm_name().len()
-            )?;
+        let mut doc = serde_json::to_value(&plan)?;
+        match &a.out {
+            Some(out) => doc["script_file"] = out.display().to_string().into(),
+            None => doc["script"] = script.into(),
         }
-        eprintln!(
-            "wrote the script creating {} Swarm secret(s) to {}",
-            plan.secrets().len(),
-            out.display()
-        );
-    } else {
-        stdout.write_all(script.as_bytes())?;
+        return g.print(&doc, "");
     }
-    stdout.flush()?;
+    let Some(out) = &a.out else {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(script.as_bytes())?;
+        return Ok(stdout.flush()?);
+    };
+    g.print_all(plan.secrets())?;
+    let n = plan.secrets().len();
+    eprintln!(
+        "wrote the script creating {n} Swarm secret(s) to {}",
+        out.display()
+    );
     Ok(())
 }
 

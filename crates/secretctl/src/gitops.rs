@@ -15,12 +15,8 @@ use secretctl_schema::Schema;
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::common::SchemaOpt;
-use crate::exit::{coded, ErrorKind};
-
-mod report;
-
-use report::{print_diff, push, recipients};
+use crate::common::{Progress, SchemaOpt};
+use crate::exit::{coded, usage, ErrorKind};
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
@@ -56,12 +52,7 @@ impl IdentityOpt {
 
     fn require(&self) -> anyhow::Result<Identities> {
         self.load()?.ok_or_else(|| {
-            coded(
-                ErrorKind::Usage,
-                anyhow::anyhow!(
-                    "no age identity: pass --identity FILE or set SECRETCTL_AGE_KEY_FILE to your age key file"
-                ),
-            )
+            usage("no age identity: pass --identity FILE or set SECRETCTL_AGE_KEY_FILE to your age key file")
         })
     }
 }
@@ -246,11 +237,9 @@ fn exe() -> anyhow::Result<PathBuf> {
         .context("cannot find the secretctl executable to register as git's merge driver")
 }
 
-/// Where a key goes: the schema's classification when there is one, else the name heuristics. `push` and `check`
-/// are given this one rule as a parameter.
 /// Where each key of a pushed .env goes, from `schema` (the instance's): a shared key to `_shared`, another secret to
-/// the host's vars file, the rest stays in the template. The classification issue 11 replaces ("every key is secret
-/// unless declared plain") is this one function.
+/// the host's vars file, the rest stays in the template; without a schema, the name heuristics. `push` and `check`
+/// are given this one rule as a parameter.
 fn classifier(schema: Option<Schema>) -> impl Fn(&str) -> Placement {
     move |key: &str| match &schema {
         Some(s) => match s.get(key).or_else(|| s.version_value_of(key)) {
@@ -264,14 +253,6 @@ fn classifier(schema: Option<Schema>) -> impl Fn(&str) -> Placement {
     }
 }
 
-fn strings<T: ToString>(items: &[T]) -> Vec<String> {
-    items.iter().map(ToString::to_string).collect()
-}
-
-fn paths(items: &[PathBuf]) -> Vec<String> {
-    items.iter().map(|p| p.display().to_string()).collect()
-}
-
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     let dir = args.repo.as_path();
@@ -279,12 +260,11 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         Cmd::Init { recipients, author } => {
             let repo = Repo::init(dir, &recipients, &exe()?, &author.author())?;
             let (root, n) = (repo.root().display(), recipients.len());
-            if g.json {
-                let doc = json!({ "repo": repo.root(), "recipients": strings(&recipients) });
-                writeln!(out, "{doc}")?;
-            } else {
-                writeln!(out, "initialised gitops repository {root} for {n} recipient(s); merge driver and diff textconv registered")?;
-            }
+            let list: Vec<String> = recipients.iter().map(ToString::to_string).collect();
+            g.print(
+                &json!({ "repo": repo.root(), "recipients": list }),
+                format_args!("initialised gitops repository {root} for {n} recipient(s); merge driver and diff textconv registered"),
+            )?;
         }
         Cmd::Setup => {
             let repo = Repo::open(dir)?;
@@ -292,7 +272,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let root = repo.root().display();
             writeln!(out, "registered the secretctl merge driver, diff textconv and pre-commit check for {root}")?;
         }
-        Cmd::Push(a) => push(g, &mut out, &Repo::open(dir)?, a)?,
+        Cmd::Push(a) => push(g, &Repo::open(dir)?, a)?,
         Cmd::Pull(a) => {
             let (repo, ids) = (Repo::open(dir)?, a.identity.require()?);
             repo.pull(&a.host, &a.out, &ids)?;
@@ -300,16 +280,16 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             if let Some(state) = repo.render_state(&a.host, &ids)? {
                 Instance::open(&a.out, None)?.restore_state(state.expose_secret())?;
             }
-            if g.json {
-                writeln!(out, "{}", json!({ "host": a.host, "out": a.out }))?;
-            } else {
-                writeln!(out, "wrote {} for host {}", a.out.display(), a.host)?;
-            }
+            let text = format_args!("wrote {} for host {}", a.out.display(), a.host);
+            g.print(&json!({ "host": a.host, "out": a.out }), text)?;
         }
         Cmd::Diff(a) => {
-            let repo = Repo::open(dir)?;
             let ids = a.show_values.then(|| a.identity.require()).transpose()?;
-            print_diff(&mut out, g.json, &repo.diff(&a.rev, ids.as_ref())?)?;
+            let diffs = Repo::open(dir)?.diff(&a.rev, ids.as_ref())?;
+            if diffs.is_empty() && !g.json {
+                writeln!(out, "no changes")?;
+            }
+            g.print_all(&diffs)?;
         }
         Cmd::MergeDriver(a) => {
             let ids = a.identity.require()?;
@@ -349,17 +329,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 .context("cannot load the schema (secretctl.toml)")?;
             let classify = classifier(schema);
             let findings = Repo::open(dir)?.check_staged(&|k| classify(k) != Placement::Plain)?;
-            if g.json {
-                let list: Vec<_> = findings
-                    .iter()
-                    .map(|f| json!({ "path": f.path, "key": f.key, "problem": f.problem }))
-                    .collect();
-                writeln!(out, "{}", serde_json::Value::Array(list))?;
-            }
-            for f in findings.iter().filter(|_| !g.json) {
-                let key = f.key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default();
-                writeln!(out, "{}: {key}{}", f.path, f.problem)?;
-            }
+            g.print_all(&findings)?;
             if !findings.is_empty() {
                 let n = findings.len();
                 return Err(coded(ErrorKind::Other, anyhow!(
@@ -370,7 +340,67 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 writeln!(out, "ok: no secret staged in plaintext")?;
             }
         }
-        Cmd::Recipients { command } => recipients(g, &mut out, &Repo::open(dir)?, command)?,
+        Cmd::Recipients { command } => recipients(g, &Repo::open(dir)?, command)?,
     }
     Ok(())
+}
+
+fn push(g: Globals, repo: &Repo, a: PushArgs) -> anyhow::Result<()> {
+    // The instance of that .env: its schema places the keys, its state file travels with it.
+    let inst = Instance::open(&a.env, a.schema.schema.as_deref())?;
+    let classify = classifier(inst.schema().cloned());
+    let state = inst.state_text()?;
+    let author = (!a.no_commit).then(|| a.author.author());
+    let ids = a.identity.load()?;
+    let state = state.as_ref().map(|s| s.as_str());
+    let pushed = repo.push_file_with_state(
+        &a.host,
+        &a.env,
+        state,
+        &classify,
+        ids.as_ref(),
+        author.as_ref(),
+    )?;
+    let host = &a.host;
+    let files: Vec<String> = pushed
+        .changed
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let files = files.join(", ");
+    let text = if let Some(commit) = pushed.commit {
+        let (n, m) = (pushed.host_keys.len(), pushed.shared_keys.len());
+        let short = &commit.to_string()[..12];
+        format!("pushed host {host}: {files} ({n} host secret(s), {m} shared); commit {short}")
+    } else if a.no_commit && !pushed.changed.is_empty() {
+        format!("wrote host {host}: {files} (not committed; `git add` them)")
+    } else {
+        format!("host {host}: nothing changed, nothing committed")
+    };
+    let mut doc = serde_json::to_value(&pushed)?;
+    doc["host"] = host.as_str().into();
+    g.print(&doc, text)
+}
+
+fn recipients(g: Globals, repo: &Repo, command: RecipientsCmd) -> anyhow::Result<()> {
+    let bar = Progress::new("{bar:40} {pos}/{len} vars files {msg}", None);
+    let mut progress = |done: usize, total: usize| bar.set(done as u64, total as u64);
+    let (done, verb) = match command {
+        RecipientsCmd::Add(a) => {
+            let (ids, author) = (a.identity.require()?, a.author.author());
+            let done = repo.add_recipients(&a.recipients, &ids, &author, &mut progress)?;
+            (done, "added")
+        }
+        RecipientsCmd::Remove(a) => {
+            let (ids, author) = (a.identity.require()?, a.author.author());
+            let done = repo.remove_recipients(&a.recipients, &ids, &author, &mut progress)?;
+            (done, "removed (data keys rotated)")
+        }
+    };
+    bar.finish();
+    let (n, m) = (done.changed.len(), done.recipients.len());
+    g.print(
+        &done,
+        format_args!("recipients {verb}: {n} file(s) rewritten; now {m} recipient(s)"),
+    )
 }

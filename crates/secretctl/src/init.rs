@@ -3,11 +3,9 @@
 use std::path::PathBuf;
 
 use secretctl_instance::{InitOutcome, Instance};
-use serde_json::json;
 
 use crate::cli::Globals;
 use crate::common::SchemaOpt;
-use crate::generate::round2;
 
 /// Arguments of `secretctl init`.
 #[derive(Debug, clap::Args)]
@@ -44,27 +42,12 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         );
     }
     if g.json {
-        let (mut generated, mut kept, mut missing) = (Vec::new(), Vec::new(), Vec::new());
-        for (key, outcome) in &report.keys {
-            match outcome {
-                InitOutcome::Generated { generator, version } => generated.push(json!({
-                    "key": key, "generator": generator.to_string(),
-                    "entropy_bits": round2(generator.entropy_bits()), "version": version,
-                })),
-                InitOutcome::Missing { .. } => missing.push(key),
-                _ => kept.push(key),
-            }
-        }
-        println!(
-            "{}",
-            json!({
-                "dir": dir.display().to_string(), "env_file": env_shown, "created": report.created,
-                "changed": report.changed, "schema": report.schema_origin, "schema_file": schema_shown,
-                "schema_written": report.schema_written, "state_file": inst.state_path().display().to_string(),
-                "generated": generated, "kept": kept, "missing": missing,
-            })
-        );
-        return Ok(());
+        let mut doc = serde_json::to_value(&report)?;
+        doc["dir"] = dir.display().to_string().into();
+        doc["env_file"] = env_shown.into();
+        doc["schema_file"] = schema_shown.into();
+        doc["state_file"] = inst.state_path().display().to_string().into();
+        return g.print(&doc, "");
     }
     println!(
         "{} {env_shown} (mode 0600) from {}",
@@ -83,7 +66,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                     .as_ref()
                     .map(|v| format!(" {v}"))
                     .unwrap_or_default(),
-                round2(generator.entropy_bits())
+                generator.reported_entropy_bits()
             ),
             InitOutcome::Missing { fix } => {
                 println!("  missing   {key}: the schema declares no generator; set it with {fix}");

@@ -6,16 +6,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_keyfile::{
-    BackupTo, Identities, KeyId, Keyring, LoadOptions, RestoreOptions, RestoreOutcome, Unlock,
+    BackupTo, Identities, KeyId, KeyInfo, RestoreOptions, RestoreOutcome, Unlock,
 };
 use serde_json::json;
-use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
 use crate::common::KeyfileOpt;
-use crate::exit::{coded, ErrorKind};
-use crate::input::{read_value, ValueSource};
+use crate::exit::usage;
+use crate::input::read_value;
 use crate::rotate;
 
 /// Arguments of `secretctl key`.
@@ -113,90 +112,42 @@ pub struct RestoreArgs {
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let id_json = |path: &Path, id: KeyId| json!({ "keyfile": path.display().to_string(), "key_id": id.to_string() });
     match args.command {
         KeyCommand::Init(k) => {
             let path = k.path();
-            let key = secretctl_keyfile::create(&path)?;
-            if g.json {
-                writeln!(out, "{}", id_json(&path, key.id()))?;
-            } else {
-                writeln!(
-                    out,
-                    "created keyfile {} (key id {})",
-                    path.display(),
-                    key.id()
-                )?;
+            let id = secretctl_keyfile::create(&path)?.id();
+            g.print(
+                &id_json(&path, id),
+                format_args!("created keyfile {} (key id {id})", path.display()),
+            )?;
+            if !g.json {
                 eprintln!(
                     "next: back it up with `secretctl key backup --recipient age1...` (or --passphrase); \
                      without a backup, a lost keyfile loses every secret encrypted under it"
                 );
             }
+            Ok(())
         }
         KeyCommand::Id(k) => {
             let path = k.path();
-            let key = secretctl_keyfile::load(&path, load_opts(&k))?;
-            if g.json {
-                writeln!(out, "{}", id_json(&path, key.id()))?;
-            } else {
-                writeln!(out, "{}", key.id())?;
-            }
+            let id = secretctl_keyfile::load(&path, k.load_options())?.id();
+            g.print(&id_json(&path, id), id)
         }
-        KeyCommand::List(k) => list(g, &mut out, &k)?,
-        KeyCommand::Backup(a) => backup(&a)?,
-        KeyCommand::Restore(a) => restore(g, &mut out, &a)?,
-        KeyCommand::Rotate(a) => rotate::rotate(g, a)?,
-        KeyCommand::Retire(a) => rotate::retire(g, a)?,
+        KeyCommand::List(k) => {
+            let keys = k.keyring()?.list();
+            let rows: Vec<String> = keys.iter().map(ToString::to_string).collect();
+            let doc = json!({ "keyfile": k.path().display().to_string(), "keys": keys });
+            g.print(
+                &doc,
+                format_args!("{}\n{}", KeyInfo::HEADER, rows.join("\n")),
+            )
+        }
+        KeyCommand::Backup(a) => backup(&a),
+        KeyCommand::Restore(a) => restore(g, &a),
+        KeyCommand::Rotate(a) => rotate::rotate(g, a),
+        KeyCommand::Retire(a) => rotate::retire(g, a),
     }
-    Ok(())
-}
-
-fn load_opts(k: &KeyfileOpt) -> LoadOptions {
-    LoadOptions {
-        allow_loose_permissions: k.allow_loose_permissions,
-    }
-}
-
-fn id_json(keyfile: &Path, id: KeyId) -> serde_json::Value {
-    json!({ "keyfile": keyfile.display().to_string(), "key_id": id.to_string() })
-}
-
-fn list(g: Globals, out: &mut impl Write, k: &KeyfileOpt) -> anyhow::Result<()> {
-    let path = k.path();
-    let keys = Keyring::open(&path, load_opts(k))?.list();
-    let rfc3339 = |t: Option<time::OffsetDateTime>| t.and_then(|t| t.format(&Rfc3339).ok());
-    if g.json {
-        let items: Vec<_> = keys
-            .iter()
-            .map(|k| {
-                json!({ "id": k.id.to_string(), "state": k.state.as_str(), "created": rfc3339(k.created),
-                        "retired": rfc3339(k.retired) })
-            })
-            .collect();
-        writeln!(
-            out,
-            "{}",
-            json!({ "keyfile": path.display().to_string(), "keys": items })
-        )?;
-        return Ok(());
-    }
-    writeln!(
-        out,
-        "{:<16}  {:<7}  {:<20}  RETIRED",
-        "ID", "STATE", "CREATED"
-    )?;
-    for k in &keys {
-        let created = rfc3339(k.created).unwrap_or_else(|| "-".into());
-        let retired = rfc3339(k.retired).unwrap_or_else(|| "-".into());
-        let (id, state) = (k.id.to_string(), k.state.as_str());
-        writeln!(out, "{id:<16}  {state:<7}  {created:<20}  {retired}")?;
-    }
-    Ok(())
-}
-
-/// A usage error the binary phrases itself (exit 2).
-fn usage(message: impl std::fmt::Display) -> anyhow::Error {
-    coded(ErrorKind::Usage, anyhow::anyhow!("{message}"))
 }
 
 /// A passphrase from a file, or from the terminal (asked twice when `confirm`). Never from argv.
@@ -211,7 +162,7 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString
             })
     };
     let p = match file {
-        Some(file) => read_value(ValueSource::File(file), "")?,
+        Some(file) => read_value(None, Some(file), "")?,
         None => ask("Passphrase: ")?,
     };
     if file.is_none()
@@ -242,8 +193,7 @@ fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> anyhow::Resu
 }
 
 fn backup(a: &BackupArgs) -> anyhow::Result<()> {
-    let path = a.keyfile.path();
-    let key = secretctl_keyfile::load(&path, load_opts(&a.keyfile))?;
+    let key = secretctl_keyfile::load(&a.keyfile.path(), a.keyfile.load_options())?;
     if a.raw_base64 {
         eprintln!(
             "warning: --raw-base64 writes the master key UNENCRYPTED; anyone who sees the output can decrypt \
@@ -281,7 +231,7 @@ fn backup(a: &BackupArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn restore(g: Globals, out: &mut impl Write, a: &RestoreArgs) -> anyhow::Result<()> {
+fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
     let data = match &a.backup {
         Some(p) if p.as_os_str() != "-" => secretctl_keyfile::read_backup_file(p)?,
@@ -322,30 +272,24 @@ fn restore(g: Globals, out: &mut impl Write, a: &RestoreArgs) -> anyhow::Result<
     let opts = RestoreOptions {
         expected_id: a.expect_id,
         force: a.force,
-        load: load_opts(&a.keyfile),
-    };
-    let outcome = secretctl_keyfile::restore(&path, key, opts)?;
-    let (status, retired) = match outcome {
-        RestoreOutcome::Created => ("created", None),
-        RestoreOutcome::AlreadyPresent => ("unchanged", None),
-        RestoreOutcome::Replaced { retired } => ("replaced", Some(retired)),
-        _ => ("restored", None),
+        load: a.keyfile.load_options(),
     };
     let keyfile = path.display();
-    if g.json {
-        let retired = retired.map(|r| r.to_string());
-        let doc = json!({ "keyfile": keyfile.to_string(), "key_id": restored.to_string(), "status": status,
-                          "retired": retired });
-        writeln!(out, "{doc}")?;
-    } else if let Some(r) = retired {
-        writeln!(
-            out,
-            "restored key {restored} to {keyfile} (the previous key {r} is kept as retired)"
-        )?;
-    } else if status == "unchanged" {
-        writeln!(out, "{keyfile} already holds key {restored}; nothing to do")?;
-    } else {
-        writeln!(out, "restored key {restored} to {keyfile}")?;
-    }
-    Ok(())
+    let (status, retired, text) = match secretctl_keyfile::restore(&path, key, opts)? {
+        RestoreOutcome::AlreadyPresent => {
+            ("unchanged", None, format!("{keyfile} already holds key {restored}; nothing to do"))
+        }
+        RestoreOutcome::Replaced { retired } => (
+            "replaced",
+            Some(retired.to_string()),
+            format!("restored key {restored} to {keyfile} (the previous key {retired} is kept as retired)"),
+        ),
+        outcome => {
+            let status = if outcome == RestoreOutcome::Created { "created" } else { "restored" };
+            (status, None, format!("restored key {restored} to {keyfile}"))
+        }
+    };
+    let doc = json!({ "keyfile": keyfile.to_string(), "key_id": restored.to_string(), "status": status,
+                      "retired": retired });
+    g.print(&doc, text)
 }

@@ -8,7 +8,7 @@ use secretctl_naming::{
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::exit::ErrorKind;
+use crate::exit::usage;
 
 /// Arguments of `secretctl name`.
 #[derive(Debug, clap::Args)]
@@ -57,26 +57,16 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     match args.command {
         NameCommand::Parse { name } => {
             let n: VersionedName = name.parse()?;
-            if g.json {
-                println!(
-                    "{}",
-                    json!({"name": n.to_string(), "base": n.base(), "version": n.version()})
-                );
-            } else {
-                println!("base: {}\nversion: {}", n.base(), n.version());
-            }
+            let (base, version) = (n.base(), n.version());
+            let doc = json!({"name": n.to_string(), "base": base, "version": version});
+            g.print(&doc, format_args!("base: {base}\nversion: {version}"))
         }
         NameCommand::Next { name } => {
             let n: VersionedName = name.parse()?;
             let next = n.next()?;
-            if g.json {
-                println!(
-                    "{}",
-                    json!({"name": n.to_string(), "next": next.to_string(), "version": next.version()})
-                );
-            } else {
-                println!("{next}");
-            }
+            let doc =
+                json!({"name": n.to_string(), "next": next.to_string(), "version": next.version()});
+            g.print(&doc, next)
         }
         NameCommand::Swarm {
             name,
@@ -87,37 +77,21 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let stack = match (stack, domain) {
                 (Some(s), _) => s,
                 (None, Some(d)) => stack_from_domain(&d),
-                (None, None) => {
-                    return Err(crate::exit::coded(
-                        ErrorKind::Usage,
-                        anyhow::anyhow!("give --stack S or --domain D"),
-                    ))
-                }
+                (None, None) => return Err(usage("give --stack S or --domain D")),
             };
             let full = swarm_name(&stack, &n).with_context(|| format!("{n} in stack {stack}"))?;
-            let remaining = swarm_budget(&stack, &n);
-            if g.json {
-                println!(
-                    "{}",
-                    json!({"name": full, "stack": stack, "length": full.len(), "limit": SWARM_NAME_MAX,
-                           "remaining": remaining})
-                );
-            } else {
-                println!("{full}");
-                eprintln!(
-                    "{} of {SWARM_NAME_MAX} characters; {remaining} left",
-                    full.len()
-                );
+            let (length, remaining) = (full.len(), swarm_budget(&stack, &n));
+            let doc = json!({"name": full, "stack": stack, "length": length, "limit": SWARM_NAME_MAX,
+                             "remaining": remaining});
+            g.print(&doc, &full)?;
+            if !g.json {
+                eprintln!("{length} of {SWARM_NAME_MAX} characters; {remaining} left");
             }
+            Ok(())
         }
         NameCommand::Stack { domain } => {
             let stack = stack_from_domain(&domain);
-            if g.json {
-                println!("{}", json!({"domain": domain, "stack": stack}));
-            } else {
-                println!("{stack}");
-            }
+            g.print(&json!({"domain": domain, "stack": stack}), stack)
         }
     }
-    Ok(())
 }

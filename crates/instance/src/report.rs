@@ -1,0 +1,171 @@
+//! The JSON shapes of what writes and `init` did (`docs/json.md`). The paths of the instance's files are the
+//! [`Instance`](crate::Instance)'s, so a caller adds them beside these fields; nothing here holds a value.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::{Change, InitOutcome, InitReport};
+
+/// `{"key", "changed"}`, with `"generator", "entropy_bits"` for a generated value, `"versioned": {"name", "current",
+/// "previous", "value_key", "pointer_key"}` for a new version, and `"k8s_steps"` on a Kubernetes instance.
+impl Serialize for Change {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("changed", &self.changed)?;
+        if let Some(generator) = &self.generator {
+            map.serialize_entry("generator", &generator.to_string())?;
+            map.serialize_entry("entropy_bits", &generator.reported_entropy_bits())?;
+        }
+        if let Some(v) = &self.version {
+            #[derive(Serialize)]
+            struct Versioned<'a> {
+                name: String,
+                current: String,
+                previous: Option<String>,
+                value_key: &'a str,
+                pointer_key: &'a str,
+            }
+            let versioned = Versioned {
+                name: v.current.to_string(),
+                current: v.current.version_tag(),
+                previous: v.previous.as_ref().map(|p| p.version_tag()),
+                value_key: &v.value_key,
+                pointer_key: &v.pointer_key,
+            };
+            map.serialize_entry("versioned", &versioned)?;
+        }
+        if let Some(steps) = &self.k8s {
+            map.serialize_entry("k8s_steps", steps)?;
+        }
+        map.end()
+    }
+}
+
+/// `{"created", "changed", "schema", "schema_written", "generated": [{"key", "generator", "entropy_bits",
+/// "version"}], "kept": [KEY...], "missing": [KEY...]}`.
+impl Serialize for InitReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Generated<'a> {
+            key: &'a str,
+            generator: String,
+            entropy_bits: f64,
+            version: &'a Option<String>,
+        }
+        let (mut generated, mut kept, mut missing) = (Vec::new(), Vec::new(), Vec::new());
+        for (key, outcome) in &self.keys {
+            match outcome {
+                InitOutcome::Generated { generator, version } => generated.push(Generated {
+                    key,
+                    generator: generator.to_string(),
+                    entropy_bits: generator.reported_entropy_bits(),
+                    version,
+                }),
+                InitOutcome::Missing { .. } => missing.push(key),
+                InitOutcome::Kept => kept.push(key),
+            }
+        }
+        let mut map = s.serialize_map(Some(7))?;
+        map.serialize_entry("created", &self.created)?;
+        map.serialize_entry("changed", &self.changed)?;
+        map.serialize_entry("schema", &self.schema_origin)?;
+        map.serialize_entry("schema_written", &self.schema_written)?;
+        map.serialize_entry("generated", &generated)?;
+        map.serialize_entry("kept", &kept)?;
+        map.serialize_entry("missing", &missing)?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use secretctl_naming::pointer::Bumped;
+    use serde_json::json;
+
+    use super::*;
+    use crate::{Finding, FindingKind, Fix, K8sSteps};
+
+    #[test]
+    fn a_change_names_what_it_did_and_never_a_value() {
+        let mut change = Change {
+            key: "TOK".into(),
+            changed: true,
+            version: None,
+            generator: None,
+            migrated: 2,
+            k8s: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&change).unwrap(),
+            json!({"key": "TOK", "changed": true})
+        );
+        change.generator = Some("hex:16".parse().unwrap());
+        change.version = Some(Bumped {
+            previous: Some("tok_v1".parse().unwrap()),
+            current: "tok_v2".parse().unwrap(),
+            value_key: "TOK_V2".into(),
+            pointer_key: "TOK_VERSION".into(),
+        });
+        change.k8s = Some(K8sSteps {
+            key: "TOK".into(),
+            secret: "wiki-secrets".into(),
+            namespace: Some("prod".into()),
+            commands: vec!["kubectl rollout restart deployment/wiki".into()],
+            note: None,
+        });
+        assert_eq!(
+            serde_json::to_value(&change).unwrap(),
+            json!({"key": "TOK", "changed": true, "generator": "hex:16", "entropy_bits": 64.0,
+                   "versioned": {"name": "tok_v2", "current": "v2", "previous": "v1", "value_key": "TOK_V2",
+                                 "pointer_key": "TOK_VERSION"},
+                   "k8s_steps": {"secret": "wiki-secrets", "commands": ["kubectl rollout restart deployment/wiki"],
+                                 "note": null}})
+        );
+    }
+
+    #[test]
+    fn an_init_report_sorts_keys_by_outcome() {
+        let fix = Fix::new(["secretctl", "env", "set", "S3_KEY"], true);
+        let report = InitReport {
+            created: true,
+            changed: true,
+            schema_origin: "the built-in example schema".into(),
+            schema_written: true,
+            schema_differs: false,
+            keys: vec![
+                ("A".into(), InitOutcome::Kept),
+                ("S3_KEY".into(), InitOutcome::Missing { fix }),
+                (
+                    "TOK".into(),
+                    InitOutcome::Generated {
+                        generator: "words:1".parse().unwrap(),
+                        version: Some("v1".into()),
+                    },
+                ),
+            ],
+            migrated: 0,
+        };
+        assert_eq!(
+            serde_json::to_value(&report).unwrap(),
+            json!({"created": true, "changed": true, "schema": "the built-in example schema",
+                   "schema_written": true, "kept": ["A"], "missing": ["S3_KEY"],
+                   "generated": [{"key": "TOK", "generator": "words:1", "entropy_bits": 12.92, "version": "v1"}]})
+        );
+    }
+
+    #[test]
+    fn a_finding_carries_its_kind_and_fix() {
+        let finding = Finding {
+            key: "K".into(),
+            kind: FindingKind::TooShort,
+            message: "K: too short".into(),
+            fix: Some(Fix::new(["secretctl", "env", "rotate", "K"], false)),
+        };
+        assert_eq!(
+            serde_json::to_value(&finding).unwrap(),
+            json!({"key": "K", "kind": "too_short", "message": "K: too short",
+                   "fix": {"command": "secretctl env rotate K", "stdin": false}})
+        );
+    }
+}
