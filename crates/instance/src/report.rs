@@ -1,5 +1,8 @@
-//! The JSON shapes of what writes and `init` did (`docs/json.md`). The paths of the instance's files are the
-//! [`Instance`](crate::Instance)'s, so a caller adds them beside these fields; nothing here holds a value.
+//! The JSON shapes of what writes and `init` did (`docs/json.md`), and `init`'s lines for people. The paths of the
+//! instance's files are the [`Instance`](crate::Instance)'s, so a caller adds them beside these fields; nothing here
+//! holds a value.
+
+use std::fmt;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -78,6 +81,37 @@ impl Serialize for InitReport {
     }
 }
 
+/// One line per declared key: `  generated KEY v1 (alnum:32, 190.53 bits of entropy)`, `  kept      KEY (already
+/// set)` or `  missing   KEY: ...` with the command that sets it.
+impl fmt::Display for InitReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, (key, outcome)) in self.keys.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            match outcome {
+                InitOutcome::Generated { generator, version } => {
+                    let version = version
+                        .as_ref()
+                        .map(|v| format!(" {v}"))
+                        .unwrap_or_default();
+                    let bits = generator.reported_entropy_bits();
+                    write!(
+                        f,
+                        "  generated {key}{version} ({generator}, {bits} bits of entropy)"
+                    )?;
+                }
+                InitOutcome::Missing { fix } => write!(
+                    f,
+                    "  missing   {key}: the schema declares no generator; set it with {fix}"
+                )?,
+                InitOutcome::Kept => write!(f, "  kept      {key} (already set)")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use secretctl_naming::pointer::Bumped;
@@ -151,6 +185,11 @@ mod tests {
             json!({"created": true, "changed": true, "schema": "the built-in example schema",
                    "schema_written": true, "kept": ["A"], "missing": ["S3_KEY"],
                    "generated": [{"key": "TOK", "generator": "words:1", "entropy_bits": 12.92, "version": "v1"}]})
+        );
+        assert_eq!(
+            report.to_string(),
+            "  kept      A (already set)\n  missing   S3_KEY: the schema declares no generator; set it with \
+             `secretctl env set S3_KEY` (value on stdin)\n  generated TOK v1 (words:1, 12.92 bits of entropy)"
         );
     }
 

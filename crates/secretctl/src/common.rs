@@ -94,14 +94,12 @@ pub struct SchemaOpt {
 impl Globals {
     /// Print a report on stdout: `json` as one line with `--json`, else `text`.
     pub fn print(self, json: &impl Serialize, text: impl Display) -> anyhow::Result<()> {
-        let mut out = std::io::stdout().lock();
-        if self.json {
-            serde_json::to_writer(&mut out, json)?;
-            writeln!(out)?;
-        } else {
-            writeln!(out, "{text}")?;
+        if !self.json {
+            return say(text);
         }
-        Ok(())
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, json)?;
+        Ok(writeln!(out)?)
     }
 
     /// Print reports on stdout: one JSON array with `--json`, else one line (or block) each.
@@ -109,12 +107,20 @@ impl Globals {
         if self.json {
             return self.print(&items, "");
         }
-        let mut out = std::io::stdout().lock();
-        for item in items {
-            writeln!(out, "{item}")?;
-        }
-        Ok(())
+        items.iter().try_for_each(say)
     }
+}
+
+/// Print one line (or lines) on stdout, whatever `--json` says.
+pub fn say(text: impl Display) -> anyhow::Result<()> {
+    Ok(writeln!(std::io::stdout().lock(), "{text}")?)
+}
+
+/// Write `parts` to stdout as they are, and flush.
+pub fn write_stdout(parts: &[&[u8]]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    parts.iter().try_for_each(|part| out.write_all(part))?;
+    Ok(out.flush()?)
 }
 
 /// A progress bar on stderr when it is a terminal; scripts and CI logs stay quiet.

@@ -8,15 +8,8 @@ use secretctl_instance::{Change, Instance, SetOptions};
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::common::SchemaOpt;
+use crate::common::{say, SchemaOpt};
 use crate::input::read_value;
-
-/// Arguments of `secretctl env`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: Command,
-}
 
 /// The `env` verbs.
 #[derive(Debug, Subcommand)]
@@ -155,8 +148,8 @@ pub struct RotateArgs {
     pub schema: SchemaOpt,
 }
 
-pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    match args.command {
+pub fn run(g: Globals, command: Command) -> anyhow::Result<()> {
+    match command {
         Command::List(a) => crate::env_read::list(g, &a),
         Command::Get(a) => crate::env_read::get(g, &a),
         Command::Set(a) => set(g, &a),
@@ -192,14 +185,17 @@ fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) -> anyhow::R
     });
     match (&change.version, change.changed) {
         (_, false) => eprintln!("{key} in {file} already had that value; nothing changed"),
-        (Some(v), true) => println!(
-            "{verb} {key} in {file}: added {vk}{how}, {pk} {prev} -> {cur}",
-            vk = v.value_key,
-            pk = v.pointer_key,
-            prev = (v.previous.as_ref()).map_or_else(|| "(none)".to_owned(), |p| p.version_tag()),
-            cur = v.current.version_tag(),
-        ),
-        (None, true) if verb == "rotated" => println!("rotated {key} in {file}{how}"),
+        (Some(v), true) => {
+            let (vk, pk, cur) = (&v.value_key, &v.pointer_key, v.current.version_tag());
+            let prev =
+                (v.previous.as_ref()).map_or_else(|| "(none)".to_owned(), |p| p.version_tag());
+            return say(format_args!(
+                "{verb} {key} in {file}: added {vk}{how}, {pk} {prev} -> {cur}"
+            ));
+        }
+        (None, true) if verb == "rotated" => {
+            return say(format_args!("rotated {key} in {file}{how}"))
+        }
         (None, true) => eprintln!("{verb} {key} in {file}{how}"),
     }
     Ok(())
@@ -233,17 +229,14 @@ fn simple_report(
     g: Globals,
     verb: &str,
     key: &str,
-    path: &Path,
+    env: &Path,
     changed: bool,
 ) -> anyhow::Result<()> {
-    let file = path.display().to_string();
-    if g.json {
-        return g.print(&json!({"key": key, "file": file, "changed": changed}), "");
-    }
-    if changed {
-        eprintln!("{verb} {key} in {file}");
-    } else {
-        eprintln!("{key} in {file} already had that value; nothing changed");
+    let file = env.display().to_string();
+    match (g.json, changed) {
+        (true, _) => return g.print(&json!({"key": key, "file": file, "changed": changed}), ""),
+        (false, true) => eprintln!("{verb} {key} in {file}"),
+        (false, false) => eprintln!("{key} in {file} already had that value; nothing changed"),
     }
     Ok(())
 }

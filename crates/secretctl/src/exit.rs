@@ -77,17 +77,11 @@ fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind>
     None
 }
 
-/// The kind of an error: the outermost kind in its chain (a tag the binary added wins over the library's), else
-/// [`ErrorKind::Other`].
-pub fn kind_of(err: &anyhow::Error) -> ErrorKind {
-    err.chain()
-        .find_map(kind_of_cause)
-        .unwrap_or(ErrorKind::Other)
-}
-
-/// The exit code for an error: its kind's code (0 is never an error).
+/// The exit code for an error: the code of the outermost kind in its chain (a tag the binary added wins over the
+/// library's), else [`ErrorKind::Other`]'s. 0 is never an error's.
 pub fn code_of(err: &anyhow::Error) -> u8 {
-    kind_of(err).exit_code()
+    let kind = err.chain().find_map(kind_of_cause);
+    kind.unwrap_or(ErrorKind::Other).exit_code()
 }
 
 /// True when the error is a broken pipe on stdout (`secretctl env list | head`), which is not a failure.

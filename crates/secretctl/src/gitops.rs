@@ -3,7 +3,6 @@
 //! Every workflow is a function of `secretctl_gitops::repo`; this module reads the arguments and prints the
 //! reports (docs/json.md documents the `--json` shapes).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
@@ -15,7 +14,7 @@ use secretctl_schema::Schema;
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::common::{Progress, SchemaOpt};
+use crate::common::{say, write_stdout, Progress, SchemaOpt};
 use crate::exit::{coded, usage, ErrorKind};
 
 /// Arguments of `secretctl gitops`.
@@ -207,23 +206,12 @@ enum RecipientsCmd {
     /// Wrap every vars file's data key to more recipients (values unchanged) and commit.
     Add(RecipientsArgs),
     /// Remove recipients: every vars file they could read gets a new data key; commit.
-    Remove(RemoveArgs),
+    Remove(RecipientsArgs),
 }
 
 #[derive(Debug, clap::Args)]
 struct RecipientsArgs {
-    /// The recipients to add.
-    #[arg(required = true, value_name = "AGE1...")]
-    recipients: Vec<Recipient>,
-    #[command(flatten)]
-    identity: IdentityOpt,
-    #[command(flatten)]
-    author: AuthorOpt,
-}
-
-#[derive(Debug, clap::Args)]
-struct RemoveArgs {
-    /// The recipients to remove.
+    /// The recipients to add (`add`) or remove (`remove`).
     #[arg(required = true, value_name = "AGE1...")]
     recipients: Vec<Recipient>,
     #[command(flatten)]
@@ -254,25 +242,26 @@ fn classifier(schema: Option<Schema>) -> impl Fn(&str) -> Placement {
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
     let dir = args.repo.as_path();
     match args.command {
         Cmd::Init { recipients, author } => {
             let repo = Repo::init(dir, &recipients, &exe()?, &author.author())?;
             let (root, n) = (repo.root().display(), recipients.len());
             let list: Vec<String> = recipients.iter().map(ToString::to_string).collect();
+            let doc = json!({ "repo": repo.root(), "recipients": list });
+            let text = "merge driver and diff textconv registered";
             g.print(
-                &json!({ "repo": repo.root(), "recipients": list }),
-                format_args!("initialised gitops repository {root} for {n} recipient(s); merge driver and diff textconv registered"),
-            )?;
+                &doc,
+                format_args!("initialised gitops repository {root} for {n} recipient(s); {text}"),
+            )
         }
         Cmd::Setup => {
             let repo = Repo::open(dir)?;
             repo.configure(&exe()?)?;
             let root = repo.root().display();
-            writeln!(out, "registered the secretctl merge driver, diff textconv and pre-commit check for {root}")?;
+            say(format_args!("registered the secretctl merge driver, diff textconv and pre-commit check for {root}"))
         }
-        Cmd::Push(a) => push(g, &Repo::open(dir)?, a)?,
+        Cmd::Push(a) => push(g, &Repo::open(dir)?, a),
         Cmd::Pull(a) => {
             let (repo, ids) = (Repo::open(dir)?, a.identity.require()?);
             repo.pull(&a.host, &a.out, &ids)?;
@@ -281,15 +270,15 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 Instance::open(&a.out, None)?.restore_state(state.expose_secret())?;
             }
             let text = format_args!("wrote {} for host {}", a.out.display(), a.host);
-            g.print(&json!({ "host": a.host, "out": a.out }), text)?;
+            g.print(&json!({ "host": a.host, "out": a.out }), text)
         }
         Cmd::Diff(a) => {
             let ids = a.show_values.then(|| a.identity.require()).transpose()?;
             let diffs = Repo::open(dir)?.diff(&a.rev, ids.as_ref())?;
             if diffs.is_empty() && !g.json {
-                writeln!(out, "no changes")?;
+                say("no changes")?;
             }
-            g.print_all(&diffs)?;
+            g.print_all(&diffs)
         }
         Cmd::MergeDriver(a) => {
             let ids = a.identity.require()?;
@@ -299,30 +288,29 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             for key in &conflicts {
                 eprintln!("conflict: {shown}: {key} changed differently on both sides");
             }
-            if !conflicts.is_empty() {
-                let n = conflicts.len();
-                return Err(coded(ErrorKind::Other, anyhow!(
-                    "{shown}: {n} key(s) conflict; ours is kept for them. Resolve with `secretctl gitops decrypt`, \
-                     edit, `secretctl gitops encrypt --in-place`, then `git add`"
-                )));
+            if conflicts.is_empty() {
+                return Ok(());
             }
+            let n = conflicts.len();
+            Err(coded(ErrorKind::Other, anyhow!(
+                "{shown}: {n} key(s) conflict; ours is kept for them. Resolve with `secretctl gitops decrypt`, \
+                 edit, `secretctl gitops encrypt --in-place`, then `git add`"
+            )))
         }
-        Cmd::Textconv { file } => out.write_all(repo::textconv_file(&file)?.as_bytes())?,
+        Cmd::Textconv { file } => write_stdout(&[repo::textconv_file(&file)?.as_bytes()]),
         Cmd::Encrypt(a) => {
             let recipients = match a.recipients.is_empty() {
                 true => Repo::open(dir)?.recipients()?,
                 false => a.recipients,
             };
             let encrypted = repo::encrypt_file_at(&a.file, &recipients, a.in_place)?;
-            if !a.in_place {
-                out.write_all(encrypted.as_bytes())?;
-            }
+            let out = encrypted.as_bytes();
+            write_stdout(&[if a.in_place { b"" } else { out }])
         }
         Cmd::Decrypt(a) => {
             let plain = repo::decrypt_file_at(&a.file, &a.identity.require()?, a.in_place)?;
-            if !a.in_place {
-                out.write_all(plain.expose_secret().as_bytes())?;
-            }
+            let out = plain.expose_secret().as_bytes();
+            write_stdout(&[if a.in_place { b"" } else { out }])
         }
         Cmd::Check { schema } => {
             let schema = secretctl_schema::Schema::find(schema.schema.as_deref())
@@ -330,28 +318,30 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let classify = classifier(schema);
             let findings = Repo::open(dir)?.check_staged(&|k| classify(k) != Placement::Plain)?;
             g.print_all(&findings)?;
-            if !findings.is_empty() {
-                let n = findings.len();
-                return Err(coded(ErrorKind::Other, anyhow!(
-                    "{n} secret(s) staged in plaintext; unstage them (git restore --staged FILE) and use `secretctl gitops push`"
-                )));
+            if findings.is_empty() {
+                return if g.json {
+                    Ok(())
+                } else {
+                    say("ok: no secret staged in plaintext")
+                };
             }
-            if !g.json {
-                writeln!(out, "ok: no secret staged in plaintext")?;
-            }
+            let n = findings.len();
+            Err(coded(ErrorKind::Other, anyhow!(
+                "{n} secret(s) staged in plaintext; unstage them (git restore --staged FILE) and use `secretctl gitops push`"
+            )))
         }
-        Cmd::Recipients { command } => recipients(g, &Repo::open(dir)?, command)?,
+        Cmd::Recipients { command } => recipients(g, &Repo::open(dir)?, command),
     }
-    Ok(())
 }
 
 fn push(g: Globals, repo: &Repo, a: PushArgs) -> anyhow::Result<()> {
     // The instance of that .env: its schema places the keys, its state file travels with it.
     let inst = Instance::open(&a.env, a.schema.schema.as_deref())?;
-    let classify = classifier(inst.schema().cloned());
-    let state = inst.state_text()?;
-    let author = (!a.no_commit).then(|| a.author.author());
-    let ids = a.identity.load()?;
+    let (classify, state) = (classifier(inst.schema().cloned()), inst.state_text()?);
+    let (author, ids) = (
+        (!a.no_commit).then(|| a.author.author()),
+        a.identity.load()?,
+    );
     let state = state.as_ref().map(|s| s.as_str());
     let pushed = repo.push_file_with_state(
         &a.host,
@@ -369,8 +359,11 @@ fn push(g: Globals, repo: &Repo, a: PushArgs) -> anyhow::Result<()> {
         .collect();
     let files = files.join(", ");
     let text = if let Some(commit) = pushed.commit {
-        let (n, m) = (pushed.host_keys.len(), pushed.shared_keys.len());
-        let short = &commit.to_string()[..12];
+        let (n, m, short) = (
+            pushed.host_keys.len(),
+            pushed.shared_keys.len(),
+            &commit.to_string()[..12],
+        );
         format!("pushed host {host}: {files} ({n} host secret(s), {m} shared); commit {short}")
     } else if a.no_commit && !pushed.changed.is_empty() {
         format!("wrote host {host}: {files} (not committed; `git add` them)")
@@ -385,17 +378,14 @@ fn push(g: Globals, repo: &Repo, a: PushArgs) -> anyhow::Result<()> {
 fn recipients(g: Globals, repo: &Repo, command: RecipientsCmd) -> anyhow::Result<()> {
     let bar = Progress::new("{bar:40} {pos}/{len} vars files {msg}", None);
     let mut progress = |done: usize, total: usize| bar.set(done as u64, total as u64);
-    let (done, verb) = match command {
-        RecipientsCmd::Add(a) => {
-            let (ids, author) = (a.identity.require()?, a.author.author());
-            let done = repo.add_recipients(&a.recipients, &ids, &author, &mut progress)?;
-            (done, "added")
-        }
-        RecipientsCmd::Remove(a) => {
-            let (ids, author) = (a.identity.require()?, a.author.author());
-            let done = repo.remove_recipients(&a.recipients, &ids, &author, &mut progress)?;
-            (done, "removed (data keys rotated)")
-        }
+    let (a, verb) = match command {
+        RecipientsCmd::Add(a) => (a, "added"),
+        RecipientsCmd::Remove(a) => (a, "removed (data keys rotated)"),
+    };
+    let (ids, author) = (a.identity.require()?, a.author.author());
+    let done = match verb {
+        "added" => repo.add_recipients(&a.recipients, &ids, &author, &mut progress)?,
+        _ => repo.remove_recipients(&a.recipients, &ids, &author, &mut progress)?,
     };
     bar.finish();
     let (n, m) = (done.changed.len(), done.recipients.len());

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use secretctl_instance::{InitOutcome, Instance};
+use secretctl_instance::Instance;
 
 use crate::cli::Globals;
-use crate::common::SchemaOpt;
+use crate::common::{say, SchemaOpt};
 
 /// Arguments of `secretctl init`.
 #[derive(Debug, clap::Args)]
@@ -49,36 +49,23 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         doc["state_file"] = inst.state_path().display().to_string().into();
         return g.print(&doc, "");
     }
-    println!(
-        "{} {env_shown} (mode 0600) from {}",
-        match (report.created, report.changed) {
-            (true, _) => "created",
-            (false, true) => "updated",
-            (false, false) => "unchanged:",
-        },
+    let how = match (report.created, report.changed) {
+        (true, _) => "created",
+        (false, true) => "updated",
+        (false, false) => "unchanged:",
+    };
+    say(format_args!(
+        "{how} {env_shown} (mode 0600) from {}",
         report.schema_origin
-    );
-    for (key, outcome) in &report.keys {
-        match outcome {
-            InitOutcome::Generated { generator, version } => println!(
-                "  generated {key}{} ({generator}, {} bits of entropy)",
-                version
-                    .as_ref()
-                    .map(|v| format!(" {v}"))
-                    .unwrap_or_default(),
-                generator.reported_entropy_bits()
-            ),
-            InitOutcome::Missing { fix } => {
-                println!("  missing   {key}: the schema declares no generator; set it with {fix}");
-            }
-            _ => println!("  kept      {key} (already set)"),
-        }
+    ))?;
+    if !report.keys.is_empty() {
+        say(&report)?;
     }
     if report.schema_written {
-        println!(
-            "wrote {schema_shown}: edit it to declare your app's secrets, then run `secretctl check --instance {}`",
-            secretctl_instance::shell_quote(&dir.display().to_string())
-        );
+        let dir = secretctl_instance::shell_quote(&dir.display().to_string()).into_owned();
+        say(format_args!(
+            "wrote {schema_shown}: edit it to declare your app's secrets, then run `secretctl check --instance {dir}`"
+        ))?;
     }
     Ok(())
 }

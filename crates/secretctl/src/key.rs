@@ -1,6 +1,6 @@
 //! `secretctl key init | id | list | backup | restore` (and `rotate`, `retire`, which live in `rotate.rs`).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -12,17 +12,10 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::common::KeyfileOpt;
+use crate::common::{write_stdout, KeyfileOpt};
 use crate::exit::usage;
 use crate::input::read_value;
 use crate::rotate;
-
-/// Arguments of `secretctl key`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: KeyCommand,
-}
 
 /// The verbs of `secretctl key`.
 #[derive(Debug, clap::Subcommand)]
@@ -111,16 +104,14 @@ pub struct RestoreArgs {
     pub force: bool,
 }
 
-pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
+pub fn run(g: Globals, command: KeyCommand) -> anyhow::Result<()> {
     let id_json = |path: &Path, id: KeyId| json!({ "keyfile": path.display().to_string(), "key_id": id.to_string() });
-    match args.command {
+    match command {
         KeyCommand::Init(k) => {
             let path = k.path();
             let id = secretctl_keyfile::create(&path)?.id();
-            g.print(
-                &id_json(&path, id),
-                format_args!("created keyfile {} (key id {id})", path.display()),
-            )?;
+            let text = format!("created keyfile {} (key id {id})", path.display());
+            g.print(&id_json(&path, id), text)?;
             if !g.json {
                 eprintln!(
                     "next: back it up with `secretctl key backup --recipient age1...` (or --passphrase); \
@@ -137,11 +128,9 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         KeyCommand::List(k) => {
             let keys = k.keyring()?.list();
             let rows: Vec<String> = keys.iter().map(ToString::to_string).collect();
+            let text = format!("{}\n{}", KeyInfo::HEADER, rows.join("\n"));
             let doc = json!({ "keyfile": k.path().display().to_string(), "keys": keys });
-            g.print(
-                &doc,
-                format_args!("{}\n{}", KeyInfo::HEADER, rows.join("\n")),
-            )
+            g.print(&doc, text)
         }
         KeyCommand::Backup(a) => backup(&a),
         KeyCommand::Restore(a) => restore(g, &a),
@@ -153,22 +142,21 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
 /// A passphrase from a file, or from the terminal (asked twice when `confirm`). Never from argv.
 fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString> {
     let ask = |prompt: &str| {
-        rpassword::prompt_password(prompt)
-            .map(|s| SecretString::from(Zeroizing::new(s).as_str().to_owned()))
-            .map_err(|e| {
-                usage(format!(
-                    "cannot prompt for a passphrase ({e}); use --passphrase-file FILE when there is no terminal"
-                ))
-            })
+        let answer = rpassword::prompt_password(prompt).map_err(|e| {
+            usage(format!(
+                "cannot prompt for a passphrase ({e}); use --passphrase-file FILE when there is no terminal"
+            ))
+        })?;
+        Ok::<_, anyhow::Error>(SecretString::from(
+            Zeroizing::new(answer).as_str().to_owned(),
+        ))
     };
     let p = match file {
         Some(file) => read_value(None, Some(file), "")?,
         None => ask("Passphrase: ")?,
     };
-    if file.is_none()
-        && confirm
-        && ask("Passphrase (again): ")?.expose_secret() != p.expose_secret()
-    {
+    let again = || ask("Passphrase (again): ");
+    if file.is_none() && confirm && again()?.expose_secret() != p.expose_secret() {
         return Err(usage("the passphrases do not match"));
     }
     if p.expose_secret().is_empty() {
@@ -178,18 +166,13 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString
 }
 
 fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> anyhow::Result<()> {
-    if let Some(path) = path {
-        return Ok(secretctl_keyfile::write_backup(path, bytes)?);
-    }
-    let mut out = std::io::stdout().lock();
-    if binary && out.is_terminal() {
-        return Err(usage(
+    match path {
+        Some(path) => Ok(secretctl_keyfile::write_backup(path, bytes)?),
+        None if binary && std::io::stdout().is_terminal() => Err(usage(
             "refusing to write a binary backup to a terminal; use --output FILE",
-        ));
+        )),
+        None => write_stdout(&[bytes]),
     }
-    out.write_all(bytes)?;
-    out.flush()?;
-    Ok(())
 }
 
 fn backup(a: &BackupArgs) -> anyhow::Result<()> {
@@ -200,9 +183,8 @@ fn backup(a: &BackupArgs) -> anyhow::Result<()> {
              every secret. Prefer --recipient or --passphrase."
         );
         let b64 = secretctl_keyfile::export_base64(&key);
-        let mut text = Zeroizing::new(b64.expose_secret().as_bytes().to_vec());
-        text.push(b'\n');
-        return write_output(a.output.as_deref(), &text, false);
+        let text = Zeroizing::new(format!("{}\n", b64.expose_secret()));
+        return write_output(a.output.as_deref(), text.as_bytes(), false);
     }
     let file = if a.passphrase || a.passphrase_file.is_some() {
         let p = passphrase(a.passphrase_file.as_deref(), true)?;
@@ -235,28 +217,23 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
     let data = match &a.backup {
         Some(p) if p.as_os_str() != "-" => secretctl_keyfile::read_backup_file(p)?,
-        _ => {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                return Err(usage(
-                    "give the backup file as an argument or pipe it on stdin",
-                ));
-            }
-            secretctl_keyfile::read_backup(stdin.lock(), Path::new("stdin"))?
+        _ if std::io::stdin().is_terminal() => {
+            return Err(usage(
+                "give the backup file as an argument or pipe it on stdin",
+            ));
         }
+        _ => secretctl_keyfile::read_backup(std::io::stdin().lock(), Path::new("stdin"))?,
     };
     let source = a
         .backup
         .as_ref()
-        .map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
-    let key = if a.base64 {
-        secretctl_keyfile::decode_backup(&data, &Unlock::Base64)
+        .map_or("stdin".into(), |p| p.display().to_string());
+    let unlock = if a.base64 {
+        Unlock::Base64
     } else if a.passphrase || a.passphrase_file.is_some() {
-        let p = passphrase(a.passphrase_file.as_deref(), false)?;
-        secretctl_keyfile::decode_backup(&data, &Unlock::Passphrase(&p))
+        Unlock::Passphrase(&passphrase(a.passphrase_file.as_deref(), false)?)
     } else if !a.identity.is_empty() {
-        let ids = Identities::from_files(&a.identity)?;
-        secretctl_keyfile::decode_backup(&data, &Unlock::Identities(&ids))
+        Unlock::Identities(&Identities::from_files(&a.identity)?)
     } else {
         let hint = if secretctl_keyfile::is_age(&data) {
             "it is an age file: pass --identity FILE or --passphrase"
@@ -266,29 +243,43 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
         return Err(usage(format!(
             "cannot tell how to read the backup {source}: {hint}"
         )));
-    }
-    .with_context(|| format!("cannot restore from {source}"))?;
-    let restored = key.id();
-    let opts = RestoreOptions {
-        expected_id: a.expect_id,
-        force: a.force,
-        load: a.keyfile.load_options(),
     };
-    let keyfile = path.display();
+    let key = secretctl_keyfile::decode_backup(&data, &unlock);
+    let key = key.with_context(|| format!("cannot restore from {source}"))?;
+    let (restored, keyfile) = (key.id(), path.display());
+    let (expected_id, force, load) = (a.expect_id, a.force, a.keyfile.load_options());
+    let opts = RestoreOptions {
+        expected_id,
+        force,
+        load,
+    };
     let (status, retired, text) = match secretctl_keyfile::restore(&path, key, opts)? {
         RestoreOutcome::AlreadyPresent => {
-            ("unchanged", None, format!("{keyfile} already holds key {restored}; nothing to do"))
+            let text = format!("{keyfile} already holds key {restored}; nothing to do");
+            ("unchanged", None, text)
         }
-        RestoreOutcome::Replaced { retired } => (
-            "replaced",
-            Some(retired.to_string()),
-            format!("restored key {restored} to {keyfile} (the previous key {retired} is kept as retired)"),
-        ),
+        RestoreOutcome::Replaced { retired } => {
+            let kept = format!("(the previous key {retired} is kept as retired)");
+            (
+                "replaced",
+                Some(retired),
+                format!("restored key {restored} to {keyfile} {kept}"),
+            )
+        }
         outcome => {
-            let status = if outcome == RestoreOutcome::Created { "created" } else { "restored" };
-            (status, None, format!("restored key {restored} to {keyfile}"))
+            let status = if outcome == RestoreOutcome::Created {
+                "created"
+            } else {
+                "restored"
+            };
+            (
+                status,
+                None,
+                format!("restored key {restored} to {keyfile}"),
+            )
         }
     };
+    let retired = retired.map(|r| r.to_string());
     let doc = json!({ "keyfile": keyfile.to_string(), "key_id": restored.to_string(), "status": status,
                       "retired": retired });
     g.print(&doc, text)

@@ -10,13 +10,6 @@ use serde_json::json;
 use crate::cli::Globals;
 use crate::exit::usage;
 
-/// Arguments of `secretctl name`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: NameCommand,
-}
-
 /// The `name` verbs.
 #[derive(Debug, Subcommand)]
 pub enum NameCommand {
@@ -53,8 +46,8 @@ pub enum NameCommand {
     },
 }
 
-pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    match args.command {
+pub fn run(g: Globals, command: NameCommand) -> anyhow::Result<()> {
+    match command {
         NameCommand::Parse { name } => {
             let n: VersionedName = name.parse()?;
             let (base, version) = (n.base(), n.version());

@@ -1,6 +1,5 @@
 //! `secretctl secret`: put, get, list, rm, history and audit on the encrypted secret store.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -11,27 +10,21 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::common::StoreArgs;
+use crate::common::{write_stdout, StoreArgs};
 use crate::input::read_value;
-
-/// Arguments of `secretctl secret`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    command: Cmd,
-}
 
 /// Which secret: OWNER NAME.
 #[derive(Debug, clap::Args)]
-struct SecretId {
+pub struct SecretId {
     /// Who the secret belongs to.
     owner: String,
     /// The secret's name.
     name: String,
 }
 
+/// The `secret` verbs.
 #[derive(Debug, Subcommand)]
-enum Cmd {
+pub enum Cmd {
     /// Store a new version of OWNER/NAME. The value is read from stdin (or --from-file), a prompt on a terminal.
     Put(PutArgs),
     /// Print the value of OWNER/NAME (latest version, or --version N) on stdout.
@@ -89,7 +82,7 @@ enum Cmd {
 }
 
 #[derive(Debug, clap::Args)]
-struct PutArgs {
+pub struct PutArgs {
     /// Who the secret belongs to (a tenant, a user).
     owner: String,
     /// The secret's name.
@@ -104,8 +97,8 @@ struct PutArgs {
     at: StoreArgs,
 }
 
-pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    match args.command {
+pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
+    match command {
         Cmd::Put(a) => put(g, a),
         Cmd::Get { id, version, at } => get(g, &id, version, &at),
         Cmd::List { owner, at } => {
@@ -123,18 +116,17 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             all,
             at,
         } => {
-            let which = match (version, all) {
-                (Some(v), false) => Versions::One(v),
-                _ => Versions::All,
-            };
+            let which = version
+                .filter(|_| !all)
+                .map_or(Versions::All, Versions::One);
             let (owner, name) = (&id.owner, &id.name);
             let removed = at.open(false)?.remove(owner, name, which)?;
             let list: Vec<String> = removed.iter().map(u64::to_string).collect();
             let (s, list) = (if list.len() == 1 { "" } else { "s" }, list.join(", "));
-            let doc = json!({ "owner": owner, "name": name, "removed": removed });
+            let text = format!("removed {owner}/{name} version{s} {list}");
             g.print(
-                &doc,
-                format_args!("removed {owner}/{name} version{s} {list}"),
+                &json!({ "owner": owner, "name": name, "removed": removed }),
+                text,
             )
         }
         Cmd::History { id, at } => {
@@ -146,47 +138,35 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
 }
 
 fn put(g: Globals, a: PutArgs) -> anyhow::Result<()> {
-    let (owner, name) = (&a.owner, &a.name);
-    let keyring = a.at.keyfile.keyring()?;
+    let (owner, name, keyring) = (&a.owner, &a.name, a.at.keyfile.keyring()?);
     let value = Zeroizing::new(a.value);
     let prompt = format!("value for {owner}/{name}: ");
     let secret = read_value(value.as_deref(), a.from_file.as_deref(), &prompt)?;
-    let mut store = a.at.open(true)?;
-    let version = store.put(
-        keyring.active(),
-        owner,
-        name,
-        secret.expose_secret().as_bytes(),
-    )?;
+    let value = secret.expose_secret().as_bytes();
+    let version = a.at.open(true)?.put(keyring.active(), owner, name, value)?;
     let key_id = keyring.active_id().to_string();
-    let doc = json!({ "owner": owner, "name": name, "version": version, "key_id": key_id });
+    let text = format!("stored {owner}/{name} version {version} (key {key_id})");
     g.print(
-        &doc,
-        format_args!("stored {owner}/{name} version {version} (key {key_id})"),
+        &json!({ "owner": owner, "name": name, "version": version, "key_id": key_id }),
+        text,
     )
 }
 
 fn get(g: Globals, id: &SecretId, version: Option<u64>, at: &StoreArgs) -> anyhow::Result<()> {
     let keyring = at.keyfile.keyring()?;
-    let secret = at
-        .open(false)?
-        .get(keyring.keys(), &id.owner, &id.name, version)?;
-    let mut out = std::io::stdout().lock();
-    if g.json {
-        let value = std::str::from_utf8(secret.expose_value())
-            .context("the value is not UTF-8 and cannot be shown as JSON; run without --json")?;
-        let mut doc = serde_json::to_value(secret.info())?;
-        doc["value"] = value.into();
-        let text = Zeroizing::new(doc.to_string());
-        // The JSON tree holds a copy of the value; wipe its string before it is dropped.
-        if let Some(serde_json::Value::String(s)) = doc.get_mut("value") {
-            zeroize::Zeroize::zeroize(s);
-        }
-        writeln!(out, "{}", text.as_str())?;
-    } else {
-        out.write_all(secret.expose_value())?;
-        out.write_all(b"\n")?;
+    let (store, owner, name) = (&mut at.open(false)?, &id.owner, &id.name);
+    let secret = store.get(keyring.keys(), owner, name, version)?;
+    if !g.json {
+        return write_stdout(&[secret.expose_value(), b"\n"]);
     }
-    out.flush()?;
-    Ok(())
+    let value = std::str::from_utf8(secret.expose_value())
+        .context("the value is not UTF-8 and cannot be shown as JSON; run without --json")?;
+    let mut doc = serde_json::to_value(secret.info())?;
+    doc["value"] = value.into();
+    let text = Zeroizing::new(doc.to_string());
+    // The JSON tree holds a copy of the value; wipe its string before it is dropped.
+    if let Some(serde_json::Value::String(s)) = doc.get_mut("value") {
+        zeroize::Zeroize::zeroize(s);
+    }
+    write_stdout(&[text.as_bytes(), b"\n"])
 }
