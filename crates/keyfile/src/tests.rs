@@ -580,6 +580,20 @@ fn identities_from_several_files() {
 }
 
 #[test]
+fn restore_outcomes_serialize_with_their_status() {
+    let id = Key::generate().id();
+    let json = |o: RestoreOutcome| serde_json::to_value(o).unwrap();
+    let status = |s: &str, r: Option<String>| serde_json::json!({"status": s, "retired": r});
+    assert_eq!(json(RestoreOutcome::Created), status("created", None));
+    assert_eq!(
+        json(RestoreOutcome::AlreadyPresent),
+        status("unchanged", None)
+    );
+    let replaced = RestoreOutcome::Replaced { retired: id };
+    assert_eq!(json(replaced), status("replaced", Some(id.to_string())));
+}
+
+#[test]
 fn key_info_serializes_and_displays_as_key_list_shows_it() {
     let id = Key::generate().id();
     let t = time::OffsetDateTime::UNIX_EPOCH;

@@ -31,11 +31,8 @@ pub struct Args {
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let file = FileOpt {
-        file: args.env.clone(),
-        instance: args.instance.clone(),
-    };
-    let inst = file.instance(&args.schema)?;
+    let (file, instance) = (args.env, args.instance);
+    let inst = FileOpt { file, instance }.instance(&args.schema)?;
     if !args.accept.is_empty() {
         inst.accept(&args.accept)?;
     }
@@ -43,28 +40,28 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let env_file = inst.env_path().display().to_string();
     let schema = inst.require_schema("`secretctl check`")?;
     let schema_file = schema.file().map(|p| p.display().to_string());
-    let doc = json!({"ok": findings.is_empty(), "env_file": env_file, "schema_file": schema_file, "findings": findings});
-    let mut text: Vec<String> = findings
+    let (ok, n) = (findings.is_empty(), findings.len());
+    let doc =
+        json!({"ok": ok, "env_file": env_file, "schema_file": schema_file, "findings": findings});
+    let lines = findings
         .iter()
-        .map(|f| format!("{env_file}: {}", f.message))
-        .collect();
-    if findings.is_empty() {
-        let schema_file = schema_file.as_deref().unwrap_or("the schema");
-        let n = schema.secrets().count();
+        .map(|f| format!("{env_file}: {}", f.message));
+    let mut text: Vec<String> = lines.collect();
+    if ok {
+        let (schema_file, n) = (
+            schema_file.as_deref().unwrap_or("the schema"),
+            schema.secrets().count(),
+        );
         text.push(format!(
             "ok: {env_file} meets {schema_file} ({n} declared secrets)"
         ));
     }
     g.print(&doc, text.join("\n"))?;
-    if findings.is_empty() {
-        return Ok(());
+    let s = if n == 1 { "" } else { "s" };
+    let problems = anyhow!("{env_file}: {n} problem{s} found; fix each line above");
+    if ok {
+        Ok(())
+    } else {
+        Err(coded(ErrorKind::Refused, problems))
     }
-    Err(coded(
-        ErrorKind::Refused,
-        anyhow!(
-            "{env_file}: {} problem{} found; fix each line above",
-            findings.len(),
-            if findings.len() == 1 { "" } else { "s" }
-        ),
-    ))
 }

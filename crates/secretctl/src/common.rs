@@ -5,6 +5,7 @@ use std::fmt::Display;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use indicatif::{ProgressBar, ProgressStyle};
 use secretctl_keyfile::{Keyring, LoadOptions};
 use secretctl_store::{Store, StoreUrl};
 use serde::Serialize;
@@ -123,36 +124,15 @@ pub fn write_stdout(parts: &[&[u8]]) -> anyhow::Result<()> {
     Ok(out.flush()?)
 }
 
-/// A progress bar on stderr when it is a terminal; scripts and CI logs stay quiet.
-pub struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    /// A bar drawn with indicatif's `template` (and `chars` for its filled, current and empty parts).
-    pub fn new(template: &str, chars: Option<&str>) -> Self {
-        Self(std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::new(0);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
-                bar.set_style(match chars {
-                    Some(c) => style.progress_chars(c),
-                    None => style,
-                });
-            }
-            bar
-        }))
+/// A progress bar on stderr when it is a terminal (hidden otherwise: scripts and CI logs stay quiet), drawn with
+/// indicatif's `template` and `chars` for its filled, current and empty parts.
+pub fn progress_bar(template: &str, chars: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
     }
-
-    /// `done` of `total` are done.
-    pub fn set(&self, done: u64, total: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_length(total);
-            bar.set_position(done);
-        }
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars(chars));
     }
-
-    /// Remove the bar.
-    pub fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
+    bar
 }

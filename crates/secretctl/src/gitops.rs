@@ -14,7 +14,7 @@ use secretctl_schema::Schema;
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::common::{say, write_stdout, Progress, SchemaOpt};
+use crate::common::{progress_bar, say, write_stdout, SchemaOpt};
 use crate::exit::{coded, usage, ErrorKind};
 
 /// Arguments of `secretctl gitops`.
@@ -248,12 +248,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let repo = Repo::init(dir, &recipients, &exe()?, &author.author())?;
             let (root, n) = (repo.root().display(), recipients.len());
             let list: Vec<String> = recipients.iter().map(ToString::to_string).collect();
-            let doc = json!({ "repo": repo.root(), "recipients": list });
-            let text = "merge driver and diff textconv registered";
-            g.print(
-                &doc,
-                format_args!("initialised gitops repository {root} for {n} recipient(s); {text}"),
-            )
+            let registered = "merge driver and diff textconv registered";
+            let text =
+                format!("initialised gitops repository {root} for {n} recipient(s); {registered}");
+            g.print(&json!({ "repo": repo.root(), "recipients": list }), text)
         }
         Cmd::Setup => {
             let repo = Repo::open(dir)?;
@@ -318,14 +316,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let classify = classifier(schema);
             let findings = Repo::open(dir)?.check_staged(&|k| classify(k) != Placement::Plain)?;
             g.print_all(&findings)?;
-            if findings.is_empty() {
-                return if g.json {
-                    Ok(())
-                } else {
-                    say("ok: no secret staged in plaintext")
-                };
+            let (n, ok) = (findings.len(), "ok: no secret staged in plaintext");
+            if n == 0 {
+                return if g.json { Ok(()) } else { say(ok) };
             }
-            let n = findings.len();
             Err(coded(ErrorKind::Other, anyhow!(
                 "{n} secret(s) staged in plaintext; unstage them (git restore --staged FILE) and use `secretctl gitops push`"
             )))
@@ -338,32 +332,17 @@ fn push(g: Globals, repo: &Repo, a: PushArgs) -> anyhow::Result<()> {
     // The instance of that .env: its schema places the keys, its state file travels with it.
     let inst = Instance::open(&a.env, a.schema.schema.as_deref())?;
     let (classify, state) = (classifier(inst.schema().cloned()), inst.state_text()?);
-    let (author, ids) = (
-        (!a.no_commit).then(|| a.author.author()),
-        a.identity.load()?,
-    );
+    let ids = a.identity.load()?;
+    let author = (!a.no_commit).then(|| a.author.author());
     let state = state.as_ref().map(|s| s.as_str());
-    let pushed = repo.push_file_with_state(
-        &a.host,
-        &a.env,
-        state,
-        &classify,
-        ids.as_ref(),
-        author.as_ref(),
-    )?;
+    let (ids, author) = (ids.as_ref(), author.as_ref());
+    let pushed = repo.push_file_with_state(&a.host, &a.env, state, &classify, ids, author)?;
     let host = &a.host;
-    let files: Vec<String> = pushed
-        .changed
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    let files = files.join(", ");
+    let files = pushed.changed.iter().map(|p| p.display().to_string());
+    let files = files.collect::<Vec<_>>().join(", ");
     let text = if let Some(commit) = pushed.commit {
-        let (n, m, short) = (
-            pushed.host_keys.len(),
-            pushed.shared_keys.len(),
-            &commit.to_string()[..12],
-        );
+        let (n, m) = (pushed.host_keys.len(), pushed.shared_keys.len());
+        let short = &commit.to_string()[..12];
         format!("pushed host {host}: {files} ({n} host secret(s), {m} shared); commit {short}")
     } else if a.no_commit && !pushed.changed.is_empty() {
         format!("wrote host {host}: {files} (not committed; `git add` them)")
@@ -376,21 +355,29 @@ fn push(g: Globals, repo: &Repo, a: PushArgs) -> anyhow::Result<()> {
 }
 
 fn recipients(g: Globals, repo: &Repo, command: RecipientsCmd) -> anyhow::Result<()> {
-    let bar = Progress::new("{bar:40} {pos}/{len} vars files {msg}", None);
-    let mut progress = |done: usize, total: usize| bar.set(done as u64, total as u64);
-    let (a, verb) = match command {
-        RecipientsCmd::Add(a) => (a, "added"),
-        RecipientsCmd::Remove(a) => (a, "removed (data keys rotated)"),
+    // indicatif's own bar characters.
+    let bar = progress_bar("{bar:40} {pos}/{len} vars files {msg}", "█░");
+    let mut progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
     };
-    let (ids, author) = (a.identity.require()?, a.author.author());
-    let done = match verb {
-        "added" => repo.add_recipients(&a.recipients, &ids, &author, &mut progress)?,
-        _ => repo.remove_recipients(&a.recipients, &ids, &author, &mut progress)?,
+    let (a, add) = match command {
+        RecipientsCmd::Add(a) => (a, true),
+        RecipientsCmd::Remove(a) => (a, false),
     };
-    bar.finish();
+    let (recipients, ids, author) = (&a.recipients, a.identity.require()?, a.author.author());
+    let done = if add {
+        repo.add_recipients(recipients, &ids, &author, &mut progress)?
+    } else {
+        repo.remove_recipients(recipients, &ids, &author, &mut progress)?
+    };
+    bar.finish_and_clear();
+    let verb = if add {
+        "added"
+    } else {
+        "removed (data keys rotated)"
+    };
     let (n, m) = (done.changed.len(), done.recipients.len());
-    g.print(
-        &done,
-        format_args!("recipients {verb}: {n} file(s) rewritten; now {m} recipient(s)"),
-    )
+    let text = format!("recipients {verb}: {n} file(s) rewritten; now {m} recipient(s)");
+    g.print(&done, text)
 }

@@ -253,34 +253,19 @@ fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
         force,
         load,
     };
-    let (status, retired, text) = match secretctl_keyfile::restore(&path, key, opts)? {
+    let outcome = secretctl_keyfile::restore(&path, key, opts)?;
+    let text = match outcome {
         RestoreOutcome::AlreadyPresent => {
-            let text = format!("{keyfile} already holds key {restored}; nothing to do");
-            ("unchanged", None, text)
+            format!("{keyfile} already holds key {restored}; nothing to do")
         }
         RestoreOutcome::Replaced { retired } => {
             let kept = format!("(the previous key {retired} is kept as retired)");
-            (
-                "replaced",
-                Some(retired),
-                format!("restored key {restored} to {keyfile} {kept}"),
-            )
+            format!("restored key {restored} to {keyfile} {kept}")
         }
-        outcome => {
-            let status = if outcome == RestoreOutcome::Created {
-                "created"
-            } else {
-                "restored"
-            };
-            (
-                status,
-                None,
-                format!("restored key {restored} to {keyfile}"),
-            )
-        }
+        _ => format!("restored key {restored} to {keyfile}"),
     };
-    let retired = retired.map(|r| r.to_string());
-    let doc = json!({ "keyfile": keyfile.to_string(), "key_id": restored.to_string(), "status": status,
-                      "retired": retired });
+    let mut doc = serde_json::to_value(outcome)?;
+    doc["keyfile"] = keyfile.to_string().into();
+    doc["key_id"] = restored.to_string().into();
     g.print(&doc, text)
 }

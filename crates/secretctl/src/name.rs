@@ -56,9 +56,8 @@ pub fn run(g: Globals, command: NameCommand) -> anyhow::Result<()> {
         }
         NameCommand::Next { name } => {
             let n: VersionedName = name.parse()?;
-            let next = n.next()?;
-            let doc =
-                json!({"name": n.to_string(), "next": next.to_string(), "version": next.version()});
+            let (name, next) = (n.to_string(), n.next()?);
+            let doc = json!({"name": name, "next": next.to_string(), "version": next.version()});
             g.print(&doc, next)
         }
         NameCommand::Swarm {

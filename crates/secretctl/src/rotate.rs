@@ -9,7 +9,7 @@ use secretctl_store::{RotateMode, RotateOptions, RotationEvent, RotationPlan};
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::common::{Progress, StoreArgs};
+use crate::common::{progress_bar, StoreArgs};
 
 /// Arguments of `secretctl key rotate`.
 #[derive(Debug, clap::Args)]
@@ -34,42 +34,45 @@ pub struct RetireArgs {
 }
 
 pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
-    let mut keyring = args.at.keyfile.keyring()?;
-    let mut store = args.at.open(true)?;
+    let (mut keyring, mut store) = (args.at.keyfile.keyring()?, args.at.open(true)?);
     let url = store.url().to_string();
     let mode = if args.resume {
         RotateMode::ResumeOnly
     } else {
         RotateMode::RotateOrResume
     };
-    let bar = Progress::new(
-        "{spinner} re-encrypting [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",
-        Some("=> "),
-    );
+    let template = "{spinner} re-encrypting [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)";
+    let bar = progress_bar(template, "=> ");
     let mut on_event = |event| {
         match event {
         RotationEvent::Planned(RotationPlan::Resume { pending, active }) => eprintln!(
-            "resuming: {pending} rows of {url} are not yet under the active key {active}; finishing that rotation \
-             (no new key is made)"
+            "resuming: {pending} rows of {url} are not yet under the active key {active}; finishing that \
+             rotation (no new key is made)"
         ),
         RotationEvent::Planned(RotationPlan::NewKey { active, retired }) => eprintln!(
             "new active key {active}; key {retired} is retired and kept until the store no longer uses it"
         ),
-        RotationEvent::Progress(p) => bar.set(p.done, p.total),
+        RotationEvent::Progress(p) => {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        }
         _ => {}
     }
     };
     let options = RotateOptions::default().with_batch_size(args.batch_size);
     let result = store.rotate_master_key(&mut keyring, mode, &options, &mut on_event);
-    bar.finish();
+    bar.finish_and_clear();
     let done = result?;
     let retired: Vec<String> = done.retired.iter().map(ToString::to_string).collect();
     let mut text = done.summary.to_string();
     if !retired.is_empty() {
+        let (list, other) = (
+            retired.join(", "),
+            "other stores sharing this keyfile are rotated too",
+        );
         text += &format!(
-            "\nretired keys no row of this store uses any more: {} (destroy each with `secretctl key retire ID` \
-             once other stores sharing this keyfile are rotated too)",
-            retired.join(", ")
+            "\nretired keys no row of this store uses any more: {list} (destroy each with `secretctl key \
+             retire ID` once {other})"
         );
     }
     g.print(&done, text)?;
@@ -80,14 +83,13 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
 }
 
 pub fn retire(g: Globals, args: RetireArgs) -> anyhow::Result<()> {
-    let id = args.key_id;
-    let mut keyring = args.at.keyfile.keyring()?;
+    let (id, mut keyring) = (args.key_id, args.at.keyfile.keyring()?);
     // Refuse to guess: a store that does not exist cannot prove that nothing references the key.
     let mut store = args.at.open(false)?;
     store.retire_key(&mut keyring, id)?;
-    let (doc, url) = (json!({ "destroyed": id.to_string() }), store.url());
-    g.print(
-        &doc,
-        format_args!("destroyed retired key {id}: no row of {url} references it"),
-    )
+    let text = format!(
+        "destroyed retired key {id}: no row of {} references it",
+        store.url()
+    );
+    g.print(&json!({ "destroyed": id.to_string() }), text)
 }

@@ -116,18 +116,15 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
             all,
             at,
         } => {
-            let which = version
-                .filter(|_| !all)
-                .map_or(Versions::All, Versions::One);
+            let one = version.filter(|_| !all);
+            let which = one.map_or(Versions::All, Versions::One);
             let (owner, name) = (&id.owner, &id.name);
             let removed = at.open(false)?.remove(owner, name, which)?;
             let list: Vec<String> = removed.iter().map(u64::to_string).collect();
             let (s, list) = (if list.len() == 1 { "" } else { "s" }, list.join(", "));
             let text = format!("removed {owner}/{name} version{s} {list}");
-            g.print(
-                &json!({ "owner": owner, "name": name, "removed": removed }),
-                text,
-            )
+            let doc = json!({ "owner": owner, "name": name, "removed": removed });
+            g.print(&doc, text)
         }
         Cmd::History { id, at } => {
             let rows = at.open(false)?.history(&id.owner, &id.name)?;
@@ -146,10 +143,8 @@ fn put(g: Globals, a: PutArgs) -> anyhow::Result<()> {
     let version = a.at.open(true)?.put(keyring.active(), owner, name, value)?;
     let key_id = keyring.active_id().to_string();
     let text = format!("stored {owner}/{name} version {version} (key {key_id})");
-    g.print(
-        &json!({ "owner": owner, "name": name, "version": version, "key_id": key_id }),
-        text,
-    )
+    let doc = json!({ "owner": owner, "name": name, "version": version, "key_id": key_id });
+    g.print(&doc, text)
 }
 
 fn get(g: Globals, id: &SecretId, version: Option<u64>, at: &StoreArgs) -> anyhow::Result<()> {
