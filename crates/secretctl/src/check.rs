@@ -15,15 +15,10 @@ pub struct Args {
     #[command(flatten)]
     pub schema: SchemaOpt,
     /// The .env to check; its schema is the secretctl.toml beside it [default: ./.env].
-    #[arg(
-        long = "env",
-        visible_alias = "file",
-        value_name = "F",
-        conflicts_with = "instance"
-    )]
+    #[arg(long = "env", visible_alias = "file", value_name = "F")]
     pub env: Option<std::path::PathBuf>,
     /// The instance directory (its .env and secretctl.toml), instead of --env.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "env")]
     pub instance: Option<std::path::PathBuf>,
     /// Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable.
     #[arg(long, value_name = "KEY")]

@@ -44,21 +44,14 @@ impl KeyfileOpt {
     }
 }
 
-/// Which secret store to use.
-#[derive(Debug, Clone, clap::Args)]
-pub struct StoreOpt {
-    /// The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile].
-    #[arg(long, env = "SECRETCTL_STORE", value_name = "URL")]
-    pub store: Option<String>,
-}
-
 /// Where the store and keyfile are, and who is acting; every `secret` verb and `key rotate | retire` take these.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
     #[command(flatten)]
     pub keyfile: KeyfileOpt,
-    #[command(flatten)]
-    pub store: StoreOpt,
+    /// The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile].
+    #[arg(long, env = "SECRETCTL_STORE", value_name = "URL")]
+    pub store: Option<String>,
     /// Who to record in the audit table [default: the OS user].
     #[arg(long, value_name = "NAME")]
     pub actor: Option<String>,
@@ -68,7 +61,7 @@ impl StoreArgs {
     /// Open the store of `--store` (or the default next to the keyfile); unless `create`, a missing SQLite file is
     /// "not found" rather than silently created.
     pub fn open(&self, create: bool) -> anyhow::Result<Store> {
-        let url = match &self.store.store {
+        let url = match &self.store {
             Some(s) => s.parse()?,
             None => StoreUrl::next_to_keyfile(&self.keyfile.path()),
         };

@@ -13,6 +13,7 @@ use secretctl_error::Kind;
 ///
 /// Its `Display` is the wrapped error's, and its `source` chain is the wrapped error's, so the one-line-per-cause
 /// printing in `main` reads the same with or without a kind attached.
+#[derive(Debug)]
 pub struct Coded {
     pub kind: ErrorKind,
     pub inner: anyhow::Error,
@@ -24,12 +25,6 @@ impl fmt::Display for Coded {
     }
 }
 
-impl fmt::Debug for Coded {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.inner, f)
-    }
-}
-
 impl std::error::Error for Coded {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.inner.source()
@@ -38,10 +33,8 @@ impl std::error::Error for Coded {
 
 /// Tag an error with the kind it is.
 pub fn coded(kind: ErrorKind, err: impl Into<anyhow::Error>) -> anyhow::Error {
-    anyhow::Error::new(Coded {
-        kind,
-        inner: err.into(),
-    })
+    let inner = err.into();
+    anyhow::Error::new(Coded { kind, inner })
 }
 
 /// A usage error the binary phrases itself (exit 2).

@@ -28,15 +28,10 @@ pub enum NameCommand {
         /// The versioned name, e.g. db_password_v2.
         name: String,
         /// The stack name.
-        #[arg(
-            long,
-            value_name = "S",
-            required_unless_present = "domain",
-            conflicts_with = "domain"
-        )]
+        #[arg(long, value_name = "S", required_unless_present = "domain")]
         stack: Option<String>,
         /// Derive the stack name from the app's domain as Co-op Cloud does (dots become underscores).
-        #[arg(long, value_name = "DOMAIN")]
+        #[arg(long, value_name = "DOMAIN", conflicts_with = "stack")]
         domain: Option<String>,
     },
     /// Print the stack name Co-op Cloud derives from an app's domain.

@@ -51,15 +51,10 @@ pub enum Cmd {
         #[command(flatten)]
         id: SecretId,
         /// The version to delete.
-        #[arg(
-            long,
-            value_name = "N",
-            required_unless_present = "all",
-            conflicts_with = "all"
-        )]
+        #[arg(long, value_name = "N", required_unless_present = "all")]
         version: Option<u64>,
         /// Delete every version.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "version")]
         all: bool,
         #[command(flatten)]
         at: StoreArgs,
