@@ -194,7 +194,8 @@ fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
 /// Open the store at `url` and the keyring of the keyfile.
 fn open_store(url: &str, keyfile: &KeyfileOpt) -> anyhow::Result<(Store, Keyring)> {
     let (parsed, keyring): (StoreUrl, _) = (url.parse()?, keyfile.keyring()?);
-    let store = Store::open(&parsed).with_context(|| format!("cannot open the store {parsed}"))?;
+    let store = Store::open_existing(&parsed);
+    let store = store.with_context(|| format!("cannot open the store {parsed}"))?;
     Ok((store, keyring))
 }
 

@@ -452,8 +452,10 @@ impl Store {
     /// Every row's metadata (of one owner, or of all), ordered by owner, name, version. Nothing is decrypted.
     ///
     /// # Errors
-    /// A database error, or [`Error::BadKeyIdColumn`] when a key id column was edited by hand.
+    /// [`Error::BadName`] for an owner no secret can have; a database error, or [`Error::BadKeyIdColumn`] when a
+    /// key id column was edited by hand.
     pub fn list(&mut self, owner: Option<&str>) -> Result<Vec<SecretInfo>, Error> {
+        owner.map_or(Ok(()), |o| check_name("owner", o))?;
         self.backend
             .list(owner, None)?
             .into_iter()
