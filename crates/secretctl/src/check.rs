@@ -43,20 +43,19 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         .map(|f| format!("{env_file}: {}", f.message));
     let mut text: Vec<String> = lines.collect();
     if ok {
-        let (schema_file, n) = (
+        let (schema_file, m) = (
             schema_file.as_deref().unwrap_or("the schema"),
             schema.secrets().count(),
         );
         text.push(format!(
-            "ok: {env_file} meets {schema_file} ({n} declared secrets)"
+            "ok: {env_file} meets {schema_file} ({m} declared secrets)"
         ));
     }
     g.print(&doc, text.join("\n"))?;
+    if ok {
+        return Ok(());
+    }
     let s = if n == 1 { "" } else { "s" };
     let problems = anyhow!("{env_file}: {n} problem{s} found; fix each line above");
-    if ok {
-        Ok(())
-    } else {
-        Err(coded(ErrorKind::Refused, problems))
-    }
+    Err(coded(ErrorKind::Refused, problems))
 }

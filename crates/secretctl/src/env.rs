@@ -161,14 +161,12 @@ pub fn run(g: Globals, command: Command) -> anyhow::Result<()> {
 
 /// Print what a write did: one line (or JSON object) and the notices that come with it.
 fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) -> anyhow::Result<()> {
-    let file = inst.env_path().display().to_string();
-    let key = &change.key;
+    let (file, key) = (inst.env_path().display().to_string(), &change.key);
     if change.migrated > 0 {
+        let (n, state) = (change.migrated, inst.state_path().display());
         eprintln!(
-            "notice: moved {} secretctl record line(s) (SECRETCTL_*) from {file} to {}; the .env now holds only \
-             what the app reads",
-            change.migrated,
-            inst.state_path().display()
+            "notice: moved {n} secretctl record line(s) (SECRETCTL_*) from {file} to {state}; the .env now holds \
+             only what the app reads"
         );
     }
     if let Some(steps) = &change.k8s {
@@ -183,20 +181,23 @@ fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) -> anyhow::R
     let how = change.generator.map_or_else(String::new, |gen| {
         format!(" ({gen}, {} bits of entropy)", gen.reported_entropy_bits())
     });
-    match (&change.version, change.changed) {
-        (_, false) => eprintln!("{key} in {file} already had that value; nothing changed"),
-        (Some(v), true) => {
+    let line = match &change.version {
+        Some(v) => {
             let (vk, pk, cur) = (&v.value_key, &v.pointer_key, v.current.version_tag());
-            let prev =
-                (v.previous.as_ref()).map_or_else(|| "(none)".to_owned(), |p| p.version_tag());
-            return say(format_args!(
-                "{verb} {key} in {file}: added {vk}{how}, {pk} {prev} -> {cur}"
-            ));
+            let prev = v
+                .previous
+                .as_ref()
+                .map_or("(none)".into(), |p| p.version_tag());
+            format!("{verb} {key} in {file}: added {vk}{how}, {pk} {prev} -> {cur}")
         }
-        (None, true) if verb == "rotated" => {
-            return say(format_args!("rotated {key} in {file}{how}"))
-        }
-        (None, true) => eprintln!("{verb} {key} in {file}{how}"),
+        None => format!("{verb} {key} in {file}{how}"),
+    };
+    // The new value's version, or the rotation, is the command's result (stdout); a plain set is a notice.
+    let result = change.version.is_some() || verb == "rotated";
+    match (change.changed, result) {
+        (false, _) => eprintln!("{key} in {file} already had that value; nothing changed"),
+        (true, true) => say(line)?,
+        (true, false) => eprintln!("{line}"),
     }
     Ok(())
 }
@@ -225,13 +226,7 @@ fn rotate(g: Globals, a: &RotateArgs) -> anyhow::Result<()> {
 }
 
 /// Print what an unset or rename did (`changed` false: the key already had that name).
-fn simple_report(
-    g: Globals,
-    verb: &str,
-    key: &str,
-    env: &Path,
-    changed: bool,
-) -> anyhow::Result<()> {
+fn written(g: Globals, verb: &str, key: &str, env: &Path, changed: bool) -> anyhow::Result<()> {
     let file = env.display().to_string();
     match (g.json, changed) {
         (true, _) => return g.print(&json!({"key": key, "file": file, "changed": changed}), ""),
@@ -246,12 +241,12 @@ fn unset(g: Globals, a: &KeyArgs) -> anyhow::Result<()> {
     if !inst.unset(&a.key)? {
         return Err(crate::env_read::not_set(inst.env_path(), &a.key));
     }
-    simple_report(g, "removed", &a.key, inst.env_path(), true)
+    written(g, "removed", &a.key, inst.env_path(), true)
 }
 
 fn rename(g: Globals, a: &RenameArgs) -> anyhow::Result<()> {
     let inst = a.file.instance(&SchemaOpt { schema: None })?;
     inst.rename(&a.key, &a.new_key)?;
     let changed = a.key != a.new_key;
-    simple_report(g, "renamed to", &a.new_key, inst.env_path(), changed)
+    written(g, "renamed to", &a.new_key, inst.env_path(), changed)
 }

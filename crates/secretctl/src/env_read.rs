@@ -40,14 +40,10 @@ fn env_error(e: EnvError) -> anyhow::Error {
 /// reference to a variable that is not set.
 fn resolve(path: &Path, doc: &EnvFile, env: bool) -> anyhow::Result<Vec<(String, SecretString)>> {
     let lookup = |name: &str| env.then(|| std::env::var(name).ok()).flatten();
-    let path_buf = path.to_path_buf();
-    let interpolation = |error| {
-        env_error(EnvError::Interpolation {
-            path: path_buf,
-            error,
-        })
-    };
-    let resolution = doc.resolve_report(&lookup).map_err(interpolation)?;
+    let resolution = doc.resolve_report(&lookup).map_err(|error| {
+        let path = path.to_path_buf();
+        env_error(EnvError::Interpolation { path, error })
+    })?;
     for u in &resolution.unset {
         let (file, line, key, var) = (path.display(), u.line, &u.key, &u.variable);
         eprintln!(
@@ -85,21 +81,16 @@ pub(crate) fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
 pub(crate) fn not_set(path: &Path, key: &str) -> anyhow::Error {
     let file = path.display().to_string();
     let fix = secretctl_instance::Fix::new(["secretctl", "env", "set", key, "--file", &file], true);
-    coded(
-        ErrorKind::NotFound,
-        anyhow!("{file}: {key} is not set (add it with {fix})"),
-    )
+    let err = anyhow!("{file}: {key} is not set (add it with {fix})");
+    coded(ErrorKind::NotFound, err)
 }
 
 pub(crate) fn get(g: Globals, a: &GetArgs) -> anyhow::Result<()> {
     let (path, key) = (a.file.path(), a.key.as_str());
-    let bad_key = |error| {
-        env_error(EnvError::Edit {
-            path: path.clone(),
-            error,
-        })
-    };
-    EnvFile::check_key(key).map_err(bad_key)?;
+    EnvFile::check_key(key).map_err(|error| {
+        let path = path.clone();
+        env_error(EnvError::Edit { path, error })
+    })?;
     let doc = EnvFile::load(&path).map_err(env_error)?;
     let value = if !doc.contains(key) {
         None

@@ -164,22 +164,16 @@ fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
         let (mut store, keyring) = open_store(url, k)?;
         let source = StoreSource::new(url, owner);
         let source = source.with_keyfile(k.keyfile.clone(), k.allow_loose_permissions);
-        return Ok(Selection::from_store(
-            &mut store,
-            keyring.keys(),
-            source,
-            schema.as_ref(),
-        )?);
+        let (keys, schema) = (keyring.keys(), schema.as_ref());
+        return Ok(Selection::from_store(&mut store, keys, source, schema)?);
     }
     let path = src.env_file.as_deref().unwrap_or(Path::new(".env"));
     // The instance of that .env: its schema is the one beside it (or --schema).
     let (inst, file) = (Instance::open(path, explicit)?, path.display());
     if !path.exists() {
         let hint = "give the instance's .env with --env FILE (or read the store with --store URL)";
-        return Err(coded(
-            ErrorKind::NotFound,
-            anyhow!("{file}: no such file; {hint}"),
-        ));
+        let err = anyhow!("{file}: no such file; {hint}");
+        return Err(coded(ErrorKind::NotFound, err));
     }
     let absolute =
         std::path::absolute(path).with_context(|| format!("{file}: cannot resolve the path"))?;
@@ -300,18 +294,14 @@ fn value(a: &ValueArgs) -> anyhow::Result<()> {
             a.version
         ))
     };
-    let (version, key) = (
-        parse_version_tag(&a.version).ok_or_else(bad_version)?,
-        &a.key,
-    );
+    let (version, key) = (parse_version_tag(&a.version), &a.key);
+    let version = version.ok_or_else(bad_version)?;
     let value = if let Some(path) = &a.env_file {
         let doc = EnvFile::load(path).with_context(|| format!("cannot read {}", path.display()))?;
         secretctl_export::env_version_value(&doc, path, key, version, &env_var)?
     } else if let Some(url) = &a.store {
-        let owner = a
-            .owner
-            .as_deref()
-            .ok_or_else(|| usage("--owner is required with a store"))?;
+        let owner = a.owner.as_deref();
+        let owner = owner.ok_or_else(|| usage("--owner is required with a store"))?;
         let (mut store, keyring) = open_store(url, &a.keyfile)?;
         secretctl_export::store_version_value(&mut store, keyring.keys(), owner, key, version)?
     } else {

@@ -22,23 +22,20 @@ pub struct Args {
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let dir = &args.dir;
-    let (inst, report) =
-        Instance::init(dir, args.schema.schema.as_deref(), args.env_file.as_deref())?;
+    let (dir, schema) = (&args.dir, args.schema.schema.as_deref());
+    let (inst, report) = Instance::init(dir, schema, args.env_file.as_deref())?;
     let env_shown = inst.env_path().display().to_string();
     let schema_shown = inst.schema_path().display().to_string();
-    if report.schema_differs && args.schema.schema.is_some() {
-        eprintln!(
-            "warning: {schema_shown} differs from {}; later commands in {} use {schema_shown}",
-            report.schema_origin,
-            dir.display()
-        );
+    let state = inst.state_path().display().to_string();
+    let origin = &report.schema_origin;
+    if report.schema_differs && schema.is_some() {
+        let dir = dir.display();
+        eprintln!("warning: {schema_shown} differs from {origin}; later commands in {dir} use {schema_shown}");
     }
     if report.migrated > 0 {
+        let n = report.migrated;
         eprintln!(
-            "notice: moved {} secretctl record line(s) (SECRETCTL_*) from {env_shown} to {}",
-            report.migrated,
-            inst.state_path().display()
+            "notice: moved {n} secretctl record line(s) (SECRETCTL_*) from {env_shown} to {state}"
         );
     }
     if g.json {
@@ -46,7 +43,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         doc["dir"] = dir.display().to_string().into();
         doc["env_file"] = env_shown.into();
         doc["schema_file"] = schema_shown.into();
-        doc["state_file"] = inst.state_path().display().to_string().into();
+        doc["state_file"] = state.into();
         return g.print(&doc, "");
     }
     let how = match (report.created, report.changed) {
@@ -54,17 +51,15 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         (false, true) => "updated",
         (false, false) => "unchanged:",
     };
-    say(format_args!(
-        "{how} {env_shown} (mode 0600) from {}",
-        report.schema_origin
-    ))?;
+    say(format!("{how} {env_shown} (mode 0600) from {origin}"))?;
     if !report.keys.is_empty() {
         say(&report)?;
     }
     if report.schema_written {
         let dir = secretctl_instance::shell_quote(&dir.display().to_string()).into_owned();
-        say(format_args!(
-            "wrote {schema_shown}: edit it to declare your app's secrets, then run `secretctl check --instance {dir}`"
+        let then = format!("then run `secretctl check --instance {dir}`");
+        say(format!(
+            "wrote {schema_shown}: edit it to declare your app's secrets, {then}"
         ))?;
     }
     Ok(())
