@@ -54,6 +54,9 @@ fn resolve(path: &Path, doc: &EnvFile, env: bool) -> anyhow::Result<Vec<(String,
     Ok(resolution.values)
 }
 
+/// Bytes that may hold secret values, wiped when dropped.
+type Buffer = Zeroizing<Vec<u8>>;
+
 /// `pairs` as one JSON object and a newline, in their order (a serde_json `Map` would sort them), written into a
 /// buffer that is wiped after.
 fn json_object<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> anyhow::Result<Buffer> {
@@ -62,8 +65,6 @@ fn json_object<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> anyho
     out.push(b'\n');
     Ok(out)
 }
-
-type Buffer = Zeroizing<Vec<u8>>;
 
 pub(crate) fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
     let path = a.file.path();
