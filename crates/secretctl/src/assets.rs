@@ -49,7 +49,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
         if !stale.is_empty() {
             let (m, list) = (stale.len(), stale.join(", "));
-            bail!("{m} generated file(s) are missing or stale ({list}); regenerate with `cargo xtask {task}`");
+            let fix = format!("regenerate with `cargo xtask {task}`");
+            bail!("{m} generated file(s) are missing or stale ({list}); {fix}");
         }
         eprintln!("{}: {n} files current", dir.display());
         return Ok(());

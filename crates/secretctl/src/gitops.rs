@@ -51,7 +51,8 @@ impl IdentityOpt {
 
     fn require(&self) -> anyhow::Result<Identities> {
         self.load()?.ok_or_else(|| {
-            usage("no age identity: pass --identity FILE or set SECRETCTL_AGE_KEY_FILE to your age key file")
+            let fix = "pass --identity FILE or set SECRETCTL_AGE_KEY_FILE to your age key file";
+            usage(format!("no age identity: {fix}"))
         })
     }
 }
@@ -257,7 +258,8 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let repo = Repo::open(dir)?;
             repo.configure(&exe()?)?;
             let root = repo.root().display();
-            say(format_args!("registered the secretctl merge driver, diff textconv and pre-commit check for {root}"))
+            let what = "the secretctl merge driver, diff textconv and pre-commit check";
+            say(format_args!("registered {what} for {root}"))
         }
         Cmd::Push(a) => push(g, &Repo::open(dir)?, a),
         Cmd::Pull(a) => {

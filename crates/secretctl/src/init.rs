@@ -30,7 +30,8 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let origin = &report.schema_origin;
     if report.schema_differs && schema.is_some() {
         let dir = dir.display();
-        eprintln!("warning: {schema_shown} differs from {origin}; later commands in {dir} use {schema_shown}");
+        let used = format!("later commands in {dir} use {schema_shown}");
+        eprintln!("warning: {schema_shown} differs from {origin}; {used}");
     }
     if report.migrated > 0 {
         let n = report.migrated;
