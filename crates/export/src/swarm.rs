@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 
 use secrecy::ExposeSecret;
-use secretctl_naming::{pointer, stack_from_domain, swarm_budget, swarm_name, VersionedName};
+use secretctl_naming::{
+    pointer, stack_from_domain, swarm_budget, swarm_name, VersionedName, SWARM_NAME_MAX,
+};
 
 use crate::{Error, Selection, Source};
 
@@ -228,6 +230,43 @@ impl SwarmPlan {
     }
 }
 
+/// `{"key", "name": "tok_v1", "version", "swarm_name", "length", "budget"}` (`length` of the Swarm name).
+impl serde::Serialize for SwarmSecret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("SwarmSecret", 6)?;
+        st.serialize_field("key", &self.key)?;
+        st.serialize_field("name", &self.name.to_string())?;
+        st.serialize_field("version", &self.name.version())?;
+        st.serialize_field("swarm_name", &self.swarm_name)?;
+        st.serialize_field("length", &self.swarm_name.len())?;
+        st.serialize_field("budget", &self.budget)?;
+        st.end()
+    }
+}
+
+/// `SWARM_NAME<TAB>KEY vN<TAB>L of 64 characters`.
+impl std::fmt::Display for SwarmSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (name, len, max) = (&self.swarm_name, self.swarm_name.len(), SWARM_NAME_MAX);
+        let (key, version) = (&self.key, self.name.version_tag());
+        write!(f, "{name}\t{key} {version}\t{len} of {max} characters")
+    }
+}
+
+/// `{"stack", "instance", "secrets": [...]}`; the script is the caller's to add (as `"script"`, or the file it
+/// wrote).
+impl serde::Serialize for SwarmPlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("SwarmPlan", 3)?;
+        st.serialize_field("stack", &self.stack)?;
+        st.serialize_field("instance", &self.instance)?;
+        st.serialize_field("secrets", &self.secrets)?;
+        st.end()
+    }
+}
+
 /// The `secretctl` arguments the script runs to write one version's value to a pipe.
 fn fetch_args(source: &Source, instance: &str, key: &str, name: &VersionedName) -> Vec<String> {
     let mut args = vec!["export".to_owned(), "value".to_owned()];
@@ -410,5 +449,20 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("65 characters"), "{err}");
+    }
+
+    #[test]
+    fn a_plan_as_json_and_its_secrets_as_lines() {
+        let p = plan(Source::Env(PathBuf::from("/srv/wiki/.env")), "wiki");
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({"stack": "app", "instance": "wiki", "secrets": [{"key": "db_password",
+                "name": "db_password_v3", "version": 3, "swarm_name": "app_db_password_v3", "length": 18,
+                "budget": 46}]})
+        );
+        assert_eq!(
+            p.secrets()[0].to_string(),
+            "app_db_password_v3\tdb_password v3\t18 of 64 characters"
+        );
     }
 }

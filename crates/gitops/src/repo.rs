@@ -24,6 +24,7 @@
 
 mod files;
 mod merge;
+mod report;
 mod scan;
 mod sopsconfig;
 mod template;

@@ -54,8 +54,15 @@ impl fmt::Display for FindingKind {
     }
 }
 
-/// One problem `check` found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialized as its [`as_str`](FindingKind::as_str) name.
+impl serde::Serialize for FindingKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem `check` found. Serialized as `{"key", "kind", "message", "fix": {"command", "stdin"} or null}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Finding {
     /// The declared key.

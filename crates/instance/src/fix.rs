@@ -5,7 +5,8 @@ use std::fmt;
 
 /// A `secretctl` command line that fixes something, with whether it reads a value on stdin. Its `Display` is
 /// the command in backticks, followed by "(value on stdin)" when it needs one: exactly what a person should run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialized as `{"command", "stdin"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Fix {
     /// The command line for a POSIX shell (words quoted where needed): a `secretctl` command, or a non-secret
     /// literal piped into one (`printf 'v2' | secretctl env set ...`).

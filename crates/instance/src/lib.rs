@@ -54,6 +54,7 @@ mod fix;
 mod init;
 mod orchestrator;
 mod policy;
+mod report;
 pub mod state;
 
 pub use check::{Finding, FindingKind};

@@ -9,14 +9,17 @@ use secretctl_schema::{Orchestrator, SecretSpec};
 use crate::{Fix, Instance};
 
 /// What an operator runs so that the pods of a Kubernetes instance see a changed key: re-export the Secret and
-/// apply it, then restart the workloads that read it. No step puts a value on a command line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// apply it, then restart the workloads that read it. No step puts a value on a command line. Serialized as
+/// `{"secret", "commands", "note"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct K8sSteps {
     /// The key that changes.
+    #[serde(skip)]
     pub key: String,
     /// The Kubernetes Secret it belongs to.
     pub secret: String,
     /// The Secret's namespace, when the schema names one.
+    #[serde(skip)]
     pub namespace: Option<String>,
     /// The commands, in order: `secretctl export k8s ... | kubectl apply -f -`, then `kubectl rollout restart`
     /// for each workload the schema lists in `[instance] restart`.

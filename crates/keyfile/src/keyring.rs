@@ -50,17 +50,53 @@ impl std::fmt::Display for KeyState {
     }
 }
 
-/// One key of the keyring as `secretctl key list` shows it. Nothing here is secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One key of the keyring as `secretctl key list` shows it. Nothing here is secret. Serialized as
+/// `{"id", "state", "created", "retired"}` with times in RFC 3339 (or null); displayed as a row of
+/// [`KeyInfo::HEADER`]'s table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KeyInfo {
     /// The key id.
+    #[serde(serialize_with = "ser_display")]
     pub id: KeyId,
     /// Active or retired.
+    #[serde(serialize_with = "ser_display")]
     pub state: KeyState,
     /// When the key was created (from the index, else the key file's modification time).
+    #[serde(serialize_with = "ser_time")]
     pub created: Option<OffsetDateTime>,
     /// When the key stopped being active, for retired keys the index knows about.
+    #[serde(serialize_with = "ser_time")]
     pub retired: Option<OffsetDateTime>,
+}
+
+impl KeyInfo {
+    /// The header of the table whose rows are [`KeyInfo`]'s `Display`.
+    pub const HEADER: &'static str = "ID                STATE    CREATED               RETIRED";
+}
+
+fn rfc3339(t: Option<OffsetDateTime>) -> Option<String> {
+    t.and_then(|t| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    })
+}
+
+fn ser_display<S: serde::Serializer>(v: &impl std::fmt::Display, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+fn ser_time<S: serde::Serializer>(t: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
+    rfc3339(*t).serialize(s)
+}
+
+/// `id  state  created  retired`, aligned under [`KeyInfo::HEADER`], `-` for an unknown time.
+impl std::fmt::Display for KeyInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let created = rfc3339(self.created).unwrap_or_else(|| "-".into());
+        let retired = rfc3339(self.retired).unwrap_or_else(|| "-".into());
+        let (id, state) = (self.id.to_string(), self.state.as_str());
+        write!(f, "{id:<16}  {state:<7}  {created:<20}  {retired}")
+    }
 }
 
 /// Largest index file we read; a real one is a few hundred bytes per key.

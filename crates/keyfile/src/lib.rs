@@ -110,7 +110,8 @@ pub struct RestoreOptions {
     pub load: LoadOptions,
 }
 
-/// What [`restore`] did.
+/// What [`restore`] did. Serialized as `{"status": "created" | "unchanged" | "replaced", "retired": key id or
+/// null}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RestoreOutcome {
@@ -123,6 +124,21 @@ pub enum RestoreOutcome {
         /// The id of the key that was active before and is now retired.
         retired: KeyId,
     },
+}
+
+impl serde::Serialize for RestoreOutcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let (status, retired) = match self {
+            Self::Created => ("created", None),
+            Self::AlreadyPresent => ("unchanged", None),
+            Self::Replaced { retired } => ("replaced", Some(retired.to_string())),
+        };
+        let mut st = s.serialize_struct("RestoreOutcome", 2)?;
+        st.serialize_field("status", status)?;
+        st.serialize_field("retired", &retired)?;
+        st.end()
+    }
 }
 
 /// Write a restored key to `path` with the same rules as [`create`].

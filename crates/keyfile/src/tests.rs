@@ -578,3 +578,44 @@ fn identities_from_several_files() {
         "{err:?}"
     );
 }
+
+#[test]
+fn restore_outcomes_serialize_with_their_status() {
+    let id = Key::generate().id();
+    let json = |o: RestoreOutcome| serde_json::to_value(o).unwrap();
+    let status = |s: &str, r: Option<String>| serde_json::json!({"status": s, "retired": r});
+    assert_eq!(json(RestoreOutcome::Created), status("created", None));
+    assert_eq!(
+        json(RestoreOutcome::AlreadyPresent),
+        status("unchanged", None)
+    );
+    let replaced = RestoreOutcome::Replaced { retired: id };
+    assert_eq!(json(replaced), status("replaced", Some(id.to_string())));
+}
+
+#[test]
+fn key_info_serializes_and_displays_as_key_list_shows_it() {
+    let id = Key::generate().id();
+    let t = time::OffsetDateTime::UNIX_EPOCH;
+    let mut info = KeyInfo {
+        id,
+        state: KeyState::Retired,
+        created: Some(t),
+        retired: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&info).unwrap(),
+        serde_json::json!({"id": id.to_string(), "state": "retired", "created": "1970-01-01T00:00:00Z",
+                           "retired": null})
+    );
+    assert_eq!(
+        info.to_string(),
+        format!("{id}  retired  1970-01-01T00:00:00Z  -")
+    );
+    info.state = KeyState::Active;
+    info.created = None;
+    let row = info.to_string();
+    assert_eq!(row, format!("{id}  active   -                     -"));
+    // The columns of every row start where the header's do.
+    assert_eq!(KeyInfo::HEADER.find("STATE"), row.find("active"));
+}

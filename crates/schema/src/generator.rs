@@ -114,6 +114,13 @@ impl Generator {
         n * size.log2()
     }
 
+    /// [`entropy_bits`](Self::entropy_bits) as reports show it (text and JSON): to two decimals, rounded down so
+    /// that it is never overstated.
+    #[must_use]
+    pub fn reported_entropy_bits(&self) -> f64 {
+        (self.entropy_bits() * 100.0).floor() / 100.0
+    }
+
     /// The shortest length in characters a generated value can have (for `words`, N words of the shortest length
     /// plus separators).
     #[must_use]
@@ -351,6 +358,8 @@ mod tests {
         assert!((Generator::Alnum(32).entropy_bits() - 32.0 * 62f64.log2()).abs() < 1e-9);
         assert!((Generator::Words(6).entropy_bits() - 6.0 * 7776f64.log2()).abs() < 1e-9);
         assert!((Generator::Words(1).entropy_bits() - 12.925).abs() < 1e-3);
+        assert!((Generator::Words(1).reported_entropy_bits() - 12.92).abs() < 1e-9);
+        assert!((Generator::Hex(16).reported_entropy_bits() - 64.0).abs() < 1e-9);
     }
 
     /// The chi-squared critical value for `df` degrees of freedom at p = 1e-6 (Wilson–Hilferty approximation).

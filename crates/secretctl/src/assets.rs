@@ -34,45 +34,39 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let files = match args.kind {
-        Kind::Man => man_pages()?,
-        Kind::Completions => completions(),
+    let (files, task) = match args.kind {
+        Kind::Man => (man_pages()?, "man"),
+        Kind::Completions => (completions(), "completions"),
     };
-    let task = match args.kind {
-        Kind::Man => "man",
-        Kind::Completions => "completions",
-    };
+    let (dir, n) = (&args.dir, files.len());
     if args.check {
         let mut stale = Vec::new();
         for (name, want) in &files {
-            let path = args.dir.join(name);
-            if std::fs::read(&path).ok().as_deref() != Some(want.as_slice()) {
+            let path = dir.join(name);
+            if std::fs::read(&path).ok().as_ref() != Some(want) {
                 stale.push(path.display().to_string());
             }
         }
         if !stale.is_empty() {
-            bail!(
-                "{} generated file(s) are missing or stale ({}); regenerate with `cargo xtask {task}`",
-                stale.len(),
-                stale.join(", ")
-            );
+            let (m, list) = (stale.len(), stale.join(", "));
+            let fix = format!("regenerate with `cargo xtask {task}`");
+            bail!("{m} generated file(s) are missing or stale ({list}); {fix}");
         }
-        eprintln!("{}: {} files current", args.dir.display(), files.len());
+        eprintln!("{}: {n} files current", dir.display());
         return Ok(());
     }
-    std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("cannot create {}", args.dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for (name, bytes) in &files {
-        let path = args.dir.join(name);
+        let path = dir.join(name);
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    eprintln!("wrote {} files into {}", files.len(), args.dir.display());
+    eprintln!("wrote {n} files into {}", dir.display());
     Ok(())
 }
 
+/// One page per command that is not hidden, `secretctl-env-set.1` for `secretctl env set`.
 fn man_pages() -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut root = Cli::command();
+    let (mut out, mut root) = (BTreeMap::new(), Cli::command());
     root.build();
     add_pages(&root, "secretctl", &mut out)?;
     Ok(out)
@@ -86,16 +80,11 @@ fn add_pages(
     if cmd.is_hide_set() {
         return Ok(());
     }
-    let cmd = cmd.clone().name(name.to_owned());
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd.clone())
-        .render(&mut buf)
-        .context("rendering a man page")?;
+    let (cmd, mut buf) = (cmd.clone().name(name.to_owned()), Vec::new());
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render(&mut buf).context("rendering a man page")?;
     out.insert(format!("{name}.1"), buf);
-    for sub in cmd.get_subcommands() {
-        if sub.get_name() == "help" {
-            continue;
-        }
+    for sub in cmd.get_subcommands().filter(|sub| sub.get_name() != "help") {
         add_pages(sub, &format!("{name}-{}", sub.get_name()), out)?;
     }
     Ok(())
@@ -103,17 +92,20 @@ fn add_pages(
 
 fn completions() -> BTreeMap<String, Vec<u8>> {
     use clap_complete::Shell;
-    let mut out = BTreeMap::new();
-    for (shell, file) in [
+    let files = [
         (Shell::Bash, "secretctl.bash"),
         (Shell::Zsh, "_secretctl"),
         (Shell::Fish, "secretctl.fish"),
         (Shell::Elvish, "secretctl.elv"),
         (Shell::PowerShell, "_secretctl.ps1"),
-    ] {
+    ];
+    let script = |shell| {
         let mut buf = Vec::new();
         clap_complete::generate(shell, &mut Cli::command(), "secretctl", &mut buf);
-        out.insert(file.to_owned(), buf);
-    }
-    out
+        buf
+    };
+    files
+        .into_iter()
+        .map(|(shell, file)| (file.to_owned(), script(shell)))
+        .collect()
 }

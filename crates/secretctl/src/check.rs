@@ -15,15 +15,10 @@ pub struct Args {
     #[command(flatten)]
     pub schema: SchemaOpt,
     /// The .env to check; its schema is the secretctl.toml beside it [default: ./.env].
-    #[arg(
-        long = "env",
-        visible_alias = "file",
-        value_name = "F",
-        conflicts_with = "instance"
-    )]
+    #[arg(long = "env", visible_alias = "file", value_name = "F")]
     pub env: Option<std::path::PathBuf>,
     /// The instance directory (its .env and secretctl.toml), instead of --env.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "env")]
     pub instance: Option<std::path::PathBuf>,
     /// Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable.
     #[arg(long, value_name = "KEY")]
@@ -31,11 +26,8 @@ pub struct Args {
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let file = FileOpt {
-        file: args.env.clone(),
-        instance: args.instance.clone(),
-    };
-    let inst = file.instance(&args.schema)?;
+    let (file, instance) = (args.env, args.instance);
+    let inst = FileOpt { file, instance }.instance(&args.schema)?;
     if !args.accept.is_empty() {
         inst.accept(&args.accept)?;
     }
@@ -43,41 +35,27 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let env_file = inst.env_path().display().to_string();
     let schema = inst.require_schema("`secretctl check`")?;
     let schema_file = schema.file().map(|p| p.display().to_string());
-    if g.json {
-        let list: Vec<_> = findings
-            .iter()
-            .map(|f| {
-                json!({
-                    "key": f.key, "kind": f.kind.as_str(), "message": f.message,
-                    "fix": f.fix.as_ref().map(|x| json!({"command": x.command, "stdin": x.stdin})),
-                })
-            })
-            .collect();
-        println!(
-            "{}",
-            json!({"ok": findings.is_empty(), "env_file": env_file, "schema_file": schema_file, "findings": list})
+    let (ok, n) = (findings.is_empty(), findings.len());
+    let doc =
+        json!({"ok": ok, "env_file": env_file, "schema_file": schema_file, "findings": findings});
+    let lines = findings
+        .iter()
+        .map(|f| format!("{env_file}: {}", f.message));
+    let mut text: Vec<String> = lines.collect();
+    if ok {
+        let (schema_file, m) = (
+            schema_file.as_deref().unwrap_or("the schema"),
+            schema.secrets().count(),
         );
-    } else {
-        for f in &findings {
-            println!("{env_file}: {}", f.message);
-        }
-        if findings.is_empty() {
-            println!(
-                "ok: {env_file} meets {} ({} declared secrets)",
-                schema_file.as_deref().unwrap_or("the schema"),
-                schema.secrets().count()
-            );
-        }
+        text.push(format!(
+            "ok: {env_file} meets {schema_file} ({m} declared secrets)"
+        ));
     }
-    if findings.is_empty() {
+    g.print(&doc, text.join("\n"))?;
+    if ok {
         return Ok(());
     }
-    Err(coded(
-        ErrorKind::Refused,
-        anyhow!(
-            "{env_file}: {} problem{} found; fix each line above",
-            findings.len(),
-            if findings.len() == 1 { "" } else { "s" }
-        ),
-    ))
+    let s = if n == 1 { "" } else { "s" };
+    let problems = anyhow!("{env_file}: {n} problem{s} found; fix each line above");
+    Err(coded(ErrorKind::Refused, problems))
 }

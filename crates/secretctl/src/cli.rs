@@ -49,7 +49,8 @@ pub enum Command {
   printf '%s' \"$pw\" | secretctl env set DB_PASSWORD
   secretctl env set APP_SECRET_KEY --generate  # from the schema's generator
   secretctl env rotate DB_PASSWORD  # new value; one-shot keys need --force")]
-    Env(env::Args),
+    #[command(subcommand)]
+    Env(env::Command),
     /// Manage the master keyfile: create, show its id, back up, restore, rotate, retire.
     #[command(after_help = "Examples:
   secretctl key init  # 32 random bytes, 0400, never overwrites
@@ -57,21 +58,24 @@ pub enum Command {
   secretctl key restore --identity backup-identity.txt --expect-id 3f9c0b7e5a1d2c48 master.key.age
   secretctl key rotate  # new key, re-encrypt the store; rerun resumes after a crash
   secretctl key retire 3f9c0b7e5a1d2c48  # only once no stored secret needs it")]
-    Key(key::Args),
+    #[command(subcommand)]
+    Key(key::KeyCommand),
     /// Store and read secrets in the encrypted secret store.
     #[command(after_help = "Examples:
   printf '%s' \"$token\" | secretctl secret put tenant-42 api_token
   secretctl secret get tenant-42 api_token --version 1
   secretctl --json secret list tenant-42  # names, versions, key ids; nothing decrypted
   secretctl secret audit")]
-    Secret(secret::Args),
+    #[command(subcommand)]
+    Secret(secret::Cmd),
     /// Versioned secret names (name_vN) and Docker Swarm name rules.
     #[command(after_help = "Examples:
   secretctl name parse db_password_v12
   secretctl name next db_password_v9  # db_password_v10
   # checked against Swarm's 64 characters
   secretctl name swarm db_password_v2 --domain wiki.example.com")]
-    Name(name::Args),
+    #[command(subcommand)]
+    Name(name::NameCommand),
     /// Print one freshly generated secret value.
     #[command(after_help = "Examples:
   secretctl generate alnum:32
@@ -94,7 +98,8 @@ pub enum Command {
   secretctl export k8s --instance wiki -n prod | kubectl apply -f -
   secretctl export k8s --sops --age age1... --out-dir manifests/
   secretctl export swarm --stack wiki_example_com --out create-secrets.sh")]
-    Export(export::Args),
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Print shell completions for SHELL.
     ///
     /// Example: `secretctl completions bash > /etc/bash_completion.d/secretctl`

@@ -1,6 +1,16 @@
-//! Options shared by several command groups.
+//! Options shared by several command groups, and the helpers every group uses: opening the keyring and the store,
+//! printing a report as text or `--json`, a progress bar.
 
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use secretctl_keyfile::{Keyring, LoadOptions};
+use secretctl_store::{Store, StoreUrl};
+use serde::Serialize;
+
+use crate::cli::Globals;
 
 /// Where the master keyfile is.
 #[derive(Debug, Clone, clap::Args)]
@@ -20,14 +30,51 @@ impl KeyfileOpt {
             .clone()
             .unwrap_or_else(secretctl_keyfile::default_path)
     }
+
+    /// How to load the keyfile.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            allow_loose_permissions: self.allow_loose_permissions,
+        }
+    }
+
+    /// Load the keyfile and the retired keys next to it.
+    pub fn keyring(&self) -> anyhow::Result<Keyring> {
+        Ok(Keyring::open(&self.path(), self.load_options())?)
+    }
 }
 
-/// Which secret store to use.
+/// Where the store and keyfile are, and who is acting; every `secret` verb and `key rotate | retire` take these.
 #[derive(Debug, Clone, clap::Args)]
-pub struct StoreOpt {
+pub struct StoreArgs {
+    #[command(flatten)]
+    pub keyfile: KeyfileOpt,
     /// The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile].
     #[arg(long, env = "SECRETCTL_STORE", value_name = "URL")]
     pub store: Option<String>,
+    /// Who to record in the audit table [default: the OS user].
+    #[arg(long, value_name = "NAME")]
+    pub actor: Option<String>,
+}
+
+impl StoreArgs {
+    /// Open the store of `--store` (or the default next to the keyfile); unless `create`, a missing SQLite file is
+    /// "not found" rather than silently created.
+    pub fn open(&self, create: bool) -> anyhow::Result<Store> {
+        let url = match &self.store {
+            Some(s) => s.parse()?,
+            None => StoreUrl::next_to_keyfile(&self.keyfile.path()),
+        };
+        let mut store = if create {
+            Store::open(&url)?
+        } else {
+            Store::open_existing(&url)?
+        };
+        if let Some(actor) = &self.actor {
+            store.set_actor(actor.clone());
+        }
+        Ok(store)
+    }
 }
 
 /// Which schema (secretctl.toml) to use.
@@ -36,4 +83,49 @@ pub struct SchemaOpt {
     /// The instance's schema [default: the secretctl.toml beside the .env, when it exists].
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+}
+
+impl Globals {
+    /// Print a report on stdout: `json` as one line with `--json`, else `text`.
+    pub fn print(self, json: &impl Serialize, text: impl Display) -> anyhow::Result<()> {
+        if !self.json {
+            return say(text);
+        }
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, json)?;
+        Ok(writeln!(out)?)
+    }
+
+    /// Print reports on stdout: one JSON array with `--json`, else one line (or block) each.
+    pub fn print_all<T: Serialize + Display>(self, items: &[T]) -> anyhow::Result<()> {
+        if self.json {
+            return self.print(&items, "");
+        }
+        items.iter().try_for_each(say)
+    }
+}
+
+/// Print one line (or lines) on stdout, whatever `--json` says.
+pub fn say(text: impl Display) -> anyhow::Result<()> {
+    Ok(writeln!(std::io::stdout().lock(), "{text}")?)
+}
+
+/// Write `parts` to stdout as they are, and flush.
+pub fn write_stdout(parts: &[&[u8]]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    parts.iter().try_for_each(|part| out.write_all(part))?;
+    Ok(out.flush()?)
+}
+
+/// A progress bar on stderr when it is a terminal (hidden otherwise: scripts and CI logs stay quiet), drawn with
+/// indicatif's `template` and `chars` for its filled, current and empty parts.
+pub fn progress_bar(template: &str, chars: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars(chars));
+    }
+    bar
 }

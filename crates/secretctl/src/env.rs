@@ -8,15 +8,8 @@ use secretctl_instance::{Change, Instance, SetOptions};
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::common::SchemaOpt;
-use crate::input::{read_value, ValueSource};
-
-/// Arguments of `secretctl env`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: Command,
-}
+use crate::common::{say, SchemaOpt};
+use crate::input::read_value;
 
 /// The `env` verbs.
 #[derive(Debug, Subcommand)]
@@ -155,8 +148,8 @@ pub struct RotateArgs {
     pub schema: SchemaOpt,
 }
 
-pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    match args.command {
+pub fn run(g: Globals, command: Command) -> anyhow::Result<()> {
+    match command {
         Command::List(a) => crate::env_read::list(g, &a),
         Command::Get(a) => crate::env_read::get(g, &a),
         Command::Set(a) => set(g, &a),
@@ -167,67 +160,46 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
 }
 
 /// Print what a write did: one line (or JSON object) and the notices that come with it.
-fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) {
-    let file = inst.env_path().display().to_string();
-    let key = &change.key;
+fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) -> anyhow::Result<()> {
+    let (file, key) = (inst.env_path().display().to_string(), &change.key);
     if change.migrated > 0 {
+        let (n, state) = (change.migrated, inst.state_path().display());
         eprintln!(
-            "notice: moved {} secretctl record line(s) (SECRETCTL_*) from {file} to {}; the .env now holds only \
-             what the app reads",
-            change.migrated,
-            inst.state_path().display()
+            "notice: moved {n} secretctl record line(s) (SECRETCTL_*) from {file} to {state}; the .env now holds \
+             only what the app reads"
         );
     }
     if let Some(steps) = &change.k8s {
-        eprintln!(
-            "notice: the pods read {key} from the Kubernetes Secret {}: run {steps}",
-            steps.secret
-        );
+        let secret = &steps.secret;
+        eprintln!("notice: the pods read {key} from the Kubernetes Secret {secret}: run {steps}");
     }
-    let bits = change
-        .generator
-        .map(|gen| crate::generate::round2(gen.entropy_bits()));
     if g.json {
-        let mut out = json!({"key": key, "file": file, "changed": change.changed});
-        if let (Some(gen), Some(bits)) = (change.generator, bits) {
-            out["generator"] = json!(gen.to_string());
-            out["entropy_bits"] = json!(bits);
-        }
-        if let Some(v) = &change.version {
-            out["versioned"] = json!({
-                "previous": v.previous.as_ref().map(secretctl_naming::VersionedName::version_tag),
-                "current": v.current.version_tag(),
-                "name": v.current.to_string(),
-                "value_key": v.value_key,
-                "pointer_key": v.pointer_key,
-            });
-        }
-        if let Some(steps) = &change.k8s {
-            out["k8s_steps"] =
-                json!({"secret": steps.secret, "commands": steps.commands, "note": steps.note});
-        }
-        println!("{out}");
-        return;
+        let mut doc = serde_json::to_value(change)?;
+        doc["file"] = file.into();
+        return g.print(&doc, "");
     }
-    let how = match (change.generator, bits) {
-        (Some(gen), Some(bits)) => format!(" ({gen}, {bits} bits of entropy)"),
-        _ => String::new(),
+    let how = change.generator.map_or_else(String::new, |gen| {
+        format!(" ({gen}, {} bits of entropy)", gen.reported_entropy_bits())
+    });
+    let line = match &change.version {
+        Some(v) => {
+            let (vk, pk, cur) = (&v.value_key, &v.pointer_key, v.current.version_tag());
+            let prev = v
+                .previous
+                .as_ref()
+                .map_or("(none)".into(), |p| p.version_tag());
+            format!("{verb} {key} in {file}: added {vk}{how}, {pk} {prev} -> {cur}")
+        }
+        None => format!("{verb} {key} in {file}{how}"),
     };
-    match (&change.version, change.changed) {
-        (_, false) => eprintln!("{key} in {file} already had that value; nothing changed"),
-        (Some(v), true) => println!(
-            "{verb} {key} in {file}: added {vk}{how}, {pk} {prev} -> {cur}",
-            vk = v.value_key,
-            pk = v.pointer_key,
-            prev = v.previous.as_ref().map_or_else(
-                || "(none)".to_owned(),
-                secretctl_naming::VersionedName::version_tag
-            ),
-            cur = v.current.version_tag(),
-        ),
-        (None, true) if verb == "rotated" => println!("rotated {key} in {file}{how}"),
-        (None, true) => eprintln!("{verb} {key} in {file}{how}"),
+    // The new value's version, or the rotation, is the command's result (stdout); a plain set is a notice.
+    let result = change.version.is_some() || verb == "rotated";
+    match (change.changed, result) {
+        (false, _) => eprintln!("{key} in {file} already had that value; nothing changed"),
+        (true, true) => say(line)?,
+        (true, false) => eprintln!("{line}"),
     }
+    Ok(())
 }
 
 fn set(g: Globals, a: &SetArgs) -> anyhow::Result<()> {
@@ -236,43 +208,32 @@ fn set(g: Globals, a: &SetArgs) -> anyhow::Result<()> {
     let change = if a.generate {
         inst.generate(&a.key, opts)?
     } else {
-        let source = match (&a.value, &a.from_file) {
-            (Some(v), _) => ValueSource::Argv(v),
-            (None, Some(f)) => ValueSource::File(f),
-            (None, None) => ValueSource::Stdin,
-        };
-        let value = read_value(source, &format!("Value for {}: ", a.key))?;
+        let prompt = format!("Value for {}: ", a.key);
+        let value = read_value(a.value.as_deref(), a.from_file.as_deref(), &prompt)?;
         if a.new_version {
             inst.add_version(&a.key, &value, opts)?
         } else {
             inst.set(&a.key, &value, opts)?
         }
     };
-    report(g, "set", &inst, &change);
-    Ok(())
+    report(g, "set", &inst, &change)
 }
 
 fn rotate(g: Globals, a: &RotateArgs) -> anyhow::Result<()> {
     let inst = a.file.instance(&a.schema)?;
     let change = inst.rotate(&a.key, SetOptions::force(a.force))?;
-    report(g, "rotated", &inst, &change);
-    Ok(())
+    report(g, "rotated", &inst, &change)
 }
 
-fn simple_report(g: Globals, verb: &str, key: &str, path: &Path, changed: bool) {
-    if g.json {
-        println!(
-            "{}",
-            json!({"key": key, "file": path.display().to_string(), "changed": changed})
-        );
-    } else if changed {
-        eprintln!("{verb} {key} in {}", path.display());
-    } else {
-        eprintln!(
-            "{key} in {} already had that value; nothing changed",
-            path.display()
-        );
+/// Print what an unset or rename did (`changed` false: the key already had that name).
+fn written(g: Globals, verb: &str, key: &str, env: &Path, changed: bool) -> anyhow::Result<()> {
+    let file = env.display().to_string();
+    match (g.json, changed) {
+        (true, _) => return g.print(&json!({"key": key, "file": file, "changed": changed}), ""),
+        (false, true) => eprintln!("{verb} {key} in {file}"),
+        (false, false) => eprintln!("{key} in {file} already had that value; nothing changed"),
     }
+    Ok(())
 }
 
 fn unset(g: Globals, a: &KeyArgs) -> anyhow::Result<()> {
@@ -280,19 +241,12 @@ fn unset(g: Globals, a: &KeyArgs) -> anyhow::Result<()> {
     if !inst.unset(&a.key)? {
         return Err(crate::env_read::not_set(inst.env_path(), &a.key));
     }
-    simple_report(g, "removed", &a.key, inst.env_path(), true);
-    Ok(())
+    written(g, "removed", &a.key, inst.env_path(), true)
 }
 
 fn rename(g: Globals, a: &RenameArgs) -> anyhow::Result<()> {
     let inst = a.file.instance(&SchemaOpt { schema: None })?;
     inst.rename(&a.key, &a.new_key)?;
-    simple_report(
-        g,
-        "renamed to",
-        &a.new_key,
-        inst.env_path(),
-        a.key != a.new_key,
-    );
-    Ok(())
+    let changed = a.key != a.new_key;
+    written(g, "renamed to", &a.new_key, inst.env_path(), changed)
 }

@@ -1,7 +1,6 @@
 //! `secretctl env list|get`: what Docker Compose reads from an instance's .env, values written byte-exact and
 //! wiped from memory after.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::anyhow;
@@ -10,12 +9,13 @@ use secretctl_envfile::{EnvFile, Error as EnvError, InterpolationError};
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
+use crate::common::{say, write_stdout};
 use crate::env::{GetArgs, ListArgs};
 use crate::exit::{coded, ErrorKind};
 
 /// Add the hint a person needs to an envfile error, on the same line; its kind (and so its exit code) stays the
 /// library's.
-pub(crate) fn env_error(e: EnvError) -> anyhow::Error {
+fn env_error(e: EnvError) -> anyhow::Error {
     use secretctl_error::Kind as _;
     let hint = match &e {
         EnvError::NotFound { .. } => {
@@ -36,129 +36,75 @@ pub(crate) fn env_error(e: EnvError) -> anyhow::Error {
     coded(e.kind(), anyhow!("{message}{hint}"))
 }
 
-fn load(path: &Path) -> anyhow::Result<EnvFile> {
-    EnvFile::load(path).map_err(env_error)
-}
-
-fn resolve(
-    path: &Path,
-    doc: &EnvFile,
-    use_environment: bool,
-) -> anyhow::Result<Vec<(String, SecretString)>> {
-    let lookup = |name: &str| {
-        if use_environment {
-            std::env::var(name).ok()
-        } else {
-            None
-        }
-    };
+/// The values Docker Compose computes (with `env`, from this process's environment first), warning about each
+/// reference to a variable that is not set.
+fn resolve(path: &Path, doc: &EnvFile, env: bool) -> anyhow::Result<Vec<(String, SecretString)>> {
+    let lookup = |name: &str| env.then(|| std::env::var(name).ok()).flatten();
     let resolution = doc.resolve_report(&lookup).map_err(|error| {
-        env_error(EnvError::Interpolation {
-            path: path.to_path_buf(),
-            error,
-        })
+        let path = path.to_path_buf();
+        env_error(EnvError::Interpolation { path, error })
     })?;
     for u in &resolution.unset {
+        let (file, line, key, var) = (path.display(), u.line, &u.key, &u.variable);
         eprintln!(
-            "warning: {}: line {}: {} references ${}, which is not set; Docker Compose uses an empty string",
-            path.display(),
-            u.line,
-            u.key,
-            u.variable
+            "warning: {file}: line {line}: {key} references ${var}, which is not set; Docker Compose uses an \
+             empty string"
         );
     }
     Ok(resolution.values)
 }
 
-/// Write bytes that may hold secret values to stdout, then wipe them.
-fn emit(out: Zeroizing<Vec<u8>>) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&out)?;
-    stdout.flush()?;
-    Ok(())
-}
+/// Bytes that may hold secret values, wiped when dropped.
+type Buffer = Zeroizing<Vec<u8>>;
 
-fn push_json_string(buf: &mut Zeroizing<Vec<u8>>, s: &str) -> anyhow::Result<()> {
-    serde_json::to_writer(&mut **buf, s)?;
-    Ok(())
+/// `pairs` as one JSON object and a newline, in their order (a serde_json `Map` would sort them), written into a
+/// buffer that is wiped after.
+fn json_object<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> anyhow::Result<Buffer> {
+    let mut out = Zeroizing::new(Vec::new());
+    serde::Serializer::collect_map(&mut serde_json::Serializer::new(&mut *out), pairs)?;
+    out.push(b'\n');
+    Ok(out)
 }
 
 pub(crate) fn list(g: Globals, a: &ListArgs) -> anyhow::Result<()> {
     let path = a.file.path();
-    let doc = load(&path)?;
-    let mut out = Zeroizing::new(Vec::new());
-    if g.json {
-        // Written by hand to keep file order (a serde_json Map would sort) and to zeroize the buffer.
-        let values = resolve(&path, &doc, a.use_environment)?;
-        out.push(b'{');
-        for (i, (k, v)) in values.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            push_json_string(&mut out, k)?;
-            out.push(b':');
-            push_json_string(&mut out, v.expose_secret())?;
-        }
-        out.extend_from_slice(b"}\n");
-    } else {
-        for k in doc.keys() {
-            out.extend_from_slice(k.as_bytes());
-            out.push(b'\n');
-        }
+    let doc = EnvFile::load(&path).map_err(env_error)?;
+    if !g.json {
+        return doc.keys().into_iter().try_for_each(say);
     }
-    emit(out)
+    let values = resolve(&path, &doc, a.use_environment)?;
+    write_stdout(&[&json_object(
+        values.iter().map(|(k, v)| (k.as_str(), v.expose_secret())),
+    )?])
 }
 
+/// "KEY is not set", with the command that sets it.
 pub(crate) fn not_set(path: &Path, key: &str) -> anyhow::Error {
-    let fix = secretctl_instance::Fix::new(
-        [
-            "secretctl",
-            "env",
-            "set",
-            key,
-            "--file",
-            &path.display().to_string(),
-        ],
-        true,
-    );
-    coded(
-        ErrorKind::NotFound,
-        anyhow!("{}: {key} is not set (add it with {fix})", path.display()),
-    )
+    let file = path.display().to_string();
+    let fix = secretctl_instance::Fix::new(["secretctl", "env", "set", key, "--file", &file], true);
+    let err = anyhow!("{file}: {key} is not set (add it with {fix})");
+    coded(ErrorKind::NotFound, err)
 }
 
 pub(crate) fn get(g: Globals, a: &GetArgs) -> anyhow::Result<()> {
-    let path = a.file.path();
-    EnvFile::check_key(&a.key).map_err(|error| {
-        env_error(EnvError::Edit {
-            path: path.clone(),
-            error,
-        })
+    let (path, key) = (a.file.path(), a.key.as_str());
+    EnvFile::check_key(key).map_err(|error| {
+        let path = path.clone();
+        env_error(EnvError::Edit { path, error })
     })?;
-    let doc = load(&path)?;
-    if !doc.contains(&a.key) {
-        return Err(not_set(&path, &a.key));
-    }
-    let value: Zeroizing<String> = if a.raw {
-        Zeroizing::new(doc.get(&a.key).unwrap_or_default().to_owned())
+    let doc = EnvFile::load(&path).map_err(env_error)?;
+    let value = if !doc.contains(key) {
+        None
+    } else if a.raw {
+        Some(Zeroizing::new(doc.get(key).unwrap_or_default().to_owned()))
     } else {
         let values = resolve(&path, &doc, a.use_environment)?;
-        let found = values
-            .iter()
-            .find(|(k, _)| *k == a.key)
-            .map(|(_, v)| Zeroizing::new(v.expose_secret().to_owned()));
-        found.ok_or_else(|| not_set(&path, &a.key))?
+        let found = values.into_iter().find(|(k, _)| k == key);
+        found.map(|(_, v)| Zeroizing::new(v.expose_secret().to_owned()))
     };
-    let mut out = Zeroizing::new(Vec::new());
+    let value = value.ok_or_else(|| not_set(&path, key))?;
     if g.json {
-        out.extend_from_slice(b"{\"key\":");
-        push_json_string(&mut out, &a.key)?;
-        out.extend_from_slice(b",\"value\":");
-        push_json_string(&mut out, &value)?;
-        out.extend_from_slice(b"}\n");
-    } else {
-        out.extend_from_slice(value.as_bytes());
-        out.push(b'\n');
+        return write_stdout(&[&json_object([("key", key), ("value", value.as_str())])?]);
     }
-    emit(out)
+    write_stdout(&[value.as_bytes(), b"\n"])
 }

@@ -13,6 +13,7 @@ use secretctl_error::Kind;
 ///
 /// Its `Display` is the wrapped error's, and its `source` chain is the wrapped error's, so the one-line-per-cause
 /// printing in `main` reads the same with or without a kind attached.
+#[derive(Debug)]
 pub struct Coded {
     pub kind: ErrorKind,
     pub inner: anyhow::Error,
@@ -24,12 +25,6 @@ impl fmt::Display for Coded {
     }
 }
 
-impl fmt::Debug for Coded {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.inner, f)
-    }
-}
-
 impl std::error::Error for Coded {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.inner.source()
@@ -38,22 +33,13 @@ impl std::error::Error for Coded {
 
 /// Tag an error with the kind it is.
 pub fn coded(kind: ErrorKind, err: impl Into<anyhow::Error>) -> anyhow::Error {
-    anyhow::Error::new(Coded {
-        kind,
-        inner: err.into(),
-    })
+    let inner = err.into();
+    anyhow::Error::new(Coded { kind, inner })
 }
 
-/// Tag the error of a `Result` with the kind it is.
-pub trait WithCode<T> {
-    /// On error, tag it with `kind`.
-    fn code(self, kind: ErrorKind) -> anyhow::Result<T>;
-}
-
-impl<T, E: Into<anyhow::Error>> WithCode<T> for Result<T, E> {
-    fn code(self, kind: ErrorKind) -> anyhow::Result<T> {
-        self.map_err(|e| coded(kind, e))
-    }
+/// A usage error the binary phrases itself (exit 2).
+pub fn usage(message: impl fmt::Display) -> anyhow::Error {
+    coded(ErrorKind::Usage, anyhow::anyhow!("{message}"))
 }
 
 /// The kind of one error in a chain, when it knows it.
@@ -85,17 +71,11 @@ fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind>
     None
 }
 
-/// The kind of an error: the outermost kind in its chain (a tag the binary added wins over the library's), else
-/// [`ErrorKind::Other`].
-pub fn kind_of(err: &anyhow::Error) -> ErrorKind {
-    err.chain()
-        .find_map(kind_of_cause)
-        .unwrap_or(ErrorKind::Other)
-}
-
-/// The exit code for an error: its kind's code (0 is never an error).
+/// The exit code for an error: the code of the outermost kind in its chain (a tag the binary added wins over the
+/// library's), else [`ErrorKind::Other`]'s. 0 is never an error's.
 pub fn code_of(err: &anyhow::Error) -> u8 {
-    kind_of(err).exit_code()
+    let kind = err.chain().find_map(kind_of_cause);
+    kind.unwrap_or(ErrorKind::Other).exit_code()
 }
 
 /// The lines printed for an error: `error: ...`, then `  caused by: ...` for each cause whose text is not

@@ -4,7 +4,7 @@
 //! Choosing, grouping, the Kubernetes and Swarm rules and rendering are `secretctl_export`'s; this module finds the
 //! files, calls it, and writes the result.
 
-use std::io::{IsTerminal, Write as _};
+use std::io::IsTerminal;
 use std::os::unix::fs::DirBuilderExt as _;
 use std::path::{Path, PathBuf};
 
@@ -14,22 +14,15 @@ use secretctl_envfile::fs::write_atomic;
 use secretctl_envfile::EnvFile;
 use secretctl_export::{Manifest, Selection, StoreSource, SwarmPlan};
 use secretctl_instance::Instance;
-use secretctl_keyfile::LoadOptions;
-use secretctl_naming::{parse_version_tag, SWARM_NAME_MAX};
+use secretctl_keyfile::Keyring;
+use secretctl_naming::parse_version_tag;
 use secretctl_schema::Schema;
 use secretctl_store::{Store, StoreUrl};
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::common::{KeyfileOpt, SchemaOpt};
-use crate::exit::{coded, ErrorKind, WithCode};
-
-/// Arguments of `secretctl export`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: ExportCommand,
-}
+use crate::common::{write_stdout, KeyfileOpt, SchemaOpt};
+use crate::exit::{coded, usage, ErrorKind};
 
 /// The engines secrets can be exported to.
 #[derive(Debug, clap::Subcommand)]
@@ -54,8 +47,8 @@ pub enum ExportCommand {
     Value(ValueArgs),
 }
 
-pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    match args.command {
+pub fn run(g: Globals, command: ExportCommand) -> anyhow::Result<()> {
+    match command {
         ExportCommand::K8s(a) => k8s(g, &a),
         ExportCommand::Swarm(a) => swarm(g, &a),
         ExportCommand::Value(a) => value(&a),
@@ -155,74 +148,48 @@ pub struct ValueArgs {
 }
 
 /// The lookup Compose uses for `${VAR}` not defined earlier in the file: the process environment.
-fn environment_lookup(name: &str) -> Option<String> {
+fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
-}
-
-/// A usage error the command line makes up (exit 2).
-fn usage(message: impl std::fmt::Display + Send + Sync + 'static) -> anyhow::Error {
-    coded(ErrorKind::Usage, anyhow!("{message}"))
 }
 
 const SCHEMA_CONTEXT: &str = "cannot read the schema; fix it or give --schema FILE";
 
 /// Find and read what to export: the .env (and the schema beside it) or the store (and ./secretctl.toml).
 fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
-    let explicit = src.schema.schema.as_deref();
+    let (explicit, k) = (src.schema.schema.as_deref(), &src.keyfile);
     if let Some(url) = &src.store {
         let schema = Schema::find(explicit).context(SCHEMA_CONTEXT)?;
-        let owner = (src.instance.clone())
-            .ok_or_else(|| usage("--store needs --instance ID (the store owner)"))?;
-        let (mut store, keyring) = open_store(url, &src.keyfile)?;
-        let source = StoreSource::new(url, owner).with_keyfile(
-            src.keyfile.keyfile.clone(),
-            src.keyfile.allow_loose_permissions,
-        );
-        return Ok(Selection::from_store(
-            &mut store,
-            keyring.keys(),
-            source,
-            schema.as_ref(),
-        )?);
+        let owner = src.instance.clone();
+        let owner = owner.ok_or_else(|| usage("--store needs --instance ID (the store owner)"))?;
+        let (mut store, keyring) = open_store(url, k)?;
+        let source = StoreSource::new(url, owner);
+        let source = source.with_keyfile(k.keyfile.clone(), k.allow_loose_permissions);
+        let (keys, schema) = (keyring.keys(), schema.as_ref());
+        return Ok(Selection::from_store(&mut store, keys, source, schema)?);
     }
     let path = src.env_file.as_deref().unwrap_or(Path::new(".env"));
     // The instance of that .env: its schema is the one beside it (or --schema).
-    let inst = Instance::open(path, explicit)?;
+    let (inst, file) = (Instance::open(path, explicit)?, path.display());
     if !path.exists() {
         let hint = "give the instance's .env with --env FILE (or read the store with --store URL)";
-        let err = anyhow!("{}: no such file; {hint}", path.display());
+        let err = anyhow!("{file}: no such file; {hint}");
         return Err(coded(ErrorKind::NotFound, err));
     }
-    let absolute = std::path::absolute(path)
-        .with_context(|| format!("{}: cannot resolve the path", path.display()))?;
-    let doc = EnvFile::load(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let schema = inst.schema();
+    let absolute =
+        std::path::absolute(path).with_context(|| format!("{file}: cannot resolve the path"))?;
+    let doc = EnvFile::load(path).with_context(|| format!("cannot read {file}"))?;
+    let (schema, owner) = (inst.schema(), src.instance.as_deref());
+    let is_secret = |key: &str| secretctl_export::is_secret(schema, key);
     Ok(Selection::from_env(
-        &doc,
-        &absolute,
-        src.instance.as_deref(),
-        schema,
-        &|key| secretctl_export::is_secret(schema, key),
-        &environment_lookup,
+        &doc, &absolute, owner, schema, &is_secret, &env_var,
     )?)
 }
 
 /// Open the store at `url` and the keyring of the keyfile.
-fn open_store(
-    url: &str,
-    keyfile: &KeyfileOpt,
-) -> anyhow::Result<(Store, secretctl_keyfile::Keyring)> {
-    // Until the keyfile and store errors carry their own kind, the two that are the caller's are tagged here: a
-    // URL that is not one (usage) and a missing keyfile (not found; its message says how to create one).
-    let parsed: StoreUrl = url.parse().code(ErrorKind::Usage)?;
-    let opts = LoadOptions {
-        allow_loose_permissions: keyfile.allow_loose_permissions,
-    };
-    let keyring = secretctl_keyfile::Keyring::open(&keyfile.path(), opts).map_err(|e| match e {
-        secretctl_keyfile::Error::NotFound { .. } => coded(ErrorKind::NotFound, e),
-        e => e.into(),
-    })?;
-    let store = Store::open_existing(&parsed)?;
+fn open_store(url: &str, keyfile: &KeyfileOpt) -> anyhow::Result<(Store, Keyring)> {
+    let (parsed, keyring): (StoreUrl, _) = (url.parse()?, keyfile.keyring()?);
+    let store = Store::open_existing(&parsed);
+    let store = store.with_context(|| format!("cannot open the store {parsed}"))?;
     Ok((store, keyring))
 }
 
@@ -230,16 +197,15 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
     if let Some(ns) = &a.namespace {
         secretctl_export::check_namespace(ns)?;
     }
-    let recipients = if a.sops {
-        if g.json {
-            return Err(usage(
-                "--sops writes YAML (sops's YAML store, which Flux decrypts); drop --json",
-            ));
-        }
-        let env = std::env::var("SOPS_AGE_RECIPIENTS").ok();
-        Some(secretctl_export::age_recipients(&a.age, env.as_deref())?)
-    } else {
-        None
+    if a.sops && g.json {
+        return Err(usage(
+            "--sops writes YAML (sops's YAML store, which Flux decrypts); drop --json",
+        ));
+    }
+    let env = std::env::var("SOPS_AGE_RECIPIENTS").ok();
+    let recipients = match a.sops {
+        true => Some(secretctl_export::age_recipients(&a.age, env.as_deref())?),
+        false => None,
     };
     let mut manifest = Manifest::new(load(&a.source)?, a.namespace.as_deref())?;
     if !a.secrets.is_empty() {
@@ -257,51 +223,39 @@ fn k8s(g: Globals, a: &K8sArgs) -> anyhow::Result<()> {
         None if g.json => manifest.to_json(),
         None => manifest.to_yaml(),
     };
-    match &a.out {
-        Some(out) => {
-            write_atomic(out, rendered.as_bytes(), 0o600)
-                .with_context(|| format!("cannot write {}", out.display()))?;
+    let Some(out) = &a.out else {
+        if recipients.is_none() && std::io::stdout().is_terminal() {
             eprintln!(
-                "wrote {} Secret(s) to {}: {}",
-                names.len(),
-                out.display(),
-                names.join(", ")
+                "warning: these manifests hold the secret values (base64 is not encryption); \
+                 write them with --out FILE or pipe them to `kubectl apply -f -`"
             );
         }
-        None => {
-            if recipients.is_none() && std::io::stdout().is_terminal() {
-                eprintln!(
-                    "warning: these manifests hold the secret values (base64 is not encryption); \
-                     write them with --out FILE or pipe them to `kubectl apply -f -`"
-                );
-            }
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(rendered.as_bytes())?;
-            stdout.flush()?;
-        }
-    }
+        return write_stdout(&[rendered.as_bytes()]);
+    };
+    write_file(out, rendered.as_bytes(), 0o600)?;
+    let (n, list) = (names.len(), names.join(", "));
+    eprintln!("wrote {n} Secret(s) to {}: {list}", out.display());
     Ok(())
+}
+
+/// Write `bytes` to `file` (created with `mode`, replaced atomically).
+fn write_file(file: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
+    write_atomic(file, bytes, mode).with_context(|| format!("cannot write {}", file.display()))
 }
 
 /// `--out-dir`: every encrypted Secret to `DIR/<name>.yaml` (names are DNS subdomains, so safe file names).
 fn write_sops_dir(dir: &Path, names: &[&str], docs: &[String]) -> anyhow::Result<()> {
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+    let mut builder = std::fs::DirBuilder::new();
+    let created = builder.recursive(true).mode(0o700).create(dir);
+    created.with_context(|| format!("cannot create the directory {}", dir.display()))?;
     let mut files = Vec::with_capacity(names.len());
     for (name, doc) in names.iter().zip(docs) {
         let file = dir.join(format!("{name}.yaml"));
-        write_atomic(&file, doc.as_bytes(), 0o600)
-            .with_context(|| format!("cannot write {}", file.display()))?;
+        write_file(&file, doc.as_bytes(), 0o600)?;
         files.push(file.display().to_string());
     }
-    eprintln!(
-        "wrote {} SOPS-encrypted Secret(s): {}",
-        files.len(),
-        files.join(", ")
-    );
+    let (n, list) = (files.len(), files.join(", "));
+    eprintln!("wrote {n} SOPS-encrypted Secret(s): {list}");
     Ok(())
 }
 
@@ -309,56 +263,22 @@ fn swarm(g: Globals, a: &SwarmArgs) -> anyhow::Result<()> {
     let plan = SwarmPlan::new(&load(&a.source)?, a.stack.as_deref())?;
     let script = plan.script();
     if let Some(out) = &a.out {
-        write_atomic(out, script.as_bytes(), 0o700)
-            .with_context(|| format!("cannot write {}", out.display()))?;
+        write_file(out, script.as_bytes(), 0o700)?;
     }
-    let mut stdout = std::io::stdout().lock();
     if g.json {
-        let list: Vec<serde_json::Value> = plan
-            .secrets()
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "key": s.key(),
-                    "name": s.name().to_string(),
-                    "version": s.name().version(),
-                    "swarm_name": s.swarm_name(),
-                    "length": s.swarm_name().len(),
-                    "budget": s.budget(),
-                })
-            })
-            .collect();
-        let mut doc = serde_json::json!({
-            "stack": plan.stack(),
-            "instance": plan.instance(),
-            "secrets": list,
-        });
-        let (field, value) = match &a.out {
-            Some(out) => ("script_file", out.display().to_string()),
-            None => ("script", script),
-        };
-        doc[field] = value.into();
-        writeln!(stdout, "{doc}")?;
-    } else if let Some(out) = &a.out {
-        for s in plan.secrets() {
-            writeln!(
-                stdout,
-                "{}\t{} {}\t{} of {SWARM_NAME_MAX} characters",
-                s.swarm_name(),
-                s.key(),
-                s.name().version_tag(),
-                s.swarm_name().len()
-            )?;
+        let mut doc = serde_json::to_value(&plan)?;
+        match &a.out {
+            Some(out) => doc["script_file"] = out.display().to_string().into(),
+            None => doc["script"] = script.into(),
         }
-        eprintln!(
-            "wrote the script creating {} Swarm secret(s) to {}",
-            plan.secrets().len(),
-            out.display()
-        );
-    } else {
-        stdout.write_all(script.as_bytes())?;
+        return g.print(&doc, "");
     }
-    stdout.flush()?;
+    let Some(out) = &a.out else {
+        return write_stdout(&[script.as_bytes()]);
+    };
+    g.print_all(plan.secrets())?;
+    let (n, out) = (plan.secrets().len(), out.display());
+    eprintln!("wrote the script creating {n} Swarm secret(s) to {out}");
     Ok(())
 }
 
@@ -374,22 +294,20 @@ fn value(a: &ValueArgs) -> anyhow::Result<()> {
             a.version
         ))
     };
-    let version = parse_version_tag(&a.version).ok_or_else(bad_version)?;
+    let (version, key) = (parse_version_tag(&a.version), &a.key);
+    let version = version.ok_or_else(bad_version)?;
     let value = if let Some(path) = &a.env_file {
         let doc = EnvFile::load(path).with_context(|| format!("cannot read {}", path.display()))?;
-        secretctl_export::env_version_value(&doc, path, &a.key, version, &environment_lookup)?
+        secretctl_export::env_version_value(&doc, path, key, version, &env_var)?
     } else if let Some(url) = &a.store {
-        let owner =
-            (a.owner.as_deref()).ok_or_else(|| usage("--owner is required with a store"))?;
+        let owner = a.owner.as_deref();
+        let owner = owner.ok_or_else(|| usage("--owner is required with a store"))?;
         let (mut store, keyring) = open_store(url, &a.keyfile)?;
-        secretctl_export::store_version_value(&mut store, keyring.keys(), owner, &a.key, version)?
+        secretctl_export::store_version_value(&mut store, keyring.keys(), owner, key, version)?
     } else {
         return Err(usage(
             "give --env FILE or a store (--store URL or SECRETCTL_STORE)",
         ));
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(value.expose_secret().as_bytes())?;
-    stdout.flush()?;
-    Ok(())
+    write_stdout(&[value.expose_secret().as_bytes()])
 }

@@ -8,7 +8,7 @@ use secretctl_schema::Generator;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::exit::{ErrorKind, WithCode};
+use crate::exit::{coded, ErrorKind};
 
 /// Arguments of `secretctl generate`.
 #[derive(Debug, clap::Args)]
@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let generator: Generator = args.spec.parse().code(ErrorKind::Usage)?;
+    let generator: Generator = args.spec.parse().map_err(|e| coded(ErrorKind::Usage, e))?;
     let value = generator.try_generate()?;
     let mut out = std::io::stdout().lock();
     if g.json {
@@ -28,7 +28,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         let line = Zeroizing::new(format!(
             "{{\"generator\":{},\"entropy_bits\":{},\"value\":{}}}",
             serde_json::to_string(&generator.to_string())?,
-            serde_json::to_string(&round2(generator.entropy_bits()))?,
+            serde_json::to_string(&generator.reported_entropy_bits())?,
             quoted.as_str()
         ));
         writeln!(out, "{}", line.as_str()).context("cannot write to stdout")?;
@@ -37,9 +37,4 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     }
     out.flush().context("cannot write to stdout")?;
     Ok(())
-}
-
-/// Entropy to two decimals, as people and JSON read it.
-pub fn round2(bits: f64) -> f64 {
-    (bits * 100.0).floor() / 100.0
 }

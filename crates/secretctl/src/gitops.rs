@@ -3,7 +3,6 @@
 //! Every workflow is a function of `secretctl_gitops::repo`; this module reads the arguments and prints the
 //! reports (docs/json.md documents the `--json` shapes).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
@@ -15,12 +14,8 @@ use secretctl_schema::Schema;
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::common::SchemaOpt;
-use crate::exit::{coded, ErrorKind};
-
-mod report;
-
-use report::{print_diff, push, recipients};
+use crate::common::{progress_bar, say, write_stdout, SchemaOpt};
+use crate::exit::{coded, usage, ErrorKind};
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
@@ -56,12 +51,8 @@ impl IdentityOpt {
 
     fn require(&self) -> anyhow::Result<Identities> {
         self.load()?.ok_or_else(|| {
-            coded(
-                ErrorKind::Usage,
-                anyhow::anyhow!(
-                    "no age identity: pass --identity FILE or set SECRETCTL_AGE_KEY_FILE to your age key file"
-                ),
-            )
+            let fix = "pass --identity FILE or set SECRETCTL_AGE_KEY_FILE to your age key file";
+            usage(format!("no age identity: {fix}"))
         })
     }
 }
@@ -216,23 +207,12 @@ enum RecipientsCmd {
     /// Wrap every vars file's data key to more recipients (values unchanged) and commit.
     Add(RecipientsArgs),
     /// Remove recipients: every vars file they could read gets a new data key; commit.
-    Remove(RemoveArgs),
+    Remove(RecipientsArgs),
 }
 
 #[derive(Debug, clap::Args)]
 struct RecipientsArgs {
-    /// The recipients to add.
-    #[arg(required = true, value_name = "AGE1...")]
-    recipients: Vec<Recipient>,
-    #[command(flatten)]
-    identity: IdentityOpt,
-    #[command(flatten)]
-    author: AuthorOpt,
-}
-
-#[derive(Debug, clap::Args)]
-struct RemoveArgs {
-    /// The recipients to remove.
+    /// The recipients to add (`add`) or remove (`remove`).
     #[arg(required = true, value_name = "AGE1...")]
     recipients: Vec<Recipient>,
     #[command(flatten)]
@@ -246,11 +226,9 @@ fn exe() -> anyhow::Result<PathBuf> {
         .context("cannot find the secretctl executable to register as git's merge driver")
 }
 
-/// Where a key goes: the schema's classification when there is one, else the name heuristics. `push` and `check`
-/// are given this one rule as a parameter.
 /// Where each key of a pushed .env goes, from `schema` (the instance's): a shared key to `_shared`, another secret to
-/// the host's vars file, the rest stays in the template. The classification issue 11 replaces ("every key is secret
-/// unless declared plain") is this one function.
+/// the host's vars file, the rest stays in the template; without a schema, the name heuristics. `push` and `check`
+/// are given this one rule as a parameter.
 fn classifier(schema: Option<Schema>) -> impl Fn(&str) -> Placement {
     move |key: &str| match &schema {
         Some(s) => match s.get(key).or_else(|| s.version_value_of(key)) {
@@ -264,35 +242,26 @@ fn classifier(schema: Option<Schema>) -> impl Fn(&str) -> Placement {
     }
 }
 
-fn strings<T: ToString>(items: &[T]) -> Vec<String> {
-    items.iter().map(ToString::to_string).collect()
-}
-
-fn paths(items: &[PathBuf]) -> Vec<String> {
-    items.iter().map(|p| p.display().to_string()).collect()
-}
-
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
     let dir = args.repo.as_path();
     match args.command {
         Cmd::Init { recipients, author } => {
             let repo = Repo::init(dir, &recipients, &exe()?, &author.author())?;
             let (root, n) = (repo.root().display(), recipients.len());
-            if g.json {
-                let doc = json!({ "repo": repo.root(), "recipients": strings(&recipients) });
-                writeln!(out, "{doc}")?;
-            } else {
-                writeln!(out, "initialised gitops repository {root} for {n} recipient(s); merge driver and diff textconv registered")?;
-            }
+            let list: Vec<String> = recipients.iter().map(ToString::to_string).collect();
+            let registered = "merge driver and diff textconv registered";
+            let text =
+                format!("initialised gitops repository {root} for {n} recipient(s); {registered}");
+            g.print(&json!({ "repo": repo.root(), "recipients": list }), text)
         }
         Cmd::Setup => {
             let repo = Repo::open(dir)?;
             repo.configure(&exe()?)?;
             let root = repo.root().display();
-            writeln!(out, "registered the secretctl merge driver, diff textconv and pre-commit check for {root}")?;
+            let what = "the secretctl merge driver, diff textconv and pre-commit check";
+            say(format_args!("registered {what} for {root}"))
         }
-        Cmd::Push(a) => push(g, &mut out, &Repo::open(dir)?, a)?,
+        Cmd::Push(a) => push(g, &Repo::open(dir)?, a),
         Cmd::Pull(a) => {
             let (repo, ids) = (Repo::open(dir)?, a.identity.require()?);
             repo.pull(&a.host, &a.out, &ids)?;
@@ -300,16 +269,16 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             if let Some(state) = repo.render_state(&a.host, &ids)? {
                 Instance::open(&a.out, None)?.restore_state(state.expose_secret())?;
             }
-            if g.json {
-                writeln!(out, "{}", json!({ "host": a.host, "out": a.out }))?;
-            } else {
-                writeln!(out, "wrote {} for host {}", a.out.display(), a.host)?;
-            }
+            let text = format_args!("wrote {} for host {}", a.out.display(), a.host);
+            g.print(&json!({ "host": a.host, "out": a.out }), text)
         }
         Cmd::Diff(a) => {
-            let repo = Repo::open(dir)?;
             let ids = a.show_values.then(|| a.identity.require()).transpose()?;
-            print_diff(&mut out, g.json, &repo.diff(&a.rev, ids.as_ref())?)?;
+            let diffs = Repo::open(dir)?.diff(&a.rev, ids.as_ref())?;
+            if diffs.is_empty() && !g.json {
+                say("no changes")?;
+            }
+            g.print_all(&diffs)
         }
         Cmd::MergeDriver(a) => {
             let ids = a.identity.require()?;
@@ -319,58 +288,98 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             for key in &conflicts {
                 eprintln!("conflict: {shown}: {key} changed differently on both sides");
             }
-            if !conflicts.is_empty() {
-                let n = conflicts.len();
-                return Err(coded(ErrorKind::Other, anyhow!(
-                    "{shown}: {n} key(s) conflict; ours is kept for them. Resolve with `secretctl gitops decrypt`, \
-                     edit, `secretctl gitops encrypt --in-place`, then `git add`"
-                )));
+            if conflicts.is_empty() {
+                return Ok(());
             }
+            let n = conflicts.len();
+            Err(coded(ErrorKind::Other, anyhow!(
+                "{shown}: {n} key(s) conflict; ours is kept for them. Resolve with `secretctl gitops decrypt`, \
+                 edit, `secretctl gitops encrypt --in-place`, then `git add`"
+            )))
         }
-        Cmd::Textconv { file } => out.write_all(repo::textconv_file(&file)?.as_bytes())?,
+        Cmd::Textconv { file } => write_stdout(&[repo::textconv_file(&file)?.as_bytes()]),
         Cmd::Encrypt(a) => {
             let recipients = match a.recipients.is_empty() {
                 true => Repo::open(dir)?.recipients()?,
                 false => a.recipients,
             };
             let encrypted = repo::encrypt_file_at(&a.file, &recipients, a.in_place)?;
-            if !a.in_place {
-                out.write_all(encrypted.as_bytes())?;
-            }
+            let out = encrypted.as_bytes();
+            write_stdout(&[if a.in_place { b"" } else { out }])
         }
         Cmd::Decrypt(a) => {
             let plain = repo::decrypt_file_at(&a.file, &a.identity.require()?, a.in_place)?;
-            if !a.in_place {
-                out.write_all(plain.expose_secret().as_bytes())?;
-            }
+            let out = plain.expose_secret().as_bytes();
+            write_stdout(&[if a.in_place { b"" } else { out }])
         }
         Cmd::Check { schema } => {
             let schema = secretctl_schema::Schema::find(schema.schema.as_deref())
                 .context("cannot load the schema (secretctl.toml)")?;
             let classify = classifier(schema);
             let findings = Repo::open(dir)?.check_staged(&|k| classify(k) != Placement::Plain)?;
-            if g.json {
-                let list: Vec<_> = findings
-                    .iter()
-                    .map(|f| json!({ "path": f.path, "key": f.key, "problem": f.problem }))
-                    .collect();
-                writeln!(out, "{}", serde_json::Value::Array(list))?;
+            g.print_all(&findings)?;
+            let (n, ok) = (findings.len(), "ok: no secret staged in plaintext");
+            if n == 0 {
+                return if g.json { Ok(()) } else { say(ok) };
             }
-            for f in findings.iter().filter(|_| !g.json) {
-                let key = f.key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default();
-                writeln!(out, "{}: {key}{}", f.path, f.problem)?;
-            }
-            if !findings.is_empty() {
-                let n = findings.len();
-                return Err(coded(ErrorKind::Other, anyhow!(
-                    "{n} secret(s) staged in plaintext; unstage them (git restore --staged FILE) and use `secretctl gitops push`"
-                )));
-            }
-            if !g.json {
-                writeln!(out, "ok: no secret staged in plaintext")?;
-            }
+            Err(coded(ErrorKind::Other, anyhow!(
+                "{n} secret(s) staged in plaintext; unstage them (git restore --staged FILE) and use `secretctl gitops push`"
+            )))
         }
-        Cmd::Recipients { command } => recipients(g, &mut out, &Repo::open(dir)?, command)?,
+        Cmd::Recipients { command } => recipients(g, &Repo::open(dir)?, command),
     }
-    Ok(())
+}
+
+fn push(g: Globals, repo: &Repo, a: PushArgs) -> anyhow::Result<()> {
+    // The instance of that .env: its schema places the keys, its state file travels with it.
+    let inst = Instance::open(&a.env, a.schema.schema.as_deref())?;
+    let (classify, state) = (classifier(inst.schema().cloned()), inst.state_text()?);
+    let ids = a.identity.load()?;
+    let author = (!a.no_commit).then(|| a.author.author());
+    let state = state.as_ref().map(|s| s.as_str());
+    let (ids, author) = (ids.as_ref(), author.as_ref());
+    let pushed = repo.push_file_with_state(&a.host, &a.env, state, &classify, ids, author)?;
+    let host = &a.host;
+    let files = pushed.changed.iter().map(|p| p.display().to_string());
+    let files = files.collect::<Vec<_>>().join(", ");
+    let text = if let Some(commit) = pushed.commit {
+        let (n, m) = (pushed.host_keys.len(), pushed.shared_keys.len());
+        let short = &commit.to_string()[..12];
+        format!("pushed host {host}: {files} ({n} host secret(s), {m} shared); commit {short}")
+    } else if a.no_commit && !pushed.changed.is_empty() {
+        format!("wrote host {host}: {files} (not committed; `git add` them)")
+    } else {
+        format!("host {host}: nothing changed, nothing committed")
+    };
+    let mut doc = serde_json::to_value(&pushed)?;
+    doc["host"] = host.as_str().into();
+    g.print(&doc, text)
+}
+
+fn recipients(g: Globals, repo: &Repo, command: RecipientsCmd) -> anyhow::Result<()> {
+    // indicatif's own bar characters.
+    let bar = progress_bar("{bar:40} {pos}/{len} vars files {msg}", "█░");
+    let mut progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let (a, add) = match command {
+        RecipientsCmd::Add(a) => (a, true),
+        RecipientsCmd::Remove(a) => (a, false),
+    };
+    let (recipients, ids, author) = (&a.recipients, a.identity.require()?, a.author.author());
+    let done = if add {
+        repo.add_recipients(recipients, &ids, &author, &mut progress)?
+    } else {
+        repo.remove_recipients(recipients, &ids, &author, &mut progress)?
+    };
+    bar.finish_and_clear();
+    let verb = if add {
+        "added"
+    } else {
+        "removed (data keys rotated)"
+    };
+    let (n, m) = (done.changed.len(), done.recipients.len());
+    let text = format!("recipients {verb}: {n} file(s) rewritten; now {m} recipient(s)");
+    g.print(&done, text)
 }

@@ -2,12 +2,10 @@
 
 use std::path::PathBuf;
 
-use secretctl_instance::{InitOutcome, Instance};
-use serde_json::json;
+use secretctl_instance::Instance;
 
 use crate::cli::Globals;
-use crate::common::SchemaOpt;
-use crate::generate::round2;
+use crate::common::{say, SchemaOpt};
 
 /// Arguments of `secretctl init`.
 #[derive(Debug, clap::Args)]
@@ -24,78 +22,46 @@ pub struct Args {
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let dir = &args.dir;
-    let (inst, report) =
-        Instance::init(dir, args.schema.schema.as_deref(), args.env_file.as_deref())?;
+    let (dir, schema) = (&args.dir, args.schema.schema.as_deref());
+    let (inst, report) = Instance::init(dir, schema, args.env_file.as_deref())?;
     let env_shown = inst.env_path().display().to_string();
     let schema_shown = inst.schema_path().display().to_string();
-    if report.schema_differs && args.schema.schema.is_some() {
-        eprintln!(
-            "warning: {schema_shown} differs from {}; later commands in {} use {schema_shown}",
-            report.schema_origin,
-            dir.display()
-        );
+    let state = inst.state_path().display().to_string();
+    let origin = &report.schema_origin;
+    if report.schema_differs && schema.is_some() {
+        let dir = dir.display();
+        let used = format!("later commands in {dir} use {schema_shown}");
+        eprintln!("warning: {schema_shown} differs from {origin}; {used}");
     }
     if report.migrated > 0 {
+        let n = report.migrated;
         eprintln!(
-            "notice: moved {} secretctl record line(s) (SECRETCTL_*) from {env_shown} to {}",
-            report.migrated,
-            inst.state_path().display()
+            "notice: moved {n} secretctl record line(s) (SECRETCTL_*) from {env_shown} to {state}"
         );
     }
     if g.json {
-        let (mut generated, mut kept, mut missing) = (Vec::new(), Vec::new(), Vec::new());
-        for (key, outcome) in &report.keys {
-            match outcome {
-                InitOutcome::Generated { generator, version } => generated.push(json!({
-                    "key": key, "generator": generator.to_string(),
-                    "entropy_bits": round2(generator.entropy_bits()), "version": version,
-                })),
-                InitOutcome::Missing { .. } => missing.push(key),
-                _ => kept.push(key),
-            }
-        }
-        println!(
-            "{}",
-            json!({
-                "dir": dir.display().to_string(), "env_file": env_shown, "created": report.created,
-                "changed": report.changed, "schema": report.schema_origin, "schema_file": schema_shown,
-                "schema_written": report.schema_written, "state_file": inst.state_path().display().to_string(),
-                "generated": generated, "kept": kept, "missing": missing,
-            })
-        );
-        return Ok(());
+        let mut doc = serde_json::to_value(&report)?;
+        doc["dir"] = dir.display().to_string().into();
+        doc["env_file"] = env_shown.into();
+        doc["schema_file"] = schema_shown.into();
+        doc["state_file"] = state.into();
+        return g.print(&doc, "");
     }
-    println!(
-        "{} {env_shown} (mode 0600) from {}",
-        match (report.created, report.changed) {
-            (true, _) => "created",
-            (false, true) => "updated",
-            (false, false) => "unchanged:",
-        },
-        report.schema_origin
-    );
-    for (key, outcome) in &report.keys {
-        match outcome {
-            InitOutcome::Generated { generator, version } => println!(
-                "  generated {key}{} ({generator}, {} bits of entropy)",
-                version
-                    .as_ref()
-                    .map(|v| format!(" {v}"))
-                    .unwrap_or_default(),
-                round2(generator.entropy_bits())
-            ),
-            InitOutcome::Missing { fix } => {
-                println!("  missing   {key}: the schema declares no generator; set it with {fix}");
-            }
-            _ => println!("  kept      {key} (already set)"),
-        }
+    let how = match (report.created, report.changed) {
+        (true, _) => "created",
+        (false, true) => "updated",
+        (false, false) => "unchanged:",
+    };
+    say(format!("{how} {env_shown} (mode 0600) from {origin}"))?;
+    if !report.keys.is_empty() {
+        say(&report)?;
     }
     if report.schema_written {
-        println!(
-            "wrote {schema_shown}: edit it to declare your app's secrets, then run `secretctl check --instance {}`",
-            secretctl_instance::shell_quote(&dir.display().to_string())
-        );
+        let dir = secretctl_instance::shell_quote(&dir.display().to_string()).into_owned();
+        let then = format!("then run `secretctl check --instance {dir}`");
+        say(format!(
+            "wrote {schema_shown}: edit it to declare your app's secrets, {then}"
+        ))?;
     }
     Ok(())
 }

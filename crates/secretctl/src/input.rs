@@ -10,44 +10,36 @@ use zeroize::Zeroizing;
 /// Largest secret value we read (stdin or file); larger input is refused rather than buffered without bound.
 pub const MAX_VALUE_BYTES: u64 = 1 << 20;
 
-/// Where a value comes from, in order of preference.
-pub enum ValueSource<'a> {
-    /// Given on the command line: works, but warns that argv is visible to other users.
-    Argv(&'a str),
-    /// A file's whole content (a single trailing newline is removed).
-    File(&'a Path),
-    /// Standard input, or a prompt when stdin is a terminal.
-    Stdin,
-}
-
-/// Read one secret value. A single trailing `\n` (or `\r\n`) is stripped from stdin and files, as `echo` adds one.
+/// Read one secret value from where the flags say: a file's whole content, else the value given on the command
+/// line (which works, but warns that argv is visible to other users), else standard input (a prompt when it is a
+/// terminal). A single trailing `\n` (or `\r\n`) is stripped from stdin and files, as `echo` adds one.
 ///
 /// # Errors
 /// Unreadable file or stdin, input over [`MAX_VALUE_BYTES`], or input that is not UTF-8.
-pub fn read_value(source: ValueSource<'_>, prompt: &str) -> anyhow::Result<SecretString> {
-    match source {
-        ValueSource::Argv(v) => {
-            eprintln!(
-                "warning: a value on the command line is visible to other users (ps, shell history); \
-                 pipe it on stdin or use --from-file"
-            );
-            Ok(SecretString::from(v.to_owned()))
-        }
-        ValueSource::File(path) => {
-            let f = std::fs::File::open(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            read_limited(f, &path.display().to_string())
-        }
-        ValueSource::Stdin => {
-            if std::io::stdin().is_terminal() {
-                let v = Zeroizing::new(
-                    rpassword::prompt_password(prompt).context("cannot read from the terminal")?,
-                );
-                Ok(SecretString::from(v.as_str().to_owned()))
-            } else {
-                read_limited(std::io::stdin().lock(), "stdin")
-            }
-        }
+pub fn read_value(
+    argv: Option<&str>,
+    file: Option<&Path>,
+    prompt: &str,
+) -> anyhow::Result<SecretString> {
+    if let Some(path) = file {
+        let f =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        return read_limited(f, &path.display().to_string());
+    }
+    if let Some(v) = argv {
+        eprintln!(
+            "warning: a value on the command line is visible to other users (ps, shell history); \
+             pipe it on stdin or use --from-file"
+        );
+        return Ok(SecretString::from(v.to_owned()));
+    }
+    if std::io::stdin().is_terminal() {
+        let v = Zeroizing::new(
+            rpassword::prompt_password(prompt).context("cannot read from the terminal")?,
+        );
+        Ok(SecretString::from(v.as_str().to_owned()))
+    } else {
+        read_limited(std::io::stdin().lock(), "stdin")
     }
 }
 

@@ -1,29 +1,21 @@
 //! `secretctl key init | id | list | backup | restore` (and `rotate`, `retire`, which live in `rotate.rs`).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_keyfile::{
-    BackupTo, Identities, KeyId, Keyring, LoadOptions, RestoreOptions, RestoreOutcome, Unlock,
+    BackupTo, Identities, KeyId, KeyInfo, RestoreOptions, RestoreOutcome, Unlock,
 };
 use serde_json::json;
-use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::common::KeyfileOpt;
-use crate::exit::{coded, ErrorKind};
-use crate::input::{read_value, ValueSource};
+use crate::common::{write_stdout, KeyfileOpt};
+use crate::exit::usage;
+use crate::input::read_value;
 use crate::rotate;
-
-/// Arguments of `secretctl key`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: KeyCommand,
-}
 
 /// The verbs of `secretctl key`.
 #[derive(Debug, clap::Subcommand)]
@@ -112,112 +104,59 @@ pub struct RestoreArgs {
     pub force: bool,
 }
 
-pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match args.command {
+pub fn run(g: Globals, command: KeyCommand) -> anyhow::Result<()> {
+    let id_json = |path: &Path, id: KeyId| json!({ "keyfile": path.display().to_string(), "key_id": id.to_string() });
+    match command {
         KeyCommand::Init(k) => {
             let path = k.path();
-            let key = secretctl_keyfile::create(&path)?;
-            if g.json {
-                writeln!(out, "{}", id_json(&path, key.id()))?;
-            } else {
-                writeln!(
-                    out,
-                    "created keyfile {} (key id {})",
-                    path.display(),
-                    key.id()
-                )?;
+            let id = secretctl_keyfile::create(&path)?.id();
+            let text = format!("created keyfile {} (key id {id})", path.display());
+            g.print(&id_json(&path, id), text)?;
+            if !g.json {
                 eprintln!(
                     "next: back it up with `secretctl key backup --recipient age1...` (or --passphrase); \
                      without a backup, a lost keyfile loses every secret encrypted under it"
                 );
             }
+            Ok(())
         }
         KeyCommand::Id(k) => {
             let path = k.path();
-            let key = secretctl_keyfile::load(&path, load_opts(&k))?;
-            if g.json {
-                writeln!(out, "{}", id_json(&path, key.id()))?;
-            } else {
-                writeln!(out, "{}", key.id())?;
-            }
+            let id = secretctl_keyfile::load(&path, k.load_options())?.id();
+            g.print(&id_json(&path, id), id)
         }
-        KeyCommand::List(k) => list(g, &mut out, &k)?,
-        KeyCommand::Backup(a) => backup(&a)?,
-        KeyCommand::Restore(a) => restore(g, &mut out, &a)?,
-        KeyCommand::Rotate(a) => rotate::rotate(g, a)?,
-        KeyCommand::Retire(a) => rotate::retire(g, a)?,
+        KeyCommand::List(k) => {
+            let keys = k.keyring()?.list();
+            let rows: Vec<String> = keys.iter().map(ToString::to_string).collect();
+            let text = format!("{}\n{}", KeyInfo::HEADER, rows.join("\n"));
+            let doc = json!({ "keyfile": k.path().display().to_string(), "keys": keys });
+            g.print(&doc, text)
+        }
+        KeyCommand::Backup(a) => backup(&a),
+        KeyCommand::Restore(a) => restore(g, &a),
+        KeyCommand::Rotate(a) => rotate::rotate(g, a),
+        KeyCommand::Retire(a) => rotate::retire(g, a),
     }
-    Ok(())
-}
-
-fn load_opts(k: &KeyfileOpt) -> LoadOptions {
-    LoadOptions {
-        allow_loose_permissions: k.allow_loose_permissions,
-    }
-}
-
-fn id_json(keyfile: &Path, id: KeyId) -> serde_json::Value {
-    json!({ "keyfile": keyfile.display().to_string(), "key_id": id.to_string() })
-}
-
-fn list(g: Globals, out: &mut impl Write, k: &KeyfileOpt) -> anyhow::Result<()> {
-    let path = k.path();
-    let keys = Keyring::open(&path, load_opts(k))?.list();
-    let rfc3339 = |t: Option<time::OffsetDateTime>| t.and_then(|t| t.format(&Rfc3339).ok());
-    if g.json {
-        let items: Vec<_> = keys
-            .iter()
-            .map(|k| {
-                json!({ "id": k.id.to_string(), "state": k.state.as_str(), "created": rfc3339(k.created),
-                        "retired": rfc3339(k.retired) })
-            })
-            .collect();
-        writeln!(
-            out,
-            "{}",
-            json!({ "keyfile": path.display().to_string(), "keys": items })
-        )?;
-        return Ok(());
-    }
-    writeln!(
-        out,
-        "{:<16}  {:<7}  {:<20}  RETIRED",
-        "ID", "STATE", "CREATED"
-    )?;
-    for k in &keys {
-        let created = rfc3339(k.created).unwrap_or_else(|| "-".into());
-        let retired = rfc3339(k.retired).unwrap_or_else(|| "-".into());
-        let (id, state) = (k.id.to_string(), k.state.as_str());
-        writeln!(out, "{id:<16}  {state:<7}  {created:<20}  {retired}")?;
-    }
-    Ok(())
-}
-
-/// A usage error the binary phrases itself (exit 2).
-fn usage(message: impl std::fmt::Display) -> anyhow::Error {
-    coded(ErrorKind::Usage, anyhow::anyhow!("{message}"))
 }
 
 /// A passphrase from a file, or from the terminal (asked twice when `confirm`). Never from argv.
 fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString> {
     let ask = |prompt: &str| {
-        rpassword::prompt_password(prompt)
-            .map(|s| SecretString::from(Zeroizing::new(s).as_str().to_owned()))
-            .map_err(|e| {
-                usage(format!(
-                    "cannot prompt for a passphrase ({e}); use --passphrase-file FILE when there is no terminal"
-                ))
-            })
+        let answer = rpassword::prompt_password(prompt).map_err(|e| {
+            usage(format!(
+                "cannot prompt for a passphrase ({e}); use --passphrase-file FILE when there is no terminal"
+            ))
+        })?;
+        Ok::<_, anyhow::Error>(SecretString::from(
+            Zeroizing::new(answer).as_str().to_owned(),
+        ))
     };
     let p = match file {
-        Some(file) => read_value(ValueSource::File(file), "")?,
+        Some(file) => read_value(None, Some(file), "")?,
         None => ask("Passphrase: ")?,
     };
-    if file.is_none()
-        && confirm
-        && ask("Passphrase (again): ")?.expose_secret() != p.expose_secret()
-    {
+    let again = || ask("Passphrase (again): ");
+    if file.is_none() && confirm && again()?.expose_secret() != p.expose_secret() {
         return Err(usage("the passphrases do not match"));
     }
     if p.expose_secret().is_empty() {
@@ -227,32 +166,25 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> anyhow::Result<SecretString
 }
 
 fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> anyhow::Result<()> {
-    if let Some(path) = path {
-        return Ok(secretctl_keyfile::write_backup(path, bytes)?);
-    }
-    let mut out = std::io::stdout().lock();
-    if binary && out.is_terminal() {
-        return Err(usage(
+    match path {
+        Some(path) => Ok(secretctl_keyfile::write_backup(path, bytes)?),
+        None if binary && std::io::stdout().is_terminal() => Err(usage(
             "refusing to write a binary backup to a terminal; use --output FILE",
-        ));
+        )),
+        None => write_stdout(&[bytes]),
     }
-    out.write_all(bytes)?;
-    out.flush()?;
-    Ok(())
 }
 
 fn backup(a: &BackupArgs) -> anyhow::Result<()> {
-    let path = a.keyfile.path();
-    let key = secretctl_keyfile::load(&path, load_opts(&a.keyfile))?;
+    let key = secretctl_keyfile::load(&a.keyfile.path(), a.keyfile.load_options())?;
     if a.raw_base64 {
         eprintln!(
             "warning: --raw-base64 writes the master key UNENCRYPTED; anyone who sees the output can decrypt \
              every secret. Prefer --recipient or --passphrase."
         );
         let b64 = secretctl_keyfile::export_base64(&key);
-        let mut text = Zeroizing::new(b64.expose_secret().as_bytes().to_vec());
-        text.push(b'\n');
-        return write_output(a.output.as_deref(), &text, false);
+        let text = Zeroizing::new(format!("{}\n", b64.expose_secret()));
+        return write_output(a.output.as_deref(), text.as_bytes(), false);
     }
     let file = if a.passphrase || a.passphrase_file.is_some() {
         let p = passphrase(a.passphrase_file.as_deref(), true)?;
@@ -281,32 +213,27 @@ fn backup(a: &BackupArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn restore(g: Globals, out: &mut impl Write, a: &RestoreArgs) -> anyhow::Result<()> {
+fn restore(g: Globals, a: &RestoreArgs) -> anyhow::Result<()> {
     let path = a.keyfile.path();
     let data = match &a.backup {
         Some(p) if p.as_os_str() != "-" => secretctl_keyfile::read_backup_file(p)?,
-        _ => {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                return Err(usage(
-                    "give the backup file as an argument or pipe it on stdin",
-                ));
-            }
-            secretctl_keyfile::read_backup(stdin.lock(), Path::new("stdin"))?
+        _ if std::io::stdin().is_terminal() => {
+            return Err(usage(
+                "give the backup file as an argument or pipe it on stdin",
+            ));
         }
+        _ => secretctl_keyfile::read_backup(std::io::stdin().lock(), Path::new("stdin"))?,
     };
     let source = a
         .backup
         .as_ref()
-        .map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
-    let key = if a.base64 {
-        secretctl_keyfile::decode_backup(&data, &Unlock::Base64)
+        .map_or("stdin".into(), |p| p.display().to_string());
+    let unlock = if a.base64 {
+        Unlock::Base64
     } else if a.passphrase || a.passphrase_file.is_some() {
-        let p = passphrase(a.passphrase_file.as_deref(), false)?;
-        secretctl_keyfile::decode_backup(&data, &Unlock::Passphrase(&p))
+        Unlock::Passphrase(&passphrase(a.passphrase_file.as_deref(), false)?)
     } else if !a.identity.is_empty() {
-        let ids = Identities::from_files(&a.identity)?;
-        secretctl_keyfile::decode_backup(&data, &Unlock::Identities(&ids))
+        Unlock::Identities(&Identities::from_files(&a.identity)?)
     } else {
         let hint = if secretctl_keyfile::is_age(&data) {
             "it is an age file: pass --identity FILE or --passphrase"
@@ -316,36 +243,29 @@ fn restore(g: Globals, out: &mut impl Write, a: &RestoreArgs) -> anyhow::Result<
         return Err(usage(format!(
             "cannot tell how to read the backup {source}: {hint}"
         )));
-    }
-    .with_context(|| format!("cannot restore from {source}"))?;
-    let restored = key.id();
+    };
+    let key = secretctl_keyfile::decode_backup(&data, &unlock);
+    let key = key.with_context(|| format!("cannot restore from {source}"))?;
+    let (restored, keyfile) = (key.id(), path.display());
+    let (expected_id, force, load) = (a.expect_id, a.force, a.keyfile.load_options());
     let opts = RestoreOptions {
-        expected_id: a.expect_id,
-        force: a.force,
-        load: load_opts(&a.keyfile),
+        expected_id,
+        force,
+        load,
     };
     let outcome = secretctl_keyfile::restore(&path, key, opts)?;
-    let (status, retired) = match outcome {
-        RestoreOutcome::Created => ("created", None),
-        RestoreOutcome::AlreadyPresent => ("unchanged", None),
-        RestoreOutcome::Replaced { retired } => ("replaced", Some(retired)),
-        _ => ("restored", None),
+    let text = match outcome {
+        RestoreOutcome::AlreadyPresent => {
+            format!("{keyfile} already holds key {restored}; nothing to do")
+        }
+        RestoreOutcome::Replaced { retired } => {
+            let kept = format!("(the previous key {retired} is kept as retired)");
+            format!("restored key {restored} to {keyfile} {kept}")
+        }
+        _ => format!("restored key {restored} to {keyfile}"),
     };
-    let keyfile = path.display();
-    if g.json {
-        let retired = retired.map(|r| r.to_string());
-        let doc = json!({ "keyfile": keyfile.to_string(), "key_id": restored.to_string(), "status": status,
-                          "retired": retired });
-        writeln!(out, "{doc}")?;
-    } else if let Some(r) = retired {
-        writeln!(
-            out,
-            "restored key {restored} to {keyfile} (the previous key {r} is kept as retired)"
-        )?;
-    } else if status == "unchanged" {
-        writeln!(out, "{keyfile} already holds key {restored}; nothing to do")?;
-    } else {
-        writeln!(out, "restored key {restored} to {keyfile}")?;
-    }
-    Ok(())
+    let mut doc = serde_json::to_value(outcome)?;
+    doc["keyfile"] = keyfile.to_string().into();
+    doc["key_id"] = restored.to_string().into();
+    g.print(&doc, text)
 }

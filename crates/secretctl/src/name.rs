@@ -8,14 +8,7 @@ use secretctl_naming::{
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::exit::ErrorKind;
-
-/// Arguments of `secretctl name`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: NameCommand,
-}
+use crate::exit::usage;
 
 /// The `name` verbs.
 #[derive(Debug, Subcommand)]
@@ -35,15 +28,10 @@ pub enum NameCommand {
         /// The versioned name, e.g. db_password_v2.
         name: String,
         /// The stack name.
-        #[arg(
-            long,
-            value_name = "S",
-            required_unless_present = "domain",
-            conflicts_with = "domain"
-        )]
+        #[arg(long, value_name = "S", required_unless_present = "domain")]
         stack: Option<String>,
         /// Derive the stack name from the app's domain as Co-op Cloud does (dots become underscores).
-        #[arg(long, value_name = "DOMAIN")]
+        #[arg(long, value_name = "DOMAIN", conflicts_with = "stack")]
         domain: Option<String>,
     },
     /// Print the stack name Co-op Cloud derives from an app's domain.
@@ -53,30 +41,19 @@ pub enum NameCommand {
     },
 }
 
-pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
-    match args.command {
+pub fn run(g: Globals, command: NameCommand) -> anyhow::Result<()> {
+    match command {
         NameCommand::Parse { name } => {
             let n: VersionedName = name.parse()?;
-            if g.json {
-                println!(
-                    "{}",
-                    json!({"name": n.to_string(), "base": n.base(), "version": n.version()})
-                );
-            } else {
-                println!("base: {}\nversion: {}", n.base(), n.version());
-            }
+            let (base, version) = (n.base(), n.version());
+            let doc = json!({"name": n.to_string(), "base": base, "version": version});
+            g.print(&doc, format_args!("base: {base}\nversion: {version}"))
         }
         NameCommand::Next { name } => {
             let n: VersionedName = name.parse()?;
-            let next = n.next()?;
-            if g.json {
-                println!(
-                    "{}",
-                    json!({"name": n.to_string(), "next": next.to_string(), "version": next.version()})
-                );
-            } else {
-                println!("{next}");
-            }
+            let (name, next) = (n.to_string(), n.next()?);
+            let doc = json!({"name": name, "next": next.to_string(), "version": next.version()});
+            g.print(&doc, next)
         }
         NameCommand::Swarm {
             name,
@@ -87,37 +64,21 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let stack = match (stack, domain) {
                 (Some(s), _) => s,
                 (None, Some(d)) => stack_from_domain(&d),
-                (None, None) => {
-                    return Err(crate::exit::coded(
-                        ErrorKind::Usage,
-                        anyhow::anyhow!("give --stack S or --domain D"),
-                    ))
-                }
+                (None, None) => return Err(usage("give --stack S or --domain D")),
             };
             let full = swarm_name(&stack, &n).with_context(|| format!("{n} in stack {stack}"))?;
-            let remaining = swarm_budget(&stack, &n);
-            if g.json {
-                println!(
-                    "{}",
-                    json!({"name": full, "stack": stack, "length": full.len(), "limit": SWARM_NAME_MAX,
-                           "remaining": remaining})
-                );
-            } else {
-                println!("{full}");
-                eprintln!(
-                    "{} of {SWARM_NAME_MAX} characters; {remaining} left",
-                    full.len()
-                );
+            let (length, remaining) = (full.len(), swarm_budget(&stack, &n));
+            let doc = json!({"name": full, "stack": stack, "length": length, "limit": SWARM_NAME_MAX,
+                             "remaining": remaining});
+            g.print(&doc, &full)?;
+            if !g.json {
+                eprintln!("{length} of {SWARM_NAME_MAX} characters; {remaining} left");
             }
+            Ok(())
         }
         NameCommand::Stack { domain } => {
             let stack = stack_from_domain(&domain);
-            if g.json {
-                println!("{}", json!({"domain": domain, "stack": stack}));
-            } else {
-                println!("{stack}");
-            }
+            g.print(&json!({"domain": domain, "stack": stack}), stack)
         }
     }
-    Ok(())
 }

@@ -4,13 +4,12 @@
 //! [`Store::rotate_master_key`](secretctl_store::Store::rotate_master_key) and
 //! [`Store::retire_key`](secretctl_store::Store::retire_key). This module reads the arguments and prints.
 
-use std::io::{IsTerminal, Write};
-
 use secretctl_envelope::KeyId;
 use secretctl_store::{RotateMode, RotateOptions, RotationEvent, RotationPlan};
+use serde_json::json;
 
 use crate::cli::Globals;
-use crate::secret::{open_keyring, open_store, StoreArgs};
+use crate::common::{progress_bar, StoreArgs};
 
 /// Arguments of `secretctl key rotate`.
 #[derive(Debug, clap::Args)]
@@ -35,72 +34,49 @@ pub struct RetireArgs {
 }
 
 pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
-    let mut keyring = open_keyring(&args.at.keyfile)?;
     // Never a new empty store: a mistyped --store must not rotate the keyfile against nothing.
-    let mut store = open_store(&args.at, false)?;
+    let (mut keyring, mut store) = (args.at.keyfile.keyring()?, args.at.open(false)?);
     let url = store.url().to_string();
     let mode = if args.resume {
         RotateMode::ResumeOnly
     } else {
         RotateMode::RotateOrResume
     };
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(0);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} re-encrypting [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar
-    });
+    let template = "{spinner} re-encrypting [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)";
+    let bar = progress_bar(template, "=> ");
     let mut on_event = |event| {
         match event {
         RotationEvent::Planned(RotationPlan::Resume { pending, active }) => eprintln!(
-            "resuming: {pending} rows of {url} are not yet under the active key {active}; finishing that rotation \
-             (no new key is made)"
+            "resuming: {pending} rows of {url} are not yet under the active key {active}; finishing that \
+             rotation (no new key is made)"
         ),
         RotationEvent::Planned(RotationPlan::NewKey { active, retired }) => eprintln!(
             "new active key {active}; key {retired} is retired and kept until the store no longer uses it"
         ),
         RotationEvent::Progress(p) => {
-            if let Some(bar) = &bar {
-                bar.set_length(p.total);
-                bar.set_position(p.done);
-            }
+            bar.set_length(p.total);
+            bar.set_position(p.done);
         }
         _ => {}
     }
     };
     let options = RotateOptions::default().with_batch_size(args.batch_size);
     let result = store.rotate_master_key(&mut keyring, mode, &options, &mut on_event);
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
+    bar.finish_and_clear();
     let done = result?;
-    let (rows, seconds) = (done.summary.rotated, done.summary.elapsed.as_secs_f64());
-    let (rate, active) = (done.summary.rows_per_second(), done.summary.active);
     let retired: Vec<String> = done.retired.iter().map(ToString::to_string).collect();
-    let mut out = std::io::stdout().lock();
-    if g.json {
-        let doc = serde_json::json!({
-            "rows": rows, "seconds": seconds, "rows_per_second": rate,
-            "active_key": active.to_string(), "resumed": done.resumed(), "retired_keys": retired,
-        });
-        writeln!(out, "{doc}")?;
-    } else {
-        writeln!(
-            out,
-            "re-encrypted {rows} rows in {seconds:.2} s ({rate:.0} rows/s); active key {active}"
-        )?;
-        if !retired.is_empty() {
-            writeln!(
-                out,
-                "retired keys no row of this store uses any more: {} (destroy each with `secretctl key retire ID` \
-                 once other stores sharing this keyfile are rotated too)",
-                retired.join(", ")
-            )?;
-        }
+    let mut text = done.summary.to_string();
+    if !retired.is_empty() {
+        let (list, other) = (
+            retired.join(", "),
+            "other stores sharing this keyfile are rotated too",
+        );
+        text += &format!(
+            "\nretired keys no row of this store uses any more: {list} (destroy each with `secretctl key \
+             retire ID` once {other})"
+        );
     }
+    g.print(&done, text)?;
     if let RotationPlan::NothingToResume { active } = done.plan {
         eprintln!("nothing to resume: every row is under the active key {active}");
     }
@@ -108,21 +84,13 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
 }
 
 pub fn retire(g: Globals, args: RetireArgs) -> anyhow::Result<()> {
-    let id = args.key_id;
-    let mut keyring = open_keyring(&args.at.keyfile)?;
+    let (id, mut keyring) = (args.key_id, args.at.keyfile.keyring()?);
     // Refuse to guess: a store that does not exist cannot prove that nothing references the key.
-    let mut store = open_store(&args.at, false)?;
+    let mut store = args.at.open(false)?;
     store.retire_key(&mut keyring, id)?;
-    let mut out = std::io::stdout().lock();
-    if g.json {
-        let doc = serde_json::json!({ "destroyed": id.to_string() });
-        writeln!(out, "{doc}")?;
-    } else {
-        let url = store.url();
-        writeln!(
-            out,
-            "destroyed retired key {id}: no row of {url} references it"
-        )?;
-    }
-    Ok(())
+    let text = format!(
+        "destroyed retired key {id}: no row of {} references it",
+        store.url()
+    );
+    g.print(&json!({ "destroyed": id.to_string() }), text)
 }

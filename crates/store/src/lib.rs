@@ -51,6 +51,7 @@ mod backend;
 mod error;
 mod master;
 mod postgres;
+mod report;
 mod sqlite;
 
 use std::fmt;
@@ -65,6 +66,7 @@ use secretctl_envelope::{Context, Envelope, Key, KeyId, Keyring};
 use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
 pub use crate::error::Error;
 pub use crate::master::{MasterKeyRotation, RotateMode, RotationEvent, RotationPlan};
+pub use crate::report::Listing;
 
 /// The envelope context domain of every store row: the envelope binds (domain, owner, name, version).
 pub const CONTEXT_DOMAIN: &str = "secretctl/store/v1";
@@ -148,8 +150,9 @@ fn redact_password(url: &str) -> String {
     }
 }
 
-/// A row's metadata: everything but the value. Reading it never decrypts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A row's metadata: everything but the value. Reading it never decrypts. Serialized with the key id as 16 hex
+/// digits and `created_at` in RFC 3339 (as `secretctl secret list` prints it; see also [`Listing`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SecretInfo {
     /// Who the secret belongs to (a tenant, a user).
     pub owner: String,
@@ -158,8 +161,10 @@ pub struct SecretInfo {
     /// Its version, from 1.
     pub version: u64,
     /// The key its envelope is sealed under.
+    #[serde(serialize_with = "report::ser_display")]
     pub key_id: KeyId,
     /// When it was stored, in seconds since the Unix epoch.
+    #[serde(serialize_with = "report::ser_rfc3339")]
     pub created_at: i64,
 }
 
@@ -200,10 +205,12 @@ pub enum Versions {
     All,
 }
 
-/// One audit record: who did what to which secret, and when. Never a value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One audit record: who did what to which secret, and when. Never a value. Serialized with `at` in RFC 3339;
+/// displayed as one line.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
     /// Seconds since the Unix epoch.
+    #[serde(serialize_with = "report::ser_rfc3339")]
     pub at: i64,
     /// The OS user or the actor the caller named.
     pub actor: String,
@@ -448,9 +455,7 @@ impl Store {
     /// [`Error::BadName`] for an owner no secret can have; a database error, or [`Error::BadKeyIdColumn`] when a
     /// key id column was edited by hand.
     pub fn list(&mut self, owner: Option<&str>) -> Result<Vec<SecretInfo>, Error> {
-        if let Some(owner) = owner {
-            check_name("owner", owner)?;
-        }
+        owner.map_or(Ok(()), |o| check_name("owner", o))?;
         self.backend
             .list(owner, None)?
             .into_iter()

@@ -165,6 +165,7 @@ fn bad_names_are_refused(t: TestStore) {
         Err(Error::BadName { .. })
     ));
     assert!(matches!(s.history("", "n"), Err(Error::BadName { .. })));
+    assert!(matches!(s.list(Some("")), Err(Error::BadName { .. })));
     assert!(matches!(
         s.remove("o", &long, Versions::All),
         Err(Error::BadName { .. })

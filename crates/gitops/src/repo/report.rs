@@ -1,0 +1,225 @@
+//! How the workflows' outcomes read: `Serialize` gives the JSON shapes `docs/json.md` documents (paths and
+//! commits as strings), `Display` the lines people read.
+//!
+//! A value is serialized or displayed only when it is there, and it is there only in a diff the caller asked to
+//! decrypt ([`Repo::diff`](super::Repo::diff) with identities): printing it is what that caller asked for.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::{Finding, HostDiff, KeyChange, PushOutcome, RecipientsOutcome};
+
+fn ser_paths<S: Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(paths.iter().map(|p| p.display().to_string()))
+}
+
+fn ser_commit<S: Serializer>(commit: &Option<git2::Oid>, s: S) -> Result<S::Ok, S::Error> {
+    commit.map(|c| c.to_string()).serialize(s)
+}
+
+/// `{"changed": [paths], "commit": sha or null, "host_keys": [...], "shared_keys": [...]}`.
+impl Serialize for PushOutcome {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            #[serde(serialize_with = "ser_paths")]
+            changed: &'a [PathBuf],
+            #[serde(serialize_with = "ser_commit")]
+            commit: &'a Option<git2::Oid>,
+            host_keys: &'a [String],
+            shared_keys: &'a [String],
+        }
+        Shape {
+            changed: &self.changed,
+            commit: &self.commit,
+            host_keys: &self.host_keys,
+            shared_keys: &self.shared_keys,
+        }
+        .serialize(s)
+    }
+}
+
+/// `{"recipients": [age1...], "changed": [paths], "commit": sha or null}`.
+impl Serialize for RecipientsOutcome {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            recipients: Vec<String>,
+            #[serde(serialize_with = "ser_paths")]
+            changed: &'a [PathBuf],
+            #[serde(serialize_with = "ser_commit")]
+            commit: &'a Option<git2::Oid>,
+        }
+        Shape {
+            recipients: self.recipients.iter().map(ToString::to_string).collect(),
+            changed: &self.changed,
+            commit: &self.commit,
+        }
+        .serialize(s)
+    }
+}
+
+/// `{"key", "change": "added" | "removed" | "changed", "file": "vars" | "template"}`, plus `"old"` and `"new"` in
+/// a decrypted diff.
+impl Serialize for KeyChange {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("change", self.kind.as_str())?;
+        map.serialize_entry("file", self.source.as_str())?;
+        for (field, value) in [("old", &self.old), ("new", &self.new)] {
+            if let Some(v) = value {
+                map.serialize_entry(field, v.expose_secret())?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// `{"host", "changes": [...]}`.
+impl Serialize for HostDiff {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("changes", &self.changes)?;
+        map.end()
+    }
+}
+
+/// `~ KEY (vars)`, and in a decrypted diff `: "old" -> "new"` (a missing side as `(none)`).
+impl fmt::Display for KeyChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (sign, key, file) = (self.kind.sign(), &self.key, self.source.as_str());
+        write!(f, "{sign} {key} ({file})")?;
+        if self.old.is_none() && self.new.is_none() {
+            return Ok(());
+        }
+        let show = |v: &Option<SecretString>| {
+            v.as_ref().map_or_else(
+                || "(none)".to_owned(),
+                |v| format!("{:?}", v.expose_secret()),
+            )
+        };
+        write!(f, ": {} -> {}", show(&self.old), show(&self.new))
+    }
+}
+
+/// `host NAME:` and one indented line per changed key.
+impl fmt::Display for HostDiff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "host {}:", self.host)?;
+        for c in &self.changes {
+            write!(f, "\n  {c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `{"path", "key": KEY or null, "problem"}`.
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("problem", &self.problem)?;
+        map.end()
+    }
+}
+
+/// `path: KEY: problem` (without `KEY: ` when the finding is about the whole file).
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.path)?;
+        if let Some(key) = &self.key {
+            write!(f, "{key}: ")?;
+        }
+        f.write_str(&self.problem)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::{ChangeKind, Source};
+    use super::*;
+
+    fn change(key: &str, kind: ChangeKind, old: Option<&str>, new: Option<&str>) -> KeyChange {
+        KeyChange {
+            key: key.into(),
+            kind,
+            source: Source::Vars,
+            old: old.map(|v| SecretString::from(v.to_owned())),
+            new: new.map(|v| SecretString::from(v.to_owned())),
+        }
+    }
+
+    #[test]
+    fn a_diff_shows_values_only_when_it_has_them() {
+        let diff = HostDiff {
+            host: "web1".into(),
+            changes: vec![
+                change("A", ChangeKind::Added, None, None),
+                change("B", ChangeKind::Changed, Some("x"), Some("y\"z")),
+                change("C", ChangeKind::Removed, Some("gone"), None),
+            ],
+        };
+        assert_eq!(
+            diff.to_string(),
+            "host web1:\n  + A (vars)\n  ~ B (vars): \"x\" -> \"y\\\"z\"\n  - C (vars): \"gone\" -> (none)"
+        );
+        assert_eq!(
+            serde_json::to_value(&diff).unwrap(),
+            json!({"host": "web1", "changes": [
+                {"key": "A", "change": "added", "file": "vars"},
+                {"key": "B", "change": "changed", "file": "vars", "old": "x", "new": "y\"z"},
+                {"key": "C", "change": "removed", "file": "vars", "old": "gone"},
+            ]})
+        );
+    }
+
+    #[test]
+    fn outcomes_and_findings_as_json_and_text() {
+        let pushed = PushOutcome {
+            changed: vec![PathBuf::from("hosts/web1/vars.yaml")],
+            commit: None,
+            host_keys: vec!["DB_PASSWORD".into()],
+            shared_keys: vec![],
+        };
+        assert_eq!(
+            serde_json::to_value(&pushed).unwrap(),
+            json!({"changed": ["hosts/web1/vars.yaml"], "commit": null, "host_keys": ["DB_PASSWORD"],
+                   "shared_keys": []})
+        );
+        let recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+        let oid = git2::Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let done = RecipientsOutcome {
+            recipients: vec![recipient.parse().unwrap()],
+            changed: vec![],
+            commit: Some(oid),
+        };
+        assert_eq!(
+            serde_json::to_value(&done).unwrap(),
+            json!({"recipients": [recipient], "changed": [], "commit": oid.to_string()})
+        );
+        let mut finding = Finding {
+            path: "hosts/web1/vars.yaml".into(),
+            key: Some("DB_PASSWORD".into()),
+            problem: "not encrypted".into(),
+        };
+        assert_eq!(
+            finding.to_string(),
+            "hosts/web1/vars.yaml: DB_PASSWORD: not encrypted"
+        );
+        assert_eq!(
+            serde_json::to_value(&finding).unwrap(),
+            json!({"path": "hosts/web1/vars.yaml", "key": "DB_PASSWORD", "problem": "not encrypted"})
+        );
+        finding.key = None;
+        assert_eq!(finding.to_string(), "hosts/web1/vars.yaml: not encrypted");
+    }
+}
