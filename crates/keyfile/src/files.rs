@@ -37,8 +37,7 @@ pub fn read_backup(r: impl Read, source: &Path) -> Result<Zeroizing<Vec<u8>>, Er
 ///
 /// [`ErrorKind::NotFound`]: secretctl_error::ErrorKind::NotFound
 pub fn read_backup_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-    read_backup(f, path)
+    fs::read_input(path, MAX_BACKUP_BYTES as u64)
 }
 
 /// The recipients listed in a file, one per line; blank lines and `#` comments are skipped (the format of

@@ -82,6 +82,19 @@ pub(crate) fn read_optional(
     }
 }
 
+/// Read an operator's input file (a backup, an identity, a recipients list) of at most `max_bytes`: opened like
+/// every secret file (no-follow, a FIFO fails at once, checked before a byte is read); a larger file is
+/// [`Error::TooLarge`].
+pub(crate) fn read_input(path: &Path, max_bytes: u64) -> Result<Zeroizing<Vec<u8>>, Error> {
+    secretctl_fs::read(path, &ReadOptions::new(max_bytes)).map_err(|e| match e {
+        secretctl_fs::Error::TooLarge { .. } => Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+        },
+        e => from_fs("read", e),
+    })
+}
+
 /// Read a 32-byte key file: a regular file (a FIFO fails at once), the caller's or root's, no group/other
 /// permission bits (unless allowed), exactly 32 bytes; every check on the open descriptor, before a byte is read.
 pub(crate) fn read_key(path: &Path, allow_loose: bool) -> Result<Key, Error> {

@@ -22,9 +22,9 @@ pub fn read_value(
     prompt: &str,
 ) -> anyhow::Result<SecretString> {
     if let Some(path) = file {
-        let f =
-            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-        return read_limited(f, &path.display().to_string());
+        // Opened like every secret file: no-follow (unless --follow-symlinks), a FIFO fails at once, bounded.
+        let bytes = secretctl_fs::read(path, &secretctl_fs::ReadOptions::new(MAX_VALUE_BYTES))?;
+        return read_limited(bytes.as_slice(), &path.display().to_string());
     }
     if let Some(v) = argv {
         eprintln!(
