@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{anyhow, Context};
+use anyhow::Context;
 use secrecy::ExposeSecret;
 use secretctl_gitops::repo::{self, Author, Placement, Repo};
 use secretctl_gitops::sops::{Identities, Recipient};
@@ -156,6 +156,9 @@ struct PullArgs {
     /// Where to write the .env.
     #[arg(long, value_name = "FILE", default_value = ".env")]
     out: PathBuf,
+    /// Overwrite values of the existing .env that were never pushed (refused otherwise, listing their keys).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     identity: IdentityOpt,
 }
@@ -295,7 +298,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         Cmd::Push(a) => push(g, &mut out, &Repo::open(dir)?, a)?,
         Cmd::Pull(a) => {
             let (repo, ids) = (Repo::open(dir)?, a.identity.require()?);
-            repo.pull(&a.host, &a.out, &ids)?;
+            repo.pull_with(&a.host, &a.out, &ids, a.force)?;
             // The instance's records (rotation dates, fingerprints) travel beside its .env.
             if let Some(state) = repo.render_state(&a.host, &ids)? {
                 Instance::open(&a.out, None)?.restore_state(state.expose_secret())?;
@@ -313,19 +316,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         }
         Cmd::MergeDriver(a) => {
             let ids = a.identity.require()?;
-            let conflicts =
-                repo::merge_driver(&a.base, &a.ours, &a.theirs, a.path.as_deref(), &ids)?;
-            let shown = a.path.as_deref().unwrap_or(&a.ours).display();
-            for key in &conflicts {
-                eprintln!("conflict: {shown}: {key} changed differently on both sides");
-            }
-            if !conflicts.is_empty() {
-                let n = conflicts.len();
-                return Err(coded(ErrorKind::Other, anyhow!(
-                    "{shown}: {n} key(s) conflict; ours is kept for them. Resolve with `secretctl gitops decrypt`, \
-                     edit, `secretctl gitops encrypt --in-place`, then `git add`"
-                )));
-            }
+            repo::merge_driver(&a.base, &a.ours, &a.theirs, a.path.as_deref(), &ids)?;
         }
         Cmd::Textconv { file } => out.write_all(repo::textconv_file(&file)?.as_bytes())?,
         Cmd::Encrypt(a) => {
@@ -361,10 +352,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 writeln!(out, "{}: {key}{}", f.path, f.problem)?;
             }
             if !findings.is_empty() {
-                let n = findings.len();
-                return Err(coded(ErrorKind::Other, anyhow!(
-                    "{n} secret(s) staged in plaintext; unstage them (git restore --staged FILE) and use `secretctl gitops push`"
-                )));
+                return Err(repo::Error::StagedFindings {
+                    count: findings.len(),
+                }
+                .into());
             }
             if !g.json {
                 writeln!(out, "ok: no secret staged in plaintext")?;
