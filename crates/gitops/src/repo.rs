@@ -535,7 +535,7 @@ impl Source {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct KeyChange {
-    /// The key.
+    /// The key, control characters escaped (a vars file's keys are whatever a commit wrote).
     pub key: String,
     /// Added, removed or changed.
     pub kind: ChangeKind,
@@ -1488,7 +1488,7 @@ fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyCh
         };
         if let Some(kind) = kind {
             changes.push(KeyChange {
-                key: n.key.clone(),
+                key: guard::shown(&n.key),
                 kind,
                 source: Source::Vars,
                 old: None,
@@ -1499,7 +1499,7 @@ fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyCh
     for o in &old {
         if !new.iter().any(|n| n.key == o.key) {
             changes.push(KeyChange {
-                key: o.key.clone(),
+                key: guard::shown(&o.key),
                 kind: ChangeKind::Removed,
                 source: Source::Vars,
                 old: None,
@@ -1536,7 +1536,7 @@ fn diff_decrypted(
         };
         if let Some(kind) = kind {
             changes.push(KeyChange {
-                key: k.clone(),
+                key: guard::shown(k),
                 kind,
                 source: Source::Vars,
                 old: before.cloned(),
@@ -1547,7 +1547,7 @@ fn diff_decrypted(
     for (k, v) in &old {
         if !new.iter().any(|(nk, _)| nk == k) {
             changes.push(KeyChange {
-                key: k.clone(),
+                key: guard::shown(k),
                 kind: ChangeKind::Removed,
                 source: Source::Vars,
                 old: Some(v.clone()),
