@@ -234,13 +234,7 @@ pub enum Error {
         source: secretctl_fs::Error,
     },
     /// `pull` would overwrite values that the repository never held for the host (local changes never pushed).
-    #[error(
-        "{}: {} hold values the repository never held for host {host} (changes not pushed); pull would lose them. \
-         Push them first (`secretctl gitops push --repo {} --host {host} --env {}`) or overwrite them \
-         (`secretctl gitops pull --repo {} --host {host} --out {} --force`)",
-        path.display(), keys.join(", "), guard::shell_path(repo), guard::shell_path(path),
-        guard::shell_path(repo), guard::shell_path(path)
-    )]
+    #[error("{}", unpushed_message(path, host, keys, repo))]
     UnpushedChanges {
         /// The `.env` that would be overwritten.
         path: PathBuf,
@@ -332,6 +326,23 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         self.kind() == ErrorKind::NotFound
     }
+}
+
+/// The message of [`Error::UnpushedChanges`], with the two commands that resolve it.
+fn unpushed_message(path: &Path, host: &str, keys: &[String], repo: &Path) -> String {
+    let (repo, env) = (guard::shell_path(repo), guard::shell_path(path));
+    let held = if keys.len() == 1 {
+        "holds a value"
+    } else {
+        "hold values"
+    };
+    format!(
+        "{}: {} {held} the repository never held for host {host} (changes not pushed); pull would lose \
+         them. Push them first (`secretctl gitops push --repo {repo} --host {host} --env {env}`) or overwrite \
+         them (`secretctl gitops pull --repo {repo} --host {host} --out {env} --force`)",
+        path.display(),
+        keys.join(", "),
+    )
 }
 
 /// ` to <target>` for a link's message (escaped: the target is whatever a commit wrote).
