@@ -470,3 +470,34 @@ fn a_secret_key_assigned_twice_is_refused_even_if_the_last_is_a_placeholder() {
         "{f:?}"
     );
 }
+
+#[test]
+fn a_staged_sops_yaml_that_changes_recipients_is_refused() {
+    let s = Sandbox::new();
+    let env = s.write("web1.env", ENV);
+    s.push("web1", &env).unwrap();
+    let extra = Identities::generate().recipients().remove(0);
+    s.stage(
+        ".sops.yaml",
+        &format!("creation_rules:\n  - age: {},{extra}\n", s.recipient),
+    );
+    let f = s.repo.check_staged(&is_secret).unwrap();
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].path, ".sops.yaml");
+    assert!(
+        f[0].problem
+            .contains("hosts/_shared/vars.yaml, hosts/web1/vars.yaml"),
+        "{f:?}"
+    );
+    assert!(
+        f[0].problem
+            .contains("restore --staged --worktree -- .sops.yaml`"),
+        "{f:?}"
+    );
+    // The same recipients, written differently, are no change.
+    s.stage(
+        ".sops.yaml",
+        &format!("creation_rules:\n  - age: {}\n", s.recipient),
+    );
+    assert!(s.repo.check_staged(&is_secret).unwrap().is_empty());
+}

@@ -9,6 +9,7 @@
 //! |---|---|
 //! | a vars file (`hosts/*/vars.yaml`, `vars.env`, `state.yaml`) | pass [`sops::inspect`] (a SOPS file whose every value that should be encrypted is, with a well-formed MAC), be encrypted to exactly the recipients of the staged `.sops.yaml`, and store in plaintext only keys that are not secret |
 //! | an envfile (`.env`, `*.env`, `.env.*`) or a template (`env.template`) | hold, for each secret key, its placeholder or nothing, and assign a secret key at most once |
+//! | `.sops.yaml` | name the recipients every vars file of the commit is encrypted to (recipients change only through `secretctl gitops recipients`, which rewrites both) |
 //! | a symbolic link under `hosts/` or at `.sops.yaml` | not be there: secretctl never follows links in the repository |
 //! | any other file | pass content detection, when the caller gives a detector ([`CheckRules::detect`]) |
 //!
@@ -158,6 +159,7 @@ impl Repo {
             .map_err(git_err("cannot compare the index with HEAD"))?;
         let recipients = self.staged_recipients(&index);
         let mut findings = Vec::new();
+        let mut sops_config_changed = false;
         for delta in diff.deltas() {
             if matches!(
                 delta.status(),
@@ -167,6 +169,7 @@ impl Repo {
             }
             let file = delta.new_file();
             let Some(rel) = file.path() else { continue };
+            sops_config_changed |= rel == Path::new(SOPS_CONFIG);
             let staged = Staged {
                 shown: shown(&rel.to_string_lossy()),
                 rel,
@@ -202,7 +205,64 @@ impl Repo {
                 StagedKind::Other => check_other_file(&staged, &text, rules, &mut findings),
             }
         }
+        if sops_config_changed {
+            if let Ok(wanted) = &recipients {
+                self.check_recipients_change(&index, head_tree.as_ref(), wanted, &mut findings);
+            }
+        }
         Ok(findings)
+    }
+
+    /// A staged `.sops.yaml` whose recipients differ from those the vars files of the commit are encrypted to:
+    /// who can read a host's secrets changes only through `secretctl gitops recipients`, which rewraps the files
+    /// and rewrites `.sops.yaml` together. (Vars files staged themselves are compared with it one by one.)
+    fn check_recipients_change(
+        &self,
+        index: &git2::Index,
+        head_tree: Option<&git2::Tree<'_>>,
+        wanted: &[Recipient],
+        findings: &mut Vec<Finding>,
+    ) {
+        let mut differ = Vec::new();
+        for entry in index.iter() {
+            let rel = PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
+            let unchanged = head_tree
+                .and_then(|t| t.get_path(&rel).ok())
+                .is_some_and(|e| e.id() == entry.id);
+            if !is_vars_path(&rel) || !unchanged {
+                continue;
+            }
+            let Ok(text) = self.blob_text(entry.id, &rel) else {
+                continue;
+            };
+            let format = detect_format(&text).unwrap_or_else(|| Format::from_path(&rel));
+            let Ok(found) = sops::inspect(&text, format) else {
+                continue;
+            };
+            let same = found.recipients.len() == wanted.len()
+                && found.recipients.iter().all(|r| wanted.contains(r));
+            if !same {
+                differ.push(shown(&rel.to_string_lossy()));
+            }
+        }
+        if differ.is_empty() {
+            return;
+        }
+        let staged = Staged {
+            shown: SOPS_CONFIG.to_owned(),
+            rel: Path::new(SOPS_CONFIG),
+            root: &self.root,
+            in_head: head_tree.is_some_and(|t| t.get_path(Path::new(SOPS_CONFIG)).is_ok()),
+        };
+        findings.push(staged.finding(
+            None,
+            &format!(
+                "lists other recipients than {} {} encrypted to; recipients change only through secretctl gitops \
+                 recipients add or remove, which rewraps the files with it",
+                differ.join(", "),
+                if differ.len() == 1 { "is" } else { "are" },
+            ),
+        ));
     }
 
     /// The index git is about to commit: `GIT_INDEX_FILE` (relative to the current directory, as git hands it to
