@@ -12,6 +12,12 @@
 //! the working tree; commits are made with git2 from HEAD's tree plus exactly the files an operation changed, so
 //! anything else the operator has staged is neither committed nor lost.
 //!
+//! The repository is hostile input (anyone who can push a commit writes it): a symbolic link at any component of a
+//! file secretctl reads or writes below the root is refused, never followed ([`Error::SymlinkInRepository`]); host
+//! directories are validated by name; plaintext destinations are resolved through every link before anything is
+//! decrypted ([`Repo::refuse_plaintext_at`]). The pre-commit check ([`Repo::check_staged_with`]) reads the index
+//! git is about to commit (`GIT_INDEX_FILE`).
+//!
 //! # Examples
 //! ```
 //! use secretctl_gitops::repo::{is_placeholder, placeholder, vars_path};
