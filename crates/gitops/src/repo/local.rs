@@ -64,7 +64,8 @@ impl Repo {
             .git
             .revwalk()
             .map_err(super::git_err("cannot walk the history"))?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
+        // Newest first, read incrementally (a topological order would read the whole history first).
+        walk.set_sorting(git2::Sort::TIME)
             .and_then(|()| walk.push(head.id()))
             .map_err(super::git_err("cannot walk the history"))?;
         let files = [template_path(host), vars_path(host), vars_path(SHARED_HOST)];
