@@ -186,11 +186,14 @@ impl Repo {
                 continue;
             }
             let kind = staged_kind(rel);
+            if kind == StagedKind::Other && rules.detect.is_none() {
+                // Other files are read only for content detection.
+                continue;
+            }
             let text = match self.blob_text(file.id(), rel) {
                 Ok(t) => t,
-                // Other files are read only for content detection, and binary ones cannot hold a text secret.
+                // A binary file cannot hold a text secret.
                 Err(Error::NotUtf8 { .. }) if kind == StagedKind::Other => continue,
-                Err(_) if kind == StagedKind::Other && rules.detect.is_none() => continue,
                 Err(_) => {
                     findings
                         .push(staged.finding(None, "cannot be checked (too large or not UTF-8)"));
