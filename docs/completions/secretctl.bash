@@ -1448,7 +1448,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__pull)
-            opts="-h -V --host --out --identity --repo --json --follow-symlinks --help --version"
+            opts="-h -V --host --out --force --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -550,6 +550,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --out 'Where to write the .env'
             cand --identity 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
+            cand --force 'Overwrite values of the existing .env that were never pushed (refused otherwise, listing their keys)'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'

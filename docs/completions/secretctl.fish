@@ -351,6 +351,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l out -d 'Where to write the .env' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l identity -d 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l force -d 'Overwrite values of the existing .env that were never pushed (refused otherwise, listing their keys)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -l follow-symlinks -d 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'

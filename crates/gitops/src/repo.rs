@@ -12,6 +12,12 @@
 //! the working tree; commits are made with git2 from HEAD's tree plus exactly the files an operation changed, so
 //! anything else the operator has staged is neither committed nor lost.
 //!
+//! The repository is hostile input (anyone who can push a commit writes it): a symbolic link at any component of a
+//! file secretctl reads or writes below the root is refused, never followed ([`Error::SymlinkInRepository`]); host
+//! directories are validated by name; plaintext destinations are resolved through every link before anything is
+//! decrypted ([`Repo::refuse_plaintext_at`]). The pre-commit check ([`Repo::check_staged_with`]) reads the index
+//! git is about to commit (`GIT_INDEX_FILE`).
+//!
 //! # Examples
 //! ```
 //! use secretctl_gitops::repo::{is_placeholder, placeholder, vars_path};
@@ -23,10 +29,13 @@
 //! ```
 
 mod files;
+mod guard;
+mod local;
 mod merge;
 mod report;
 mod scan;
 mod sopsconfig;
+mod staged;
 mod template;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +48,7 @@ use crate::sops::{self, Format, Identities, Recipient, Vars};
 pub use files::{decrypt_file_at, encrypt_file_at, merge_driver, read_text, textconv_file};
 pub use merge::{detect_format, merge_vars, MergeOutcome};
 pub use scan::{entries, textconv, Entry};
+pub use staged::CheckRules;
 pub use template::{Placement, PLACEHOLDER_PREFIX};
 
 /// The pseudo-host whose vars every host shares.
@@ -51,6 +61,9 @@ pub const SOPS_CONFIG: &str = ".sops.yaml";
 pub const GITATTRIBUTES: &str = ".gitattributes";
 /// The name of the merge driver and diff driver in git's configuration and `.gitattributes`.
 pub const DRIVER: &str = "secretctl";
+
+/// git's file mode of a symbolic link.
+const LINK_MODE: i32 = 0o120_000;
 
 /// Largest file this module reads (a vars file, a template, a staged blob); larger ones are refused.
 pub const MAX_FILE_BYTES: u64 = 16 << 20;
@@ -86,15 +99,6 @@ pub enum Error {
     /// A file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A file could not be written.
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
         /// The file.
         path: PathBuf,
         /// The I/O error.
@@ -163,7 +167,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// A host name that cannot be a directory name in the repository.
-    #[error("invalid host name `{host}`: use letters, digits, `.`, `_` and `-`, not starting with `.` or `_`")]
+    #[error("invalid host name `{}`: use letters, digits, `.`, `_` and `-`, not starting with `.` or `_`", guard::shown(host))]
     InvalidHost {
         /// The name given.
         host: String,
@@ -197,6 +201,73 @@ pub enum Error {
     /// No commit author is configured.
     #[error("no commit author: set `git config user.name` and `git config user.email` (or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL), or pass --author-name and --author-email")]
     NoAuthor,
+    /// A symbolic link inside the repository, where secretctl reads or writes a file (never followed: anyone who
+    /// can push a commit could point it at any file on this host).
+    #[error(
+        "{}: a symbolic link{} inside the gitops repository; secretctl never follows a link there (whoever \
+         committed it could point it at any file on this host): remove it (`rm -- {}`) and restore the real file \
+         from a commit you trust",
+        rel.display(), link_target(target.as_deref()), guard::shell_path(path)
+    )]
+    SymlinkInRepository {
+        /// The link, as a path to remove it by.
+        path: PathBuf,
+        /// The link, relative to the repository's root.
+        rel: PathBuf,
+        /// Where it points (it is never opened).
+        target: Option<PathBuf>,
+    },
+    /// A path inside the repository that is not a plain relative path (`..`, absolute).
+    #[error("{}: not a path inside the repository", path.display())]
+    InvalidRepositoryPath {
+        /// The path.
+        path: PathBuf,
+    },
+    /// A directory under `hosts/` whose name is not a host name (or a link, or not a directory).
+    #[error(
+        "{}: not a host directory secretctl can use ({reason}); rename or remove it",
+        guard::shown(&path.to_string_lossy())
+    )]
+    InvalidHostDir {
+        /// The directory, relative to the root.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A file could not be opened, read or replaced safely (`secretctl_fs`).
+    #[error(transparent)]
+    File {
+        /// What `secretctl_fs` refused, naming the file.
+        source: secretctl_fs::Error,
+    },
+    /// `pull` would overwrite values that the repository never held for the host (local changes never pushed).
+    #[error("{}", unpushed_message(path, host, keys, repo))]
+    UnpushedChanges {
+        /// The `.env` that would be overwritten.
+        path: PathBuf,
+        /// The host.
+        host: String,
+        /// Its keys whose values the repository never held (never the values).
+        keys: Vec<String>,
+        /// The repository's root.
+        repo: PathBuf,
+    },
+    /// The merge driver found keys both sides changed differently; the file holds our value for them.
+    #[error("{}", merge::conflict_message(path, keys, repo.as_deref()))]
+    MergeConflict {
+        /// The vars file, relative to the root (git's `%P`), or the file git handed over.
+        path: PathBuf,
+        /// The conflicting keys.
+        keys: Vec<String>,
+        /// The repository's root, when the driver runs inside one.
+        repo: Option<PathBuf>,
+    },
+    /// `gitops check` found problems in what git is about to commit (each is a [`Finding`], with its fix).
+    #[error("{count} problem(s) in what git is about to commit, each listed above with its fix; nothing was committed")]
+    StagedFindings {
+        /// How many findings.
+        count: usize,
+    },
     /// Removing recipients would leave none.
     #[error("removing these recipients would leave none; add the new recipient first")]
     LastRecipient,
@@ -223,11 +294,19 @@ impl Kind for Error {
             Error::IdentityRequired { .. }
             | Error::InvalidHost { .. }
             | Error::PlaintextInRepository { .. } => ErrorKind::Usage,
-            Error::AlreadyInitialized { .. } | Error::Busy { .. } | Error::LastRecipient => {
-                ErrorKind::Refused
+            Error::AlreadyInitialized { .. }
+            | Error::Busy { .. }
+            | Error::LastRecipient
+            | Error::SymlinkInRepository { .. }
+            | Error::UnpushedChanges { .. }
+            | Error::StagedFindings { .. } => ErrorKind::Refused,
+            Error::File { source } => source.kind(),
+            Error::InvalidRepositoryPath { .. } | Error::InvalidHostDir { .. } => {
+                ErrorKind::Invalid
             }
+            Error::MergeConflict { .. } => ErrorKind::Other,
             Error::Read { source, .. } => secretctl_error::io_kind(source),
-            Error::Write { .. } | Error::Git { .. } => ErrorKind::Io,
+            Error::Git { .. } => ErrorKind::Io,
             Error::TooLarge { .. }
             | Error::NotUtf8 { .. }
             | Error::EnvParse { .. }
@@ -254,6 +333,30 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         self.kind() == ErrorKind::NotFound
     }
+}
+
+/// The message of [`Error::UnpushedChanges`], with the two commands that resolve it.
+fn unpushed_message(path: &Path, host: &str, keys: &[String], repo: &Path) -> String {
+    let (repo, env) = (guard::shell_path(repo), guard::shell_path(path));
+    let held = if keys.len() == 1 {
+        "holds a value"
+    } else {
+        "hold values"
+    };
+    format!(
+        "{}: {} {held} the repository never held for host {host} (changes not pushed); pull would lose \
+         them. Push them first (`secretctl gitops push --repo {repo} --host {host} --env {env}`) or overwrite \
+         them (`secretctl gitops pull --repo {repo} --host {host} --out {env} --force`)",
+        path.display(),
+        keys.join(", "),
+    )
+}
+
+/// ` to <target>` for a link's message (escaped: the target is whatever a commit wrote).
+fn link_target(target: Option<&Path>) -> String {
+    target
+        .map(|t| format!(" to {}", guard::shown(&t.to_string_lossy())))
+        .unwrap_or_default()
 }
 
 /// True for the SOPS errors that mean "tampered or wrong key" rather than "malformed": those of kind
@@ -323,6 +426,19 @@ pub fn validate_host(host: &str) -> Result<()> {
     } else {
         Err(Error::InvalidHost {
             host: host.to_owned(),
+        })
+    }
+}
+
+/// Check a directory name read from the repository's `hosts/` (`rel` is its path, for the error): a valid host
+/// name or [`SHARED_HOST`].
+fn check_host_dir(name: &str, rel: &Path) -> Result<()> {
+    if name == SHARED_HOST || validate_host(name).is_ok() {
+        Ok(())
+    } else {
+        Err(Error::InvalidHostDir {
+            path: rel.to_owned(),
+            reason: "a host name has letters, digits, `.`, `_` and `-`, and does not start with `.` or `_`",
         })
     }
 }
@@ -437,7 +553,7 @@ impl Source {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct KeyChange {
-    /// The key.
+    /// The key, control characters escaped (a vars file's keys are whatever a commit wrote).
     pub key: String,
     /// Added, removed or changed.
     pub kind: ChangeKind,
@@ -483,37 +599,6 @@ impl std::fmt::Debug for Repo {
     }
 }
 
-fn read_file_limited(path: &Path) -> Result<Option<String>> {
-    use std::io::Read;
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(Error::Read {
-                path: path.to_owned(),
-                source,
-            })
-        }
-    };
-    let mut buf = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut buf)
-        .map_err(|source| Error::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_owned(),
-        });
-    }
-    String::from_utf8(buf)
-        .map(Some)
-        .map_err(|_| Error::NotUtf8 {
-            path: path.to_owned(),
-        })
-}
-
 /// Insert (or replace) the blob at `parts` under `base`, returning the new tree.
 fn upsert(
     repo: &git2::Repository,
@@ -539,39 +624,6 @@ fn upsert(
         }
     }
     builder.write()
-}
-
-/// Whether `path` (which may not exist yet) is inside the directory `root`, comparing canonical paths. A path
-/// that cannot be resolved (a `..` below a missing directory) counts as inside, so plaintext is refused there.
-fn is_inside(root: &Path, path: &Path) -> bool {
-    let Ok(root) = root.canonicalize() else {
-        return false;
-    };
-    let abs = match std::path::absolute(path) {
-        Ok(p) => p,
-        Err(_) => return false,
-    };
-    // The file may not exist: canonicalise its nearest existing ancestor and re-attach the rest.
-    let mut existing = abs.as_path();
-    let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut full = c;
-            for part in rest.iter().rev() {
-                full.push(part);
-            }
-            return full.starts_with(&root);
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name);
-                existing = parent;
-            }
-            // A `..` under a directory that does not exist cannot be resolved: refuse rather than guess.
-            (Some(_), None) => return true,
-            (None, _) => return false,
-        }
-    }
 }
 
 /// The commit signature, resolved as git does: the author's fields, else `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`,
@@ -633,7 +685,8 @@ impl Repo {
                 path: dir.join(SOPS_CONFIG),
             });
         }
-        if dir.join(SOPS_CONFIG).exists() {
+        // A link counts as existing (it is never followed, so never overwritten).
+        if std::fs::symlink_metadata(dir.join(SOPS_CONFIG)).is_ok() {
             return Err(Error::AlreadyInitialized {
                 path: dir.join(SOPS_CONFIG),
             });
@@ -671,7 +724,7 @@ impl Repo {
             (PathBuf::from(GITATTRIBUTES), gitattributes()),
         ];
         let shared = vars_path(SHARED_HOST);
-        if !repo.root.join(&shared).exists() {
+        if std::fs::symlink_metadata(repo.root.join(&shared)).is_err() {
             let text = sops::write_vars(&Vec::new(), Format::Yaml, recipients, None).map_err(
                 |source| Error::Sops {
                     path: shared.clone(),
@@ -694,22 +747,23 @@ impl Repo {
         &self.root
     }
 
-    /// Serialize the commands that write the working tree and commit (`push`, recipient changes): an advisory
-    /// lock on `<git dir>/secretctl.lock`, held until the guard is dropped.
-    fn lock(&self) -> Result<secretctl_envfile::fs::FileLock> {
-        let path = self.git.path().join("secretctl");
-        secretctl_envfile::fs::lock_exclusive(&path).map_err(|source| Error::Write {
-            path: secretctl_envfile::fs::lock_path(&path),
-            source,
-        })
+    /// Serialize the commands that write the working tree and commit (`push`, recipient changes): the lock of the
+    /// git directory (`secretctl_fs::lock`; no lock file), held until the guard is dropped.
+    fn lock(&self) -> Result<secretctl_fs::Lock> {
+        secretctl_fs::lock(&self.git.path().join("secretctl"))
+            .map_err(|source| Error::File { source })
     }
 
-    /// Refuse `path` (existing or not) as a destination for plaintext when it is inside the working tree.
+    /// Refuse `path` (existing or not) as a destination for plaintext: when the file it really names (every link
+    /// followed, `..` resolved) is inside this repository's working tree, or inside any other git working tree
+    /// that is a gitops repository (one with a `.sops.yaml` at its root). A path whose real location cannot be
+    /// told is refused too.
     ///
     /// # Errors
-    /// [`Error::PlaintextInRepository`] when it is inside (following symlinks of its directory).
+    /// [`Error::PlaintextInRepository`].
     pub fn refuse_plaintext_at(&self, path: &Path) -> Result<()> {
-        if is_inside(&self.root, path) {
+        let elsewhere = guard::git_working_tree_of(path).is_some_and(|t| guard::is_gitops_tree(&t));
+        if guard::is_inside(&self.root, path) || elsewhere {
             Err(Error::PlaintextInRepository {
                 path: path.to_owned(),
             })
@@ -759,29 +813,19 @@ impl Repo {
     /// Install `.git/hooks/pre-commit` running `gitops check`, unless a pre-commit hook already exists (an
     /// operator's own hook is never replaced; docs/gitops.md shows the line to add to it).
     fn install_pre_commit_hook(&self, quoted_exe: &str) -> Result<()> {
-        use std::io::Write as _;
-        use std::os::unix::fs::OpenOptionsExt as _;
         let hooks = self.git.path().join("hooks");
-        std::fs::create_dir_all(&hooks).map_err(|source| Error::Write {
-            path: hooks.clone(),
-            source,
-        })?;
-        let path = hooks.join("pre-commit");
+        let file_error = |source| Error::File { source };
+        secretctl_fs::create_dir(&hooks, &secretctl_fs::WriteOptions::new(0o755))
+            .map_err(file_error)?;
         let script = format!(
-            "#!/bin/sh\n# Installed by `secretctl gitops`: refuse commits that stage a secret in plaintext.\n\
+            "#!/bin/sh\n# Installed by `secretctl gitops`: refuse commits that stage a secret in plaintext. git sets\n\
+             # GIT_INDEX_FILE to the index it is about to commit (commit -a, commit PATH); the check reads that one.\n\
              exec {quoted_exe} gitops check --repo \"$(git rev-parse --show-toplevel)\"\n"
         );
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o755)
-            .open(&path)
-        {
-            Ok(mut f) => f
-                .write_all(script.as_bytes())
-                .map_err(|source| Error::Write { path, source }),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-            Err(source) => Err(Error::Write { path, source }),
+        let opts = secretctl_fs::WriteOptions::new(0o755);
+        match secretctl_fs::create_new(&hooks.join("pre-commit"), script.as_bytes(), &opts) {
+            Ok(()) | Err(secretctl_fs::Error::Exists { .. }) => Ok(()),
+            Err(source) => Err(Error::File { source }),
         }
     }
 
@@ -791,8 +835,9 @@ impl Repo {
     /// A missing or unreadable `.sops.yaml`, one naming no recipient, or an invalid recipient in it.
     pub fn recipients(&self) -> Result<Vec<Recipient>> {
         let path = self.root.join(SOPS_CONFIG);
-        let text =
-            read_file_limited(&path)?.ok_or_else(|| Error::NoRecipients { path: path.clone() })?;
+        let text = self
+            .read(Path::new(SOPS_CONFIG))?
+            .ok_or_else(|| Error::NoRecipients { path: path.clone() })?;
         let recipients = sopsconfig::parse(&text).map_err(|e| Error::SopsConfig {
             path: path.clone(),
             line: e.line,
@@ -804,26 +849,21 @@ impl Repo {
         Ok(recipients)
     }
 
-    /// Read a working-tree file, `None` when it does not exist.
+    /// Read a working-tree file, `None` when it does not exist. A symbolic link at the file or at any directory
+    /// on its way below the root is refused, never followed.
     ///
     /// # Errors
-    /// Unreadable, larger than [`MAX_FILE_BYTES`], or not UTF-8.
+    /// [`Error::SymlinkInRepository`]; [`Error::File`] for a file that is not a regular file, is larger than
+    /// [`MAX_FILE_BYTES`] or cannot be read; [`Error::NotUtf8`].
     pub fn read(&self, rel: &Path) -> Result<Option<String>> {
-        read_file_limited(&self.root.join(rel))
+        guard::read_file(&self.root, rel)
     }
 
-    /// Write a working-tree file atomically (vars files 0600, others 0644), creating its directory.
+    /// Write a working-tree file atomically (vars files 0600, others 0644), creating its directory; never through
+    /// a link.
     fn write(&self, rel: &Path, text: &str) -> Result<()> {
-        let path = self.root.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                path: dir.to_owned(),
-                source,
-            })?;
-        }
         let mode = if is_vars_path(rel) { 0o600 } else { 0o644 };
-        secretctl_envfile::fs::write_atomic(&path, text.as_bytes(), mode)
-            .map_err(|source| Error::Write { path, source })
+        guard::write_file(&self.root, rel, text, mode)
     }
 
     fn signature(&self, author: &Author) -> Result<git2::Signature<'static>> {
@@ -1096,20 +1136,31 @@ impl Repo {
     /// [`Error::HostNotFound`] without a template, vars files `ids` cannot decrypt or verify, an unparsable
     /// template.
     pub fn render(&self, host: &str, ids: &Identities) -> Result<SecretString> {
+        self.render_with(host, ids, &|rel| self.read(rel))
+    }
+
+    /// [`Repo::render`] from the files `read` returns (the working tree's, or a commit's).
+    fn render_with(
+        &self,
+        host: &str,
+        ids: &Identities,
+        read: &dyn Fn(&Path) -> Result<Option<String>>,
+    ) -> Result<SecretString> {
         validate_host(host)?;
         let tpl = template_path(host);
-        let template_text = self.read(&tpl)?.ok_or_else(|| Error::HostNotFound {
+        let template_text = read(&tpl)?.ok_or_else(|| Error::HostNotFound {
             host: host.to_owned(),
             path: self.root.join(&tpl),
         })?;
-        let host_vars = self
-            .read_vars_file(&vars_path(host), Some(ids))?
-            .map(|(_, v)| v)
-            .unwrap_or_default();
-        let shared_vars = self
-            .read_vars_file(&vars_path(SHARED_HOST), Some(ids))?
-            .map(|(_, v)| v)
-            .unwrap_or_default();
+        let decrypt = |rel: PathBuf| -> Result<Vars> {
+            match read(&rel)? {
+                None => Ok(Vec::new()),
+                Some(text) => sops::read_vars(&text, Format::Yaml, ids)
+                    .map_err(|source| Error::Sops { path: rel, source }),
+            }
+        };
+        let host_vars = decrypt(vars_path(host))?;
+        let shared_vars = decrypt(vars_path(SHARED_HOST))?;
         template::render(&template_text, &host_vars, &shared_vars).map_err(|e| e.at(tpl))
     }
 
@@ -1144,7 +1195,8 @@ impl Repo {
         let mut out = Vec::new();
         for host in self.worktree_hosts()? {
             for rel in [vars_path(&host), state_path(&host)] {
-                if self.root.join(&rel).is_file() {
+                guard::check_no_links(&self.root, &rel)?;
+                if std::fs::symlink_metadata(self.root.join(&rel)).is_ok_and(|m| m.is_file()) {
                     out.push(rel);
                 }
             }
@@ -1152,7 +1204,11 @@ impl Repo {
         Ok(out)
     }
 
+    /// The host directories of the working tree, sorted. Every entry of `hosts/` that is not a plain file must be
+    /// a directory named as a host (or `_shared`): a link, or a directory no host can have, is refused rather than
+    /// skipped, since a recipients change that skipped it would leave its files readable by a removed recipient.
     fn worktree_hosts(&self) -> Result<Vec<String>> {
+        guard::check_no_links(&self.root, Path::new(HOSTS_DIR))?;
         let dir = self.root.join(HOSTS_DIR);
         let rd = match std::fs::read_dir(&dir) {
             Ok(rd) => rd,
@@ -1165,11 +1221,24 @@ impl Repo {
                 path: dir.clone(),
                 source,
             })?;
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                if let Some(name) = entry.file_name().to_str() {
-                    hosts.push(name.to_owned());
-                }
+            let rel = Path::new(HOSTS_DIR).join(entry.file_name());
+            let file_type = entry.file_type().map_err(|source| Error::Read {
+                path: self.root.join(&rel),
+                source,
+            })?;
+            if file_type.is_symlink() {
+                guard::check_no_links(&self.root, &rel)?;
             }
+            if !file_type.is_dir() {
+                continue;
+            }
+            let name = entry.file_name();
+            let name = name.to_str().ok_or(Error::InvalidHostDir {
+                path: rel.clone(),
+                reason: "not UTF-8",
+            })?;
+            check_host_dir(name, &rel)?;
+            hosts.push(name.to_owned());
         }
         hosts.sort();
         Ok(hosts)
@@ -1349,6 +1418,14 @@ impl Repo {
         if entry.kind() != Some(git2::ObjectType::Blob) {
             return Ok(None);
         }
+        if entry.filemode() == LINK_MODE {
+            // A link committed where a file belongs: its blob is the link's target, never a file's content.
+            return Err(Error::SymlinkInRepository {
+                path: self.root.join(rel),
+                rel: rel.to_owned(),
+                target: self.blob_text(entry.id(), rel).ok().map(PathBuf::from),
+            });
+        }
         self.blob_text(entry.id(), rel).map(Some)
     }
 
@@ -1380,10 +1457,10 @@ impl Repo {
             if let Ok(hosts_tree) = self.git.find_tree(entry.id()) {
                 for e in &hosts_tree {
                     if e.kind() == Some(git2::ObjectType::Tree) {
-                        if let Some(name) = e.name() {
-                            if !hosts.iter().any(|h| h == name) {
-                                hosts.push(name.to_owned());
-                            }
+                        let name = String::from_utf8_lossy(e.name_bytes()).into_owned();
+                        check_host_dir(&name, &Path::new(HOSTS_DIR).join(&name))?;
+                        if !hosts.contains(&name) {
+                            hosts.push(name);
                         }
                     }
                 }
@@ -1412,111 +1489,6 @@ impl Repo {
         }
         Ok(out)
     }
-
-    /// The pre-commit check: staged files (index against HEAD) that hold a secret in plaintext. A vars file must
-    /// carry SOPS metadata and every value of a secret key must be encrypted; a `.env`-like file (`.env`,
-    /// `*.env`, `.env.*`, `env.template`) must not hold a non-empty value for a key `is_secret` classifies as
-    /// secret, other than its placeholder.
-    ///
-    /// # Errors
-    /// The index or HEAD cannot be read.
-    pub fn check_staged(&self, is_secret: &dyn Fn(&str) -> bool) -> Result<Vec<Finding>> {
-        let head_tree = match self.git.head() {
-            Ok(h) => Some(h.peel_to_tree().map_err(git_err("cannot read HEAD"))?),
-            Err(_) => None,
-        };
-        let mut index = self.git.index().map_err(git_err("cannot open the index"))?;
-        // Another process (git add) may have changed the index since this repository was opened.
-        index
-            .read(false)
-            .map_err(git_err("cannot read the index"))?;
-        let diff = self
-            .git
-            .diff_tree_to_index(head_tree.as_ref(), Some(&index), None)
-            .map_err(git_err("cannot compare the index with HEAD"))?;
-        let mut findings = Vec::new();
-        for delta in diff.deltas() {
-            if delta.status() == git2::Delta::Deleted {
-                continue;
-            }
-            let file = delta.new_file();
-            let Some(rel) = file.path() else { continue };
-            let shown = rel.to_string_lossy().into_owned();
-            let kind = staged_kind(rel);
-            if kind == StagedKind::Other {
-                continue;
-            }
-            let text = match self.blob_text(file.id(), rel) {
-                Ok(t) => t,
-                Err(_) => {
-                    findings.push(Finding {
-                        path: shown,
-                        key: None,
-                        problem: "cannot be checked (too large or not UTF-8); unstage it".into(),
-                    });
-                    continue;
-                }
-            };
-            match kind {
-                StagedKind::Vars(format) => {
-                    check_vars(&shown, &text, format, is_secret, &mut findings)
-                }
-                StagedKind::Env => template::check(&shown, &text, is_secret, &mut findings),
-                StagedKind::Other => {}
-            }
-        }
-        Ok(findings)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum StagedKind {
-    Vars(Format),
-    Env,
-    Other,
-}
-
-fn staged_kind(rel: &Path) -> StagedKind {
-    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    if is_vars_path(rel) {
-        return StagedKind::Vars(Format::from_path(rel));
-    }
-    if name == ".env"
-        || name.starts_with(".env.")
-        || name.ends_with(".env")
-        || name == "env.template"
-    {
-        return StagedKind::Env;
-    }
-    StagedKind::Other
-}
-
-fn check_vars(
-    path: &str,
-    text: &str,
-    format: Format,
-    is_secret: &dyn Fn(&str) -> bool,
-    findings: &mut Vec<Finding>,
-) {
-    if !sops::is_encrypted(text, format) {
-        findings.push(Finding {
-            path: path.to_owned(),
-            key: None,
-            problem:
-                "vars file is not encrypted; encrypt it with `secretctl gitops encrypt --in-place`"
-                    .into(),
-        });
-        return;
-    }
-    for e in scan::entries(text, format) {
-        if !e.encrypted && !e.key.ends_with("_unencrypted") && is_secret(&e.key) {
-            findings.push(Finding {
-                path: path.to_owned(),
-                key: Some(e.key.clone()),
-                problem: "secret value is not encrypted".into(),
-            });
-        }
-    }
 }
 
 fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyChange>) {
@@ -1534,7 +1506,7 @@ fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyCh
         };
         if let Some(kind) = kind {
             changes.push(KeyChange {
-                key: n.key.clone(),
+                key: guard::shown(&n.key),
                 kind,
                 source: Source::Vars,
                 old: None,
@@ -1545,7 +1517,7 @@ fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyCh
     for o in &old {
         if !new.iter().any(|n| n.key == o.key) {
             changes.push(KeyChange {
-                key: o.key.clone(),
+                key: guard::shown(&o.key),
                 kind: ChangeKind::Removed,
                 source: Source::Vars,
                 old: None,
@@ -1582,7 +1554,7 @@ fn diff_decrypted(
         };
         if let Some(kind) = kind {
             changes.push(KeyChange {
-                key: k.clone(),
+                key: guard::shown(k),
                 kind,
                 source: Source::Vars,
                 old: before.cloned(),
@@ -1593,7 +1565,7 @@ fn diff_decrypted(
     for (k, v) in &old {
         if !new.iter().any(|(nk, _)| nk == k) {
             changes.push(KeyChange {
-                key: k.clone(),
+                key: guard::shown(k),
                 kind: ChangeKind::Removed,
                 source: Source::Vars,
                 old: Some(v.clone()),
@@ -1638,28 +1610,6 @@ mod tests {
     }
 
     #[test]
-    fn which_staged_files_are_checked() {
-        let kind = |p: &str| staged_kind(Path::new(p));
-        assert_eq!(kind("hosts/web1/vars.yaml"), StagedKind::Vars(Format::Yaml));
-        assert_eq!(
-            kind("hosts/web1/vars.env"),
-            StagedKind::Vars(Format::Dotenv)
-        );
-        assert_eq!(kind("hosts/web1/env.template"), StagedKind::Env);
-        for env in [".env", "app/.env", ".env.production", "prod.env"] {
-            assert_eq!(kind(env), StagedKind::Env, "{env}");
-        }
-        for other in [
-            "README.md",
-            "hosts/vars.yaml",
-            "x/hosts/web1/vars.yaml",
-            "envfile.rs",
-        ] {
-            assert_eq!(kind(other), StagedKind::Other, "{other}");
-        }
-    }
-
-    #[test]
     fn placeholders_name_their_key() {
         assert!(is_placeholder("A", &placeholder("A")));
         assert!(!is_placeholder("A", &placeholder("B")));
@@ -1671,16 +1621,5 @@ mod tests {
     fn driver_commands_survive_the_shell() {
         assert_eq!(shell_quote("/usr/bin/secretctl"), "'/usr/bin/secretctl'");
         assert_eq!(shell_quote("/opt/it's here/x"), r"'/opt/it'\''s here/x'");
-    }
-
-    #[test]
-    fn inside_the_working_tree() {
-        let d = tempfile::tempdir().unwrap();
-        let root = d.path().join("repo");
-        std::fs::create_dir_all(root.join("sub")).unwrap();
-        assert!(is_inside(&root, &root.join("sub/new/file")));
-        assert!(is_inside(&root, &root.join("x/../y")));
-        assert!(!is_inside(&root, &d.path().join("repo-sibling/.env")));
-        assert!(!is_inside(&root, &root.join("../outside")));
     }
 }

@@ -32,6 +32,7 @@
 
 mod cipher;
 mod dotenv;
+mod inspect;
 mod style;
 mod tree;
 mod yaml;
@@ -46,6 +47,8 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha512};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
+
+pub use inspect::{inspect, Inspection, PlainValue};
 
 use cipher::{DataKey, DecryptFailure, ValueCipher};
 use tree::{go_format_float_f, go_parse_bool, Comment, Doc, Entry, Node, Scalar};
@@ -295,26 +298,26 @@ impl Identities {
 
     /// Reads an age key file as `SOPS_AGE_KEY_FILE` holds it: lines, `#` comments, `AGE-SECRET-KEY-1...`.
     ///
+    /// The file is read as every secret file is (`secretctl_fs::read`): no-follow open, a regular file, at most
+    /// 1 MiB, a symbolic link refused unless the process follows same-owner links (`--follow-symlinks`).
+    ///
     /// # Errors
-    /// [`Error::KeyFile`] if it cannot be read (or is larger than 1 MiB), [`Error::Identity`] if a line is not
-    /// an X25519 identity or there is none.
+    /// [`Error::KeyFile`] if it cannot be read (a link, not a regular file, larger than 1 MiB, not UTF-8),
+    /// [`Error::Identity`] if a line is not an X25519 identity or there is none.
     pub fn from_key_file(path: &Path) -> Result<Identities, Error> {
         let key_err = |source| Error::KeyFile {
             path: path.to_owned(),
             source,
         };
-        let f = std::fs::File::open(path).map_err(key_err)?;
-        let mut text = Zeroizing::new(String::new());
-        f.take(MAX_KEY_FILE + 1)
-            .read_to_string(&mut text)
-            .map_err(key_err)?;
-        if text.len() as u64 > MAX_KEY_FILE {
-            return Err(key_err(std::io::Error::new(
+        let bytes = secretctl_fs::read(path, &secretctl_fs::ReadOptions::new(MAX_KEY_FILE))
+            .map_err(|e| key_err(e.into()))?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            key_err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                "larger than 1 MiB; not an age key file",
-            )));
-        }
-        Self::parse(&text)
+                "not UTF-8 text; not an age key file",
+            ))
+        })?;
+        Self::parse(text)
     }
 
     /// Parses identities from text (see [`Identities::from_key_file`]).

@@ -184,8 +184,7 @@ fn the_merge_driver_writes_the_encrypted_merge_over_ours() {
     let ours = s.write("ours", &vars(&[("A", "2"), ("B", "1")], Some(&base_text)));
     let theirs = s.write("theirs", &vars(&[("A", "1"), ("B", "3")], Some(&base_text)));
     let path = Path::new("hosts/web1/vars.yaml");
-    let conflicts = repo::merge_driver(&base, &ours, &theirs, Some(path), &s.ids).unwrap();
-    assert!(conflicts.is_empty(), "{conflicts:?}");
+    repo::merge_driver(&base, &ours, &theirs, Some(path), &s.ids).unwrap();
     let merged = std::fs::read_to_string(&ours).unwrap();
     assert!(sops::is_encrypted(&merged, Format::Yaml));
     let values: Vec<(String, String)> = sops::read_vars(&merged, Format::Yaml, &s.ids)
@@ -207,8 +206,12 @@ fn the_merge_driver_writes_the_encrypted_merge_over_ours() {
         "theirs2",
         &vars(&[("A", "9"), ("B", "1")], Some(&base_text)),
     );
-    let conflicts = repo::merge_driver(&base, &ours, &theirs, None, &s.ids).unwrap();
-    assert_eq!(conflicts, ["A"]);
+    let err = repo::merge_driver(&base, &ours, &theirs, None, &s.ids).unwrap_err();
+    assert!(
+        matches!(&err, Error::MergeConflict { keys, .. } if keys == &["A"]),
+        "{err:?}"
+    );
+    assert_eq!(err.kind(), ErrorKind::Other);
     let merged = std::fs::read_to_string(&ours).unwrap();
     assert!(sops::is_encrypted(&merged, Format::Yaml) && !merged.contains("A: \"9\""));
 

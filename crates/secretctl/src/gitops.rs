@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{anyhow, Context};
+use anyhow::Context;
 use secrecy::ExposeSecret;
 use secretctl_gitops::repo::{self, Author, Placement, Repo};
 use secretctl_gitops::sops::{Identities, Recipient};
@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::cli::Globals;
 use crate::common::{progress_bar, say, write_stdout, SchemaOpt};
-use crate::exit::{coded, usage, ErrorKind};
+use crate::exit::usage;
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
@@ -147,6 +147,9 @@ struct PullArgs {
     /// Where to write the .env.
     #[arg(long, value_name = "FILE", default_value = ".env")]
     out: PathBuf,
+    /// Overwrite values of the existing .env that were never pushed (refused otherwise, listing their keys).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     identity: IdentityOpt,
 }
@@ -264,7 +267,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         Cmd::Push(a) => push(g, &Repo::open(dir)?, a),
         Cmd::Pull(a) => {
             let (repo, ids) = (Repo::open(dir)?, a.identity.require()?);
-            repo.pull(&a.host, &a.out, &ids)?;
+            repo.pull_with(&a.host, &a.out, &ids, a.force)?;
             // The instance's records (rotation dates, fingerprints) travel beside its .env.
             if let Some(state) = repo.render_state(&a.host, &ids)? {
                 Instance::open(&a.out, None)?.restore_state(state.expose_secret())?;
@@ -282,20 +285,13 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         }
         Cmd::MergeDriver(a) => {
             let ids = a.identity.require()?;
-            let conflicts =
-                repo::merge_driver(&a.base, &a.ours, &a.theirs, a.path.as_deref(), &ids)?;
-            let shown = a.path.as_deref().unwrap_or(&a.ours).display();
-            for key in &conflicts {
-                eprintln!("conflict: {shown}: {key} changed differently on both sides");
-            }
-            if conflicts.is_empty() {
-                return Ok(());
-            }
-            let n = conflicts.len();
-            Err(coded(ErrorKind::Other, anyhow!(
-                "{shown}: {n} key(s) conflict; ours is kept for them. Resolve with `secretctl gitops decrypt`, \
-                 edit, `secretctl gitops encrypt --in-place`, then `git add`"
-            )))
+            Ok(repo::merge_driver(
+                &a.base,
+                &a.ours,
+                &a.theirs,
+                a.path.as_deref(),
+                &ids,
+            )?)
         }
         Cmd::Textconv { file } => write_stdout(&[repo::textconv_file(&file)?.as_bytes()]),
         Cmd::Encrypt(a) => {
@@ -318,13 +314,15 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let classify = classifier(schema);
             let findings = Repo::open(dir)?.check_staged(&|k| classify(k) != Placement::Plain)?;
             g.print_all(&findings)?;
-            let (n, ok) = (findings.len(), "ok: no secret staged in plaintext");
-            if n == 0 {
-                return if g.json { Ok(()) } else { say(ok) };
+            if !findings.is_empty() {
+                let count = findings.len();
+                return Err(repo::Error::StagedFindings { count }.into());
             }
-            Err(coded(ErrorKind::Other, anyhow!(
-                "{n} secret(s) staged in plaintext; unstage them (git restore --staged FILE) and use `secretctl gitops push`"
-            )))
+            if g.json {
+                Ok(())
+            } else {
+                say("ok: no secret staged in plaintext")
+            }
         }
         Cmd::Recipients { command } => recipients(g, &Repo::open(dir)?, command),
     }

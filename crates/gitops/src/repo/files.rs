@@ -3,52 +3,35 @@
 //! Each reads its inputs with the same limits and writes its outputs with the same rules: plaintext only outside
 //! the working tree, mode 0600, replaced atomically.
 
-use std::io::Read;
 use std::path::Path;
 
 use secrecy::{ExposeSecret, SecretString};
+use secretctl_envfile::EnvFile;
+use secretctl_fs::{ReadOptions, WriteOptions};
 use zeroize::Zeroizing;
 
 use super::{
-    detect_format, merge_vars, textconv, Author, Error, Placement, PushOutcome, Repo, Result,
-    MAX_FILE_BYTES,
+    detect_format, guard, merge_vars, textconv, Author, Error, Placement, PushOutcome, Repo,
+    Result, MAX_FILE_BYTES,
 };
 use crate::sops::{self, Format, Identities, Recipient};
 
-/// Read a text file a command was given: at most [`MAX_FILE_BYTES`], UTF-8.
+/// Read a text file a command was given, as every secret file is read (`secretctl_fs::read`: no-follow open, a
+/// regular file, a link only under `--follow-symlinks` with one owner): at most [`MAX_FILE_BYTES`], UTF-8.
 ///
 /// # Errors
-/// [`Error::Read`] (of kind not found for a missing file), [`Error::TooLarge`], [`Error::NotUtf8`].
+/// [`Error::File`] (of kind not found for a missing file; a link, a FIFO, a file too large are refused),
+/// [`Error::NotUtf8`].
 pub fn read_text(path: &Path) -> Result<String> {
-    let read_error = |source| Error::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(read_error)?;
-    let mut buf = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut buf)
-        .map_err(read_error)?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_owned(),
-        });
-    }
-    String::from_utf8(buf).map_err(|e| {
-        // The bytes may be a secret: wipe them rather than leave them in freed memory.
-        drop(Zeroizing::new(e.into_bytes()));
-        Error::NotUtf8 {
-            path: path.to_owned(),
-        }
-    })
+    let bytes = secretctl_fs::read(path, &ReadOptions::new(MAX_FILE_BYTES))
+        .map_err(|source| Error::File { source })?;
+    guard::utf8(bytes, path)
 }
 
 /// Replace `path` with `text`, mode 0600, atomically.
 fn write_private(path: &Path, text: &[u8]) -> Result<()> {
-    secretctl_envfile::fs::write_atomic(path, text, 0o600).map_err(|source| Error::Write {
-        path: path.to_owned(),
-        source,
-    })
+    secretctl_fs::replace(path, text, &WriteOptions::new(0o600))
+        .map_err(|source| Error::File { source })
 }
 
 fn sops_error(path: &Path) -> impl FnOnce(sops::Error) -> Error + '_ {
@@ -92,20 +75,66 @@ impl Repo {
     }
 
     /// Render the host's `.env` ([`Repo::render`]) and write it to `out`: mode 0600, atomically, under the lock
-    /// every writer of a `.env` takes (so a concurrent `secretctl env set` is not lost silently). An `out` inside
-    /// the working tree is refused before anything is decrypted.
+    /// every writer of a `.env` takes (so a concurrent `secretctl env set` is not lost silently). An `out` whose
+    /// real location is inside a gitops working tree is refused before anything is decrypted
+    /// ([`Repo::refuse_plaintext_at`]). An existing `out` holding values the repository never held for the host
+    /// (changes never pushed) is not overwritten: [`Error::UnpushedChanges`] lists their keys.
     ///
     /// # Errors
-    /// [`Error::PlaintextInRepository`]; as [`Repo::render`]; [`Error::Write`] when `out` cannot be locked or
-    /// written.
+    /// As [`Repo::pull_with`] without `force`.
     pub fn pull(&self, host: &str, out: &Path, ids: &Identities) -> Result<()> {
+        self.pull_with(host, out, ids, false)
+    }
+
+    /// [`Repo::pull`]; with `force`, values never pushed are overwritten too.
+    ///
+    /// # Errors
+    /// [`Error::PlaintextInRepository`]; as [`Repo::render`]; [`Error::UnpushedChanges`] (without `force`);
+    /// [`Error::EnvParse`] for an existing `out` that is not a `.env` (without `force`); [`Error::File`] when
+    /// `out` cannot be read, locked or written.
+    pub fn pull_with(&self, host: &str, out: &Path, ids: &Identities, force: bool) -> Result<()> {
         self.refuse_plaintext_at(out)?;
         let text = self.render(host, ids)?;
-        let _lock = secretctl_envfile::fs::lock_exclusive(out).map_err(|source| Error::Write {
-            path: secretctl_envfile::fs::lock_path(out),
+        let _lock = secretctl_fs::lock(out).map_err(|source| Error::File { source })?;
+        if !force {
+            self.refuse_unpushed(host, out, &text, ids)?;
+        }
+        write_private(out, text.expose_secret().as_bytes())
+    }
+
+    /// Refuse to overwrite `out` when it holds values the repository never held for `host`.
+    fn refuse_unpushed(
+        &self,
+        host: &str,
+        out: &Path,
+        text: &SecretString,
+        ids: &Identities,
+    ) -> Result<()> {
+        let bytes = match secretctl_fs::read(out, &ReadOptions::new(MAX_FILE_BYTES)) {
+            Ok(b) => b,
+            Err(secretctl_fs::Error::NotFound { .. }) => return Ok(()),
+            Err(source) => return Err(Error::File { source }),
+        };
+        let existing = std::str::from_utf8(&bytes).map_err(|_| Error::NotUtf8 {
+            path: out.to_owned(),
+        })?;
+        if existing == text.expose_secret() {
+            return Ok(());
+        }
+        let local = EnvFile::parse(existing).map_err(|source| Error::EnvParse {
+            path: out.to_owned(),
             source,
         })?;
-        write_private(out, text.expose_secret().as_bytes())
+        let keys = self.unpushed_keys(host, &local, text, ids)?;
+        if keys.is_empty() {
+            return Ok(());
+        }
+        Err(Error::UnpushedChanges {
+            path: out.to_owned(),
+            host: host.to_owned(),
+            keys,
+            repo: self.root.clone(),
+        })
     }
 }
 
@@ -115,7 +144,7 @@ impl Repo {
 ///
 /// # Errors
 /// As [`read_text`]; [`Error::Sops`] for a file that is already encrypted or that the format cannot hold;
-/// [`Error::Write`].
+/// [`Error::File`].
 pub fn encrypt_file_at(path: &Path, recipients: &[Recipient], in_place: bool) -> Result<String> {
     let text = Zeroizing::new(read_text(path)?);
     let format = Format::from_path(path);
@@ -127,19 +156,20 @@ pub fn encrypt_file_at(path: &Path, recipients: &[Recipient], in_place: bool) ->
 }
 
 /// Decrypt the SOPS file at `path` with `ids` as `sops -d` does. Returns the plaintext; with `in_place` the file is
-/// also replaced by it (mode 0600, atomically), which is refused inside a git working tree.
+/// also replaced by it (mode 0600, atomically), which is refused when the file it really is (every link followed)
+/// is inside a git working tree.
 ///
 /// # Errors
 /// [`Error::PlaintextInRepository`] (checked before anything is read); as [`read_text`]; [`Error::Sops`] for a
-/// file that is not encrypted, does not verify, or that `ids` cannot decrypt; [`Error::Write`].
+/// file that is not encrypted, does not verify, or that `ids` cannot decrypt; [`Error::File`].
 pub fn decrypt_file_at(path: &Path, ids: &Identities, in_place: bool) -> Result<SecretString> {
     if in_place {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if let Ok(repo) = Repo::open(dir) {
-            repo.refuse_plaintext_at(path)?;
+        // Where the file really is (a link outside the tree may point at a tracked vars file).
+        let unresolvable = guard::real_destination(path).is_none();
+        if unresolvable || guard::git_working_tree_of(path).is_some() {
+            return Err(Error::PlaintextInRepository {
+                path: path.to_owned(),
+            });
         }
     }
     let text = read_text(path)?;
@@ -164,24 +194,38 @@ pub fn textconv_file(path: &Path) -> Result<String> {
 
 /// git's merge driver (`merge-driver %O %A %B %L %P`): merge the vars files `base`, `ours` and `theirs` per key
 /// ([`merge_vars`]) and write the encrypted result over `ours`, which git then records. `path` is the file's path
-/// in the repository (for its format, and errors name it); without it `ours` is named. Returns the keys both sides
-/// changed differently (they keep our value); git must then mark the file conflicted.
+/// in the repository (for its format, and errors name it); without it `ours` is named.
+///
+/// When both sides changed keys differently, the result (our value for those keys, the merged value of every other)
+/// is written all the same and [`Error::MergeConflict`] returned: the driver then exits non-zero, git marks the
+/// file conflicted, and the error's message gives the commands that resolve it, for the repository git runs the
+/// driver in (the one holding `ours`).
 ///
 /// # Errors
 /// As [`read_text`] for each file; [`Error::Sops`] for a side that is not a SOPS file, that `ids` cannot decrypt or
-/// that does not verify; [`Error::Write`].
+/// that does not verify; [`Error::File`]; [`Error::MergeConflict`] (after writing).
 pub fn merge_driver(
     base: &Path,
     ours: &Path,
     theirs: &Path,
     path: Option<&Path>,
     ids: &Identities,
-) -> Result<Vec<String>> {
+) -> Result<()> {
     let (o, a, b) = (read_text(base)?, read_text(ours)?, read_text(theirs)?);
     let shown = path.unwrap_or(ours);
     let outcome =
         merge_vars(&o, &a, &b, path.map(Format::from_path), ids).map_err(sops_error(shown))?;
     // Only the encrypted result is ever written, and only to %A.
     write_private(ours, outcome.text.as_bytes())?;
-    Ok(outcome.conflicts)
+    if outcome.conflicts.is_empty() {
+        return Ok(());
+    }
+    let repo = git2::Repository::discover(secretctl_fs::directory_of(ours))
+        .ok()
+        .and_then(|r| r.workdir().map(Path::to_path_buf));
+    Err(Error::MergeConflict {
+        path: shown.to_owned(),
+        keys: outcome.conflicts,
+        repo: path.and(repo),
+    })
 }

@@ -1,8 +1,11 @@
 //! Three-way merge of encrypted vars files, per key, on decrypted values; the result is encrypted before it
 //! leaves this module, so the merge driver never has plaintext to write.
 
+use std::path::Path;
+
 use secrecy::ExposeSecret;
 
+use super::guard::{shell_path, shown};
 use crate::sops::{self, Format, Identities, Recipient, Vars};
 
 /// What a merge produced.
@@ -124,4 +127,33 @@ pub fn merge_vars(
     };
     let text = sops::write_vars(&merged, format, &merged_recipients, previous)?;
     Ok(MergeOutcome { text, conflicts })
+}
+
+/// The message of [`super::Error::MergeConflict`]: which keys, what the file holds now, and the commands that
+/// resolve the conflict, each of which works as printed in the repository at `repo` (they are only given when the
+/// driver knows the file's path in the repository and the repository).
+pub(super) fn conflict_message(path: &Path, keys: &[String], repo: Option<&Path>) -> String {
+    let names: Vec<String> = keys.iter().map(|k| shown(k)).collect();
+    let mut msg = format!(
+        "{}: {} changed differently on both sides; the file now holds our value for {} and the merged value of \
+         every other key, encrypted",
+        shown(&path.to_string_lossy()),
+        names.join(", "),
+        if keys.len() == 1 { "it" } else { "them" },
+    );
+    if let Some(repo) = repo {
+        let git = format!("git -C {}", shell_path(repo));
+        let file = shell_path(path);
+        msg.push_str(&format!(
+            ". Keep ours: `{git} add -- {file}`; or take their whole file: `{git} checkout --theirs -- {file} && \
+             {git} add -- {file}`; then finish as git asks (git commit, or git rebase --continue). To choose per \
+             key, set the values in the host's .env and push it with --no-commit (docs/gitops.md, \"Merging \
+             concurrent edits\")"
+        ));
+    } else {
+        msg.push_str(
+            "; resolve it as docs/gitops.md describes (\"Merging concurrent edits\"), then `git add` the file",
+        );
+    }
+    msg
 }

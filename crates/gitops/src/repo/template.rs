@@ -4,7 +4,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_envfile::{EditError, EnvFile, ParseError};
 
-use super::{is_placeholder, placeholder, ChangeKind, Finding, KeyChange, Source};
+use super::{is_placeholder, placeholder, ChangeKind, KeyChange, Source};
 use crate::sops::Vars;
 
 /// The prefix of a placeholder: a template holds `secretctl:vars:<KEY>` where the `.env` held `KEY`'s secret.
@@ -195,41 +195,6 @@ pub(super) fn diff(
                 source: Source::Template,
                 old: value(v),
                 new: None,
-            });
-        }
-    }
-}
-
-pub(super) fn check(
-    path: &str,
-    text: &str,
-    is_secret: &dyn Fn(&str) -> bool,
-    findings: &mut Vec<Finding>,
-) {
-    let doc = match EnvFile::parse(text) {
-        Ok(d) => d,
-        Err(_) => {
-            findings.push(Finding {
-                path: path.to_owned(),
-                key: None,
-                problem: "cannot be parsed as a .env, so it cannot be checked; unstage or fix it"
-                    .into(),
-            });
-            return;
-        }
-    };
-    for key in unique_keys(&doc) {
-        if !is_secret(&key) {
-            continue;
-        }
-        let Some(value) = doc.get(&key) else { continue };
-        if !value.is_empty() && !is_placeholder(&key, value) {
-            findings.push(Finding {
-                path: path.to_owned(),
-                key: Some(key.clone()),
-                problem:
-                    "secret value staged in plaintext; push it with `secretctl gitops push` instead"
-                        .into(),
             });
         }
     }
