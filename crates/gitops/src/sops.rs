@@ -33,8 +33,8 @@
 mod cipher;
 mod dotenv;
 mod style;
-mod tree;
-mod yaml;
+pub(crate) mod tree;
+pub(crate) mod yaml;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -499,7 +499,7 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 const REGEX_MAX_LEN: usize = 4096;
 
 /// Compiles an `encrypted_regex` the way sops uses it: an unanchored search in each key of a value's path.
-fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+pub(crate) fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
     if pattern.len() > REGEX_MAX_LEN {
         return Err(format!("longer than {REGEX_MAX_LEN} bytes"));
     }
