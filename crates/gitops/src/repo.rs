@@ -1474,7 +1474,11 @@ impl Repo {
                 StagedKind::Vars(format) => {
                     check_vars(&shown, &text, format, is_secret, &mut findings)
                 }
-                StagedKind::Env => template::check(&shown, &text, is_secret, &mut findings),
+                StagedKind::Env => {
+                    // A host's template is checked by push's own rule (its schema, .sops.yaml).
+                    let is_secret = self.template_rule(rel, is_secret);
+                    template::check(&shown, &text, &*is_secret, &mut findings);
+                }
                 StagedKind::Other => {}
             }
         }

@@ -8,10 +8,9 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
 use secrecy::ExposeSecret;
-use secretctl_gitops::repo::{self, Author, Placement, Repo};
+use secretctl_gitops::repo::{self, Author, Repo, SchemaRestore};
 use secretctl_gitops::sops::{Identities, Recipient};
 use secretctl_instance::Instance;
-use secretctl_schema::Schema;
 use serde_json::json;
 
 use crate::cli::Globals;
@@ -146,6 +145,13 @@ struct PushArgs {
     /// Write the files but do not commit (e.g. to resolve a conflicted merge, then `git add`).
     #[arg(long)]
     no_commit: bool,
+    /// Allow KEY in plaintext after review: a plain value that looks like a credential (recorded in the template
+    /// for that value), or a key encrypted today that the schema or .sops.yaml now leaves plain; repeatable.
+    #[arg(long = "allow-plain", value_name = "KEY")]
+    allow_plain: Vec<String>,
+    /// Encrypt to the recipients .sops.yaml names even where the host's files are encrypted to others.
+    #[arg(long)]
+    accept_recipients: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -246,24 +252,6 @@ fn exe() -> anyhow::Result<PathBuf> {
         .context("cannot find the secretctl executable to register as git's merge driver")
 }
 
-/// Where a key goes: the schema's classification when there is one, else the name heuristics. `push` and `check`
-/// are given this one rule as a parameter.
-/// Where each key of a pushed .env goes, from `schema` (the instance's): a shared key to `_shared`, another secret to
-/// the host's vars file, the rest stays in the template. The classification issue 11 replaces ("every key is secret
-/// unless declared plain") is this one function.
-fn classifier(schema: Option<Schema>) -> impl Fn(&str) -> Placement {
-    move |key: &str| match &schema {
-        Some(s) => match s.get(key).or_else(|| s.version_value_of(key)) {
-            Some(spec) if spec.shared => Placement::Shared,
-            Some(_) => Placement::Host,
-            None if s.is_secret(key) => Placement::Host,
-            None => Placement::Plain,
-        },
-        None if secretctl_schema::is_secret_name(key) => Placement::Host,
-        None => Placement::Plain,
-    }
-}
-
 fn strings<T: ToString>(items: &[T]) -> Vec<String> {
     items.iter().map(ToString::to_string).collect()
 }
@@ -296,7 +284,16 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         Cmd::Pull(a) => {
             let (repo, ids) = (Repo::open(dir)?, a.identity.require()?);
             repo.pull(&a.host, &a.out, &ids)?;
-            // The instance's records (rotation dates, fingerprints) travel beside its .env.
+            // The instance's schema and records (rotation dates, fingerprints) travel beside its .env.
+            match repo.restore_schema(&a.host, &a.out)? {
+                SchemaRestore::Restored(p) => eprintln!("restored the schema {}", p.display()),
+                SchemaRestore::Differs { local, repository } => eprintln!(
+                    "note: {} differs from the repository's {}; kept the local one",
+                    local.display(),
+                    repository.display()
+                ),
+                _ => {}
+            }
             if let Some(state) = repo.render_state(&a.host, &ids)? {
                 Instance::open(&a.out, None)?.restore_state(state.expose_secret())?;
             }
@@ -345,10 +342,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             }
         }
         Cmd::Check { schema } => {
-            let schema = secretctl_schema::Schema::find(schema.schema.as_deref())
-                .context("cannot load the schema (secretctl.toml)")?;
-            let classify = classifier(schema);
-            let findings = Repo::open(dir)?.check_staged(&|k| classify(k) != Placement::Plain)?;
+            // The instance rule: every key is secret unless the schema (--schema, else ./secretctl.toml) declares it
+            // plain.
+            let inst = Instance::open(std::path::Path::new(".env"), schema.schema.as_deref())?;
+            let findings = Repo::open(dir)?.check_staged(&|k| inst.is_secret(k))?;
             if g.json {
                 let list: Vec<_> = findings
                     .iter()

@@ -24,7 +24,7 @@ use secretctl_instance::Instance;
 
 use super::sopsconfig::CreationRule;
 use super::template::{self, Placement, Reviewed};
-use super::{is_placeholder, scan};
+use super::{is_placeholder, scan, validate_host, vars_path, Repo, HOSTS_DIR};
 use crate::sops::{Format, Recipient, UNENCRYPTED_SUFFIX};
 
 /// Where an instance declares `key` to go: [`Placement::Plain`] when the instance does not hold it secret
@@ -227,4 +227,60 @@ pub(super) fn recipient_changes(
         added,
         removed,
     })
+}
+
+impl Repo {
+    /// Which keys of the file at `rel` must not hold a plaintext value, by the rule `push` applies: for a host's
+    /// template (`hosts/<host>/env.template`) with the host's schema beside it in the working tree
+    /// (`hosts/<host>/secretctl.toml`, which `push` commits), that schema's classification; otherwise `fallback`.
+    /// Either way a key the `.sops.yaml` rule for the host's vars file leaves unencrypted may be plaintext. A schema
+    /// or `.sops.yaml` that cannot be read counts every key secret.
+    pub(super) fn template_rule<'a>(
+        &'a self,
+        rel: &Path,
+        fallback: &'a dyn Fn(&str) -> bool,
+    ) -> Box<dyn Fn(&str) -> bool + 'a> {
+        let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+        let [HOSTS_DIR, host, "env.template"] = parts[..] else {
+            return Box::new(fallback);
+        };
+        if validate_host(host).is_err() {
+            return Box::new(fallback);
+        }
+        let config = match self.sops_config() {
+            Ok(c) => c,
+            Err(_) => return Box::new(|_: &str| true),
+        };
+        let Some(rule) = config.rule_for(&vars_path(host).to_string_lossy()).cloned() else {
+            return Box::new(|_: &str| true);
+        };
+        let shared = config
+            .rule_for(&vars_path(super::SHARED_HOST).to_string_lossy())
+            .cloned();
+        let dir = self.root.join(HOSTS_DIR).join(host);
+        let instance = if dir
+            .join(secretctl_instance::secretctl_schema::SCHEMA_FILE)
+            .is_file()
+        {
+            match Instance::open_dir(&dir, None) {
+                Ok(i) => Some(i),
+                Err(_) => return Box::new(|_: &str| true),
+            }
+        } else {
+            None
+        };
+        Box::new(move |key: &str| {
+            let declared = |k: &str| match &instance {
+                Some(i) => declared_placement(i, k),
+                None if fallback(k) => Placement::Host,
+                None => Placement::Plain,
+            };
+            let placer = Placer {
+                classify: &declared,
+                host_rule: &rule,
+                shared_rule: shared.as_ref(),
+            };
+            placer.place(key).0 != Placement::Plain
+        })
+    }
 }

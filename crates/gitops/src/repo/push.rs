@@ -167,7 +167,7 @@ impl Repo {
     }
 
     /// The repository's `.sops.yaml`, parsed.
-    fn sops_config(&self) -> Result<SopsConfig> {
+    pub(super) fn sops_config(&self) -> Result<SopsConfig> {
         let path = self.root.join(SOPS_CONFIG);
         let text = self
             .read(Path::new(SOPS_CONFIG))?

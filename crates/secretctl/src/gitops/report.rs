@@ -3,11 +3,11 @@
 use std::io::{IsTerminal, Write};
 
 use secrecy::{ExposeSecret, SecretString};
-use secretctl_gitops::repo::{HostDiff, Repo};
+use secretctl_gitops::repo::{HostDiff, PushOptions, Repo};
 use secretctl_instance::Instance;
 use serde_json::json;
 
-use super::{classifier, paths, strings, PushArgs, RecipientsCmd};
+use super::{paths, strings, PushArgs, RecipientsCmd};
 use crate::cli::Globals;
 
 pub(super) fn push(
@@ -16,34 +16,39 @@ pub(super) fn push(
     repo: &Repo,
     a: PushArgs,
 ) -> anyhow::Result<()> {
-    // The instance of that .env: its schema places the keys, its state file travels with it.
+    // The instance of that .env: its schema places the keys, its state and schema travel with it.
     let inst = Instance::open(&a.env, a.schema.schema.as_deref())?;
-    let classify = classifier(inst.schema().cloned());
-    let state = inst.state_text()?;
     let author = (!a.no_commit).then(|| a.author.author());
     let ids = a.identity.load()?;
-    let state = state.as_ref().map(|s| s.as_str());
-    let pushed = repo.push_file_with_state(
-        &a.host,
-        &a.env,
-        state,
-        &classify,
-        ids.as_ref(),
-        author.as_ref(),
-    )?;
+    let mut opts = PushOptions::default();
+    opts.allow_plain = a.allow_plain;
+    opts.accept_recipients = a.accept_recipients;
+    let pushed = repo.push_instance(&a.host, &inst, ids.as_ref(), author.as_ref(), &opts)?;
+    for (key, var) in &pushed.unset_references {
+        eprintln!("warning: {key} refers to ${var}, which the .env does not set: pushed as Compose computes it without {var}");
+    }
+    for key in &pushed.unshadowed {
+        eprintln!("note: {key} is shared: moved from the host's vars to hosts/_shared, so its shared value applies");
+    }
+    for c in &pushed.recipient_changes {
+        eprintln!(
+            "note: {} re-encrypted to the recipients .sops.yaml names (accepted)",
+            c.file.display()
+        );
+    }
     let (host, changed) = (&a.host, paths(&pushed.changed));
-    let (hosts, shared) = (&pushed.host_keys, &pushed.shared_keys);
+    let (hosts, shared, plain) = (&pushed.host_keys, &pushed.shared_keys, &pushed.plain_keys);
     if g.json {
         let commit = pushed.commit.map(|o| o.to_string());
         let doc = json!({ "host": host, "changed": changed, "commit": commit, "host_keys": hosts,
-                          "shared_keys": shared });
+                          "shared_keys": shared, "plain_keys": plain, "reviewed": pushed.reviewed });
         writeln!(out, "{doc}")?;
     } else if let Some(commit) = pushed.commit {
-        let (files, n, m) = (changed.join(", "), hosts.len(), shared.len());
+        let (files, n, m, p) = (changed.join(", "), hosts.len(), shared.len(), plain.len());
         let short = &commit.to_string()[..12];
         writeln!(
             out,
-            "pushed host {host}: {files} ({n} host secret(s), {m} shared); commit {short}"
+            "pushed host {host}: {files} ({n} host secret(s), {m} shared, {p} plain); commit {short}"
         )?;
     } else if a.no_commit && !changed.is_empty() {
         let files = changed.join(", ");
