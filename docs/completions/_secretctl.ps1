@@ -41,7 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;init' {
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Values already given (like `canasta create -e`): copied into the new .env and kept; only the declared secrets it lacks are generated')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -66,7 +66,8 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;list' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--use-environment', '--use-environment', [CompletionResultType]::ParameterName, 'Interpolate against this process''s environment first, as `docker compose` does (default: only the keys defined earlier in the file)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -76,7 +77,8 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;get' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the value as written (quotes and escapes removed), without interpolating `$VAR` references')
             [CompletionResult]::new('--use-environment', '--use-environment', [CompletionResultType]::ParameterName, 'Interpolate against this process''s environment first, as `docker compose` does')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
@@ -87,11 +89,13 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;set' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Read the value from this file (a single trailing newline is dropped)')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Generate the value with the schema''s generator for KEY')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --generate: replace a one-shot key that already has a value')
+            [CompletionResult]::new('--new-version', '--new-version', [CompletionResultType]::ParameterName, 'For a versioned KEY: add the value as its next version (KEY_V<N+1>) and move its pointer')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -100,7 +104,8 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;unset' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -109,7 +114,8 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;rename' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -118,9 +124,10 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;env;rotate' {
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Rotate a one-shot key even though rotating it breaks something (the schema says what)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Rotate a one-shot key even though rotating it breaks something (the schema says what), or a key the pods of a Kubernetes instance read from a Secret')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -502,9 +509,10 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;check' {
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
-            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The .env to check')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env to check')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --env')
             [CompletionResult]::new('--accept', '--accept', [CompletionResultType]::ParameterName, 'Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -558,12 +566,14 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;gitops;push' {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The host whose .env this is')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]')
             [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name [default: git config user.name]')
             [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email [default: git config user.email]')
+            [CompletionResult]::new('--allow-plain', '--allow-plain', [CompletionResultType]::ParameterName, 'Allow KEY in plaintext after review: a plain value that looks like a credential (recorded in the template for that value), or a key encrypted today that the schema or .sops.yaml now leaves plain; repeatable')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the files but do not commit (e.g. to resolve a conflicted merge, then `git add`)')
+            [CompletionResult]::new('--accept-recipients', '--accept-recipients', [CompletionResultType]::ParameterName, 'Encrypt to the recipients .sops.yaml names even where the host''s files are encrypted to others')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -636,7 +646,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;gitops;check' {
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -769,7 +779,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;export;k8s' {
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance')
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
@@ -791,7 +801,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;export;swarm' {
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]')
-            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: ./secretctl.toml when it exists]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance')
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')

@@ -522,7 +522,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__check)
-            opts="-h -V --schema --file --env --accept --json --help --version"
+            opts="-h -V --schema --file --env --instance --accept --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,6 +537,10 @@ _secretctl() {
                     return 0
                     ;;
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -580,13 +584,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__get)
-            opts="-h -V --file --raw --use-environment --json --help --version"
+            opts="-h -V --file --instance --raw --use-environment --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -710,13 +718,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__list)
-            opts="-h -V --file --use-environment --json --help --version"
+            opts="-h -V --file --instance --use-environment --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -728,13 +740,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__rename)
-            opts="-h -V --file --json --help --version"
+            opts="-h -V --file --instance --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -746,13 +762,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__rotate)
-            opts="-h -V --file --force --schema --json --help --version"
+            opts="-h -V --file --instance --force --schema --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -768,13 +788,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__set)
-            opts="-h -V --file --from-file --generate --force --schema --json --help --version"
+            opts="-h -V --file --instance --from-file --generate --new-version --force --schema --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -794,13 +818,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__unset)
-            opts="-h -V --file --json --help --version"
+            opts="-h -V --file --instance --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1450,7 +1478,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__push)
-            opts="-h -V --host --env --schema --identity --author-name --author-email --no-commit --repo --json --help --version"
+            opts="-h -V --host --env --schema --identity --author-name --author-email --no-commit --allow-plain --accept-recipients --repo --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1477,6 +1505,10 @@ _secretctl() {
                     return 0
                     ;;
                 --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-plain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

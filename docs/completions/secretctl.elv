@@ -37,7 +37,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;init'= {
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --env-file 'Values already given (like `canasta create -e`): copied into the new .env and kept; only the declared secrets it lacks are generated'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand -h 'Print help'
@@ -60,7 +60,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;env;list'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --use-environment 'Interpolate against this process''s environment first, as `docker compose` does (default: only the keys defined earlier in the file)'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand -h 'Print help'
@@ -69,7 +70,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;env;get'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --raw 'Print the value as written (quotes and escapes removed), without interpolating `$VAR` references'
             cand --use-environment 'Interpolate against this process''s environment first, as `docker compose` does'
             cand --json 'Print machine-readable JSON instead of text for people'
@@ -79,11 +81,13 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;env;set'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --from-file 'Read the value from this file (a single trailing newline is dropped)'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --generate 'Generate the value with the schema''s generator for KEY'
-            cand --force 'With --generate: replace a one-shot key that already has a value'
+            cand --new-version 'For a versioned KEY: add the value as its next version (KEY_V<N+1>) and move its pointer'
+            cand --force 'Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -91,7 +95,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;env;unset'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -99,7 +104,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;env;rename'= {
-            cand --file 'The .env file'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -107,9 +113,10 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;env;rotate'= {
-            cand --file 'The .env file'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
-            cand --force 'Rotate a one-shot key even though rotating it breaks something (the schema says what)'
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --force 'Rotate a one-shot key even though rotating it breaks something (the schema says what), or a key the pods of a Kubernetes instance read from a Secret'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -438,9 +445,10 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;check'= {
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
-            cand --env 'The .env to check'
-            cand --file 'The .env to check'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --env 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]'
+            cand --file 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --env'
             cand --accept 'Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand -h 'Print help'
@@ -490,12 +498,14 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;gitops;push'= {
             cand --host 'The host whose .env this is'
             cand --env 'The instance''s .env'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --identity 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]'
             cand --author-name 'Commit author name [default: git config user.name]'
             cand --author-email 'Commit author email [default: git config user.email]'
+            cand --allow-plain 'Allow KEY in plaintext after review: a plain value that looks like a credential (recorded in the template for that value), or a key encrypted today that the schema or .sops.yaml now leaves plain; repeatable'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --no-commit 'Write the files but do not commit (e.g. to resolve a conflicted merge, then `git add`)'
+            cand --accept-recipients 'Encrypt to the recipients .sops.yaml names even where the host''s files are encrypted to others'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -561,7 +571,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;gitops;check'= {
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand -h 'Print help'
@@ -670,7 +680,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;export;k8s'= {
             cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --env 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it'
             cand --store 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance'
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
@@ -691,7 +701,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;export;swarm'= {
             cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s [instance] name, else the name of the directory holding the .env]'
-            cand --schema 'The instance''s schema [default: ./secretctl.toml when it exists]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --env 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it'
             cand --store 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance'
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'

@@ -39,7 +39,7 @@ complete -c secretctl -n "__fish_secretctl_needs_command" -f -a "export" -d 'Han
 complete -c secretctl -n "__fish_secretctl_needs_command" -f -a "completions" -d 'Print shell completions for SHELL'
 complete -c secretctl -n "__fish_secretctl_needs_command" -f -a "__generate" -d 'Generate man pages or completion files (used by `cargo xtask man | completions`)'
 complete -c secretctl -n "__fish_secretctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secretctl -n "__fish_secretctl_using_subcommand init" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand init" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand init" -l env-file -d 'Values already given (like `canasta create -e`): copied into the new .env and kept; only the declared secrets it lacks are generated' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand init" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand init" -s h -l help -d 'Print help'
@@ -54,36 +54,43 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -f -a "rename" -d 'Rename KEY to NEW_KEY, keeping its value and layout'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -f -a "rotate" -d 'Replace KEY\'s value with a freshly generated one (from the schema\'s generator)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and not __fish_seen_subcommand_from list get set unset rename rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l use-environment -d 'Interpolate against this process\'s environment first, as `docker compose` does (default: only the keys defined earlier in the file)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l raw -d 'Print the value as written (quotes and escapes removed), without interpolating `$VAR` references'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l use-environment -d 'Interpolate against this process\'s environment first, as `docker compose` does'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l from-file -d 'Read the value from this file (a single trailing newline is dropped)' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l generate -d 'Generate the value with the schema\'s generator for KEY'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l force -d 'With --generate: replace a one-shot key that already has a value'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l new-version -d 'For a versioned KEY: add the value as its next version (KEY_V<N+1>) and move its pointer'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l force -d 'Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -l file -d 'The .env file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l file -d 'The .env file' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l force -d 'Rotate a one-shot key even though rotating it breaks something (the schema says what)'
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l file -d 'The .env file; its instance\'s schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --file' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l force -d 'Rotate a one-shot key even though rotating it breaks something (the schema says what), or a key the pods of a Kubernetes instance read from a Secret'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand env; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
@@ -260,8 +267,9 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand name; and __fish_see
 complete -c secretctl -n "__fish_secretctl_using_subcommand generate" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l env -l file -d 'The .env to check' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l env -l file -d 'The .env to check; its schema is the secretctl.toml beside it [default: ./.env]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l instance -d 'The instance directory (its .env and secretctl.toml), instead of --env' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l accept -d 'Accept the current value of a one-shot KEY that changed on purpose (records it again); repeatable' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand check" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand check" -s h -l help -d 'Print help'
@@ -295,12 +303,14 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from setup" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l host -d 'The host whose .env this is' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l env -d 'The instance\'s .env' -r -F
-complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l identity -d 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l author-name -d 'Commit author name [default: git config user.name]' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l author-email -d 'Commit author email [default: git config user.email]' -r
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l allow-plain -d 'Allow KEY in plaintext after review: a plain value that looks like a credential (recorded in the template for that value), or a key encrypted today that the schema or .sops.yaml now leaves plain; repeatable' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l no-commit -d 'Write the files but do not commit (e.g. to resolve a conflicted merge, then `git add`)'
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l accept-recipients -d 'Encrypt to the recipients .sops.yaml names even where the host\'s files are encrypted to others'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'
@@ -338,7 +348,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -s h -l help -d 'Print help'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from decrypt" -s V -l version -d 'Print version'
-complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -l repo -d 'The gitops repository (any directory inside its working tree)' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -l json -d 'Print machine-readable JSON instead of text for people'
 complete -c secretctl -n "__fish_secretctl_using_subcommand gitops; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
@@ -370,7 +380,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fi
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fish_seen_subcommand_from k8s swarm value help" -f -a "value" -d 'Write one value to a pipe, byte for byte (used by the script `export swarm` writes)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and not __fish_seen_subcommand_from k8s swarm value help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l instance -d 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema\'s [instance] name, else the name of the directory holding the .env]' -r
-complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l env -d 'The instance\'s .env [default: ./.env]; its schema is the secretctl.toml beside it' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l store -d 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
@@ -385,7 +395,7 @@ complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_s
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from k8s" -s V -l version -d 'Print version'
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l instance -d 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema\'s [instance] name, else the name of the directory holding the .env]' -r
-complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l schema -d 'The instance\'s schema [default: ./secretctl.toml when it exists]' -r -F
+complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l schema -d 'The instance\'s schema [default: the secretctl.toml beside the .env, when it exists]' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l env -d 'The instance\'s .env [default: ./.env]; its schema is the secretctl.toml beside it' -r -F
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l store -d 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance' -r
 complete -c secretctl -n "__fish_secretctl_using_subcommand export; and __fish_seen_subcommand_from swarm" -l keyfile -d 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]' -r -F
