@@ -523,6 +523,10 @@ pub struct PushOutcome {
     pub unshadowed: Vec<String>,
     /// Recipient changes accepted with [`PushOptions::accept_recipients`].
     pub recipient_changes: Vec<RecipientChange>,
+    /// The host's own files (vars, state) whose data key was not the one this clone last wrote them with
+    /// (someone else re-encrypted them): written under a new data key, so a key chosen by another writer never
+    /// encrypts this push's values.
+    pub rekeyed: Vec<PathBuf>,
 }
 
 /// What a recipients change did.
@@ -1234,7 +1238,7 @@ impl Repo {
                 recipients.push(r.clone());
             }
         }
-        self.rewrite_recipients(
+        let outcome = self.rewrite_recipients(
             &recipients,
             author,
             "secretctl gitops: add recipients",
@@ -1251,7 +1255,9 @@ impl Repo {
                 }
                 sops::rewrap(text, Format::Yaml, ids, &wanted).map(Some)
             },
-        )
+        )?;
+        self.pin_rewritten(&outcome.changed, ids)?;
+        Ok(outcome)
     }
 
     /// Remove recipients: every vars file that was readable by one of them gets a **new** data key (every value
@@ -1277,7 +1283,7 @@ impl Repo {
         if recipients.is_empty() {
             return Err(Error::LastRecipient);
         }
-        self.rewrite_recipients(
+        let outcome = self.rewrite_recipients(
             &recipients,
             author,
             "secretctl gitops: remove recipients, rotate data keys",
@@ -1292,7 +1298,9 @@ impl Repo {
                     Ok(None)
                 }
             },
-        )
+        )?;
+        self.pin_rewritten(&outcome.changed, ids)?;
+        Ok(outcome)
     }
 
     /// The common part of adding and removing recipients: `rewrite` gets each vars file's text and current

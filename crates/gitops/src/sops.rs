@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha512};
+use sha2::{Digest, Sha256, Sha512};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -1481,6 +1481,27 @@ pub fn recipients_of(text: &str, format: Format) -> Result<Vec<Recipient>, Error
             })
         })
         .collect()
+}
+
+/// An identifier of a file's data key: 32 hex digits of SHA-256 over a fixed label and the key. It tells whether
+/// two files (or two versions of one) are encrypted under the same data key, and reveals nothing about the key (a
+/// 256-bit random value). Only the data key is unwrapped; values and MAC are not read.
+///
+/// # Errors
+/// [`Error::Parse`], [`Error::NoMetadata`], [`Error::Metadata`], [`Error::Unsupported`],
+/// [`Error::NoMatchingIdentity`].
+pub fn data_key_id(text: &str, format: Format, ids: &Identities) -> Result<String, Error> {
+    let (_, meta) = parse_file(text, format)?;
+    let meta = require_meta(meta)?;
+    let key = data_key(&meta, ids)?;
+    let mut h = Sha256::new();
+    h.update(b"secretctl sops data key id v1\0");
+    h.update(key.bytes());
+    Ok(h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Re-wraps the same data key to exactly `recipients` (to add recipients): values, MAC and `lastmodified` are

@@ -550,3 +550,42 @@ fn the_pre_commit_check_applies_the_rule_push_applies() {
     assert!(found[1].0 == "DB_PASSWORD" && found[1].1.contains("secret value staged in plaintext"));
     assert!(!format!("{f:?}").contains("hunter2") && !format!("{f:?}").contains("s3cret"));
 }
+
+#[test]
+fn a_data_key_another_writer_chose_never_encrypts_the_next_values() {
+    let w = world();
+    let inst = w.instance("web1", "DB_PASSWORD=pw-0001\nAPI=a-0001\n", None);
+    w.push("web1", &inst, &PushOptions::default()).unwrap();
+    let id = |rel: &str| sops::data_key_id(&w.file(rel).unwrap(), Format::Yaml, &w.k.ids).unwrap();
+    let first = id("hosts/web1/vars.yaml");
+    std::fs::write(inst.env_path(), "DB_PASSWORD=pw-0002\nAPI=a-0001\n").unwrap();
+    let out = w.push("web1", &inst, &PushOptions::default()).unwrap();
+    assert!(out.rekeyed.is_empty());
+    assert_eq!(
+        id("hosts/web1/vars.yaml"),
+        first,
+        "the clone's own data key is kept"
+    );
+
+    // Another writer replaces the file with one of their own, to the same recipients, under a key they chose.
+    let theirs = sops::write_vars(
+        &vec![("DB_PASSWORD".to_owned(), "x".into())],
+        Format::Yaml,
+        std::slice::from_ref(&w.k.recipient),
+        None,
+    )
+    .unwrap();
+    w.commit_file("hosts/web1/vars.yaml", &theirs);
+    let chosen = id("hosts/web1/vars.yaml");
+    let out = w.push("web1", &inst, &PushOptions::default()).unwrap();
+    assert_eq!(out.rekeyed, [PathBuf::from("hosts/web1/vars.yaml")]);
+    let now = id("hosts/web1/vars.yaml");
+    assert!(now != chosen && now != first);
+    assert_eq!(
+        w.vars("web1")[0],
+        ("DB_PASSWORD".to_owned(), "pw-0002".to_owned())
+    );
+    // From then on the new key is the clone's own again.
+    let out = w.push("web1", &inst, &PushOptions::default()).unwrap();
+    assert!(out.rekeyed.is_empty() && out.commit.is_none());
+}

@@ -194,6 +194,68 @@ impl Repo {
         Ok(rule)
     }
 
+    /// The name, in the clone's own git configuration, of the data-key id this clone last wrote `rel` with.
+    fn data_key_setting(rel: &Path) -> String {
+        format!("secretctl.{}.datakey", rel_str(rel))
+    }
+
+    fn local_config(&self) -> Result<git2::Config> {
+        self.git
+            .config()
+            .and_then(|c| c.open_level(git2::ConfigLevel::Local))
+            .map_err(super::git_err("cannot open the repository's git config"))
+    }
+
+    /// The id ([`sops::data_key_id`]) of the data key this clone last wrote the vars file `rel` with, from the
+    /// clone's own `.git/config` (which no commit can change); `None` before the first write.
+    fn pinned_data_key(&self, rel: &Path) -> Result<Option<String>> {
+        match self
+            .local_config()?
+            .get_string(&Self::data_key_setting(rel))
+        {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(super::git_err("cannot read the repository's git config")(e)),
+        }
+    }
+
+    /// Record the data key of `text` (the vars file `rel` as this clone wrote it) in the clone's `.git/config`.
+    fn pin_data_key(&self, rel: &Path, text: &str, ids: &Identities) -> Result<()> {
+        let id = sops::data_key_id(text, Format::Yaml, ids).map_err(|source| Error::Sops {
+            path: rel.to_owned(),
+            source,
+        })?;
+        if self.pinned_data_key(rel)?.as_deref() == Some(id.as_str()) {
+            return Ok(());
+        }
+        self.local_config()?
+            .set_str(&Self::data_key_setting(rel), &id)
+            .map_err(super::git_err("cannot write the repository's git config"))
+    }
+
+    /// After `recipients add|remove` rewrote `changed`: record the data keys of the hosts' own files, so the next
+    /// push keeps them (a removal made new ones).
+    pub(super) fn pin_rewritten(&self, changed: &[PathBuf], ids: &Identities) -> Result<()> {
+        let shared = vars_path(SHARED_HOST);
+        for rel in changed
+            .iter()
+            .filter(|r| super::is_vars_path(r) && **r != shared)
+        {
+            let Some(text) = self.read(rel)? else {
+                continue;
+            };
+            match self.pin_data_key(rel, &text, ids) {
+                // The operator removed their own recipient: this clone can no longer read the file, nor push it.
+                Err(Error::Sops {
+                    source: sops::Error::NoMatchingIdentity,
+                    ..
+                }) => {}
+                other => other?,
+            }
+        }
+        Ok(())
+    }
+
     /// `secretctl gitops push ... --allow-plain KEY...`: the command that accepts `keys` after review.
     fn allow_plain_fix(&self, req: &Request<'_>, keys: &[&str]) -> String {
         let mut words = vec![
@@ -380,12 +442,30 @@ impl Repo {
         if prev_host.is_some() && ids.is_none() {
             return Err(Error::IdentityRequired { path: host_rel });
         }
+        // A host's own file is re-encrypted under its data key (unchanged values keep their ciphertext) only when
+        // that key is the one this clone last wrote it with; otherwise someone else chose it, and a fresh one is
+        // made.
+        let mut rekeyed: Vec<PathBuf> = Vec::new();
+        let mut keep_key = |rel: &Path, prev: Option<&str>| -> Result<bool> {
+            let (Some(text), Some(ids)) = (prev, ids) else {
+                return Ok(true);
+            };
+            let id = sops::data_key_id(text, Format::Yaml, ids).map_err(sops_error(rel))?;
+            match self.pinned_data_key(rel)? {
+                Some(pinned) if pinned != id => {
+                    rekeyed.push(rel.to_owned());
+                    Ok(false)
+                }
+                _ => Ok(true),
+            }
+        };
         if !(split.host.is_empty() && prev_host.is_none()) {
+            let keep = keep_key(&host_rel, prev_host.as_deref())?;
             let text = sops::write_vars(
                 &split.host,
                 Format::Yaml,
                 &host_rule.recipients,
-                prev_host.as_deref().zip(ids),
+                prev_host.as_deref().zip(ids).filter(|_| keep),
             )
             .map_err(sops_error(&host_rel))?;
             pending.push((host_rel.clone(), text));
@@ -402,6 +482,8 @@ impl Repo {
                     None => vars.push((k.clone(), v.clone())),
                 }
             }
+            // Every host writes the shared file, so its data key is not pinned (each host would re-key what the
+            // others wrote, forever).
             let previous = previous
                 .as_ref()
                 .zip(ids)
@@ -415,11 +497,12 @@ impl Repo {
                 return Err(Error::IdentityRequired { path: state_rel });
             }
             let vars: Vars = vec![(STATE_KEY.to_owned(), SecretString::from(state.to_owned()))];
+            let keep = keep_key(&state_rel, prev_state.as_deref())?;
             let text = sops::write_vars(
                 &vars,
                 Format::Yaml,
                 &rule.recipients,
-                prev_state.as_deref().zip(ids),
+                prev_state.as_deref().zip(ids).filter(|_| keep),
             )
             .map_err(sops_error(&state_rel))?;
             pending.push((state_rel.clone(), text));
@@ -442,6 +525,15 @@ impl Repo {
                 self.write(rel, text)?;
             }
         }
+        if let Some(ids) = ids {
+            for (rel, text) in pending
+                .iter()
+                .filter(|(r, _)| *r == host_rel || *r == state_rel)
+            {
+                self.pin_data_key(rel, text, ids)?;
+            }
+        }
+        outcome.rekeyed = rekeyed;
 
         outcome.host_keys = split.host.iter().map(|(k, _)| k.clone()).collect();
         outcome.shared_keys = split.shared.iter().map(|(k, _)| k.clone()).collect();

@@ -30,6 +30,9 @@ pub(super) fn push(
     for key in &pushed.unshadowed {
         eprintln!("note: {key} is shared: moved from the host's vars to hosts/_shared, so its shared value applies");
     }
+    for f in &pushed.rekeyed {
+        eprintln!("note: {}: its data key is not the one this clone wrote it with (someone else re-encrypted it); encrypted under a new data key", f.display());
+    }
     for c in &pushed.recipient_changes {
         eprintln!(
             "note: {} re-encrypted to the recipients .sops.yaml names (accepted)",
