@@ -1256,7 +1256,7 @@ impl Repo {
                 sops::rewrap(text, Format::Yaml, ids, &wanted).map(Some)
             },
         )?;
-        self.pin_rewritten(&outcome.changed, ids)?;
+        self.pin_all()?;
         Ok(outcome)
     }
 
@@ -1299,7 +1299,7 @@ impl Repo {
                 }
             },
         )?;
-        self.pin_rewritten(&outcome.changed, ids)?;
+        self.pin_all()?;
         Ok(outcome)
     }
 

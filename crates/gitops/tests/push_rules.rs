@@ -589,3 +589,63 @@ fn a_data_key_another_writer_chose_never_encrypts_the_next_values() {
     let out = w.push("web1", &inst, &PushOptions::default()).unwrap();
     assert!(out.rekeyed.is_empty() && out.commit.is_none());
 }
+
+#[test]
+fn the_clone_remembers_who_it_encrypted_a_host_to() {
+    let w = world();
+    let inst = w.instance("web1", "DB_PASSWORD=pw-0001\n", None);
+    w.push("web1", &inst, &PushOptions::default()).unwrap();
+    let stranger = key();
+    // Another writer lists themselves in .sops.yaml *and* replaces the host's file with one that lists them too:
+    // the file and .sops.yaml agree, but not with what this clone wrote.
+    let both = vec![w.k.recipient.clone(), stranger.recipient.clone()];
+    let theirs = sops::write_vars(
+        &vec![("DB_PASSWORD".to_owned(), "x".into())],
+        Format::Yaml,
+        &both,
+        None,
+    )
+    .unwrap();
+    w.commit_file("hosts/web1/vars.yaml", &theirs);
+    w.commit_file(
+        ".sops.yaml",
+        &format!(
+            "creation_rules:\n  - age: {},{}\n",
+            w.k.recipient, stranger.recipient
+        ),
+    );
+    let err = w.push("web1", &inst, &PushOptions::default()).unwrap_err();
+    let Error::RecipientsChanged { changes, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(changes[0].added, std::slice::from_ref(&stranger.recipient));
+    // Deleting the host's files does not make it a new host either.
+    std::fs::remove_file(w.repo.root().join("hosts/web1/vars.yaml")).unwrap();
+    assert!(matches!(
+        w.push("web1", &inst, &PushOptions::default()).unwrap_err(),
+        Error::RecipientsChanged { .. }
+    ));
+
+    // The operator's own word (`recipients add`) is what changes it; the next push then encrypts to both.
+    w.commit_file("hosts/web1/vars.yaml", &theirs);
+    w.repo
+        .add_recipients(
+            std::slice::from_ref(&stranger.recipient),
+            &w.k.ids,
+            &author(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+    let out = w.push("web1", &inst, &PushOptions::default()).unwrap();
+    assert_eq!(
+        out.rekeyed,
+        [PathBuf::from("hosts/web1/vars.yaml")],
+        "the key was the other writer's"
+    );
+    assert!(sops::read_vars(
+        &w.file("hosts/web1/vars.yaml").unwrap(),
+        Format::Yaml,
+        &stranger.ids
+    )
+    .is_ok());
+}

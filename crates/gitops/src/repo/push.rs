@@ -194,9 +194,10 @@ impl Repo {
         Ok(rule)
     }
 
-    /// The name, in the clone's own git configuration, of the data-key id this clone last wrote `rel` with.
-    fn data_key_setting(rel: &Path) -> String {
-        format!("secretctl.{}.datakey", rel_str(rel))
+    /// The name, in the clone's own git configuration, of what this clone last wrote the vars file `rel` with
+    /// (`datakey`, `recipients`).
+    fn pin_setting(rel: &Path, what: &str) -> String {
+        format!("secretctl.{}.{what}", rel_str(rel))
     }
 
     fn local_config(&self) -> Result<git2::Config> {
@@ -206,12 +207,13 @@ impl Repo {
             .map_err(super::git_err("cannot open the repository's git config"))
     }
 
-    /// The id ([`sops::data_key_id`]) of the data key this clone last wrote the vars file `rel` with, from the
-    /// clone's own `.git/config` (which no commit can change); `None` before the first write.
-    fn pinned_data_key(&self, rel: &Path) -> Result<Option<String>> {
+    /// A pin of the vars file `rel` from the clone's own `.git/config` (which no commit can change): the id
+    /// ([`sops::data_key_id`]) of the data key this clone last wrote it with (`datakey`), or the recipients
+    /// (`recipients`, comma-separated); `None` before the first write.
+    fn pinned(&self, rel: &Path, what: &str) -> Result<Option<String>> {
         match self
             .local_config()?
-            .get_string(&Self::data_key_setting(rel))
+            .get_string(&Self::pin_setting(rel, what))
         {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
@@ -219,38 +221,66 @@ impl Repo {
         }
     }
 
-    /// Record the data key of `text` (the vars file `rel` as this clone wrote it) in the clone's `.git/config`.
-    fn pin_data_key(&self, rel: &Path, text: &str, ids: &Identities) -> Result<()> {
+    /// The recipients this clone last wrote the vars file `rel` to, when it did.
+    fn pinned_recipients(&self, rel: &Path) -> Result<Option<Vec<Recipient>>> {
+        let Some(list) = self.pinned(rel, "recipients")? else {
+            return Ok(None);
+        };
+        let setting = Self::pin_setting(rel, "recipients");
+        list.split(',')
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                r.parse().map_err(|_| Error::Git {
+                    what: format!("{setting} in the repository's git config"),
+                    source: git2::Error::from_str("not a list of age recipients"),
+                })
+            })
+            .collect::<Result<Vec<Recipient>>>()
+            .map(Some)
+    }
+
+    fn set_pin(&self, rel: &Path, what: &str, value: &str) -> Result<()> {
+        if self.pinned(rel, what)?.as_deref() == Some(value) {
+            return Ok(());
+        }
+        self.local_config()?
+            .set_str(&Self::pin_setting(rel, what), value)
+            .map_err(super::git_err("cannot write the repository's git config"))
+    }
+
+    /// Record the recipients of `text` (the vars file `rel`) in the clone's `.git/config`.
+    fn pin_recipients(&self, rel: &Path, text: &str) -> Result<()> {
+        let recipients: Vec<String> = sops::recipients_of(text, Format::Yaml)
+            .map_err(|source| Error::Sops {
+                path: rel.to_owned(),
+                source,
+            })?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        self.set_pin(rel, "recipients", &recipients.join(","))
+    }
+
+    /// Record the data key and the recipients of `text` (the vars file `rel` as this push wrote it) in the
+    /// clone's `.git/config`.
+    fn pin_file(&self, rel: &Path, text: &str, ids: &Identities) -> Result<()> {
         let id = sops::data_key_id(text, Format::Yaml, ids).map_err(|source| Error::Sops {
             path: rel.to_owned(),
             source,
         })?;
-        if self.pinned_data_key(rel)?.as_deref() == Some(id.as_str()) {
-            return Ok(());
-        }
-        self.local_config()?
-            .set_str(&Self::data_key_setting(rel), &id)
-            .map_err(super::git_err("cannot write the repository's git config"))
+        self.set_pin(rel, "datakey", &id)?;
+        self.pin_recipients(rel, text)
     }
 
-    /// After `recipients add|remove` rewrote `changed`: record the data keys of the hosts' own files, so the next
-    /// push keeps them (a removal made new ones).
-    pub(super) fn pin_rewritten(&self, changed: &[PathBuf], ids: &Identities) -> Result<()> {
+    /// After `recipients add|remove` (the operator's own word on who reads the files): record the recipients of
+    /// every host's own files as they now are, so the next push accepts them. Their data keys are not vouched for
+    /// (adding a recipient keeps whatever key a file had): a key this clone did not write is still replaced at
+    /// the next push.
+    pub(super) fn pin_all(&self) -> Result<()> {
         let shared = vars_path(SHARED_HOST);
-        for rel in changed
-            .iter()
-            .filter(|r| super::is_vars_path(r) && **r != shared)
-        {
-            let Some(text) = self.read(rel)? else {
-                continue;
-            };
-            match self.pin_data_key(rel, &text, ids) {
-                // The operator removed their own recipient: this clone can no longer read the file, nor push it.
-                Err(Error::Sops {
-                    source: sops::Error::NoMatchingIdentity,
-                    ..
-                }) => {}
-                other => other?,
+        for rel in self.vars_files()?.iter().filter(|r| **r != shared) {
+            if let Some(text) = self.read(rel)? {
+                self.pin_recipients(rel, &text)?;
             }
         }
         Ok(())
@@ -387,16 +417,27 @@ impl Repo {
             None => None,
         };
         let mut changes: Vec<RecipientChange> = Vec::new();
+        // For the host's own files, the recipients this clone last wrote them to, when it did (a commit can
+        // change what a file says, not what the clone remembers); otherwise those the file is encrypted to.
         let mut pin = |rel: &Path, prev: Option<&str>, wanted: &[Recipient]| -> Result<()> {
-            let Some(text) = prev else { return Ok(()) };
             if changes.iter().any(|c| c.file == rel) {
                 return Ok(());
             }
-            let current =
-                sops::recipients_of(text, Format::Yaml).map_err(|source| Error::Sops {
-                    path: rel.to_owned(),
-                    source,
-                })?;
+            let remembered = if *rel == host_rel || *rel == state_rel {
+                self.pinned_recipients(rel)?
+            } else {
+                None
+            };
+            let current = match (remembered, prev) {
+                (Some(r), _) => r,
+                (None, Some(text)) => {
+                    sops::recipients_of(text, Format::Yaml).map_err(|source| Error::Sops {
+                        path: rel.to_owned(),
+                        source,
+                    })?
+                }
+                (None, None) => return Ok(()),
+            };
             changes.extend(placement::recipient_changes(rel, &current, wanted));
             Ok(())
         };
@@ -408,7 +449,9 @@ impl Repo {
             pin(&state_rel, prev_state.as_deref(), &rule.recipients)?;
         }
         if prev_host.is_none() && prev_state.is_none() {
-            // A new host: the repository's recipients as its shared file carries them.
+            // A host whose files are gone (or new): what the clone remembers, else the repository's recipients as
+            // its shared file carries them.
+            pin(&host_rel, None, &host_rule.recipients)?;
             pin(&shared_rel, prev_shared.as_deref(), &host_rule.recipients)?;
         }
         if !changes.is_empty() && !opts.accept_recipients {
@@ -451,7 +494,7 @@ impl Repo {
                 return Ok(true);
             };
             let id = sops::data_key_id(text, Format::Yaml, ids).map_err(sops_error(rel))?;
-            match self.pinned_data_key(rel)? {
+            match self.pinned(rel, "datakey")? {
                 Some(pinned) if pinned != id => {
                     rekeyed.push(rel.to_owned());
                     Ok(false)
@@ -530,7 +573,7 @@ impl Repo {
                 .iter()
                 .filter(|(r, _)| *r == host_rel || *r == state_rel)
             {
-                self.pin_data_key(rel, text, ids)?;
+                self.pin_file(rel, text, ids)?;
             }
         }
         outcome.rekeyed = rekeyed;
