@@ -1,6 +1,7 @@
 //! `gitops push`: a host's `.env` split into its template and encrypted vars, with the instance's state and schema,
 //! committed. Where each key goes, and what is refused in plaintext, is [`super::placement`]'s rule.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
@@ -387,13 +388,12 @@ impl Repo {
             .map(|t| template::split_reviewed(t).0)
             .unwrap_or_default();
 
-        let value_of = |key: &str| {
-            resolved
-                .values
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-        };
+        let values: HashMap<&str, &SecretString> = resolved
+            .values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        let value_of = |key: &str| values.get(key).map(|v| (*v).clone());
         let plain = {
             let mut encrypted = placement::encrypted_keys(&host_rel, prev_host.as_deref());
             encrypted.extend(placement::encrypted_keys(
