@@ -1478,7 +1478,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__push)
-            opts="-h -V --host --env --schema --identity --author-name --author-email --no-commit --repo --json --follow-symlinks --help --version"
+            opts="-h -V --host --env --schema --identity --author-name --author-email --no-commit --allow-plain --accept-recipients --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1505,6 +1505,10 @@ _secretctl() {
                     return 0
                     ;;
                 --author-email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-plain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

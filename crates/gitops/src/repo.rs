@@ -6,6 +6,8 @@
 //! .gitattributes                vars files use the `secretctl` merge driver and diff textconv
 //! hosts/<host>/env.template     the host's .env with every secret value replaced by a placeholder
 //! hosts/<host>/vars.yaml        the host's secret values, SOPS-encrypted to the recipients
+//! hosts/<host>/state.yaml       the instance's state file, SOPS-encrypted
+//! hosts/<host>/secretctl.toml   the instance's schema (it holds no secret)
 //! hosts/_shared/vars.yaml       values every host shares; a host's own value wins
 //! ```
 //! A placeholder is the value `secretctl:vars:<KEY>` (see [`placeholder`]). Files are read from and written to
@@ -32,8 +34,11 @@ mod files;
 mod guard;
 mod local;
 mod merge;
+mod placement;
+mod push;
 mod report;
 mod scan;
+mod schema;
 mod sopsconfig;
 mod staged;
 mod template;
@@ -47,9 +52,12 @@ use crate::sops::{self, Format, Identities, Recipient, Vars};
 
 pub use files::{decrypt_file_at, encrypt_file_at, merge_driver, read_text, textconv_file};
 pub use merge::{detect_format, merge_vars, MergeOutcome};
+pub use placement::{declared_placement, PlainRefusal, RecipientChange};
+pub use push::PushOptions;
 pub use scan::{entries, textconv, Entry};
+pub use schema::SchemaRestore;
 pub use staged::CheckRules;
-pub use template::{Placement, PLACEHOLDER_PREFIX};
+pub use template::{Placement, ALLOW_PLAIN_PREFIX, PLACEHOLDER_PREFIX};
 
 /// The pseudo-host whose vars every host shares.
 pub const SHARED_HOST: &str = "_shared";
@@ -271,6 +279,69 @@ pub enum Error {
     /// Removing recipients would leave none.
     #[error("removing these recipients would leave none; add the new recipient first")]
     LastRecipient,
+    /// `push` would write values in plaintext that must not be: they look like credentials, or they are encrypted
+    /// today. Names the keys and rules, never a value.
+    #[error("{}: refusing to write {} value(s) in plaintext: {}; keep them encrypted (remove `plain = true` from the schema, or the .sops.yaml rule that leaves them unencrypted), or after review run `{fix}`", path.display(), refusals.len(), join(refusals))]
+    PlaintextRefused {
+        /// The `.env` pushed.
+        path: PathBuf,
+        /// Each key refused, and why.
+        refusals: Vec<PlainRefusal>,
+        /// The command that accepts them after review (`--allow-plain KEY` for each).
+        fix: String,
+    },
+    /// `.sops.yaml` names other recipients than a host's files are encrypted to: `push` does not change who can
+    /// read a host's secrets.
+    #[error("{}: .sops.yaml names other recipients than the host's files are encrypted to: {}; if that is intended, run {}, or push with --accept-recipients; otherwise restore .sops.yaml", repo.display(), describe_changes(changes), recipients_fix(repo, changes))]
+    RecipientsChanged {
+        /// The repository's root.
+        repo: PathBuf,
+        /// Each file and how its recipients would change.
+        changes: Vec<RecipientChange>,
+    },
+    /// No creation rule of `.sops.yaml` applies to a file (sops refuses to create it too).
+    #[error("{}: no creation rule matches {}; add one whose path_regex matches it (or none)", path.display(), file.display())]
+    NoCreationRule {
+        /// The `.sops.yaml`.
+        path: PathBuf,
+        /// The file, relative to the root.
+        file: PathBuf,
+    },
+    /// The values of a `.env` cannot be computed (a `${VAR:?message}` whose variable the file does not set, a
+    /// malformed reference).
+    #[error("{}: {source}", path.display())]
+    EnvResolve {
+        /// The file.
+        path: PathBuf,
+        /// Which key and variable (never a value).
+        #[source]
+        source: secretctl_envfile::InterpolationError,
+    },
+    /// The repository holds the host's schema and the instance has none: pushing would place every key by the
+    /// default rule (shared keys into the host's file, plain keys encrypted) and leave the schema behind.
+    #[error("{}: the repository holds host {host}'s schema, and the instance has none at {}; restore it with `{fix}` (or remove it from the repository), then push again", path.display(), expected.display())]
+    SchemaNotLocal {
+        /// The host.
+        host: String,
+        /// `hosts/<host>/secretctl.toml` in the working tree.
+        path: PathBuf,
+        /// Where the instance's schema would be.
+        expected: PathBuf,
+        /// The command that restores it (from the repository's last commit).
+        fix: String,
+    },
+    /// The instance's schema could not be read.
+    #[error("{}: {source}", path.display())]
+    Schema {
+        /// The schema file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: secretctl_instance::secretctl_schema::Error,
+    },
+    /// The instance (its state) could not be read or written.
+    #[error(transparent)]
+    Instance(#[from] secretctl_instance::Error),
     /// A revision does not exist.
     #[error("unknown revision `{rev}`: {source}")]
     UnknownRevision {
@@ -299,12 +370,18 @@ impl Kind for Error {
             | Error::LastRecipient
             | Error::SymlinkInRepository { .. }
             | Error::UnpushedChanges { .. }
-            | Error::StagedFindings { .. } => ErrorKind::Refused,
+            | Error::StagedFindings { .. }
+            | Error::PlaintextRefused { .. }
+            | Error::RecipientsChanged { .. }
+            | Error::SchemaNotLocal { .. } => ErrorKind::Refused,
             Error::File { source } => source.kind(),
-            Error::InvalidRepositoryPath { .. } | Error::InvalidHostDir { .. } => {
-                ErrorKind::Invalid
-            }
+            Error::InvalidRepositoryPath { .. }
+            | Error::InvalidHostDir { .. }
+            | Error::NoCreationRule { .. }
+            | Error::EnvResolve { .. } => ErrorKind::Invalid,
             Error::MergeConflict { .. } => ErrorKind::Other,
+            Error::Schema { source, .. } => source.kind(),
+            Error::Instance(source) => source.kind(),
             Error::Read { source, .. } => secretctl_error::io_kind(source),
             Error::Git { .. } => ErrorKind::Io,
             Error::TooLarge { .. }
@@ -367,6 +444,67 @@ pub fn sops_is_integrity(e: &sops::Error) -> bool {
 }
 
 type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn join(refusals: &[PlainRefusal]) -> String {
+    let parts: Vec<String> = refusals.iter().map(ToString::to_string).collect();
+    parts.join("; ")
+}
+
+fn describe_changes(changes: &[RecipientChange]) -> String {
+    let list = |rs: &[Recipient]| {
+        rs.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let parts: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            let mut what = Vec::new();
+            if !c.added.is_empty() {
+                what.push(format!("adds {}", list(&c.added)));
+            }
+            if !c.removed.is_empty() {
+                what.push(format!("removes {}", list(&c.removed)));
+            }
+            format!("for {} it {}", c.file.display(), what.join(" and "))
+        })
+        .collect();
+    parts.join("; ")
+}
+
+/// The `recipients add`/`remove` commands that make every file agree with `.sops.yaml`.
+fn recipients_fix(repo: &Path, changes: &[RecipientChange]) -> String {
+    let mut added: Vec<String> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    for c in changes {
+        for r in &c.added {
+            if !added.contains(&r.to_string()) {
+                added.push(r.to_string());
+            }
+        }
+        for r in &c.removed {
+            if !removed.contains(&r.to_string()) {
+                removed.push(r.to_string());
+            }
+        }
+    }
+    let repo = secretctl_instance::shell_quote(&repo.display().to_string()).into_owned();
+    let mut commands = Vec::new();
+    if !added.is_empty() {
+        commands.push(format!(
+            "`secretctl gitops recipients add --repo {repo} {}`",
+            added.join(" ")
+        ));
+    }
+    if !removed.is_empty() {
+        commands.push(format!(
+            "`secretctl gitops recipients remove --repo {repo} {}`",
+            removed.join(" ")
+        ));
+    }
+    commands.join(" and ")
+}
 
 fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
     let what = what.into();
@@ -450,6 +588,15 @@ pub fn state_path(host: &str) -> PathBuf {
     Path::new(HOSTS_DIR).join(host).join(STATE_FILE)
 }
 
+/// Where a host's instance schema travels, relative to the root: `hosts/<host>/secretctl.toml` (a copy of the
+/// instance's `secretctl.toml`, which holds no secret).
+#[must_use]
+pub fn schema_path(host: &str) -> PathBuf {
+    Path::new(HOSTS_DIR)
+        .join(host)
+        .join(secretctl_instance::secretctl_schema::SCHEMA_FILE)
+}
+
 /// The file name of [`state_path`].
 pub const STATE_FILE: &str = "state.yaml";
 /// The one key of a state file.
@@ -480,6 +627,23 @@ pub struct PushOutcome {
     pub host_keys: Vec<String>,
     /// Secret keys stored in the shared vars file.
     pub shared_keys: Vec<String>,
+    /// Keys left in plaintext in the template (declared plain, or left unencrypted by `.sops.yaml`).
+    pub plain_keys: Vec<String>,
+    /// Plaintext keys whose value looks like a credential and that were reviewed (`--allow-plain`, now or
+    /// before, for this exact value): recorded at the top of the template.
+    pub reviewed: Vec<String>,
+    /// Secret keys whose value refers to a variable the `.env` does not set, with the variable: stored as Compose
+    /// computes it without that variable (empty), which differs if the environment sets it.
+    pub unset_references: Vec<(String, String)>,
+    /// Keys the host's vars file held that the schema marks shared: moved out of it, so the shared value is no
+    /// longer shadowed.
+    pub unshadowed: Vec<String>,
+    /// Recipient changes accepted with [`PushOptions::accept_recipients`].
+    pub recipient_changes: Vec<RecipientChange>,
+    /// The host's own files (vars, state) whose data key was not the one this clone last wrote them with
+    /// (someone else re-encrypted them): written under a new data key, so a key chosen by another writer never
+    /// encrypts this push's values.
+    pub rekeyed: Vec<PathBuf>,
 }
 
 /// What a recipients change did.
@@ -982,152 +1146,6 @@ impl Repo {
         Ok(Some((text, vars)))
     }
 
-    /// Split a host's `.env` into its template and vars and commit what changed.
-    ///
-    /// Each key is placed by `classify`: [`Placement::Plain`] stays in the template verbatim;
-    /// [`Placement::Host`] and [`Placement::Shared`] are replaced by a [`placeholder`] and stored encrypted in
-    /// the host's or the shared vars file. The host's vars file becomes exactly the host's secrets; the shared
-    /// file gets this host's shared values and keeps every other key. Unchanged values keep their ciphertext and
-    /// a file whose content would not change is not rewritten; nothing changed, nothing committed. With `author`
-    /// `None` the files are written but not committed (to finish a conflicted merge with `git add`/`git commit`).
-    ///
-    /// # Errors
-    /// An invalid host, an unparsable `.env`, vars files `ids` cannot decrypt (or no `ids` when they exist),
-    /// [`Error::NoAuthor`], and I/O or git failures.
-    pub fn push(
-        &self,
-        host: &str,
-        env_text: &str,
-        env_path: &Path,
-        classify: &dyn Fn(&str) -> Placement,
-        ids: Option<&Identities>,
-        author: Option<&Author>,
-    ) -> Result<PushOutcome> {
-        self.push_with_state(host, env_text, env_path, None, classify, ids, author)
-    }
-
-    /// [`Repo::push`], and with `state` the instance's state file too: encrypted as the one value of
-    /// `hosts/<host>/state.yaml` ([`state_path`]), in the same commit. An unchanged state keeps its ciphertext.
-    ///
-    /// # Errors
-    /// As [`Repo::push`].
-    #[allow(clippy::too_many_arguments)] // push's arguments plus the state; a struct would only rename them
-    pub fn push_with_state(
-        &self,
-        host: &str,
-        env_text: &str,
-        env_path: &Path,
-        state: Option<&str>,
-        classify: &dyn Fn(&str) -> Placement,
-        ids: Option<&Identities>,
-        author: Option<&Author>,
-    ) -> Result<PushOutcome> {
-        let _lock = self.lock()?;
-        validate_host(host)?;
-        let recipients = self.recipients()?;
-        let split = template::split(env_text, classify).map_err(|e| e.at(env_path.to_owned()))?;
-
-        // Everything is computed (and every precondition checked) before the first file is written, so a
-        // failing push leaves the working tree as it was.
-        let mut pending: Vec<(PathBuf, String)> =
-            vec![(template_path(host), split.template.clone())];
-
-        let host_rel = vars_path(host);
-        // Only the text is needed: write_vars decrypts (and verifies) it itself to keep unchanged ciphertexts.
-        let previous = self.read(&host_rel)?;
-        if previous.is_some() && ids.is_none() {
-            return Err(Error::IdentityRequired { path: host_rel });
-        }
-        if !(split.host.is_empty() && previous.is_none()) {
-            let text = sops::write_vars(
-                &split.host,
-                Format::Yaml,
-                &recipients,
-                previous.as_deref().zip(ids),
-            )
-            .map_err(|source| Error::Sops {
-                path: host_rel.clone(),
-                source,
-            })?;
-            pending.push((host_rel, text));
-        }
-
-        if !split.shared.is_empty() {
-            let shared_rel = vars_path(SHARED_HOST);
-            let previous = self.read_vars_file(&shared_rel, ids)?;
-            let mut vars: Vars = previous
-                .as_ref()
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            for (k, v) in &split.shared {
-                match vars.iter_mut().find(|(key, _)| key == k) {
-                    Some(slot) => slot.1 = v.clone(),
-                    None => vars.push((k.clone(), v.clone())),
-                }
-            }
-            let text = sops::write_vars(
-                &vars,
-                Format::Yaml,
-                &recipients,
-                previous
-                    .as_ref()
-                    .zip(ids)
-                    .map(|((t, _), i)| (t.as_str(), i)),
-            )
-            .map_err(|source| Error::Sops {
-                path: shared_rel.clone(),
-                source,
-            })?;
-            pending.push((shared_rel, text));
-        }
-
-        if let Some(state) = state {
-            let rel = state_path(host);
-            let previous = self.read(&rel)?;
-            if previous.is_some() && ids.is_none() {
-                return Err(Error::IdentityRequired { path: rel });
-            }
-            let vars: Vars = vec![(STATE_KEY.to_owned(), SecretString::from(state.to_owned()))];
-            let text = sops::write_vars(
-                &vars,
-                Format::Yaml,
-                &recipients,
-                previous.as_deref().zip(ids),
-            )
-            .map_err(|source| Error::Sops {
-                path: rel.clone(),
-                source,
-            })?;
-            pending.push((rel, text));
-        }
-
-        let mut outcome = PushOutcome::default();
-        for (rel, text) in &pending {
-            if self.read(rel)?.as_deref() != Some(text.as_str()) {
-                outcome.changed.push(rel.clone());
-            }
-        }
-        if let Some(author) = author.filter(|_| !outcome.changed.is_empty()) {
-            self.check_can_commit(author)?;
-        }
-        for (rel, text) in &pending {
-            if outcome.changed.contains(rel) {
-                self.write(rel, text)?;
-            }
-        }
-
-        outcome.host_keys = split.host.iter().map(|(k, _)| k.clone()).collect();
-        outcome.shared_keys = split.shared.iter().map(|(k, _)| k.clone()).collect();
-        if let Some(author) = author.filter(|_| !outcome.changed.is_empty()) {
-            outcome.commit = self.commit(
-                &outcome.changed,
-                &format!("secretctl gitops push: host {host}"),
-                author,
-            )?;
-        }
-        Ok(outcome)
-    }
-
     /// Render a host's `.env` from its template, the shared vars and its own vars (its own value wins). A
     /// placeholder with no value anywhere is omitted; a key in the host's vars but not in the template is
     /// appended.
@@ -1290,7 +1308,7 @@ impl Repo {
                 recipients.push(r.clone());
             }
         }
-        self.rewrite_recipients(
+        let outcome = self.rewrite_recipients(
             &recipients,
             author,
             "secretctl gitops: add recipients",
@@ -1307,7 +1325,9 @@ impl Repo {
                 }
                 sops::rewrap(text, Format::Yaml, ids, &wanted).map(Some)
             },
-        )
+        )?;
+        self.pin_all()?;
+        Ok(outcome)
     }
 
     /// Remove recipients: every vars file that was readable by one of them gets a **new** data key (every value
@@ -1333,7 +1353,7 @@ impl Repo {
         if recipients.is_empty() {
             return Err(Error::LastRecipient);
         }
-        self.rewrite_recipients(
+        let outcome = self.rewrite_recipients(
             &recipients,
             author,
             "secretctl gitops: remove recipients, rotate data keys",
@@ -1348,7 +1368,9 @@ impl Repo {
                     Ok(None)
                 }
             },
-        )
+        )?;
+        self.pin_all()?;
+        Ok(outcome)
     }
 
     /// The common part of adding and removing recipients: `rewrite` gets each vars file's text and current

@@ -34,8 +34,8 @@ mod cipher;
 mod dotenv;
 mod inspect;
 mod style;
-mod tree;
-mod yaml;
+pub(crate) mod tree;
+pub(crate) mod yaml;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha512};
+use sha2::{Digest, Sha256, Sha512};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -502,7 +502,7 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 const REGEX_MAX_LEN: usize = 4096;
 
 /// Compiles an `encrypted_regex` the way sops uses it: an unanchored search in each key of a value's path.
-fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+pub(crate) fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
     if pattern.len() > REGEX_MAX_LEN {
         return Err(format!("longer than {REGEX_MAX_LEN} bytes"));
     }
@@ -1484,6 +1484,27 @@ pub fn recipients_of(text: &str, format: Format) -> Result<Vec<Recipient>, Error
             })
         })
         .collect()
+}
+
+/// An identifier of a file's data key: 32 hex digits of SHA-256 over a fixed label and the key. It tells whether
+/// two files (or two versions of one) are encrypted under the same data key, and reveals nothing about the key (a
+/// 256-bit random value). Only the data key is unwrapped; values and MAC are not read.
+///
+/// # Errors
+/// [`Error::Parse`], [`Error::NoMetadata`], [`Error::Metadata`], [`Error::Unsupported`],
+/// [`Error::NoMatchingIdentity`].
+pub fn data_key_id(text: &str, format: Format, ids: &Identities) -> Result<String, Error> {
+    let (_, meta) = parse_file(text, format)?;
+    let meta = require_meta(meta)?;
+    let key = data_key(&meta, ids)?;
+    let mut h = Sha256::new();
+    h.update(b"secretctl sops data key id v1\0");
+    h.update(key.bytes());
+    Ok(h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Re-wraps the same data key to exactly `recipients` (to add recipients): values, MAC and `lastmodified` are

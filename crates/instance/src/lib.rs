@@ -49,6 +49,7 @@ use std::path::{Path, PathBuf};
 use secretctl_schema::{InstanceSettings, Orchestrator, Schema, SCHEMA_FILE};
 
 pub mod check;
+pub mod credential;
 mod error;
 mod fix;
 mod init;

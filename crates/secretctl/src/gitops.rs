@@ -7,10 +7,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use secretctl_gitops::repo::{self, Author, Placement, Repo};
+use secretctl_gitops::repo::{self, Author, CheckRules, PushOptions, Repo, SchemaRestore};
 use secretctl_gitops::sops::{Identities, Recipient};
-use secretctl_instance::Instance;
-use secretctl_schema::Schema;
+use secretctl_instance::{credential, Instance};
 use serde_json::json;
 
 use crate::cli::Globals;
@@ -137,6 +136,13 @@ struct PushArgs {
     /// Write the files but do not commit (e.g. to resolve a conflicted merge, then `git add`).
     #[arg(long)]
     no_commit: bool,
+    /// Allow KEY in plaintext after review: a plain value that looks like a credential (recorded in the template
+    /// for that value), or a key encrypted today that the schema or .sops.yaml now leaves plain; repeatable.
+    #[arg(long = "allow-plain", value_name = "KEY")]
+    allow_plain: Vec<String>,
+    /// Encrypt to the recipients .sops.yaml names even where the host's files are encrypted to others.
+    #[arg(long)]
+    accept_recipients: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -229,22 +235,6 @@ fn exe() -> anyhow::Result<PathBuf> {
         .context("cannot find the secretctl executable to register as git's merge driver")
 }
 
-/// Where each key of a pushed .env goes, from `schema` (the instance's): a shared key to `_shared`, another secret to
-/// the host's vars file, the rest stays in the template; without a schema, the name heuristics. `push` and `check`
-/// are given this one rule as a parameter.
-fn classifier(schema: Option<Schema>) -> impl Fn(&str) -> Placement {
-    move |key: &str| match &schema {
-        Some(s) => match s.get(key).or_else(|| s.version_value_of(key)) {
-            Some(spec) if spec.shared => Placement::Shared,
-            Some(_) => Placement::Host,
-            None if s.is_secret(key) => Placement::Host,
-            None => Placement::Plain,
-        },
-        None if secretctl_schema::is_secret_name(key) => Placement::Host,
-        None => Placement::Plain,
-    }
-}
-
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let dir = args.repo.as_path();
     match args.command {
@@ -268,7 +258,16 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         Cmd::Pull(a) => {
             let (repo, ids) = (Repo::open(dir)?, a.identity.require()?);
             repo.pull_with(&a.host, &a.out, &ids, a.force)?;
-            // The instance's records (rotation dates, fingerprints) travel beside its .env.
+            // The instance's schema and records (rotation dates, fingerprints) travel beside its .env.
+            match repo.restore_schema(&a.host, &a.out)? {
+                SchemaRestore::Restored(p) => eprintln!("restored the schema {}", p.display()),
+                SchemaRestore::Differs { local, repository } => eprintln!(
+                    "note: {} differs from the repository's {}; kept the local one",
+                    local.display(),
+                    repository.display()
+                ),
+                _ => {}
+            }
             if let Some(state) = repo.render_state(&a.host, &ids)? {
                 Instance::open(&a.out, None)?.restore_state(state.expose_secret())?;
             }
@@ -309,10 +308,13 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             write_stdout(&[if a.in_place { b"" } else { out }])
         }
         Cmd::Check { schema } => {
-            let schema = secretctl_schema::Schema::find(schema.schema.as_deref())
-                .context("cannot load the schema (secretctl.toml)")?;
-            let classify = classifier(schema);
-            let findings = Repo::open(dir)?.check_staged(&|k| classify(k) != Placement::Plain)?;
+            // The instance rule: every key is secret unless the schema (--schema, else ./secretctl.toml) declares it
+            // plain; values that look like credentials are refused even when declared plain.
+            let inst = Instance::open(std::path::Path::new(".env"), schema.schema.as_deref())?;
+            let is_secret = |k: &str| inst.is_secret(k);
+            let detect = |v: &str| credential::detect(v).map(credential::Rule::id);
+            let rules = CheckRules::new(&is_secret).detect(&detect);
+            let findings = Repo::open(dir)?.check_staged_with(&rules)?;
             g.print_all(&findings)?;
             if !findings.is_empty() {
                 let count = findings.len();
@@ -329,21 +331,29 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
 }
 
 fn push(g: Globals, repo: &Repo, a: PushArgs) -> anyhow::Result<()> {
-    // The instance of that .env: its schema places the keys, its state file travels with it.
+    // The instance of that .env: its schema places the keys, its state and schema travel with it.
     let inst = Instance::open(&a.env, a.schema.schema.as_deref())?;
-    let (classify, state) = (classifier(inst.schema().cloned()), inst.state_text()?);
-    let ids = a.identity.load()?;
-    let author = (!a.no_commit).then(|| a.author.author());
-    let state = state.as_ref().map(|s| s.as_str());
-    let (ids, author) = (ids.as_ref(), author.as_ref());
-    let pushed = repo.push_file_with_state(&a.host, &a.env, state, &classify, ids, author)?;
+    let (ids, author) = (
+        a.identity.load()?,
+        (!a.no_commit).then(|| a.author.author()),
+    );
+    let mut opts = PushOptions::default();
+    (opts.allow_plain, opts.accept_recipients) = (a.allow_plain, a.accept_recipients);
+    let pushed = repo.push_instance(&a.host, &inst, ids.as_ref(), author.as_ref(), &opts)?;
+    for note in pushed.notes() {
+        eprintln!("{note}");
+    }
     let host = &a.host;
     let files = pushed.changed.iter().map(|p| p.display().to_string());
     let files = files.collect::<Vec<_>>().join(", ");
     let text = if let Some(commit) = pushed.commit {
-        let (n, m) = (pushed.host_keys.len(), pushed.shared_keys.len());
+        let (n, m, p) = (
+            pushed.host_keys.len(),
+            pushed.shared_keys.len(),
+            pushed.plain_keys.len(),
+        );
         let short = &commit.to_string()[..12];
-        format!("pushed host {host}: {files} ({n} host secret(s), {m} shared); commit {short}")
+        format!("pushed host {host}: {files} ({n} host secret(s), {m} shared, {p} plain); commit {short}")
     } else if a.no_commit && !pushed.changed.is_empty() {
         format!("wrote host {host}: {files} (not committed; `git add` them)")
     } else {

@@ -206,6 +206,10 @@ EMPTY_PASSWORD=
 ";
 
 const SCHEMA: &str = "\
+[secrets.COMPOSE_PROJECT_NAME]
+plain = true
+[secrets.PORT]
+plain = true
 [secrets.DB_PASSWORD]
 [secrets.API_TOKEN]
 [secrets.APP_SECRET_KEY]
@@ -235,7 +239,7 @@ fn push_then_pull_on_a_fresh_clone_gives_the_env_back() {
     let out = s.ok(&args);
     assert!(out.contains("pushed host web1"), "{out}");
 
-    // The template keeps the non-secret lines verbatim and holds placeholders for the secrets.
+    // The template keeps the lines the schema declares plain verbatim and holds placeholders for the rest.
     let template = std::fs::read_to_string(origin.join("hosts/web1/env.template")).unwrap();
     assert!(template
         .starts_with("# web1: production instance\nCOMPOSE_PROJECT_NAME=web\nexport PORT=8080\n"));
@@ -577,7 +581,9 @@ fn diff_shows_keys_not_values_unless_asked() {
     assert!(out.contains("host web1:"), "{out}");
     assert!(out.contains("~ DB_PASSWORD (vars)"), "{out}");
     assert!(out.contains("+ NEW_SECRET (vars)"), "{out}");
-    assert!(out.contains("~ PORT (template)"), "{out}");
+    // No schema: every key is a secret, PORT too.
+    assert!(out.contains("~ PORT (vars)"), "{out}");
+    assert!(!out.contains("PORT (template)"), "{out}");
     assert!(!out.contains("API_TOKEN"), "{out}");
     assert!(!out.contains("value-000"), "{out}");
 
@@ -769,9 +775,10 @@ fn sops_reads_the_repository_and_sops_users_write_to_it() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
+    // No schema: every key is encrypted, PORT too.
     assert_eq!(
         sops_cmd(&["-d", "hosts/web1/vars.yaml"]),
-        "DB_PASSWORD: from-secretctl-0001\n"
+        "DB_PASSWORD: from-secretctl-0001\nPORT: \"1\"\n"
     );
 
     s.write("repo/hosts/web9/vars.yaml", "API_TOKEN: from-sops-0002\n");

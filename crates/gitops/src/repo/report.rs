@@ -21,7 +21,8 @@ fn ser_commit<S: Serializer>(commit: &Option<git2::Oid>, s: S) -> Result<S::Ok, 
     commit.map(|c| c.to_string()).serialize(s)
 }
 
-/// `{"changed": [paths], "commit": sha or null, "host_keys": [...], "shared_keys": [...]}`.
+/// `{"changed": [paths], "commit": sha or null, "host_keys": [...], "shared_keys": [...], "plain_keys": [...],
+/// "reviewed": [...]}`.
 impl Serialize for PushOutcome {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
@@ -32,14 +33,53 @@ impl Serialize for PushOutcome {
             commit: &'a Option<git2::Oid>,
             host_keys: &'a [String],
             shared_keys: &'a [String],
+            plain_keys: &'a [String],
+            reviewed: &'a [String],
         }
         Shape {
             changed: &self.changed,
             commit: &self.commit,
             host_keys: &self.host_keys,
             shared_keys: &self.shared_keys,
+            plain_keys: &self.plain_keys,
+            reviewed: &self.reviewed,
         }
         .serialize(s)
+    }
+}
+
+impl PushOutcome {
+    /// What the operator should know about this push besides what changed, one line each (for stderr): values
+    /// pushed without a variable the `.env` does not set, shared keys moved out of the host's vars, files
+    /// re-encrypted under a new data key, recipient changes accepted.
+    #[must_use]
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (key, var) in &self.unset_references {
+            out.push(format!(
+                "warning: {key} refers to ${var}, which the .env does not set: pushed as Compose computes it \
+                 without {var}"
+            ));
+        }
+        for key in &self.unshadowed {
+            out.push(format!(
+                "note: {key} is shared: moved from the host's vars to hosts/_shared, so its shared value applies"
+            ));
+        }
+        for f in &self.rekeyed {
+            out.push(format!(
+                "note: {}: its data key is not the one this clone wrote it with (someone else re-encrypted it); \
+                 encrypted under a new data key",
+                f.display()
+            ));
+        }
+        for c in &self.recipient_changes {
+            out.push(format!(
+                "note: {} re-encrypted to the recipients .sops.yaml names (accepted)",
+                c.file.display()
+            ));
+        }
+        out
     }
 }
 
@@ -186,14 +226,21 @@ mod tests {
     fn outcomes_and_findings_as_json_and_text() {
         let pushed = PushOutcome {
             changed: vec![PathBuf::from("hosts/web1/vars.yaml")],
-            commit: None,
             host_keys: vec!["DB_PASSWORD".into()],
-            shared_keys: vec![],
+            plain_keys: vec!["APP_URL".into()],
+            unset_references: vec![("DB_PASSWORD".into(), "PEPPER".into())],
+            ..PushOutcome::default()
         };
         assert_eq!(
             serde_json::to_value(&pushed).unwrap(),
             json!({"changed": ["hosts/web1/vars.yaml"], "commit": null, "host_keys": ["DB_PASSWORD"],
-                   "shared_keys": []})
+                   "shared_keys": [], "plain_keys": ["APP_URL"], "reviewed": []})
+        );
+        let notes = pushed.notes();
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].contains("DB_PASSWORD refers to $PEPPER"),
+            "{notes:?}"
         );
         let recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
         let oid = git2::Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();

@@ -26,6 +26,7 @@ use secrecy::ExposeSecret;
 use secretctl_envfile::EnvFile;
 
 use super::guard::{shell_path, shown};
+use super::template;
 use super::{
     detect_format, git_err, is_placeholder, is_vars_path, sopsconfig, Error, Finding, Repo, Result,
     HOSTS_DIR, LINK_MODE, SOPS_CONFIG,
@@ -204,7 +205,11 @@ impl Repo {
                 StagedKind::Vars(format) => {
                     check_vars(&staged, &text, format, &recipients, rules, &mut findings);
                 }
-                StagedKind::Env => check_envfile(&staged, &text, rules, &mut findings),
+                StagedKind::Env => {
+                    // A host's template is checked by push's own rule (the host's schema, `.sops.yaml`).
+                    let is_secret = self.template_rule(rel, rules.is_secret);
+                    check_envfile(&staged, &text, &*is_secret, rules.detect, &mut findings);
+                }
                 StagedKind::Other => check_other_file(&staged, &text, rules, &mut findings),
             }
         }
@@ -434,28 +439,38 @@ fn assignments_of(text: &str, key: &str) -> usize {
 fn check_envfile(
     staged: &Staged<'_>,
     text: &str,
-    rules: &CheckRules<'_>,
+    is_secret: &dyn Fn(&str) -> bool,
+    detect: Option<Detector<'_>>,
     findings: &mut Vec<Finding>,
 ) {
-    let Ok(doc) = EnvFile::parse(text) else {
+    // Values an operator reviewed and allowed in plaintext (`push --allow-plain KEY`) head a template.
+    let (reviewed, body) = template::split_reviewed(text);
+    let Ok(doc) = EnvFile::parse(body) else {
         findings.push(staged.finding(None, "cannot be parsed as a .env, so it cannot be checked"));
         return;
     };
     for key in doc.keys() {
         let Some(value) = doc.get(key) else { continue };
-        if (rules.is_secret)(key) {
+        if is_secret(key) {
             if !value.is_empty() && !is_placeholder(key, value) {
                 findings.push(staged.finding(Some(key), "secret value staged in plaintext"));
-            } else if assignments_of(text, key) > 1 {
+            } else if assignments_of(body, key) > 1 {
                 findings.push(staged.finding(
                     Some(key),
                     "a secret key assigned more than once (an earlier assignment can hold a value)",
                 ));
             }
-        } else if let Some(rule) = rules.detect.and_then(|d| d(value)) {
+        } else if let Some(rule) = detect
+            .and_then(|d| d(value))
+            .filter(|_| !template::is_reviewed(&reviewed, key, value))
+        {
             findings.push(staged.finding(
                 Some(key),
-                &format!("declared plain, but the value looks like a credential ({rule})"),
+                &format!(
+                    "declared plain, but the value looks like a credential ({rule}); keep it encrypted (remove \
+                     `plain = true`), or review it and record the exception with `secretctl gitops push \
+                     --allow-plain {key}`"
+                ),
             ));
         }
     }

@@ -1,11 +1,64 @@
 //! A host's template: its `.env` with each secret value replaced by a placeholder. Every edit goes through the
-//! lossless envfile document, so comments, order, quoting and every non-secret line stay byte-for-byte.
+//! lossless envfile document, so comments, order, quoting and every plaintext line stay byte-for-byte.
+//!
+//! A template may start with lines recording reviewed exceptions (`gitops push --allow-plain KEY`): a plaintext
+//! value that looks like a credential, accepted by the operator for exactly that value:
+//!
+//! ```text
+//! # secretctl:allow-plain PUBLIC_SENTRY_DSN sha256:<hex digest of the value>
+//! ```
+//!
+//! The digest is of a value that stands in plaintext a few lines below, so it reveals nothing; a changed value no
+//! longer matches and is refused again. `pull` leaves these lines out of the `.env` it writes.
 
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_envfile::{EditError, EnvFile, ParseError};
+use sha2::{Digest, Sha256};
 
 use super::{is_placeholder, placeholder, ChangeKind, KeyChange, Source};
 use crate::sops::Vars;
+
+/// The start of a line recording a reviewed exception at the top of a template.
+pub const ALLOW_PLAIN_PREFIX: &str = "# secretctl:allow-plain ";
+
+/// `sha256:<hex>` of a plaintext value: what a reviewed exception is bound to.
+pub(super) fn value_digest(value: &str) -> String {
+    let digest = Sha256::digest(value.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// Reviewed exceptions: (key, digest of the value reviewed).
+pub(super) type Reviewed = Vec<(String, String)>;
+
+/// The reviewed exceptions at the top of `text`, and the rest of it (the template proper).
+pub(super) fn split_reviewed(text: &str) -> (Reviewed, &str) {
+    let mut reviewed = Vec::new();
+    let mut rest = text;
+    while let Some(line) = rest.strip_prefix(ALLOW_PLAIN_PREFIX) {
+        let end = line.find('\n').map_or(line.len(), |i| i + 1);
+        let mut words = line[..end].split_whitespace();
+        if let (Some(key), Some(digest)) = (words.next(), words.next()) {
+            reviewed.push((key.to_owned(), digest.to_owned()));
+        }
+        rest = &line[end..];
+    }
+    (reviewed, rest)
+}
+
+/// The lines recording `reviewed`, to put before a template.
+fn reviewed_lines(reviewed: &Reviewed) -> String {
+    reviewed
+        .iter()
+        .map(|(key, digest)| format!("{ALLOW_PLAIN_PREFIX}{key} {digest}\n"))
+        .collect()
+}
+
+/// Whether the plaintext `value` of `key` was reviewed (`--allow-plain`) with exactly this value.
+pub(super) fn is_reviewed(reviewed: &Reviewed, key: &str, value: &str) -> bool {
+    let digest = value_digest(value);
+    reviewed.iter().any(|(k, d)| k == key && *d == digest)
+}
 
 /// The prefix of a placeholder: a template holds `secretctl:vars:<KEY>` where the `.env` held `KEY`'s secret.
 pub const PLACEHOLDER_PREFIX: &str = "secretctl:vars:";
@@ -82,25 +135,34 @@ fn unique_keys(doc: &EnvFile) -> Vec<String> {
     doc.keys().into_iter().map(str::to_owned).collect()
 }
 
+/// Split `env_text`: each key `place` puts in a vars file is replaced by its placeholder and its value (`value_of`:
+/// the value Compose computes) goes to the host's or the shared vars; every other line stays as written. The
+/// template starts with the lines of `reviewed`; lines of that form at the top of the `.env` are dropped (only the
+/// repository and the command line say what was reviewed).
 pub(super) fn split(
     env_text: &str,
-    classify: &dyn Fn(&str) -> Placement,
+    place: &dyn Fn(&str) -> Placement,
+    value_of: &dyn Fn(&str) -> Option<SecretString>,
+    reviewed: &Reviewed,
 ) -> Result<Split, TemplateError> {
+    let (_, env_text) = split_reviewed(env_text);
     let mut doc = EnvFile::parse(env_text)?;
     let counts = assignment_lines(env_text);
     let mut host = Vec::new();
     let mut shared = Vec::new();
     for key in unique_keys(&doc) {
-        let placement = classify(&key);
+        let placement = place(&key);
         if placement == Placement::Plain {
             continue;
         }
-        let Some(value) = doc.get(&key) else { continue };
-        let value = SecretString::from(value.to_owned());
-        if is_placeholder(&key, value.expose_secret()) {
+        let Some(literal) = doc.get(&key) else {
+            continue;
+        };
+        if is_placeholder(&key, literal) {
             // Already a template line (a .env rendered without a value for it): nothing to store.
             continue;
         }
+        let value = value_of(&key).unwrap_or_else(|| SecretString::from(literal.to_owned()));
         if counts.get(key.as_str()).copied().unwrap_or(0) > 1 {
             // Compose reads the last assignment, but the earlier ones hold (older) secrets too: remove them all.
             doc.unset(&key);
@@ -111,8 +173,10 @@ pub(super) fn split(
             _ => host.push((key, value)),
         }
     }
+    let mut template = reviewed_lines(reviewed);
+    template.push_str(&doc.render());
     Ok(Split {
-        template: doc.render(),
+        template,
         host,
         shared,
     })
@@ -122,11 +186,14 @@ fn lookup<'a>(vars: &'a Vars, key: &str) -> Option<&'a SecretString> {
     vars.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
+/// The `.env` of a template: each placeholder replaced by the host's value, else the shared one, written with the
+/// least quoting Compose reads back as exactly that value; the reviewed-exception lines left out.
 pub(super) fn render(
     template_text: &str,
     host: &Vars,
     shared: &Vars,
 ) -> Result<SecretString, TemplateError> {
+    let (_, template_text) = split_reviewed(template_text);
     let mut doc = EnvFile::parse(template_text)?;
     let keys = unique_keys(&doc);
     for key in &keys {
