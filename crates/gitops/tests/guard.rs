@@ -33,11 +33,11 @@ fn is_secret(key: &str) -> bool {
 }
 
 /// A test detector: anything with a password in a URL, or starting `ghp_`.
-fn detect(value: &str) -> Option<&'static str> {
+fn detect(value: &str) -> Option<String> {
     if value.contains("ghp_") {
-        Some("github-token")
+        Some("a GitHub token".to_owned())
     } else if value.contains("://") && value.contains(":pw@") {
-        Some("url-password")
+        Some("a URL with a password".to_owned())
     } else {
         None
     }
@@ -449,7 +449,17 @@ fn a_detector_checks_plain_values_and_every_other_file() {
     assert!(f[2].problem.contains("line 5"), "{f:?}");
     assert!(!format!("{f:?}").contains("ghp_0123"));
     // Without a detector, only the classification applies: nothing here is a secret key in plaintext.
-    assert!(s.repo.check_staged(&is_secret).unwrap().is_empty());
+    assert!(s
+        .repo
+        .check_staged_with(&CheckRules::new(&is_secret))
+        .unwrap()
+        .is_empty());
+    // `check_staged` has the instance's detector built in: it finds the URL with a password too.
+    let f = s.repo.check_staged(&is_secret).unwrap();
+    assert!(
+        f.iter().any(|f| f.key.as_deref() == Some("DATABASE_URL")),
+        "{f:?}"
+    );
 }
 
 #[test]

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use secretctl_gitops::repo::{self, Author, CheckRules, PushOptions, Repo, SchemaRestore};
+use secretctl_gitops::repo::{self, Author, PushOptions, Repo, SchemaRestore};
 use secretctl_gitops::sops::{Identities, Recipient};
-use secretctl_instance::{credential, Instance};
+use secretctl_instance::Instance;
 use serde_json::json;
 
 use crate::cli::Globals;
@@ -311,10 +311,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             // The instance rule: every key is secret unless the schema (--schema, else ./secretctl.toml) declares it
             // plain; values that look like credentials are refused even when declared plain.
             let inst = Instance::open(std::path::Path::new(".env"), schema.schema.as_deref())?;
-            let is_secret = |k: &str| inst.is_secret(k);
-            let detect = |v: &str| credential::detect(v).map(credential::Rule::id);
-            let rules = CheckRules::new(&is_secret).detect(&detect);
-            let findings = Repo::open(dir)?.check_staged_with(&rules)?;
+            let findings = Repo::open(dir)?.check_staged(&|k| inst.is_secret(k))?;
             g.print_all(&findings)?;
             if !findings.is_empty() {
                 let count = findings.len();

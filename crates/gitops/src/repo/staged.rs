@@ -33,9 +33,16 @@ use super::{
 };
 use crate::sops::{self, Format, Recipient};
 
-/// A content detector: `Some(rule name)` when a value looks like a credential (a URL with a password, a token
-/// format, a private key, a random-looking string), whatever its key is called.
-pub type Detector<'a> = &'a dyn Fn(&str) -> Option<&'static str>;
+/// A content detector: `Some(what it looks like)` when a value looks like a credential (a URL with a password, a
+/// token format, a private key, a random-looking string), whatever its key is called. The default is
+/// [`secretctl_instance::credential::detect`].
+pub type Detector<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The default detector: [`secretctl_instance::credential::detect`], named as "a URL with a password
+/// (url-password)".
+fn default_detect(value: &str) -> Option<String> {
+    secretctl_instance::credential::detect(value).map(|rule| rule.to_string())
+}
 
 /// What [`Repo::check_staged_with`] needs to know about keys and values: the caller's classification and,
 /// optionally, content detection.
@@ -139,7 +146,7 @@ impl Repo {
     /// # Errors
     /// As [`Repo::check_staged_with`].
     pub fn check_staged(&self, is_secret: &dyn Fn(&str) -> bool) -> Result<Vec<Finding>> {
-        self.check_staged_with(&CheckRules::new(is_secret))
+        self.check_staged_with(&CheckRules::new(is_secret).detect(&default_detect))
     }
 
     /// The pre-commit check: the files of the index git is about to commit (`GIT_INDEX_FILE`, else the
@@ -412,7 +419,7 @@ fn check_vars(
             };
             findings.push(staged.finding(
                 Some(p.key_path.as_str()).filter(|k| !k.is_empty()),
-                &format!("{what} that looks like a credential ({rule})"),
+                &format!("{what} that looks like {rule}"),
             ));
         }
     }
@@ -467,7 +474,7 @@ fn check_envfile(
             findings.push(staged.finding(
                 Some(key),
                 &format!(
-                    "declared plain, but the value looks like a credential ({rule}); keep it encrypted (remove \
+                    "declared plain, but the value looks like {rule}; keep it encrypted (remove \
                      `plain = true`), or review it and record the exception with `secretctl gitops push \
                      --allow-plain {key}`"
                 ),
@@ -495,7 +502,7 @@ fn check_other_file(
                 if let Some(rule) = detect(p.value.expose_secret()) {
                     findings.push(staged.finding(
                         Some(p.key_path.as_str()).filter(|k| !k.is_empty()),
-                        &format!("a plaintext value that looks like a credential ({rule})"),
+                        &format!("a plaintext value that looks like {rule}"),
                     ));
                 }
             }
@@ -504,10 +511,7 @@ fn check_other_file(
     }
     for (n, line) in text.lines().enumerate() {
         if let Some(rule) = candidates(line).into_iter().find_map(detect) {
-            findings.push(staged.finding(
-                None,
-                &format!("line {}: looks like a credential ({rule})", n + 1),
-            ));
+            findings.push(staged.finding(None, &format!("line {}: looks like {rule}", n + 1)));
         }
     }
 }
