@@ -146,26 +146,8 @@ pub(super) fn is_gitops_tree(root: &Path) -> bool {
     std::fs::symlink_metadata(root.join(SOPS_CONFIG)).is_ok()
 }
 
-/// `s` as one shell word that a POSIX shell reads back unchanged: as is when it holds only characters no shell
-/// interprets, else single-quoted.
-#[must_use]
-pub(crate) fn shell_word(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'_' | b'@' | b'%' | b'+' | b'=' | b':' | b',' | b'.' | b'/' | b'-'
-                )
-        });
-    if plain {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-/// A path as one shell word ([`shell_word`]), without a trailing `/`.
+/// A path as one shell word (`secretctl_instance::shell_quote`, the rule every printed command follows), without
+/// a trailing `/`.
 #[must_use]
 pub(crate) fn shell_path(p: &Path) -> String {
     let s = p.to_string_lossy();
@@ -174,7 +156,7 @@ pub(crate) fn shell_path(p: &Path) -> String {
     } else {
         &s
     };
-    shell_word(s)
+    secretctl_instance::shell_quote(s).into_owned()
 }
 
 /// A name read from the repository, safe to print: control characters escaped.
@@ -246,11 +228,8 @@ mod tests {
 
     #[test]
     fn shell_words_survive_the_shell() {
-        assert_eq!(shell_word("/srv/app/.env"), "/srv/app/.env");
-        assert_eq!(shell_word("a b"), "'a b'");
-        assert_eq!(shell_word("it's"), r"'it'\''s'");
-        assert_eq!(shell_word(""), "''");
-        assert_eq!(shell_word("$HOME"), "'$HOME'");
+        assert_eq!(shell_path(Path::new("/srv/app/")), "/srv/app");
+        assert_eq!(shell_path(Path::new("/srv/my app")), "'/srv/my app'");
         assert_eq!(shell_path(Path::new("/x/repo/")), "/x/repo");
     }
 
