@@ -34,7 +34,7 @@ impl Repo {
     ///
     /// # Errors
     /// An invalid host; the repository's schema cannot be read or is not a valid schema ([`Error::Schema`]); the
-    /// local one cannot be read; [`Error::Write`].
+    /// local one cannot be read; [`Error::File`] when it cannot be written.
     pub fn restore_schema(&self, host: &str, env_path: &Path) -> Result<SchemaRestore> {
         validate_host(host)?;
         let rel = schema_path(host);
