@@ -58,13 +58,18 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
+    /// The store of `--store`, or the default next to the keyfile.
+    pub fn url(&self) -> anyhow::Result<StoreUrl> {
+        Ok(match &self.store {
+            Some(s) => s.parse()?,
+            None => StoreUrl::next_to_keyfile(&self.keyfile.path()),
+        })
+    }
+
     /// Open the store of `--store` (or the default next to the keyfile); unless `create`, a missing SQLite file is
     /// "not found" rather than silently created.
     pub fn open(&self, create: bool) -> anyhow::Result<Store> {
-        let url = match &self.store {
-            Some(s) => s.parse()?,
-            None => StoreUrl::next_to_keyfile(&self.keyfile.path()),
-        };
+        let url = self.url()?;
         let mut store = if create {
             Store::open(&url)?
         } else {

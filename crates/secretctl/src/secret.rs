@@ -66,6 +66,8 @@ pub enum Cmd {
         #[command(flatten)]
         at: StoreArgs,
     },
+    /// Upgrade a store written by an older secretctl to this build's schema (reads refuse it until then).
+    Migrate(StoreArgs),
     /// Show the audit log: who did what to which secret, and when (never a value).
     Audit {
         /// Show at most this many of the newest records.
@@ -124,6 +126,14 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
         Cmd::History { id, at } => {
             let rows = at.open(false)?.history(&id.owner, &id.name)?;
             g.print(&Listing::versions(&rows), Listing::versions(&rows))
+        }
+        Cmd::Migrate(at) => {
+            let url = at.url()?;
+            let from = secretctl_store::Store::migrate(&url, at.actor.as_deref())?.1;
+            g.print(
+                &json!({ "store": url.to_string(), "schema_was": from }),
+                format!("{url}: schema {from} -> current"),
+            )
         }
         Cmd::Audit { limit, at } => g.print_all(&at.open(false)?.audit_log(limit)?),
     }

@@ -55,6 +55,35 @@ pub enum Error {
         /// The newest schema version this build reads.
         supported: i64,
     },
+    /// The store was written by an older schema: [`Store::migrate`](crate::Store::migrate) brings it up to date.
+    #[error(
+        "store {store} has schema version {found}, older than this build's; nothing was changed; run \
+         `secretctl secret migrate --store {store}` once to upgrade it"
+    )]
+    SchemaTooOld {
+        /// The schema version recorded in the store.
+        found: i64,
+        /// The store, as its URL shows it (password redacted).
+        store: String,
+    },
+    /// The latest version of a secret is not the one secretctl last wrote or left: its row was deleted or replaced
+    /// in the database (a rollback). It is never served as current.
+    #[error(
+        "{owner}/{name}: the store records version {expected} as the latest, but {}: the row was deleted or \
+         replaced in the database (a rollback); restore the store from a backup, or read an older version \
+         explicitly with --version",
+        found.map_or_else(|| "no version is left".to_owned(), |v| format!("the newest row is version {v}"))
+    )]
+    RolledBack {
+        /// The owner.
+        owner: String,
+        /// The name.
+        name: String,
+        /// The latest version the store recorded.
+        expected: u64,
+        /// The newest version actually found, if any.
+        found: Option<u64>,
+    },
     /// No such owner/name (or version).
     #[error("{owner}/{name}{}: not found in the store", version.map(|v| format!(" version {v}")).unwrap_or_default())]
     NotFound {
@@ -195,10 +224,13 @@ impl Kind for Error {
             Error::Tampered { .. }
             | Error::MissingKey { .. }
             | Error::WrongKey { .. }
-            | Error::BadKeyIdColumn { .. } => ErrorKind::Integrity,
+            | Error::BadKeyIdColumn { .. }
+            | Error::RolledBack { .. } => ErrorKind::Integrity,
             Error::RetireActive { .. } | Error::KeyInUse { .. } => ErrorKind::Refused,
             Error::Io { .. } | Error::Sqlite { .. } | Error::Postgres(_) => ErrorKind::Io,
-            Error::SchemaTooNew { .. } | Error::OutOfRange(_) => ErrorKind::Invalid,
+            Error::SchemaTooNew { .. } | Error::SchemaTooOld { .. } | Error::OutOfRange(_) => {
+                ErrorKind::Invalid
+            }
             Error::Seal { source, .. } => source.kind(),
             Error::Keyfile(e) => e.kind(),
             Error::RotationStopped { source, .. } => source.kind(),

@@ -6,6 +6,7 @@ mod common;
 
 use common::TestStore;
 use secretctl_envelope::{Key, Keyring};
+use secretctl_error::{ErrorKind, Kind as _};
 use secretctl_store::{Error, RotateOptions, Store, StoreUrl, Versions};
 
 fn keyring(keys: &[&Key]) -> Keyring {
@@ -589,6 +590,135 @@ fn schema_is_created_once_and_reopened(t: TestStore) {
     ));
 }
 
+fn rollback_is_detected_and_rm_is_not_one(t: TestStore) {
+    let key = Key::generate();
+    let ring = keyring(&[&key]);
+    let mut s = open(&t);
+    for v in [b"one", b"two", b"six"] {
+        s.put(&key, "o", "n", v).unwrap();
+    }
+    // Deleting the latest row by hand: the previous version is not served as current.
+    t.exec(
+        "DELETE FROM secretctl_secrets WHERE owner = 'o' AND name = 'n' AND version = 3",
+        &[],
+    );
+    let err = s.get(&ring, "o", "n", None).unwrap_err();
+    assert!(matches!(
+        err,
+        Error::RolledBack {
+            expected: 3,
+            found: Some(2),
+            ..
+        }
+    ));
+    assert_eq!(err.kind(), ErrorKind::Integrity);
+    assert!(err.to_string().contains("rollback"), "{err}");
+    // An older version can still be read explicitly, and removing an older version does not hide the rollback.
+    assert_eq!(
+        s.get(&ring, "o", "n", Some(2)).unwrap().expose_value(),
+        b"two"
+    );
+    s.remove("o", "n", Versions::One(1)).unwrap();
+    assert!(matches!(
+        s.get(&ring, "o", "n", None),
+        Err(Error::RolledBack { .. })
+    ));
+    // Every version deleted by hand: still a rollback, not "not found".
+    t.exec(
+        "DELETE FROM secretctl_secrets WHERE owner = 'o' AND name = 'n'",
+        &[],
+    );
+    assert!(matches!(
+        s.get(&ring, "o", "n", None),
+        Err(Error::RolledBack {
+            expected: 3,
+            found: None,
+            ..
+        })
+    ));
+    // The denied read is audited.
+    let log = s.audit_log(1).unwrap();
+    assert_eq!(log[0].detail.as_deref(), Some("denied: rolled back"));
+
+    // A latest row replaced by an older one (version column rewritten) is a rollback too.
+    s.put(&key, "p", "n", b"old").unwrap();
+    s.put(&key, "p", "n", b"new").unwrap();
+    t.exec(
+        "DELETE FROM secretctl_secrets WHERE owner = 'p' AND name = 'n' AND version = 2",
+        &[],
+    );
+    t.exec(
+        "UPDATE secretctl_secrets SET version = 2 WHERE owner = 'p' AND name = 'n' AND version = 1",
+        &[],
+    );
+    assert!(s.get(&ring, "p", "n", None).unwrap_err().is_integrity());
+
+    // `rm` through secretctl is not a rollback: removing the latest makes the newest row left the latest.
+    for v in [b"a", b"b", b"c"] {
+        s.put(&key, "q", "n", v).unwrap();
+    }
+    s.remove("q", "n", Versions::One(3)).unwrap();
+    let latest = s.get(&ring, "q", "n", None).unwrap();
+    assert_eq!(
+        (latest.info().version, latest.expose_value()),
+        (2, &b"b"[..])
+    );
+    s.remove("q", "n", Versions::One(1)).unwrap();
+    assert_eq!(s.get(&ring, "q", "n", None).unwrap().info().version, 2);
+    s.remove("q", "n", Versions::All).unwrap();
+    assert!(matches!(
+        s.get(&ring, "q", "n", None),
+        Err(Error::NotFound { .. })
+    ));
+    // Versions are never reused, and a new put is the latest again.
+    assert_eq!(s.put(&key, "q", "n", b"d").unwrap(), 4);
+    assert_eq!(s.get(&ring, "q", "n", None).unwrap().expose_value(), b"d");
+}
+
+fn schema_1_store_is_refused_until_migrated(t: TestStore) {
+    let key = Key::generate();
+    let ring = keyring(&[&key]);
+    let mut s = open(&t);
+    s.put(&key, "o", "n", b"one").unwrap();
+    s.put(&key, "o", "n", b"two").unwrap();
+    drop(s);
+    // Make it a schema 1 store, as an older secretctl wrote it.
+    t.exec("ALTER TABLE secretctl_versions DROP COLUMN current", &[]);
+    t.exec(
+        "UPDATE secretctl_meta SET v = '1' WHERE k = 'schema_version'",
+        &[],
+    );
+    let err = Store::open(&t.url).unwrap_err();
+    assert!(matches!(err, Error::SchemaTooOld { found: 1, .. }), "{err}");
+    assert!(
+        err.to_string().contains("secretctl secret migrate --store"),
+        "{err}"
+    );
+    // Refusing changed nothing.
+    assert!(matches!(
+        Store::open(&t.url),
+        Err(Error::SchemaTooOld { .. })
+    ));
+    let (mut s, found) = Store::migrate(&t.url, Some("admin")).unwrap();
+    assert_eq!(found, 1);
+    assert_eq!(s.get(&ring, "o", "n", None).unwrap().expose_value(), b"two");
+    assert!(s
+        .audit_log(10)
+        .unwrap()
+        .iter()
+        .any(|e| e.operation == "migrate"));
+    // Migrating again is a no-op; the migrated store detects rollback.
+    assert_eq!(Store::migrate(&t.url, None).unwrap().1, 2);
+    t.exec(
+        "DELETE FROM secretctl_secrets WHERE owner = 'o' AND name = 'n' AND version = 2",
+        &[],
+    );
+    assert!(matches!(
+        open(&t).get(&ring, "o", "n", None),
+        Err(Error::RolledBack { .. })
+    ));
+}
+
 macro_rules! suite {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -615,6 +745,8 @@ suite!(
     rotation_with_a_missing_key_stops,
     concurrent_puts_from_two_connections,
     schema_is_created_once_and_reopened,
+    rollback_is_detected_and_rm_is_not_one,
+    schema_1_store_is_refused_until_migrated,
 );
 
 // SQLite-only properties of the file itself.
