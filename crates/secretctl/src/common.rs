@@ -122,6 +122,12 @@ pub fn write_stdout(parts: &[&[u8]]) -> anyhow::Result<()> {
     Ok(out.flush()?)
 }
 
+/// Write a value exactly as stored, and a newline only when stdout is a terminal (so `> file` keeps the bytes).
+pub fn write_value(value: &[u8]) -> anyhow::Result<()> {
+    let newline = &b"\n"[..usize::from(std::io::stdout().is_terminal())];
+    write_stdout(&[value, newline])
+}
+
 /// A progress bar on stderr when it is a terminal (hidden otherwise: scripts and CI logs stay quiet), drawn with
 /// indicatif's `template` and `chars` for its filled, current and empty parts.
 pub fn progress_bar(template: &str, chars: &str) -> ProgressBar {

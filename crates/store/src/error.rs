@@ -84,6 +84,34 @@ pub enum Error {
         /// The newest version actually found, if any.
         found: Option<u64>,
     },
+    /// A value is larger than [`MAX_VALUE_LEN`](crate::MAX_VALUE_LEN).
+    #[error(
+        "{what}: value is larger than {} bytes; refusing it",
+        crate::MAX_VALUE_LEN
+    )]
+    ValueTooLarge {
+        /// Where the value came from, or its owner/name.
+        what: String,
+    },
+    /// A value that is not UTF-8 was asked for as JSON.
+    #[error(
+        "{owner}/{name}: the value is not UTF-8 and cannot be shown as JSON; run without --json"
+    )]
+    NotUtf8 {
+        /// The owner.
+        owner: String,
+        /// The name.
+        name: String,
+    },
+    /// Reading a value failed.
+    #[error("cannot read {what}: {source}")]
+    Read {
+        /// What was read (`stdin`, a file).
+        what: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// No such owner/name (or version).
     #[error("{owner}/{name}{}: not found in the store", version.map(|v| format!(" version {v}")).unwrap_or_default())]
     NotFound {
@@ -227,7 +255,10 @@ impl Kind for Error {
             | Error::BadKeyIdColumn { .. }
             | Error::RolledBack { .. } => ErrorKind::Integrity,
             Error::RetireActive { .. } | Error::KeyInUse { .. } => ErrorKind::Refused,
-            Error::Io { .. } | Error::Sqlite { .. } | Error::Postgres(_) => ErrorKind::Io,
+            Error::Io { .. } | Error::Sqlite { .. } | Error::Postgres(_) | Error::Read { .. } => {
+                ErrorKind::Io
+            }
+            Error::ValueTooLarge { .. } | Error::NotUtf8 { .. } => ErrorKind::Invalid,
             Error::SchemaTooNew { .. } | Error::SchemaTooOld { .. } | Error::OutOfRange(_) => {
                 ErrorKind::Invalid
             }

@@ -74,6 +74,31 @@ pub const CONTEXT_DOMAIN: &str = "secretctl/store/v1";
 /// The newest schema version this build reads and writes.
 pub(crate) const SCHEMA_VERSION: i64 = 2;
 
+/// Largest value [`Store::put`] accepts, in bytes (1 MiB): any bytes, binary included, stored and returned exactly.
+pub const MAX_VALUE_LEN: usize = 1 << 20;
+
+/// Read a value exactly as `r` gives it (no newline stripped, any bytes), refusing more than [`MAX_VALUE_LEN`]
+/// bytes. `what` names the source in errors (`stdin`, a file name). The buffer is wiped when dropped.
+///
+/// # Errors
+/// [`Error::ValueTooLarge`]; [`Error::Read`] when reading fails.
+pub fn read_value(r: impl std::io::Read, what: &str) -> Result<SecretSlice<u8>, Error> {
+    use std::io::Read as _;
+    let mut buf = zeroize::Zeroizing::new(Vec::new());
+    r.take(MAX_VALUE_LEN as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|source| Error::Read {
+            what: what.to_owned(),
+            source,
+        })?;
+    if buf.len() > MAX_VALUE_LEN {
+        return Err(Error::ValueTooLarge {
+            what: what.to_owned(),
+        });
+    }
+    Ok(SecretSlice::from(std::mem::take(&mut *buf)))
+}
+
 /// Longest owner or name, in bytes.
 pub const MAX_NAME_LEN: usize = 255;
 
@@ -185,6 +210,27 @@ impl Secret {
     #[must_use]
     pub fn expose_value(&self) -> &[u8] {
         self.value.expose_secret()
+    }
+
+    /// The secret as one line of JSON, its metadata and its `value`, in a buffer wiped when dropped (as
+    /// `secretctl secret get --json` prints it).
+    ///
+    /// # Errors
+    /// [`Error::NotUtf8`] when the value is not UTF-8: a JSON string cannot hold it byte for byte.
+    pub fn to_json(&self) -> Result<zeroize::Zeroizing<String>, Error> {
+        let not_utf8 = || Error::NotUtf8 {
+            owner: self.info.owner.clone(),
+            name: self.info.name.clone(),
+        };
+        let value = std::str::from_utf8(self.expose_value()).map_err(|_| not_utf8())?;
+        let mut doc = serde_json::to_value(&self.info).map_err(|_| not_utf8())?;
+        doc["value"] = value.into();
+        let text = zeroize::Zeroizing::new(doc.to_string());
+        // The JSON tree holds a copy of the value; wipe its string before it is dropped.
+        if let Some(serde_json::Value::String(s)) = doc.get_mut("value") {
+            zeroize::Zeroize::zeroize(s);
+        }
+        Ok(text)
     }
 }
 
@@ -411,8 +457,13 @@ impl Store {
         key: &Key,
         items: &[(&str, &str, &[u8])],
     ) -> Result<Vec<u64>, Error> {
-        for (owner, name, _) in items {
+        for (owner, name, value) in items {
             check_names(owner, name)?;
+            if value.len() > MAX_VALUE_LEN {
+                return Err(Error::ValueTooLarge {
+                    what: format!("{owner}/{name}"),
+                });
+            }
         }
         let items: Vec<PutItem<'_>> = items
             .iter()

@@ -719,6 +719,39 @@ fn schema_1_store_is_refused_until_migrated(t: TestStore) {
     ));
 }
 
+fn random_binary_values_round_trip_byte_for_byte(t: TestStore) {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let key = Key::generate();
+    let ring = keyring(&[&key]);
+    let s = std::cell::RefCell::new(open(&t));
+    let mut runner = TestRunner::new(Config::with_cases(64));
+    let values = proptest::collection::vec(any::<u8>(), 0..2048);
+    runner
+        .run(&values, |value| {
+            let mut s = s.borrow_mut();
+            let version = s.put(&key, "prop", "v", &value).unwrap();
+            let got = s.get(&ring, "prop", "v", None).unwrap();
+            prop_assert_eq!(got.info().version, version);
+            prop_assert_eq!(got.expose_value(), &value[..]);
+            Ok(())
+        })
+        .unwrap();
+    let mut s = s.into_inner();
+    // The documented limit: MAX_VALUE_LEN bytes are stored, one more is refused.
+    let max = vec![0xff; secretctl_store::MAX_VALUE_LEN];
+    s.put(&key, "prop", "max", &max).unwrap();
+    assert_eq!(
+        s.get(&ring, "prop", "max", None).unwrap().expose_value(),
+        &max[..]
+    );
+    let over = vec![0; secretctl_store::MAX_VALUE_LEN + 1];
+    assert!(matches!(
+        s.put(&key, "prop", "max", &over),
+        Err(Error::ValueTooLarge { .. })
+    ));
+}
+
 macro_rules! suite {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -747,6 +780,7 @@ suite!(
     schema_is_created_once_and_reopened,
     rollback_is_detected_and_rm_is_not_one,
     schema_1_store_is_refused_until_migrated,
+    random_binary_values_round_trip_byte_for_byte,
 );
 
 // SQLite-only properties of the file itself.
