@@ -45,6 +45,30 @@ pub enum Error {
     /// PostgreSQL reported an error (the URL is not repeated, it may hold a password).
     #[error("PostgreSQL store: {0}")]
     Postgres(#[source] postgres::Error),
+    /// The PostgreSQL server could not be reached or refused the connection (the password is never shown).
+    #[error("PostgreSQL store at {at}: {source}")]
+    PostgresConnect {
+        /// "host H port P database D".
+        at: String,
+        /// The client's error.
+        #[source]
+        source: postgres::Error,
+    },
+    /// `sslmode=require`: this build connects without TLS (`disable`, and `prefer`, which falls back to plain).
+    #[error(
+        "PostgreSQL store at {at}: sslmode=require, but this build of secretctl has no TLS support; use \
+         sslmode=disable or prefer over a trusted network, or a TLS tunnel"
+    )]
+    TlsUnsupported {
+        /// "host H port P database D".
+        at: String,
+    },
+    /// The PostgreSQL password file is readable by group or others; libpq refuses it too.
+    #[error("password file {} has group or other permissions; fix it with chmod 0600", path.display())]
+    PassfileMode {
+        /// The password file.
+        path: PathBuf,
+    },
     /// The store was written by a newer schema than this build knows.
     #[error(
         "store schema version {found} is newer than this build's {supported}; upgrade secretctl"
@@ -255,9 +279,12 @@ impl Kind for Error {
             | Error::BadKeyIdColumn { .. }
             | Error::RolledBack { .. } => ErrorKind::Integrity,
             Error::RetireActive { .. } | Error::KeyInUse { .. } => ErrorKind::Refused,
-            Error::Io { .. } | Error::Sqlite { .. } | Error::Postgres(_) | Error::Read { .. } => {
-                ErrorKind::Io
-            }
+            Error::Io { .. }
+            | Error::Sqlite { .. }
+            | Error::Postgres(_)
+            | Error::Read { .. }
+            | Error::PostgresConnect { .. } => ErrorKind::Io,
+            Error::TlsUnsupported { .. } | Error::PassfileMode { .. } => ErrorKind::Refused,
             Error::ValueTooLarge { .. } | Error::NotUtf8 { .. } => ErrorKind::Invalid,
             Error::SchemaTooNew { .. } | Error::SchemaTooOld { .. } | Error::OutOfRange(_) => {
                 ErrorKind::Invalid

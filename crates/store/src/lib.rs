@@ -50,6 +50,7 @@
 mod backend;
 mod error;
 mod master;
+mod pgconn;
 mod postgres;
 mod report;
 mod sqlite;
@@ -160,7 +161,7 @@ impl fmt::Debug for StoreUrl {
     }
 }
 
-fn redact_password(url: &str) -> String {
+pub(crate) fn redact_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };

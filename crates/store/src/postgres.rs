@@ -1,6 +1,7 @@
 //! The PostgreSQL backend: for daemons on several hosts sharing one store.
 
-use postgres::{Client, NoTls};
+use postgres::Client;
+use postgres::NoTls;
 
 use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Sealer, Update};
 use crate::{Error, SCHEMA_VERSION};
@@ -58,7 +59,10 @@ pub(crate) struct Postgres {
 
 impl Postgres {
     pub(crate) fn open(url: &str) -> Result<Postgres, Error> {
-        let mut client = Client::connect(url, NoTls)?;
+        let (config, at) = crate::pgconn::config(url)?;
+        let mut client = config
+            .connect(NoTls)
+            .map_err(|source| Error::PostgresConnect { at, source })?;
         let mut tx = client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
         tx.batch_execute(SCHEMA)?;

@@ -819,3 +819,18 @@ fn bad_sqlite_path_is_an_error_naming_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn postgres_connection_errors_name_host_and_database_never_the_password() {
+    // Nothing listens on port 1: the connection fails, and the error says where it tried.
+    let url: StoreUrl = "postgres://alice:PW-MARKER@127.0.0.1:1/tenants?connect_timeout=5"
+        .parse()
+        .unwrap();
+    let err = Store::open(&url).unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(
+        text.contains("host 127.0.0.1 port 1 database tenants"),
+        "{text}"
+    );
+    assert!(!text.contains("PW-MARKER"), "{text}");
+}
