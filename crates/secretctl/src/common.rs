@@ -58,13 +58,18 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
+    /// The store of `--store`, or the default next to the keyfile.
+    pub fn url(&self) -> anyhow::Result<StoreUrl> {
+        Ok(match &self.store {
+            Some(s) => s.parse()?,
+            None => StoreUrl::next_to_keyfile(&self.keyfile.path()),
+        })
+    }
+
     /// Open the store of `--store` (or the default next to the keyfile); unless `create`, a missing SQLite file is
     /// "not found" rather than silently created.
     pub fn open(&self, create: bool) -> anyhow::Result<Store> {
-        let url = match &self.store {
-            Some(s) => s.parse()?,
-            None => StoreUrl::next_to_keyfile(&self.keyfile.path()),
-        };
+        let url = self.url()?;
         let mut store = if create {
             Store::open(&url)?
         } else {
@@ -115,6 +120,12 @@ pub fn write_stdout(parts: &[&[u8]]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     parts.iter().try_for_each(|part| out.write_all(part))?;
     Ok(out.flush()?)
+}
+
+/// Write a value exactly as stored, and a newline only when stdout is a terminal (so `> file` keeps the bytes).
+pub fn write_value(value: &[u8]) -> anyhow::Result<()> {
+    let newline = &b"\n"[..usize::from(std::io::stdout().is_terminal())];
+    write_stdout(&[value, newline])
 }
 
 /// A progress bar on stderr when it is a terminal (hidden otherwise: scripts and CI logs stay quiet), drawn with

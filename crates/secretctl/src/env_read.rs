@@ -9,7 +9,7 @@ use secretctl_envfile::{EnvFile, Error as EnvError, InterpolationError};
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::common::{say, write_stdout};
+use crate::common::{say, write_stdout, write_value};
 use crate::env::{GetArgs, ListArgs};
 use crate::exit::{coded, ErrorKind};
 
@@ -106,5 +106,5 @@ pub(crate) fn get(g: Globals, a: &GetArgs) -> anyhow::Result<()> {
     if g.json {
         return write_stdout(&[&json_object([("key", key), ("value", value.as_str())])?]);
     }
-    write_stdout(&[value.as_bytes(), b"\n"])
+    write_value(value.as_bytes())
 }

@@ -1,8 +1,8 @@
 //! `secretctl secret`: put, get, list, rm, history and audit on the encrypted secret store.
 
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::Subcommand;
 use secrecy::ExposeSecret;
 use secretctl_store::{Listing, Versions};
@@ -10,7 +10,7 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::common::{write_stdout, StoreArgs};
+use crate::common::{write_stdout, write_value, StoreArgs};
 use crate::input::read_value;
 
 /// Which secret: OWNER NAME.
@@ -66,6 +66,8 @@ pub enum Cmd {
         #[command(flatten)]
         at: StoreArgs,
     },
+    /// Upgrade a store written by an older secretctl to this build's schema (reads refuse it until then).
+    Migrate(StoreArgs),
     /// Show the audit log: who did what to which secret, and when (never a value).
     Audit {
         /// Show at most this many of the newest records.
@@ -125,16 +127,33 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
             let rows = at.open(false)?.history(&id.owner, &id.name)?;
             g.print(&Listing::versions(&rows), Listing::versions(&rows))
         }
+        Cmd::Migrate(at) => {
+            let (url, actor) = (at.url()?, at.actor.as_deref());
+            let from = secretctl_store::Store::migrate(&url, actor)?.1;
+            let doc = json!({ "store": url.to_string(), "schema_was": from });
+            g.print(&doc, format!("{url}: schema {from} -> current"))
+        }
         Cmd::Audit { limit, at } => g.print_all(&at.open(false)?.audit_log(limit)?),
     }
 }
 
 fn put(g: Globals, a: PutArgs) -> anyhow::Result<()> {
     let (owner, name, keyring) = (&a.owner, &a.name, a.at.keyfile.keyring()?);
-    let value = Zeroizing::new(a.value);
-    let prompt = format!("value for {owner}/{name}: ");
-    let secret = read_value(value.as_deref(), a.from_file.as_deref(), &prompt)?;
-    let value = secret.expose_secret().as_bytes();
+    let (value, prompt) = (
+        Zeroizing::new(a.value),
+        format!("value for {owner}/{name}: "),
+    );
+    // Files and piped stdin are stored byte for byte; a typed value (prompt) or --value is the text given.
+    let secret = if let Some(path) = &a.from_file {
+        let bytes = secretctl_fs::read(path, &secretctl_fs::ReadOptions::new(1 << 21))?;
+        secretctl_store::read_value(&bytes[..], &path.display().to_string())?
+    } else if value.is_none() && !std::io::stdin().is_terminal() {
+        secretctl_store::read_value(std::io::stdin().lock(), "stdin")?
+    } else {
+        let typed = read_value(value.as_deref(), None, &prompt)?;
+        typed.expose_secret().as_bytes().to_vec().into()
+    };
+    let value = secret.expose_secret();
     let version = a.at.open(true)?.put(keyring.active(), owner, name, value)?;
     let key_id = keyring.active_id().to_string();
     let text = format!("stored {owner}/{name} version {version} (key {key_id})");
@@ -147,16 +166,7 @@ fn get(g: Globals, id: &SecretId, version: Option<u64>, at: &StoreArgs) -> anyho
     let (store, owner, name) = (&mut at.open(false)?, &id.owner, &id.name);
     let secret = store.get(keyring.keys(), owner, name, version)?;
     if !g.json {
-        return write_stdout(&[secret.expose_value(), b"\n"]);
+        return write_value(secret.expose_value());
     }
-    let value = std::str::from_utf8(secret.expose_value())
-        .context("the value is not UTF-8 and cannot be shown as JSON; run without --json")?;
-    let mut doc = serde_json::to_value(secret.info())?;
-    doc["value"] = value.into();
-    let text = Zeroizing::new(doc.to_string());
-    // The JSON tree holds a copy of the value; wipe its string before it is dropped.
-    if let Some(serde_json::Value::String(s)) = doc.get_mut("value") {
-        zeroize::Zeroize::zeroize(s);
-    }
-    write_stdout(&[text.as_bytes(), b"\n"])
+    write_stdout(&[secret.to_json()?.as_bytes(), b"\n"])
 }

@@ -78,12 +78,12 @@ fn get_prints_the_computed_or_raw_value() {
         .args(["env", "get", "URL"])
         .assert()
         .success()
-        .stdout("postgres://db/app\n");
+        .stdout("postgres://db/app");
     secretctl(dir.path())
         .args(["env", "get", "URL", "--raw"])
         .assert()
         .success()
-        .stdout("postgres://${DB_HOST}/app\n");
+        .stdout("postgres://${DB_HOST}/app");
     secretctl(dir.path())
         .args(["--json", "env", "get", "DB_PASSWORD"])
         .assert()
@@ -139,7 +139,7 @@ fn set_from_stdin_changes_only_that_value() {
         .args(["env", "get", "DB_PASSWORD"])
         .assert()
         .success()
-        .stdout("n3w 'pass' $x\n");
+        .stdout("n3w 'pass' $x");
     // The same value again leaves the file byte-identical.
     secretctl(dir.path())
         .args(["--json", "env", "set", "DB_PASSWORD"])
@@ -175,7 +175,7 @@ fn set_creates_the_file_0600_and_set_unset_restores() {
         .args(["env", "get", "NEW_KEY"])
         .assert()
         .success()
-        .stdout("multi\nline\n");
+        .stdout("multi\nline");
     secretctl(dir.path())
         .args(["env", "unset", "NEW_KEY"])
         .assert()
@@ -194,7 +194,7 @@ fn set_value_on_argv_works_but_warns() {
     secretctl(dir.path())
         .args(["env", "get", "TOKEN"])
         .assert()
-        .stdout("abc\n");
+        .stdout("abc");
 }
 
 #[test]
@@ -208,7 +208,7 @@ fn set_from_file() {
     secretctl(dir.path())
         .args(["env", "get", "TOKEN"])
         .assert()
-        .stdout("from a file\n");
+        .stdout("from a file");
     secretctl(dir.path())
         .args(["env", "set", "TOKEN", "x", "--from-file", "value.txt"])
         .assert()

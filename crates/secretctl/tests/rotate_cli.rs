@@ -41,7 +41,7 @@ fn rotate_reencrypts_then_retire_destroys_the_old_key() {
             .args(["secret", "get", "tenant", &format!("s{i}")])
             .assert()
             .success()
-            .stdout(format!("value {i}\n"));
+            .stdout(format!("value {i}"));
     }
 
     env.cmd()
@@ -65,7 +65,7 @@ fn rotate_reencrypts_then_retire_destroys_the_old_key() {
         .args(["secret", "get", "tenant", "s5"])
         .assert()
         .success()
-        .stdout("value 5\n");
+        .stdout("value 5");
     let audit = env.json(&["secret", "audit"]).to_string();
     assert!(audit.contains("\"rotate\"") && audit.contains("\"retire\""));
 }

@@ -28,12 +28,12 @@ fn put_get_list_history_rm_audit() {
         .args(["secret", "get", "alice", "db_password"])
         .assert()
         .success()
-        .stdout("correct horse\n");
+        .stdout("correct horse");
     env.cmd()
         .args(["secret", "get", "alice", "db_password", "--version", "1"])
         .assert()
         .success()
-        .stdout("hunter2\n");
+        .stdout("hunter2");
     let got = env.json(&["secret", "get", "alice", "db_password"]);
     assert_eq!(got["value"], "correct horse");
     assert_eq!(got["version"], 2);
@@ -146,7 +146,7 @@ fn values_from_file_and_argv() {
         .args(["secret", "get", "o", "a"])
         .assert()
         .success()
-        .stdout("on-argv\n");
+        .stdout("on-argv");
 }
 
 #[test]
@@ -300,7 +300,7 @@ fn missing_key_id_exits_3_naming_the_key() {
         .args(["secret", "get", "alice", "new"])
         .assert()
         .success()
-        .stdout("under the second key\n");
+        .stdout("under the second key");
     env.cmd()
         .args(["secret", "get", "alice", "old"])
         .assert()
@@ -390,4 +390,71 @@ fn the_same_condition_gives_the_same_exit_code_from_every_command() {
     edit_db(&env.store(), |b| b[at + 20] ^= 1);
     assert_eq!(code_of(&env, &["secret", "get", "alice", "x"], None), 3);
     assert_eq!(code_of(&env, &["key", "rotate"], None), 3);
+}
+
+#[test]
+fn values_are_stored_and_printed_byte_for_byte() {
+    let env = StoreEnv::new();
+    // Binary, trailing newlines, CRLF, every byte value, and pseudo-random bytes (xorshift, fixed seed).
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut random = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x.to_le_bytes()[0]
+            })
+            .collect()
+    };
+    let mut values: Vec<Vec<u8>> = vec![
+        b"line\n".to_vec(),
+        b"two newlines\n\n".to_vec(),
+        b"crlf\r\n".to_vec(),
+        b"\n".to_vec(),
+        (0..=255u8).collect(),
+    ];
+    values.extend([1, 31, 4096].map(&mut random));
+    for (i, value) in values.iter().enumerate() {
+        let name = format!("v{i}");
+        env.cmd()
+            .args(["secret", "put", "o", &name])
+            .write_stdin(value.clone())
+            .assert()
+            .success();
+        let out = env
+            .cmd()
+            .args(["secret", "get", "o", &name])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(&out.stdout, value, "{name}");
+        // --from-file stores the file's bytes exactly too.
+        let file = env.path(format!("{name}.bin"));
+        std::fs::write(&file, value).unwrap();
+        env.cmd()
+            .args(["secret", "put", "o", &name, "--from-file"])
+            .arg(&file)
+            .assert()
+            .success();
+        let out = env
+            .cmd()
+            .args(["secret", "get", "o", &name])
+            .output()
+            .unwrap();
+        assert_eq!(&out.stdout, value, "{name} from a file");
+    }
+    // Over the documented limit (1 MiB) is refused, and nothing is stored.
+    env.cmd()
+        .args(["secret", "put", "o", "big"])
+        .write_stdin(vec![b'x'; (1 << 20) + 1])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("larger than 1048576 bytes"));
+    // A binary value cannot be shown as JSON: said, exit 1.
+    env.cmd()
+        .args(["--json", "secret", "get", "o", "v4"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not UTF-8"));
 }

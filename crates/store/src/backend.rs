@@ -93,6 +93,15 @@ pub(crate) trait Backend: Send {
     /// The newest `limit` audit records, oldest first.
     fn audit_log(&mut self, limit: usize) -> Result<Vec<RawAudit>, Error>;
 
+    /// The schema version the store records.
+    fn schema(&self) -> i64;
+
+    /// Migrate a schema 1 store to schema 2 in one transaction (a no-op when another process did it meanwhile).
+    fn migrate(&mut self, actor: &str, now: i64) -> Result<(), Error>;
+
+    /// The latest version of (owner, name) as puts and removals through secretctl left it (0 for none).
+    fn current(&mut self, owner: &str, name: &str) -> Result<i64, Error>;
+
     /// Every key id this store has sealed under (recorded on put and rotation).
     fn known_keys(&mut self) -> Result<Vec<String>, Error>;
 

@@ -45,6 +45,30 @@ pub enum Error {
     /// PostgreSQL reported an error (the URL is not repeated, it may hold a password).
     #[error("PostgreSQL store: {0}")]
     Postgres(#[source] postgres::Error),
+    /// The PostgreSQL server could not be reached or refused the connection (the password is never shown).
+    #[error("PostgreSQL store at {at}: {source}")]
+    PostgresConnect {
+        /// "host H port P database D".
+        at: String,
+        /// The client's error.
+        #[source]
+        source: postgres::Error,
+    },
+    /// `sslmode=require`: this build connects without TLS (`disable`, and `prefer`, which falls back to plain).
+    #[error(
+        "PostgreSQL store at {at}: sslmode=require, but this build of secretctl has no TLS support; use \
+         sslmode=disable or prefer over a trusted network, or a TLS tunnel"
+    )]
+    TlsUnsupported {
+        /// "host H port P database D".
+        at: String,
+    },
+    /// The PostgreSQL password file is readable by group or others; libpq refuses it too.
+    #[error("password file {} has group or other permissions; fix it with chmod 0600", path.display())]
+    PassfileMode {
+        /// The password file.
+        path: PathBuf,
+    },
     /// The store was written by a newer schema than this build knows.
     #[error(
         "store schema version {found} is newer than this build's {supported}; upgrade secretctl"
@@ -54,6 +78,63 @@ pub enum Error {
         found: i64,
         /// The newest schema version this build reads.
         supported: i64,
+    },
+    /// The store was written by an older schema: [`Store::migrate`](crate::Store::migrate) brings it up to date.
+    #[error(
+        "store {store} has schema version {found}, older than this build's; nothing was changed; run \
+         `secretctl secret migrate --store {store}` once to upgrade it"
+    )]
+    SchemaTooOld {
+        /// The schema version recorded in the store.
+        found: i64,
+        /// The store, as its URL shows it (password redacted).
+        store: String,
+    },
+    /// The latest version of a secret is not the one secretctl last wrote or left: its row was deleted or replaced
+    /// in the database (a rollback). It is never served as current.
+    #[error(
+        "{owner}/{name}: the store records version {expected} as the latest, but {}: the row was deleted or \
+         replaced in the database (a rollback); restore the store from a backup, or read an older version \
+         explicitly with --version",
+        found.map_or_else(|| "no version is left".to_owned(), |v| format!("the newest row is version {v}"))
+    )]
+    RolledBack {
+        /// The owner.
+        owner: String,
+        /// The name.
+        name: String,
+        /// The latest version the store recorded.
+        expected: u64,
+        /// The newest version actually found, if any.
+        found: Option<u64>,
+    },
+    /// A value is larger than [`MAX_VALUE_LEN`](crate::MAX_VALUE_LEN).
+    #[error(
+        "{what}: value is larger than {} bytes; refusing it",
+        crate::MAX_VALUE_LEN
+    )]
+    ValueTooLarge {
+        /// Where the value came from, or its owner/name.
+        what: String,
+    },
+    /// A value that is not UTF-8 was asked for as JSON.
+    #[error(
+        "{owner}/{name}: the value is not UTF-8 and cannot be shown as JSON; run without --json"
+    )]
+    NotUtf8 {
+        /// The owner.
+        owner: String,
+        /// The name.
+        name: String,
+    },
+    /// Reading a value failed.
+    #[error("cannot read {what}: {source}")]
+    Read {
+        /// What was read (`stdin`, a file).
+        what: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
     },
     /// No such owner/name (or version).
     #[error("{owner}/{name}{}: not found in the store", version.map(|v| format!(" version {v}")).unwrap_or_default())]
@@ -195,10 +276,19 @@ impl Kind for Error {
             Error::Tampered { .. }
             | Error::MissingKey { .. }
             | Error::WrongKey { .. }
-            | Error::BadKeyIdColumn { .. } => ErrorKind::Integrity,
+            | Error::BadKeyIdColumn { .. }
+            | Error::RolledBack { .. } => ErrorKind::Integrity,
             Error::RetireActive { .. } | Error::KeyInUse { .. } => ErrorKind::Refused,
-            Error::Io { .. } | Error::Sqlite { .. } | Error::Postgres(_) => ErrorKind::Io,
-            Error::SchemaTooNew { .. } | Error::OutOfRange(_) => ErrorKind::Invalid,
+            Error::Io { .. }
+            | Error::Sqlite { .. }
+            | Error::Postgres(_)
+            | Error::Read { .. }
+            | Error::PostgresConnect { .. } => ErrorKind::Io,
+            Error::TlsUnsupported { .. } | Error::PassfileMode { .. } => ErrorKind::Refused,
+            Error::ValueTooLarge { .. } | Error::NotUtf8 { .. } => ErrorKind::Invalid,
+            Error::SchemaTooNew { .. } | Error::SchemaTooOld { .. } | Error::OutOfRange(_) => {
+                ErrorKind::Invalid
+            }
             Error::Seal { source, .. } => source.kind(),
             Error::Keyfile(e) => e.kind(),
             Error::RotationStopped { source, .. } => source.kind(),

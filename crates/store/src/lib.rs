@@ -50,6 +50,7 @@
 mod backend;
 mod error;
 mod master;
+mod pgconn;
 mod postgres;
 mod report;
 mod sqlite;
@@ -72,7 +73,32 @@ pub use crate::report::Listing;
 pub const CONTEXT_DOMAIN: &str = "secretctl/store/v1";
 
 /// The newest schema version this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
+
+/// Largest value [`Store::put`] accepts, in bytes (1 MiB): any bytes, binary included, stored and returned exactly.
+pub const MAX_VALUE_LEN: usize = 1 << 20;
+
+/// Read a value exactly as `r` gives it (no newline stripped, any bytes), refusing more than [`MAX_VALUE_LEN`]
+/// bytes. `what` names the source in errors (`stdin`, a file name). The buffer is wiped when dropped.
+///
+/// # Errors
+/// [`Error::ValueTooLarge`]; [`Error::Read`] when reading fails.
+pub fn read_value(r: impl std::io::Read, what: &str) -> Result<SecretSlice<u8>, Error> {
+    use std::io::Read as _;
+    let mut buf = zeroize::Zeroizing::new(Vec::new());
+    r.take(MAX_VALUE_LEN as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|source| Error::Read {
+            what: what.to_owned(),
+            source,
+        })?;
+    if buf.len() > MAX_VALUE_LEN {
+        return Err(Error::ValueTooLarge {
+            what: what.to_owned(),
+        });
+    }
+    Ok(SecretSlice::from(std::mem::take(&mut *buf)))
+}
 
 /// Longest owner or name, in bytes.
 pub const MAX_NAME_LEN: usize = 255;
@@ -135,7 +161,7 @@ impl fmt::Debug for StoreUrl {
     }
 }
 
-fn redact_password(url: &str) -> String {
+pub(crate) fn redact_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
@@ -185,6 +211,27 @@ impl Secret {
     #[must_use]
     pub fn expose_value(&self) -> &[u8] {
         self.value.expose_secret()
+    }
+
+    /// The secret as one line of JSON, its metadata and its `value`, in a buffer wiped when dropped (as
+    /// `secretctl secret get --json` prints it).
+    ///
+    /// # Errors
+    /// [`Error::NotUtf8`] when the value is not UTF-8: a JSON string cannot hold it byte for byte.
+    pub fn to_json(&self) -> Result<zeroize::Zeroizing<String>, Error> {
+        let not_utf8 = || Error::NotUtf8 {
+            owner: self.info.owner.clone(),
+            name: self.info.name.clone(),
+        };
+        let value = std::str::from_utf8(self.expose_value()).map_err(|_| not_utf8())?;
+        let mut doc = serde_json::to_value(&self.info).map_err(|_| not_utf8())?;
+        doc["value"] = value.into();
+        let text = zeroize::Zeroizing::new(doc.to_string());
+        // The JSON tree holds a copy of the value; wipe its string before it is dropped.
+        if let Some(serde_json::Value::String(s)) = doc.get_mut("value") {
+            zeroize::Zeroize::zeroize(s);
+        }
+        Ok(text)
     }
 }
 
@@ -307,7 +354,20 @@ impl Store {
     /// # Errors
     /// [`Error::Io`] / [`Error::Sqlite`] / [`Error::Postgres`] when the database cannot be opened or created,
     /// [`Error::SchemaTooNew`] when a newer secretctl wrote it.
+    /// [`Error::SchemaTooOld`] when an older secretctl wrote it and [`Store::migrate`] has not run.
     pub fn open(url: &StoreUrl) -> Result<Store, Error> {
+        let store = Store::open_any_schema(url)?;
+        let found = store.backend.schema();
+        if found < SCHEMA_VERSION {
+            return Err(Error::SchemaTooOld {
+                found,
+                store: url.to_string(),
+            });
+        }
+        Ok(store)
+    }
+
+    fn open_any_schema(url: &StoreUrl) -> Result<Store, Error> {
         let backend: Box<dyn Backend> = match url {
             StoreUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open(path)?),
             StoreUrl::Postgres(u) => Box::new(postgres::Postgres::open(u)?),
@@ -317,6 +377,30 @@ impl Store {
             url: url.clone(),
             actor: default_actor(),
         })
+    }
+
+    /// Bring an existing store written by an older secretctl up to this build's schema, in one transaction, and
+    /// return it opened. Schema 1 -> 2 records each secret's latest version as the store holds it now (so a
+    /// rollback done before the migration is not detected; verify the store against a backup first if in doubt).
+    /// Returns the schema version found before; a store already current is left as it is.
+    ///
+    /// # Errors
+    /// [`Error::NoStore`] for a missing SQLite file; as [`Store::open`].
+    pub fn migrate(url: &StoreUrl, actor: Option<&str>) -> Result<(Store, i64), Error> {
+        if let StoreUrl::Sqlite(path) = url {
+            if !path.exists() {
+                return Err(Error::NoStore { path: path.clone() });
+            }
+        }
+        let mut store = Store::open_any_schema(url)?;
+        if let Some(actor) = actor {
+            store.set_actor(actor);
+        }
+        let found = store.backend.schema();
+        if found < SCHEMA_VERSION {
+            store.backend.migrate(&store.actor, now())?;
+        }
+        Ok((store, found))
     }
 
     /// Open the store at `url` only if it exists: a missing SQLite file is [`Error::NoStore`] rather than a new,
@@ -374,8 +458,13 @@ impl Store {
         key: &Key,
         items: &[(&str, &str, &[u8])],
     ) -> Result<Vec<u64>, Error> {
-        for (owner, name, _) in items {
+        for (owner, name, value) in items {
             check_names(owner, name)?;
+            if value.len() > MAX_VALUE_LEN {
+                return Err(Error::ValueTooLarge {
+                    what: format!("{owner}/{name}"),
+                });
+            }
         }
         let items: Vec<PutItem<'_>> = items
             .iter()
@@ -406,7 +495,9 @@ impl Store {
     /// is a read that fails its integrity check.
     ///
     /// # Errors
-    /// [`Error::BadName`] for an owner or name no secret can have; [`Error::NotFound`]; [`Error::Tampered`] when the row does not authenticate under its owner, name and
+    /// [`Error::BadName`] for an owner or name no secret can have; [`Error::NotFound`]; [`Error::RolledBack`]
+    /// when the latest version is not the one puts and removals through secretctl left (its row was deleted or
+    /// replaced in the database); [`Error::Tampered`] when the row does not authenticate under its owner, name and
     /// version; [`Error::MissingKey`] when its key is not in `keyring`; [`Error::WrongKey`] when no key of
     /// `keyring` was ever used by this store; a database error.
     pub fn get(
@@ -420,15 +511,30 @@ impl Store {
         let wanted = version
             .map(|v| i64::try_from(v).map_err(|_| not_found(owner, name, version)))
             .transpose()?;
-        let row = self
-            .backend
-            .get(owner, name, wanted)?
-            .ok_or_else(|| not_found(owner, name, version))?;
+        let row = self.backend.get(owner, name, wanted)?;
+        // Only the latest is checked against the recorded latest version; a row that does not authenticate is
+        // reported as tampered first (the more precise diagnosis).
+        let rollback = match wanted {
+            Some(_) => None,
+            None => self.rollback(owner, name, row.as_ref())?,
+        };
+        let row = match (row, rollback) {
+            (Some(row), rollback) => (row, rollback),
+            (None, Some(e)) => {
+                self.audit_get(owner, name, None, Some("denied: rolled back".to_owned()))?;
+                return Err(e);
+            }
+            (None, None) => return Err(not_found(owner, name, version)),
+        };
+        let (row, rollback) = row;
         let mut opened = open_row(keyring, &[], &row);
         if matches!(opened, Err(Error::WrongKey { .. })) {
             // Only now is it worth asking which keys the store has used: a missing key or the wrong keyfile?
             let known = self.known_keys()?;
             opened = open_row(keyring, &known, &row);
+        }
+        if let (Ok(_), Some(e)) = (&opened, rollback) {
+            opened = Err(e);
         }
         let (version, detail) = match &opened {
             Ok(s) => (Some(s.info.version), None),
@@ -437,6 +543,17 @@ impl Store {
                 Some(format!("denied: {}", failure_kind(e))),
             ),
         };
+        self.audit_get(owner, name, version, detail)?;
+        opened
+    }
+
+    fn audit_get(
+        &mut self,
+        owner: &str,
+        name: &str,
+        version: Option<u64>,
+        detail: Option<String>,
+    ) -> Result<(), Error> {
         self.backend.audit(&RawAudit {
             at: now(),
             actor: self.actor.clone(),
@@ -445,8 +562,25 @@ impl Store {
             name: Some(name.to_owned()),
             version: version.and_then(|v| i64::try_from(v).ok()),
             detail,
-        })?;
-        opened
+        })
+    }
+
+    /// [`Error::RolledBack`] when `row` (the newest row of (owner, name)) is not the latest version the store
+    /// recorded.
+    fn rollback(
+        &mut self,
+        owner: &str,
+        name: &str,
+        row: Option<&RawRow>,
+    ) -> Result<Option<Error>, Error> {
+        let expected = self.backend.current(owner, name)?;
+        let found = row.map_or(0, |r| r.version);
+        Ok((found != expected).then(|| Error::RolledBack {
+            owner: owner.to_owned(),
+            name: name.to_owned(),
+            expected: u64::try_from(expected).unwrap_or(0),
+            found: u64::try_from(found).ok().filter(|v| *v > 0),
+        }))
     }
 
     /// Every row's metadata (of one owner, or of all), ordered by owner, name, version. Nothing is decrypted.
@@ -893,6 +1027,7 @@ fn failure_kind(e: &Error) -> &'static str {
     match e {
         Error::Tampered { .. } | Error::BadKeyIdColumn { .. } => "tampered",
         Error::MissingKey { .. } => "missing key",
+        Error::RolledBack { .. } => "rolled back",
         Error::WrongKey { .. } => "wrong key",
         _ => "error",
     }

@@ -1,6 +1,7 @@
 //! The PostgreSQL backend: for daemons on several hosts sharing one store.
 
-use postgres::{Client, NoTls};
+use postgres::Client;
+use postgres::NoTls;
 
 use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Sealer, Update};
 use crate::{Error, SCHEMA_VERSION};
@@ -24,6 +25,7 @@ CREATE TABLE IF NOT EXISTS secretctl_versions (
     owner TEXT NOT NULL,
     name TEXT NOT NULL,
     last BIGINT NOT NULL,
+    current BIGINT NOT NULL,
     PRIMARY KEY (owner, name)
 );
 CREATE TABLE IF NOT EXISTS secretctl_keys (key_id TEXT PRIMARY KEY, first_used BIGINT NOT NULL);
@@ -39,13 +41,28 @@ CREATE TABLE IF NOT EXISTS secretctl_audit (
 );
 ";
 
+/// Schema 1 -> 2: the latest version of each (owner, name) is recorded, so a deleted latest row is detected.
+const MIGRATE_1_TO_2: &str = "
+ALTER TABLE secretctl_versions ADD COLUMN current BIGINT NOT NULL DEFAULT 0;
+INSERT INTO secretctl_versions (owner, name, last, current)
+    SELECT owner, name, max(version), 0 FROM secretctl_secrets GROUP BY owner, name
+    ON CONFLICT (owner, name) DO NOTHING;
+UPDATE secretctl_versions AS v SET current = coalesce((SELECT max(s.version) FROM secretctl_secrets AS s
+    WHERE s.owner = v.owner AND s.name = v.name), 0);
+UPDATE secretctl_meta SET v = '2' WHERE k = 'schema_version';
+";
+
 pub(crate) struct Postgres {
     client: Client,
+    schema: i64,
 }
 
 impl Postgres {
     pub(crate) fn open(url: &str) -> Result<Postgres, Error> {
-        let mut client = Client::connect(url, NoTls)?;
+        let (config, at) = crate::pgconn::config(url)?;
+        let mut client = config
+            .connect(NoTls)
+            .map_err(|source| Error::PostgresConnect { at, source })?;
         let mut tx = client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
         tx.batch_execute(SCHEMA)?;
@@ -67,7 +84,10 @@ impl Postgres {
                 supported: SCHEMA_VERSION,
             });
         }
-        Ok(Postgres { client })
+        Ok(Postgres {
+            client,
+            schema: found,
+        })
     }
 }
 
@@ -94,8 +114,9 @@ impl Backend for Postgres {
     ) -> Result<Vec<i64>, Error> {
         let mut tx = self.client.transaction()?;
         let next = tx.prepare(
-            "INSERT INTO secretctl_versions (owner, name, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (owner, name) DO UPDATE SET last = secretctl_versions.last + 1 RETURNING last",
+            "INSERT INTO secretctl_versions (owner, name, last, current) VALUES ($1, $2, 1, 1) \
+             ON CONFLICT (owner, name) DO UPDATE SET last = secretctl_versions.last + 1, \
+             current = secretctl_versions.last + 1 RETURNING last",
         )?;
         let insert = tx.prepare(
             "INSERT INTO secretctl_secrets (owner, name, version, key_id, envelope, created_at) \
@@ -184,6 +205,15 @@ impl Backend for Postgres {
         for v in &removed {
             tx.execute(&audit, &[&now, &actor, &owner, &name, v])?;
         }
+        if !removed.is_empty() {
+            // As in SQLite: only a removal through secretctl of the latest version (or all) moves the latest.
+            tx.execute(
+                "UPDATE secretctl_versions SET current = coalesce((SELECT max(version) FROM secretctl_secrets \
+                 WHERE owner = $1 AND name = $2), 0) \
+                 WHERE owner = $1 AND name = $2 AND ($3::BIGINT IS NULL OR current = $3)",
+                &[&owner, &name, &version],
+            )?;
+        }
         tx.commit()?;
         Ok(removed)
     }
@@ -224,6 +254,40 @@ impl Backend for Postgres {
                 detail: r.get(6),
             })
             .collect())
+    }
+
+    fn schema(&self) -> i64 {
+        self.schema
+    }
+
+    fn migrate(&mut self, actor: &str, now: i64) -> Result<(), Error> {
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
+        let found: String = tx
+            .query_one(
+                "SELECT v FROM secretctl_meta WHERE k = 'schema_version'",
+                &[],
+            )?
+            .get(0);
+        if found == "1" {
+            tx.batch_execute(MIGRATE_1_TO_2)?;
+            tx.execute(
+                "INSERT INTO secretctl_audit (at, actor, operation, detail) \
+                 VALUES ($1, $2, 'migrate', 'schema 1 -> 2: latest versions recorded')",
+                &[&now, &actor],
+            )?;
+        }
+        tx.commit()?;
+        self.schema = SCHEMA_VERSION;
+        Ok(())
+    }
+
+    fn current(&mut self, owner: &str, name: &str) -> Result<i64, Error> {
+        let row = self.client.query_opt(
+            "SELECT current FROM secretctl_versions WHERE owner = $1 AND name = $2",
+            &[&owner, &name],
+        )?;
+        Ok(row.map_or(0, |r| r.get(0)))
     }
 
     fn known_keys(&mut self) -> Result<Vec<String>, Error> {

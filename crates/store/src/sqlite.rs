@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS secretctl_versions (
     owner TEXT NOT NULL,
     name TEXT NOT NULL,
     last INTEGER NOT NULL,
+    current INTEGER NOT NULL,
     PRIMARY KEY (owner, name)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS secretctl_keys (key_id TEXT PRIMARY KEY, first_used INTEGER NOT NULL) WITHOUT ROWID;
@@ -44,9 +45,20 @@ CREATE TABLE IF NOT EXISTS secretctl_audit (
 );
 ";
 
+/// Schema 1 -> 2: the latest version of each (owner, name) is recorded, so a deleted latest row is detected.
+const MIGRATE_1_TO_2: &str = "
+ALTER TABLE secretctl_versions ADD COLUMN current INTEGER NOT NULL DEFAULT 0;
+INSERT OR IGNORE INTO secretctl_versions (owner, name, last, current)
+    SELECT owner, name, max(version), 0 FROM secretctl_secrets GROUP BY owner, name;
+UPDATE secretctl_versions SET current = coalesce((SELECT max(s.version) FROM secretctl_secrets AS s
+    WHERE s.owner = secretctl_versions.owner AND s.name = secretctl_versions.name), 0);
+UPDATE secretctl_meta SET v = '2' WHERE k = 'schema_version';
+";
+
 pub(crate) struct Sqlite {
     path: PathBuf,
     conn: Connection,
+    schema: i64,
 }
 
 impl Sqlite {
@@ -84,6 +96,7 @@ impl Sqlite {
         let mut s = Sqlite {
             path: path.to_path_buf(),
             conn,
+            schema: 0,
         };
         s.init().map_err(|e| s.err(e))?;
         s.check_schema()?;
@@ -114,6 +127,17 @@ impl Sqlite {
     }
 
     fn check_schema(&mut self) -> Result<(), Error> {
+        self.schema = self.read_schema()?;
+        if self.schema > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew {
+                found: self.schema,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    fn read_schema(&mut self) -> Result<i64, Error> {
         let v: String = self
             .conn
             .query_row(
@@ -122,14 +146,30 @@ impl Sqlite {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))?;
-        let found: i64 = v.parse().map_err(|_| Error::OutOfRange("schema version"))?;
-        if found > SCHEMA_VERSION {
-            return Err(Error::SchemaTooNew {
-                found,
-                supported: SCHEMA_VERSION,
-            });
+        v.parse().map_err(|_| Error::OutOfRange("schema version"))
+    }
+
+    /// Schema 1 -> 2: every (owner, name) gets a `current` version, its newest row as the store holds it now.
+    fn do_migrate(&mut self, actor: &str, now: i64) -> rusqlite::Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: String = tx.query_row(
+            "SELECT v FROM secretctl_meta WHERE k = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )?;
+        if found != "1" {
+            // Another process migrated it meanwhile.
+            return Ok(());
         }
-        Ok(())
+        tx.execute_batch(MIGRATE_1_TO_2)?;
+        tx.execute(
+            "INSERT INTO secretctl_audit (at, actor, operation, detail) \
+             VALUES (?1, ?2, 'migrate', 'schema 1 -> 2: latest versions recorded')",
+            params![now, actor],
+        )?;
+        tx.commit()
     }
 
     fn do_put(
@@ -146,8 +186,8 @@ impl Sqlite {
         let mut versions = Vec::with_capacity(items.len());
         {
             let mut next = tx.prepare_cached(
-                "INSERT INTO secretctl_versions (owner, name, last) VALUES (?1, ?2, 1) \
-                 ON CONFLICT (owner, name) DO UPDATE SET last = last + 1 RETURNING last",
+                "INSERT INTO secretctl_versions (owner, name, last, current) VALUES (?1, ?2, 1, 1) \
+                 ON CONFLICT (owner, name) DO UPDATE SET last = last + 1, current = last + 1 RETURNING last",
             )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO secretctl_secrets (owner, name, version, key_id, envelope, created_at) \
@@ -206,6 +246,16 @@ impl Sqlite {
             for v in &removed {
                 audit.execute(params![now, actor, owner, name, v])?;
             }
+        }
+        if !removed.is_empty() {
+            // Removing the latest version (or all) through secretctl moves the latest to the newest row left; a row
+            // deleted behind secretctl's back leaves it alone, so reads report the rollback.
+            tx.execute(
+                "UPDATE secretctl_versions SET current = coalesce((SELECT max(version) FROM secretctl_secrets \
+                 WHERE owner = ?1 AND name = ?2), 0) \
+                 WHERE owner = ?1 AND name = ?2 AND (?3 IS NULL OR current = ?3)",
+                params![owner, name, version],
+            )?;
         }
         tx.commit()?;
         Ok(removed)
@@ -359,6 +409,23 @@ impl Backend for Sqlite {
             rows.collect()
         };
         run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn schema(&self) -> i64 {
+        self.schema
+    }
+
+    fn migrate(&mut self, actor: &str, now: i64) -> Result<(), Error> {
+        self.do_migrate(actor, now).map_err(|e| self.err(e))?;
+        self.check_schema()
+    }
+
+    fn current(&mut self, owner: &str, name: &str) -> Result<i64, Error> {
+        self.conn
+            .prepare_cached("SELECT current FROM secretctl_versions WHERE owner = ?1 AND name = ?2")
+            .and_then(|mut st| st.query_row(params![owner, name], |r| r.get(0)).optional())
+            .map(Option::unwrap_or_default)
+            .map_err(|e| self.err(e))
     }
 
     fn known_keys(&mut self) -> Result<Vec<String>, Error> {

@@ -6,6 +6,7 @@ mod common;
 
 use common::TestStore;
 use secretctl_envelope::{Key, Keyring};
+use secretctl_error::{ErrorKind, Kind as _};
 use secretctl_store::{Error, RotateOptions, Store, StoreUrl, Versions};
 
 fn keyring(keys: &[&Key]) -> Keyring {
@@ -589,6 +590,168 @@ fn schema_is_created_once_and_reopened(t: TestStore) {
     ));
 }
 
+fn rollback_is_detected_and_rm_is_not_one(t: TestStore) {
+    let key = Key::generate();
+    let ring = keyring(&[&key]);
+    let mut s = open(&t);
+    for v in [b"one", b"two", b"six"] {
+        s.put(&key, "o", "n", v).unwrap();
+    }
+    // Deleting the latest row by hand: the previous version is not served as current.
+    t.exec(
+        "DELETE FROM secretctl_secrets WHERE owner = 'o' AND name = 'n' AND version = 3",
+        &[],
+    );
+    let err = s.get(&ring, "o", "n", None).unwrap_err();
+    assert!(matches!(
+        err,
+        Error::RolledBack {
+            expected: 3,
+            found: Some(2),
+            ..
+        }
+    ));
+    assert_eq!(err.kind(), ErrorKind::Integrity);
+    assert!(err.to_string().contains("rollback"), "{err}");
+    // An older version can still be read explicitly, and removing an older version does not hide the rollback.
+    assert_eq!(
+        s.get(&ring, "o", "n", Some(2)).unwrap().expose_value(),
+        b"two"
+    );
+    s.remove("o", "n", Versions::One(1)).unwrap();
+    assert!(matches!(
+        s.get(&ring, "o", "n", None),
+        Err(Error::RolledBack { .. })
+    ));
+    // Every version deleted by hand: still a rollback, not "not found".
+    t.exec(
+        "DELETE FROM secretctl_secrets WHERE owner = 'o' AND name = 'n'",
+        &[],
+    );
+    assert!(matches!(
+        s.get(&ring, "o", "n", None),
+        Err(Error::RolledBack {
+            expected: 3,
+            found: None,
+            ..
+        })
+    ));
+    // The denied read is audited.
+    let log = s.audit_log(1).unwrap();
+    assert_eq!(log[0].detail.as_deref(), Some("denied: rolled back"));
+
+    // A latest row replaced by an older one (version column rewritten) is a rollback too.
+    s.put(&key, "p", "n", b"old").unwrap();
+    s.put(&key, "p", "n", b"new").unwrap();
+    t.exec(
+        "DELETE FROM secretctl_secrets WHERE owner = 'p' AND name = 'n' AND version = 2",
+        &[],
+    );
+    t.exec(
+        "UPDATE secretctl_secrets SET version = 2 WHERE owner = 'p' AND name = 'n' AND version = 1",
+        &[],
+    );
+    assert!(s.get(&ring, "p", "n", None).unwrap_err().is_integrity());
+
+    // `rm` through secretctl is not a rollback: removing the latest makes the newest row left the latest.
+    for v in [b"a", b"b", b"c"] {
+        s.put(&key, "q", "n", v).unwrap();
+    }
+    s.remove("q", "n", Versions::One(3)).unwrap();
+    let latest = s.get(&ring, "q", "n", None).unwrap();
+    assert_eq!(
+        (latest.info().version, latest.expose_value()),
+        (2, &b"b"[..])
+    );
+    s.remove("q", "n", Versions::One(1)).unwrap();
+    assert_eq!(s.get(&ring, "q", "n", None).unwrap().info().version, 2);
+    s.remove("q", "n", Versions::All).unwrap();
+    assert!(matches!(
+        s.get(&ring, "q", "n", None),
+        Err(Error::NotFound { .. })
+    ));
+    // Versions are never reused, and a new put is the latest again.
+    assert_eq!(s.put(&key, "q", "n", b"d").unwrap(), 4);
+    assert_eq!(s.get(&ring, "q", "n", None).unwrap().expose_value(), b"d");
+}
+
+fn schema_1_store_is_refused_until_migrated(t: TestStore) {
+    let key = Key::generate();
+    let ring = keyring(&[&key]);
+    let mut s = open(&t);
+    s.put(&key, "o", "n", b"one").unwrap();
+    s.put(&key, "o", "n", b"two").unwrap();
+    drop(s);
+    // Make it a schema 1 store, as an older secretctl wrote it.
+    t.exec("ALTER TABLE secretctl_versions DROP COLUMN current", &[]);
+    t.exec(
+        "UPDATE secretctl_meta SET v = '1' WHERE k = 'schema_version'",
+        &[],
+    );
+    let err = Store::open(&t.url).unwrap_err();
+    assert!(matches!(err, Error::SchemaTooOld { found: 1, .. }), "{err}");
+    assert!(
+        err.to_string().contains("secretctl secret migrate --store"),
+        "{err}"
+    );
+    // Refusing changed nothing.
+    assert!(matches!(
+        Store::open(&t.url),
+        Err(Error::SchemaTooOld { .. })
+    ));
+    let (mut s, found) = Store::migrate(&t.url, Some("admin")).unwrap();
+    assert_eq!(found, 1);
+    assert_eq!(s.get(&ring, "o", "n", None).unwrap().expose_value(), b"two");
+    assert!(s
+        .audit_log(10)
+        .unwrap()
+        .iter()
+        .any(|e| e.operation == "migrate"));
+    // Migrating again is a no-op; the migrated store detects rollback.
+    assert_eq!(Store::migrate(&t.url, None).unwrap().1, 2);
+    t.exec(
+        "DELETE FROM secretctl_secrets WHERE owner = 'o' AND name = 'n' AND version = 2",
+        &[],
+    );
+    assert!(matches!(
+        open(&t).get(&ring, "o", "n", None),
+        Err(Error::RolledBack { .. })
+    ));
+}
+
+fn random_binary_values_round_trip_byte_for_byte(t: TestStore) {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let key = Key::generate();
+    let ring = keyring(&[&key]);
+    let s = std::cell::RefCell::new(open(&t));
+    let mut runner = TestRunner::new(Config::with_cases(64));
+    let values = proptest::collection::vec(any::<u8>(), 0..2048);
+    runner
+        .run(&values, |value| {
+            let mut s = s.borrow_mut();
+            let version = s.put(&key, "prop", "v", &value).unwrap();
+            let got = s.get(&ring, "prop", "v", None).unwrap();
+            prop_assert_eq!(got.info().version, version);
+            prop_assert_eq!(got.expose_value(), &value[..]);
+            Ok(())
+        })
+        .unwrap();
+    let mut s = s.into_inner();
+    // The documented limit: MAX_VALUE_LEN bytes are stored, one more is refused.
+    let max = vec![0xff; secretctl_store::MAX_VALUE_LEN];
+    s.put(&key, "prop", "max", &max).unwrap();
+    assert_eq!(
+        s.get(&ring, "prop", "max", None).unwrap().expose_value(),
+        &max[..]
+    );
+    let over = vec![0; secretctl_store::MAX_VALUE_LEN + 1];
+    assert!(matches!(
+        s.put(&key, "prop", "max", &over),
+        Err(Error::ValueTooLarge { .. })
+    ));
+}
+
 macro_rules! suite {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -615,6 +778,9 @@ suite!(
     rotation_with_a_missing_key_stops,
     concurrent_puts_from_two_connections,
     schema_is_created_once_and_reopened,
+    rollback_is_detected_and_rm_is_not_one,
+    schema_1_store_is_refused_until_migrated,
+    random_binary_values_round_trip_byte_for_byte,
 );
 
 // SQLite-only properties of the file itself.
@@ -652,4 +818,19 @@ fn bad_sqlite_path_is_an_error_naming_the_file() {
         err.to_string().contains("/nonexistent-dir/x/store.db"),
         "{err}"
     );
+}
+
+#[test]
+fn postgres_connection_errors_name_host_and_database_never_the_password() {
+    // Nothing listens on port 1: the connection fails, and the error says where it tried.
+    let url: StoreUrl = "postgres://alice:PW-MARKER@127.0.0.1:1/tenants?connect_timeout=5"
+        .parse()
+        .unwrap();
+    let err = Store::open(&url).unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(
+        text.contains("host 127.0.0.1 port 1 database tenants"),
+        "{text}"
+    );
+    assert!(!text.contains("PW-MARKER"), "{text}");
 }

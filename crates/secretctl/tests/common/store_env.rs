@@ -84,7 +84,7 @@ impl StoreEnv {
         let out = self
             .cmd()
             .args(["--json", "secret", "put", owner, name])
-            .write_stdin(format!("{value}\n"))
+            .write_stdin(value.to_owned())
             .assert()
             .success()
             .get_output()
