@@ -339,6 +339,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List owners, names, versions and key ids (nothing is decrypted)')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete one version (--version N) or every version (--all) of OWNER/NAME')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the versions of OWNER/NAME with their key ids and creation times')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: who did what to which secret, and when (never a value)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -409,6 +410,19 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'secretctl;secret;migrate' {
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'secretctl;secret;audit' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many of the newest records')
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
@@ -429,6 +443,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List owners, names, versions and key ids (nothing is decrypted)')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete one version (--version N) or every version (--all) of OWNER/NAME')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the versions of OWNER/NAME with their key ids and creation times')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: who did what to which secret, and when (never a value)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -446,6 +461,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;secret;help;history' {
+            break
+        }
+        'secretctl;secret;help;migrate' {
             break
         }
         'secretctl;secret;help;audit' {
@@ -998,6 +1016,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List owners, names, versions and key ids (nothing is decrypted)')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete one version (--version N) or every version (--all) of OWNER/NAME')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the versions of OWNER/NAME with their key ids and creation times')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: who did what to which secret, and when (never a value)')
             break
         }
@@ -1014,6 +1033,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;help;secret;history' {
+            break
+        }
+        'secretctl;help;secret;migrate' {
             break
         }
         'secretctl;help;secret;audit' {

@@ -361,6 +361,9 @@ _secretctl() {
             secretctl__subcmd__help__subcmd__secret,list)
                 cmd="secretctl__subcmd__help__subcmd__secret__subcmd__list"
                 ;;
+            secretctl__subcmd__help__subcmd__secret,migrate)
+                cmd="secretctl__subcmd__help__subcmd__secret__subcmd__migrate"
+                ;;
             secretctl__subcmd__help__subcmd__secret,put)
                 cmd="secretctl__subcmd__help__subcmd__secret__subcmd__put"
                 ;;
@@ -460,6 +463,9 @@ _secretctl() {
             secretctl__subcmd__secret,list)
                 cmd="secretctl__subcmd__secret__subcmd__list"
                 ;;
+            secretctl__subcmd__secret,migrate)
+                cmd="secretctl__subcmd__secret__subcmd__migrate"
+                ;;
             secretctl__subcmd__secret,put)
                 cmd="secretctl__subcmd__secret__subcmd__put"
                 ;;
@@ -480,6 +486,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__secret__subcmd__help,list)
                 cmd="secretctl__subcmd__secret__subcmd__help__subcmd__list"
+                ;;
+            secretctl__subcmd__secret__subcmd__help,migrate)
+                cmd="secretctl__subcmd__secret__subcmd__help__subcmd__migrate"
                 ;;
             secretctl__subcmd__secret__subcmd__help,put)
                 cmd="secretctl__subcmd__secret__subcmd__help__subcmd__put"
@@ -2324,7 +2333,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__secret)
-            opts="put get list rm history audit"
+            opts="put get list rm history migrate audit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2380,6 +2389,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__secret__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__secret__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2936,7 +2959,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret)
-            opts="-h -V --json --follow-symlinks --help --version put get list rm history audit help"
+            opts="-h -V --json --follow-symlinks --help --version put get list rm history migrate audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3010,7 +3033,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__help)
-            opts="put get list rm history audit help"
+            opts="put get list rm history migrate audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3093,6 +3116,20 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secretctl__subcmd__secret__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secretctl__subcmd__secret__subcmd__help__subcmd__put)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -3148,6 +3185,32 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__list)
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__secret__subcmd__migrate)
             opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -302,6 +302,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand list 'List owners, names, versions and key ids (nothing is decrypted)'
             cand rm 'Delete one version (--version N) or every version (--all) of OWNER/NAME'
             cand history 'List the versions of OWNER/NAME with their key ids and creation times'
+            cand migrate 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)'
             cand audit 'Show the audit log: who did what to which secret, and when (never a value)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -366,6 +367,18 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secretctl;secret;migrate'= {
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
+            cand --actor 'Who to record in the audit table [default: the OS user]'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'secretctl;secret;audit'= {
             cand --limit 'Show at most this many of the newest records'
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
@@ -385,6 +398,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand list 'List owners, names, versions and key ids (nothing is decrypted)'
             cand rm 'Delete one version (--version N) or every version (--all) of OWNER/NAME'
             cand history 'List the versions of OWNER/NAME with their key ids and creation times'
+            cand migrate 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)'
             cand audit 'Show the audit log: who did what to which secret, and when (never a value)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -397,6 +411,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;secret;help;rm'= {
         }
         &'secretctl;secret;help;history'= {
+        }
+        &'secretctl;secret;help;migrate'= {
         }
         &'secretctl;secret;help;audit'= {
         }
@@ -872,6 +888,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand list 'List owners, names, versions and key ids (nothing is decrypted)'
             cand rm 'Delete one version (--version N) or every version (--all) of OWNER/NAME'
             cand history 'List the versions of OWNER/NAME with their key ids and creation times'
+            cand migrate 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)'
             cand audit 'Show the audit log: who did what to which secret, and when (never a value)'
         }
         &'secretctl;help;secret;put'= {
@@ -883,6 +900,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;help;secret;rm'= {
         }
         &'secretctl;help;secret;history'= {
+        }
+        &'secretctl;help;secret;migrate'= {
         }
         &'secretctl;help;secret;audit'= {
         }
