@@ -597,21 +597,23 @@ impl Schema {
     /// # Errors
     /// [`Error::Io`], [`Error::TooLarge`], or [`Error::Invalid`] when it is not UTF-8.
     pub fn read_text(path: &Path) -> Result<String, Error> {
-        use std::io::Read;
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
+        // Opened like every file of an instance (a directory its owner may not be root): no-follow unless the
+        // process allows it, and a FIFO planted there fails at once instead of hanging the command.
+        let opts = secretctl_fs::ReadOptions::new(MAX_SCHEMA_BYTES);
+        let buf = match secretctl_fs::read(path, &opts) {
+            Ok(bytes) => bytes.to_vec(),
+            Err(secretctl_fs::Error::TooLarge { .. }) => {
+                return Err(Error::TooLarge {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(e) => {
+                return Err(Error::Io {
+                    path: path.to_path_buf(),
+                    source: e.into(),
+                })
+            }
         };
-        let f = std::fs::File::open(path).map_err(io)?;
-        let mut buf = Vec::new();
-        f.take(MAX_SCHEMA_BYTES + 1)
-            .read_to_end(&mut buf)
-            .map_err(io)?;
-        if buf.len() as u64 > MAX_SCHEMA_BYTES {
-            return Err(Error::TooLarge {
-                path: path.to_path_buf(),
-            });
-        }
         String::from_utf8(buf).map_err(|_| Error::Invalid {
             file: Some(path.to_path_buf()),
             line: 0,
@@ -1014,6 +1016,25 @@ plain = true
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("secretctl.toml: line 2: "), "{e}");
+    }
+
+    #[test]
+    fn a_fifo_or_a_link_at_the_schema_path_fails_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("secretctl.toml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Nothing writes to the FIFO: a plain open would block forever; this one fails.
+        assert!(matches!(Schema::load(&fifo), Err(Error::Io { .. })));
+        let real = dir.path().join("real.toml");
+        std::fs::write(&real, "[secrets.A]\n").unwrap();
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(matches!(Schema::load(&link), Err(Error::Io { .. })));
+        assert!(Schema::load(&real).is_ok());
     }
 
     #[test]
