@@ -132,6 +132,10 @@ pub enum Rule {
     Orchestrator,
     /// `init` never overwrites a value with a different given one.
     InitConflict,
+    /// A version's value (`<KEY>_V<N>`) is never rewritten; a new value becomes the next version.
+    Immutable,
+    /// The version the pointer names is in use: it is not removed while the pointer names it.
+    InUse,
 }
 
 impl Rule {
@@ -147,6 +151,8 @@ impl Rule {
             Self::NoGenerator => "no_generator",
             Self::Orchestrator => "orchestrator",
             Self::InitConflict => "init_conflict",
+            Self::Immutable => "immutable",
+            Self::InUse => "in_use",
         }
     }
 
@@ -160,7 +166,9 @@ impl Rule {
             | Self::MinLength
             | Self::OneShot
             | Self::Orchestrator
-            | Self::InitConflict => ErrorKind::Refused,
+            | Self::InitConflict
+            | Self::Immutable
+            | Self::InUse => ErrorKind::Refused,
         }
     }
 }

@@ -202,6 +202,37 @@ impl Instance {
         self.fix(&["env", "set", &spec.key], "--file", &tail, true)
     }
 
+    /// The command that adds the operator's value as the next version of the versioned `key`.
+    fn new_version_fix(&self, key: &str) -> Fix {
+        self.fix(&["env", "set", key], "--file", &["--new-version"], true)
+    }
+
+    /// If `key` holds a version's value (`<KEY>_V<N>`) of a versioned key (declared `versioned`, or with a pointer
+    /// in `env`): `(KEY, N)`.
+    fn version_key<'k>(&self, env: &EnvFile, key: &'k str) -> Option<(&'k str, u32)> {
+        let (base, version) = pointer::split_value_key(key)?;
+        let versioned = self.spec(base).is_some_and(|s| s.versioned)
+            || env.contains(&pointer::pointer_key(base));
+        versioned.then_some((base, version))
+    }
+
+    /// Refuse rewriting an existing version's value: versions are immutable.
+    fn check_immutable(&self, env: &EnvFile, key: &str) -> Result<(), Error> {
+        match self.version_key(env, key) {
+            Some((base, version)) if env.contains(key) => Err(Error::Refused {
+                key: key.to_owned(),
+                rule: Rule::Immutable,
+                message: format!(
+                    "{key} is version v{version} of {base} in {file}: versions are immutable, so it is never \
+                     overwritten; a new value becomes the next version of {base}",
+                    file = self.env_path.display()
+                ),
+                fix: Some(self.new_version_fix(base)),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// The command that replaces `spec`'s value with a generated one, when it has a generator.
     pub(crate) fn generate_fix(&self, spec: &SecretSpec, has_value: bool) -> Option<Fix> {
         spec.generator?;
@@ -384,6 +415,7 @@ impl Instance {
         again: impl Fn() -> Fix,
     ) -> Result<Change, Error> {
         self.transact(true, |env, state, migrated| {
+            self.check_immutable(env, key)?;
             let mut change = Change::new(key, migrated);
             change.generator = generator;
             if env.get(key) == Some(value.expose_secret()) {
@@ -440,7 +472,11 @@ impl Instance {
         opts: SetOptions,
     ) -> Result<Change, Error> {
         self.check_key(key)?;
-        let spec = self.declared(key, "`secretctl env set --new-version`")?;
+        let what = "`secretctl env set --new-version`";
+        let Some(spec) = self.spec(key) else {
+            // Not declared: a key with a pointer in the .env is versioned all the same.
+            return self.add_undeclared_version(key, value, what);
+        };
         if !spec.versioned {
             return Err(Error::Refused {
                 key: key.to_owned(),
@@ -463,6 +499,46 @@ impl Instance {
         })
     }
 
+    /// `--new-version` for a key the schema does not declare: allowed when the `.env` has its pointer.
+    fn add_undeclared_version(
+        &self,
+        key: &str,
+        value: &SecretString,
+        what: &str,
+    ) -> Result<Change, Error> {
+        self.transact(false, |env, state, migrated| {
+            if !env.contains(&pointer::pointer_key(key)) {
+                return Err(self
+                    .declared(key, what)
+                    .err()
+                    .unwrap_or_else(|| Error::NoValue {
+                        key: pointer::pointer_key(key),
+                        path: self.env_path.clone(),
+                    }));
+            }
+            if value.expose_secret().is_empty() {
+                return Err(Error::Refused {
+                    key: key.to_owned(),
+                    rule: Rule::Empty,
+                    message: format!("{key}: an empty value is not accepted as a version"),
+                    fix: Some(self.new_version_fix(key)),
+                });
+            }
+            let mut change = Change::new(key, migrated);
+            change.version = Some(self.bump(env, key, value)?);
+            state.record(key, value.expose_secret(), false, state::now())?;
+            change.changed = true;
+            Ok(change)
+        })
+    }
+
+    fn bump(&self, env: &mut EnvFile, key: &str, value: &SecretString) -> Result<Bumped, Error> {
+        pointer::bump(env, key, value.expose_secret()).map_err(|source| Error::Naming {
+            path: self.env_path.clone(),
+            error: source,
+        })
+    }
+
     fn new_value(
         &self,
         spec: &SecretSpec,
@@ -475,12 +551,7 @@ impl Instance {
             self.check_change(spec, env, opts, &again)?;
             let mut change = Change::new(key, migrated);
             if spec.versioned {
-                change.version = Some(pointer::bump(env, key, value.expose_secret()).map_err(
-                    |source| Error::Naming {
-                        path: self.env_path.clone(),
-                        error: source,
-                    },
-                )?);
+                change.version = Some(self.bump(env, key, value)?);
             } else {
                 env.set(key, value.expose_secret()).map_err(|error| {
                     secretctl_envfile::Error::Edit {
@@ -496,13 +567,33 @@ impl Instance {
         })
     }
 
-    /// Remove every assignment of `key` from the `.env`. Returns whether it was there.
+    /// Remove every assignment of `key` from the `.env`. Returns whether it was there. The value of the version
+    /// a pointer names is in use and is not removed.
     ///
     /// # Errors
-    /// [`Error::Envfile`] (`NotFound` when the `.env` does not exist), [`Error::Io`].
+    /// [`Error::Refused`] ([`Rule::InUse`]) for the version the pointer names; [`Error::Envfile`] (`NotFound`
+    /// when the `.env` does not exist), [`Error::Io`].
     pub fn unset(&self, key: &str) -> Result<bool, Error> {
         self.check_key(key)?;
-        self.transact(false, |env, _, _| Ok(env.unset(key)))
+        self.transact(false, |env, _, _| {
+            if let Some((base, version)) = self.version_key(env, key) {
+                let current = pointer::current(env, base).ok().flatten();
+                if current.is_some_and(|c| c.version() == version) {
+                    return Err(Error::Refused {
+                        key: key.to_owned(),
+                        rule: Rule::InUse,
+                        message: format!(
+                            "{key} is the version {pointer} names (v{version}) in {file}: the app uses it, so it \
+                             is not removed; add the next version first (then v{version} can go)",
+                            pointer = pointer::pointer_key(base),
+                            file = self.env_path.display()
+                        ),
+                        fix: Some(self.new_version_fix(base)),
+                    });
+                }
+            }
+            Ok(env.unset(key))
+        })
     }
 
     /// Rename `from` to `to` in the `.env`, keeping value and layout.

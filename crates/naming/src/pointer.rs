@@ -29,6 +29,18 @@ pub fn value_key(key: &str, version: u32) -> String {
     format!("{key}_V{version}")
 }
 
+/// If `candidate` is the key of a version's value (`<KEY>_V<N>`, N without leading zeros), `(KEY, N)`. Whether
+/// `KEY` is versioned at all is for the caller to say (its pointer exists, or a schema declares it).
+#[must_use]
+pub fn split_value_key(candidate: &str) -> Option<(&str, u32)> {
+    let at = candidate.rfind("_V")?;
+    let (key, digits) = (&candidate[..at], &candidate[at + 2..]);
+    if key.is_empty() {
+        return None;
+    }
+    crate::parse_version_tag(&format!("v{digits}")).map(|n| (key, n))
+}
+
 /// If `candidate` is a pointer key (`SECRET_<KEY>_VERSION`), the `KEY` it points for.
 #[must_use]
 pub fn pointed_key(candidate: &str) -> Option<&str> {

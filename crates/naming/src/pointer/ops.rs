@@ -86,7 +86,7 @@ pub fn bump(env: &mut EnvFile, key: &str, value: &str) -> Result<Bumped, Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pointer::pointed_key;
+    use crate::pointer::{pointed_key, split_value_key};
 
     #[test]
     fn keys() {
@@ -97,6 +97,22 @@ mod tests {
             Some("DB_PASSWORD")
         );
         assert_eq!(pointed_key("SECRET__VERSION"), None);
+        assert_eq!(
+            split_value_key("DB_PASSWORD_V12"),
+            Some(("DB_PASSWORD", 12))
+        );
+        assert_eq!(split_value_key("A_V1_V2"), Some(("A_V1", 2)));
+        for not in [
+            "DB_PASSWORD",
+            "_V1",
+            "X_V0",
+            "X_V01",
+            "X_V",
+            "X_V1a",
+            "X_v1",
+        ] {
+            assert_eq!(split_value_key(not), None, "{not}");
+        }
         assert_eq!(pointed_key("DB_PASSWORD"), None);
         assert_eq!(
             versioned_name("DB_PASSWORD", 2).unwrap().to_string(),
