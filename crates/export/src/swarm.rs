@@ -75,11 +75,16 @@ impl SwarmPlan {
     /// [`Error::SwarmValueSize`]; [`Error::SwarmCollision`]; [`Error::NoVersionedSecrets`].
     pub fn new(selection: &Selection, stack: Option<&str>) -> Result<Self, Error> {
         let instance = selection.instance();
-        let stack = match (stack, selection.domain()) {
-            (Some(stack), _) => stack.to_owned(),
-            (None, Some(domain)) if !domain.is_empty() => stack_from_domain(domain),
-            (None, _) => stack_from_domain(instance),
+        let (stack, derived_from) = match (stack, selection.domain()) {
+            (Some(stack), _) => (Ok(stack.to_owned()), ""),
+            (None, Some(domain)) if !domain.is_empty() => (stack_from_domain(domain), "DOMAIN"),
+            (None, _) => (stack_from_domain(instance), "the instance name"),
         };
+        let stack = stack.map_err(|error| Error::SwarmName {
+            from: selection.source().describe(),
+            key: derived_from.to_owned(),
+            error,
+        })?;
         let from = selection.source().describe();
         let mut secrets: Vec<SwarmSecret> = Vec::new();
         for item in selection.items() {

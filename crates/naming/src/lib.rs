@@ -28,7 +28,7 @@
 //! let next = name.next()?;
 //! assert_eq!(next.to_string(), "db_password_v2");
 //!
-//! let stack = stack_from_domain("wiki.example.com");
+//! let stack = stack_from_domain("wiki.example.com")?;
 //! assert_eq!(stack, "wiki_example_com");
 //! assert_eq!(swarm_name(&stack, &next)?, "wiki_example_com_db_password_v2");
 //!
@@ -96,6 +96,14 @@ pub enum Error {
         /// The stack given (shortened).
         stack: String,
         /// Which rule it breaks.
+        reason: &'static str,
+    },
+    /// No valid stack name can be derived from the domain.
+    #[error("no stack name can be derived from the domain `{domain}`: {reason}; give the stack with --stack")]
+    InvalidDomain {
+        /// The domain given (shortened).
+        domain: String,
+        /// Why.
         reason: &'static str,
     },
     /// The Swarm secret name is longer than Swarm allows.
@@ -397,21 +405,36 @@ pub fn swarm_budget(stack: &str, name: &VersionedName) -> i64 {
     i64::try_from(SWARM_NAME_MAX).unwrap_or(i64::MAX) - i64::try_from(length).unwrap_or(i64::MAX)
 }
 
-/// The stack name Co-op Cloud's `abra` derives from an app's domain: every `.` becomes `_`
-/// (`wiki.example.com` → `wiki_example_com`), and a result longer than [`ABRA_STACK_NAME_MAX`] (45) characters is
-/// cut to that length, as abra does to stay within Docker's runtime limits. A domain is ASCII (IDNA), so the cut
-/// falls on a character boundary; for a non-ASCII input it falls back to the nearest boundary below.
-#[must_use]
-pub fn stack_from_domain(domain: &str) -> String {
-    let sanitised = domain.replace('.', "_");
-    if sanitised.len() <= ABRA_STACK_NAME_MAX {
-        return sanitised;
+/// The stack name Co-op Cloud's `abra` derives from an app's domain, made valid: every `.` becomes `_`
+/// (`wiki.example.com` → `wiki_example_com`), a result longer than [`ABRA_STACK_NAME_MAX`] (45) characters is cut to
+/// that length as abra does, and then what Docker refuses at either end (`_`, `-`, `.` left by the cut or by the
+/// domain itself) is trimmed: a 44-character first label gives those 44 characters, not `…_`. The result is always
+/// a valid stack name, so every versioned name short enough to fit is a valid Swarm name in it.
+///
+/// # Errors
+/// [`Error::InvalidDomain`] when the domain has a character no stack name can hold (a space, `/`, a non-ASCII
+/// letter: give the IDNA form `xn--…`) or no letter or digit at all (`...`).
+pub fn stack_from_domain(domain: &str) -> Result<String, Error> {
+    let err = |reason| Error::InvalidDomain {
+        domain: shorten(domain),
+        reason,
+    };
+    if !domain.bytes().all(is_name_char) {
+        return Err(err(
+            "a stack name holds only ASCII letters, digits, `-`, `_` and `.` (give a non-ASCII domain in its \
+             IDNA form, xn--...)",
+        ));
     }
-    let mut end = ABRA_STACK_NAME_MAX;
-    while !sanitised.is_char_boundary(end) {
-        end -= 1;
+    // All ASCII from here on, so bytes are characters.
+    let cut = &domain[..domain.len().min(ABRA_STACK_NAME_MAX)];
+    let stack = cut
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .replace('.', "_");
+    if stack.is_empty() {
+        return Err(err("it has no letter or digit to name a stack with"));
     }
-    sanitised[..end].to_owned()
+    validate_stack(&stack)?;
+    Ok(stack)
 }
 
 #[cfg(test)]
@@ -533,14 +556,38 @@ mod tests {
 
     #[test]
     fn stacks_from_domains() {
-        assert_eq!(stack_from_domain("wiki.example.com"), "wiki_example_com");
-        assert_eq!(stack_from_domain("localhost"), "localhost");
+        let ok = |d: &str| stack_from_domain(d).unwrap();
+        assert_eq!(ok("wiki.example.com"), "wiki_example_com");
+        assert_eq!(ok("localhost"), "localhost");
         let long = format!("{}.example.com", "a".repeat(60));
-        let stack = stack_from_domain(&long);
-        assert_eq!(stack.len(), ABRA_STACK_NAME_MAX);
-        assert_eq!(stack, "a".repeat(45));
-        let unicode = format!("{}é.com", "a".repeat(44));
-        assert_eq!(stack_from_domain(&unicode), "a".repeat(44));
+        assert_eq!(ok(&long), "a".repeat(45));
+        // The issue's case: a 44-character first label; abra's cut leaves `…a_`, which Swarm refuses.
+        let label44 = format!("{}.example.com", "a".repeat(44));
+        assert_eq!(ok(&label44), "a".repeat(44));
+        let n = VersionedName::new("db_password", 1).unwrap();
+        assert!(swarm_name(&ok(&label44), &n).is_ok());
+        // A cut that ends on a hyphen, and dots at either end.
+        assert_eq!(ok(&format!("{}-b.org", "a".repeat(44))), "a".repeat(44));
+        assert_eq!(ok(".wiki.example.com."), "wiki_example_com");
+        for bad in [
+            "...",
+            "",
+            "-",
+            "_._",
+            "wiki example.com",
+            "wiki/x",
+            "wïki.com",
+        ] {
+            let err = stack_from_domain(bad).unwrap_err();
+            assert!(matches!(err, Error::InvalidDomain { .. }), "{bad:?}: {err}");
+            assert_eq!(secretctl_error::Kind::kind(&err), ErrorKind::Usage);
+        }
+    }
+
+    /// A domain as DNS writes it: labels of letters, digits and inner hyphens, at most 63 characters each.
+    fn domain_strategy() -> impl Strategy<Value = String> {
+        prop::collection::vec("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?", 1..6)
+            .prop_map(|labels| labels.join("."))
     }
 
     #[test]
@@ -570,6 +617,23 @@ mod tests {
         fn parse_display_round_trip(s in "\\PC{0,40}") {
             if let Ok(n) = s.parse::<VersionedName>() {
                 prop_assert_eq!(n.to_string(), s);
+            }
+        }
+
+        #[test]
+        fn every_valid_domain_gives_a_valid_stack(domain in domain_strategy(), version in 1u32..1000) {
+            let stack = stack_from_domain(&domain).unwrap();
+            prop_assert!(stack.len() <= ABRA_STACK_NAME_MAX);
+            // What `name swarm --domain` checks: a short versioned name is a valid Swarm name in the stack.
+            let n = VersionedName::new("db_password", version).unwrap();
+            let full = swarm_name(&stack, &n).unwrap();
+            prop_assert!(validate_swarm_name(&full).is_ok());
+        }
+
+        #[test]
+        fn any_text_gives_a_valid_stack_or_an_error(text in "\\PC{0,80}") {
+            if let Ok(stack) = stack_from_domain(&text) {
+                prop_assert!(validate_stack(&stack).is_ok() && stack.len() <= ABRA_STACK_NAME_MAX);
             }
         }
 

@@ -63,7 +63,7 @@ pub fn run(g: Globals, command: NameCommand) -> anyhow::Result<()> {
             let n: VersionedName = name.parse()?;
             let stack = match (stack, domain) {
                 (Some(s), _) => s,
-                (None, Some(d)) => stack_from_domain(&d),
+                (None, Some(d)) => stack_from_domain(&d)?,
                 (None, None) => return Err(usage("give --stack S or --domain D")),
             };
             let full = swarm_name(&stack, &n).with_context(|| format!("{n} in stack {stack}"))?;
@@ -77,7 +77,7 @@ pub fn run(g: Globals, command: NameCommand) -> anyhow::Result<()> {
             Ok(())
         }
         NameCommand::Stack { domain } => {
-            let stack = stack_from_domain(&domain);
+            let stack = stack_from_domain(&domain)?;
             g.print(&json!({"domain": domain, "stack": stack}), stack)
         }
     }

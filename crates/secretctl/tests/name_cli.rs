@@ -148,3 +148,38 @@ fn swarm_rules_and_stacks_from_domains() {
         Some(2)
     );
 }
+
+#[test]
+fn every_domain_gives_a_stack_swarm_accepts_or_a_clear_error() {
+    // A 44-character first label: abra's cut at 45 leaves a trailing `_`, which Swarm refuses; the `_` goes.
+    let domain = format!("{}.example.com", "a".repeat(44));
+    let stack = ok(&["name", "stack", &domain]);
+    assert_eq!(stack, format!("{}\n", "a".repeat(44)));
+    let full = ok(&["name", "swarm", "db_password_v1", "--domain", &domain]);
+    assert_eq!(full, format!("{}_db_password_v1\n", "a".repeat(44)));
+    // The stack it prints is one `name swarm --stack` accepts.
+    ok(&[
+        "name",
+        "swarm",
+        "db_password_v1",
+        "--stack",
+        stack.trim_end(),
+    ]);
+    // No letter or digit, or a character no stack can hold: exit 2 with the reason, nothing on stdout.
+    for bad in ["...", "wiki example.com", "wïki.example.com"] {
+        for args in [
+            vec!["name", "stack", bad],
+            vec!["name", "swarm", "db_v1", "--domain", bad],
+        ] {
+            let out = run(&args);
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(out.stdout.is_empty());
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert!(
+                err.contains("no stack name can be derived from the domain"),
+                "{err}"
+            );
+            assert!(err.contains("--stack"), "{err}");
+        }
+    }
+}
