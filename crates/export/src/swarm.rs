@@ -63,6 +63,7 @@ pub struct SwarmPlan {
     instance: String,
     source: Source,
     secrets: Vec<SwarmSecret>,
+    prune: bool,
 }
 
 impl SwarmPlan {
@@ -138,7 +139,18 @@ impl SwarmPlan {
             instance: instance.to_owned(),
             source: selection.source().clone(),
             secrets,
+            prune: false,
         })
+    }
+
+    /// With `prune`, the script also removes the Swarm secrets of this stack that are other versions of the
+    /// exported secrets (`<stack>_<base>_v<N>` for each exported base, any N but the one the pointer names): the
+    /// versions the `.env` no longer references. The version in use is never removed, and a secret a service still
+    /// uses is kept (Docker refuses to remove it; the script reports it and goes on).
+    #[must_use]
+    pub fn with_prune(mut self, prune: bool) -> Self {
+        self.prune = prune;
+        self
     }
 
     /// The stack the secrets belong to.
@@ -231,7 +243,41 @@ impl SwarmPlan {
             }
             s.push('\n');
         }
+        if self.prune {
+            self.prune_section(&mut s);
+        }
         s
+    }
+
+    /// The part of the script that removes the versions no longer referenced (see [`SwarmPlan::with_prune`]).
+    fn prune_section(&self, s: &mut String) {
+        s.push_str(
+            "\n# Prune: remove the other versions of these secrets in this stack (the .env's pointers no longer name\n\
+             # them). The version in use is kept; Docker refuses to remove a secret a service still uses.\n\
+             prune() {\n\
+             \x20   local prefix=\"$1\" keep=\"$2\" names name\n\
+             \x20   names=\"$(docker secret ls --filter \"name=$prefix\" --format '{{.Name}}')\"\n\
+             \x20   while IFS= read -r name; do\n\
+             \x20       [[ \"$name\" == \"$prefix\"* ]] || continue\n\
+             \x20       [[ \"${name#\"$prefix\"}\" =~ ^[1-9][0-9]*$ ]] || continue\n\
+             \x20       [ \"$name\" != \"$keep\" ] || continue\n\
+             \x20       if docker secret rm \"$name\" >/dev/null; then\n\
+             \x20           echo \"removed: $name\" >&2\n\
+             \x20       else\n\
+             \x20           echo \"in use:  $name (kept)\" >&2\n\
+             \x20       fi\n\
+             \x20   done <<<\"$names\"\n\
+             }\n\n",
+        );
+        for sec in &self.secrets {
+            let prefix = format!("{}_{}_v", self.stack, sec.name.base());
+            let _ = writeln!(
+                s,
+                "prune {} {}",
+                shell_quote(&prefix),
+                shell_quote(&sec.swarm_name)
+            );
+        }
     }
 }
 
@@ -331,6 +377,19 @@ mod tests {
     use crate::StoreSource;
 
     #[test]
+    fn prune_keeps_the_version_in_use() {
+        let script = plan(Source::Env(PathBuf::from("/srv/wiki/.env")), "wiki").script();
+        assert!(!script.contains("prune"), "{script}");
+        let script = plan(Source::Env(PathBuf::from("/srv/wiki/.env")), "wiki")
+            .with_prune(true)
+            .script();
+        assert!(
+            script.ends_with("prune app_db_password_v app_db_password_v3\n"),
+            "{script}"
+        );
+    }
+
+    #[test]
     fn urls_with_a_password_are_recognised() {
         assert!(url_has_password("postgres://app:hunter2@db:5432/secrets"));
         assert!(url_has_password(
@@ -361,6 +420,7 @@ mod tests {
                 name,
             }],
             source,
+            prune: false,
         }
     }
 

@@ -119,6 +119,10 @@ pub struct SwarmArgs {
     /// Write the script to FILE (created 0700, replaced atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// The script also removes the other versions of these secrets in the stack (`docker secret rm`), those the
+    /// .env's pointers no longer name; never the version in use, nor one a service still uses.
+    #[arg(long)]
+    pub prune: bool,
 }
 
 /// Arguments of the hidden `secretctl export value`.
@@ -260,7 +264,7 @@ fn write_sops_dir(dir: &Path, names: &[&str], docs: &[String]) -> anyhow::Result
 }
 
 fn swarm(g: Globals, a: &SwarmArgs) -> anyhow::Result<()> {
-    let plan = SwarmPlan::new(&load(&a.source)?, a.stack.as_deref())?;
+    let plan = SwarmPlan::new(&load(&a.source)?, a.stack.as_deref())?.with_prune(a.prune);
     let script = plan.script();
     if let Some(out) = &a.out {
         write_file(out, script.as_bytes(), 0o700)?;
