@@ -80,7 +80,7 @@ pub mod state;
 mod words;
 
 pub use duration::{format_duration, parse_duration};
-pub use generator::{Generator, GeneratorError, RngError};
+pub use generator::{Append, Generator, GeneratorError, RngError};
 pub use secrecy;
 
 /// The file name commands look for in the current directory when no `--schema` is given.
