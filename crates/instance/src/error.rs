@@ -98,6 +98,14 @@ pub enum Error {
         /// The key.
         key: String,
     },
+    /// Writing a value to the password store (`pass`) failed; the `.env` was left as it was.
+    #[error("cannot escrow to the password store entry {path}: {why}")]
+    Escrow {
+        /// The entry, e.g. `secretctl/wiki/db_password_v2`.
+        path: String,
+        /// Why (`pass`'s own message, which never holds the value).
+        why: String,
+    },
     /// A policy of the schema refuses the operation; `fix` does it the right way (or on purpose).
     #[error("{message}; {fix_text}", fix_text = fix_text(fix.as_ref()))]
     Refused {
@@ -189,6 +197,7 @@ impl Kind for Error {
             Self::Io { error, .. } => secretctl_error::io_kind(error),
             Self::Refused { rule, .. } => rule.kind(),
             Self::Unsafe { .. } => ErrorKind::Refused,
+            Self::Escrow { .. } => ErrorKind::Other,
             Self::BadState { .. } | Self::BadRecord { .. } => ErrorKind::Invalid,
             Self::NotOneShot { .. } | Self::NotADirectory { .. } => ErrorKind::Usage,
             Self::NoSchema { .. } | Self::NotDeclared { .. } | Self::NoValue { .. } => {

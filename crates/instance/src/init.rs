@@ -11,7 +11,7 @@ use secretctl_schema::{Generator, Schema, SCHEMA_FILE};
 use zeroize::Zeroizing;
 
 use crate::state::{self, State};
-use crate::{Error, Fix, Instance, Rule};
+use crate::{Error, Escrowed, Fix, Instance, Pass, Rule};
 
 /// What [`Instance::init`] did to one declared key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,8 @@ pub struct InitReport {
     pub keys: Vec<(String, InitOutcome)>,
     /// How many `SECRETCTL_*` record lines moved out of the `.env`.
     pub migrated: usize,
+    /// The password store entries the generated values were escrowed to (`init --pass`).
+    pub escrowed: Vec<Escrowed>,
 }
 
 impl Instance {
@@ -69,6 +71,20 @@ impl Instance {
         dir: &Path,
         schema: Option<&Path>,
         given: Option<&Path>,
+    ) -> Result<(Self, InitReport), Error> {
+        Self::init_with(dir, schema, given, None)
+    }
+
+    /// [`Instance::init`], escrowing every generated value with `pass` (`secretctl init --pass`) before the `.env`
+    /// is written: when `pass` fails, nothing is written.
+    ///
+    /// # Errors
+    /// Those of [`Instance::init`]; [`Error::Escrow`].
+    pub fn init_with(
+        dir: &Path,
+        schema: Option<&Path>,
+        given: Option<&Path>,
+        pass: Option<&Pass>,
     ) -> Result<(Self, InitReport), Error> {
         let in_dir = dir.join(SCHEMA_FILE);
         let (schema, schema_text, schema_origin) = if let Some(path) = schema {
@@ -108,16 +124,19 @@ impl Instance {
             schema_explicit: false,
         };
         let created = !instance.env_path.exists();
-        let (keys, changed, migrated) = instance.transact(true, |env, state, migrated| {
-            let before = Zeroizing::new(env.as_str().to_owned());
-            let state_before = state.clone();
-            if let Some(given) = &given {
-                instance.merge_given(env, given, created)?;
-            }
-            let keys = instance.fill(env, state)?;
-            let changed = migrated > 0 || env.as_str() != before.as_str() || *state != state_before;
-            Ok((keys, changed, migrated))
-        })?;
+        let (keys, changed, migrated, escrowed) =
+            instance.transact(true, |env, state, migrated| {
+                let before = Zeroizing::new(env.as_str().to_owned());
+                let state_before = state.clone();
+                if let Some(given) = &given {
+                    instance.merge_given(env, given, created)?;
+                }
+                let mut escrowed = Vec::new();
+                let keys = instance.fill(env, state, pass, &mut escrowed)?;
+                let changed =
+                    migrated > 0 || env.as_str() != before.as_str() || *state != state_before;
+                Ok((keys, changed, migrated, escrowed))
+            })?;
         let mut schema_written = false;
         let mut schema_differs = false;
         if let Some(text) = &schema_text {
@@ -142,6 +161,7 @@ impl Instance {
             schema_differs,
             keys,
             migrated,
+            escrowed,
         };
         Ok((instance, report))
     }
@@ -194,6 +214,8 @@ impl Instance {
         &self,
         env: &mut EnvFile,
         state: &mut State,
+        pass: Option<&Pass>,
+        escrowed: &mut Vec<Escrowed>,
     ) -> Result<Vec<(String, InitOutcome)>, Error> {
         let Some(schema) = &self.schema else {
             return Ok(Vec::new());
@@ -224,6 +246,10 @@ impl Instance {
                         .map_err(secretctl_schema::Error::from)?;
                     let b = pointer::bump(env, key, value.expose_secret()).map_err(naming)?;
                     state.record(key, value.expose_secret(), spec.one_shot, now)?;
+                    if let Some(pass) = pass {
+                        let version = Some(b.current.version());
+                        escrowed.push(self.escrow(pass, key, version, &value)?);
+                    }
                     InitOutcome::Generated {
                         generator,
                         version: Some(b.current.version_tag()),
@@ -251,6 +277,9 @@ impl Instance {
                     }
                 })?;
                 state.record(key, value.expose_secret(), spec.one_shot, now)?;
+                if let Some(pass) = pass {
+                    escrowed.push(self.escrow(pass, key, None, &value)?);
+                }
                 InitOutcome::Generated {
                     generator,
                     version: None,

@@ -51,6 +51,7 @@ use secretctl_schema::{InstanceSettings, Orchestrator, Schema, SCHEMA_FILE};
 pub mod check;
 pub mod credential;
 mod error;
+pub mod escrow;
 mod fix;
 mod init;
 mod orchestrator;
@@ -60,6 +61,7 @@ pub mod state;
 
 pub use check::{Finding, FindingKind};
 pub use error::{Error, Rule};
+pub use escrow::{pass_path, Escrowed, Pass};
 pub use fix::{shell_quote, Fix};
 pub use init::{InitOutcome, InitReport};
 pub use orchestrator::K8sSteps;

@@ -19,13 +19,22 @@ use crate::{Error, Fix, Instance, K8sSteps, Rule};
 pub struct SetOptions {
     /// Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret.
     pub force: bool,
+    /// Escrow the new value with `pass` first (see [`crate::escrow`]); the `.env` is written only when that worked.
+    pub pass: bool,
 }
 
 impl SetOptions {
     /// Options with `force` as given.
     #[must_use]
     pub fn force(force: bool) -> Self {
-        Self { force }
+        Self { force, pass: false }
+    }
+
+    /// These options, escrowing the new value with `pass` when `pass` is true.
+    #[must_use]
+    pub fn with_pass(mut self, pass: bool) -> Self {
+        self.pass = pass;
+        self
     }
 }
 
@@ -45,6 +54,8 @@ pub struct Change {
     pub migrated: usize,
     /// On a Kubernetes instance: what still has to be run for the pods to see the change.
     pub k8s: Option<K8sSteps>,
+    /// The password store entry the new value was escrowed to (`SetOptions::pass`).
+    pub escrowed: Option<String>,
 }
 
 impl Change {
@@ -56,7 +67,23 @@ impl Change {
             generator: None,
             migrated,
             k8s: None,
+            escrowed: None,
         }
+    }
+
+    /// With `opts.pass`, escrow `value` (the new version's, when one was added) before anything is written.
+    fn escrow(
+        mut self,
+        inst: &Instance,
+        opts: SetOptions,
+        value: &SecretString,
+    ) -> Result<Self, Error> {
+        if opts.pass && self.changed {
+            let version = self.version.as_ref().map(|b| b.current.version());
+            let done = inst.escrow(&crate::Pass::new(), &self.key, version, value)?;
+            self.escrowed = Some(done.path);
+        }
+        Ok(self)
     }
 }
 
@@ -435,7 +462,7 @@ impl Instance {
                 change.k8s = self.k8s_steps(spec);
             }
             change.changed = true;
-            Ok(change)
+            change.escrow(self, opts, value)
         })
     }
 
@@ -475,7 +502,7 @@ impl Instance {
         let what = "`secretctl env set --new-version`";
         let Some(spec) = self.spec(key) else {
             // Not declared: a key with a pointer in the .env is versioned all the same.
-            return self.add_undeclared_version(key, value, what);
+            return self.add_undeclared_version(key, value, what, opts);
         };
         if !spec.versioned {
             return Err(Error::Refused {
@@ -505,6 +532,7 @@ impl Instance {
         key: &str,
         value: &SecretString,
         what: &str,
+        opts: SetOptions,
     ) -> Result<Change, Error> {
         self.transact(false, |env, state, migrated| {
             if !env.contains(&pointer::pointer_key(key)) {
@@ -528,7 +556,7 @@ impl Instance {
             change.version = Some(self.bump(env, key, value)?);
             state.record(key, value.expose_secret(), false, state::now())?;
             change.changed = true;
-            Ok(change)
+            change.escrow(self, opts, value)
         })
     }
 
@@ -563,7 +591,7 @@ impl Instance {
             state.record(key, value.expose_secret(), spec.one_shot, state::now())?;
             change.k8s = self.k8s_steps(spec);
             change.changed = true;
-            Ok(change)
+            change.escrow(self, opts, value)
         })
     }
 

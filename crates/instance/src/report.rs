@@ -41,6 +41,9 @@ impl Serialize for Change {
         if let Some(steps) = &self.k8s {
             map.serialize_entry("k8s_steps", steps)?;
         }
+        if let Some(path) = &self.escrowed {
+            map.serialize_entry("escrowed", path)?;
+        }
         map.end()
     }
 }
@@ -77,6 +80,9 @@ impl Serialize for InitReport {
         map.serialize_entry("generated", &generated)?;
         map.serialize_entry("kept", &kept)?;
         map.serialize_entry("missing", &missing)?;
+        if !self.escrowed.is_empty() {
+            map.serialize_entry("escrowed", &self.escrowed)?;
+        }
         map.end()
     }
 }
@@ -108,6 +114,9 @@ impl fmt::Display for InitReport {
                 InitOutcome::Kept => write!(f, "  kept      {key} (already set)")?,
             }
         }
+        for e in &self.escrowed {
+            write!(f, "\n  escrowed  {} to pass: {}", e.key, e.path)?;
+        }
         Ok(())
     }
 }
@@ -129,6 +138,7 @@ mod tests {
             generator: None,
             migrated: 2,
             k8s: None,
+            escrowed: None,
         };
         assert_eq!(
             serde_json::to_value(&change).unwrap(),
@@ -179,6 +189,7 @@ mod tests {
                 ),
             ],
             migrated: 0,
+            escrowed: Vec::new(),
         };
         assert_eq!(
             serde_json::to_value(&report).unwrap(),

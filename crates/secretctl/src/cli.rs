@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::{assets, check, env, export, generate, gitops, init, key, name, secret};
+use crate::{assets, check, env, escrow, export, generate, gitops, init, key, name, secret};
 
 /// Keep the secret state of self-hosted deployments safe.
 ///
@@ -110,6 +110,11 @@ pub enum Command {
     /// Generate man pages or completion files (used by `cargo xtask man | completions`).
     #[command(name = "__generate", hide = true)]
     GenerateAssets(assets::Args),
+    /// Copy an instance's current secret values to the operator's `pass` password store.
+    #[command(after_help = "Examples:
+  secretctl escrow pass --instance /srv/wiki  # secretctl/wiki/<name>_v<N> for each versioned secret")]
+    #[command(subcommand)]
+    Escrow(escrow::Command),
 }
 
 /// Options every command sees.

@@ -105,6 +105,10 @@ pub struct SetArgs {
     /// Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret.
     #[arg(long)]
     pub force: bool,
+    /// Also write the new value to the `pass` password store, at secretctl/<instance>/<name>_v<N> (a versioned
+    /// key) or secretctl/<instance>/<name>; the .env is written only when that worked.
+    #[arg(long)]
+    pub pass: bool,
     #[command(flatten)]
     pub schema: SchemaOpt,
 }
@@ -144,6 +148,10 @@ pub struct RotateArgs {
     /// of a Kubernetes instance read from a Secret.
     #[arg(long)]
     pub force: bool,
+    /// Also write the new value to the `pass` password store, at secretctl/<instance>/<name>_v<N> (a versioned
+    /// key) or secretctl/<instance>/<name>; the .env is written only when that worked.
+    #[arg(long)]
+    pub pass: bool,
     #[command(flatten)]
     pub schema: SchemaOpt,
 }
@@ -168,6 +176,9 @@ fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) -> anyhow::R
             "notice: moved {n} secretctl record line(s) (SECRETCTL_*) from {file} to {state}; the .env now holds \
              only what the app reads"
         );
+    }
+    if let Some(path) = &change.escrowed {
+        eprintln!("escrowed the new value of {key} to pass: {path}");
     }
     if let Some(steps) = &change.k8s {
         let secret = &steps.secret;
@@ -204,7 +215,7 @@ fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) -> anyhow::R
 
 fn set(g: Globals, a: &SetArgs) -> anyhow::Result<()> {
     let inst = a.file.instance(&a.schema)?;
-    let opts = SetOptions::force(a.force);
+    let opts = SetOptions::force(a.force).with_pass(a.pass);
     let change = if a.generate {
         inst.generate(&a.key, opts)?
     } else {
@@ -221,7 +232,7 @@ fn set(g: Globals, a: &SetArgs) -> anyhow::Result<()> {
 
 fn rotate(g: Globals, a: &RotateArgs) -> anyhow::Result<()> {
     let inst = a.file.instance(&a.schema)?;
-    let change = inst.rotate(&a.key, SetOptions::force(a.force))?;
+    let change = inst.rotate(&a.key, SetOptions::force(a.force).with_pass(a.pass))?;
     report(g, "rotated", &inst, &change)
 }
 

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
+use secretctl_instance::Pass;
 use secretctl_schema::Generator;
 use zeroize::Zeroizing;
 
@@ -33,6 +34,10 @@ pub struct Args {
     /// words: append a random digit, symbol, or both (like pwqgen's separators).
     #[arg(long, value_name = "WHAT", value_parser = ["digit", "symbol", "both"])]
     pub append: Option<String>,
+    /// Also write the value to ENTRY of the `pass` password store (e.g. secretctl/wiki/smtp_password_v1), with
+    /// `pass insert --multiline --force` and the value on its stdin; nothing is printed when that fails.
+    #[arg(long, value_name = "ENTRY")]
+    pub pass: Option<String>,
 }
 
 impl Args {
@@ -65,6 +70,10 @@ impl Args {
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let generator = args.generator()?;
     let value = generator.try_generate()?;
+    if let Some(entry) = &args.pass {
+        Pass::new().insert(entry, &value)?;
+        eprintln!("escrowed the value to pass: {entry}");
+    }
     let mut out = std::io::stdout().lock();
     if g.json {
         let quoted = Zeroizing::new(serde_json::to_string(value.expose_secret())?);

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use secretctl_instance::Instance;
+use secretctl_instance::{Instance, Pass};
 
 use crate::cli::Globals;
 use crate::common::{say, SchemaOpt};
@@ -19,11 +19,16 @@ pub struct Args {
     /// it lacks are generated.
     #[arg(long, value_name = "F")]
     pub env_file: Option<PathBuf>,
+    /// Also write every generated value to the `pass` password store, at secretctl/<instance>/<name>_v<N> (a
+    /// versioned key) or secretctl/<instance>/<name>; the .env is written only when that worked.
+    #[arg(long)]
+    pub pass: bool,
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let (dir, schema) = (&args.dir, args.schema.schema.as_deref());
-    let (inst, report) = Instance::init(dir, schema, args.env_file.as_deref())?;
+    let pass = args.pass.then(Pass::new);
+    let (inst, report) = Instance::init_with(dir, schema, args.env_file.as_deref(), pass.as_ref())?;
     let env_shown = inst.env_path().display().to_string();
     let schema_shown = inst.schema_path().display().to_string();
     let state = inst.state_path().display().to_string();

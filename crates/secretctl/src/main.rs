@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod env;
 mod env_read;
+mod escrow;
 mod exit;
 mod export;
 mod generate;
@@ -71,6 +72,7 @@ fn run(g: Globals, command: Command) -> anyhow::Result<()> {
         Command::Gitops(a) => gitops::run(g, a),
         Command::Export(a) => export::run(g, a),
         Command::GenerateAssets(a) => assets::run(&a),
+        Command::Escrow(a) => escrow::run(g, a),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "secretctl", &mut std::io::stdout());
