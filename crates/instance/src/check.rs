@@ -81,6 +81,8 @@ enum Current<'a> {
     /// A versioned key without a pointer whose versions up to N are there (a pointer line lost in an edit).
     Unpointed(u32),
     Bad(String),
+    /// The version the pointer names lives in the secret store (`store = true`): nothing to read here.
+    Stored,
 }
 
 /// The highest N with a non-empty `KEY_V<N>` in `env`.
@@ -97,7 +99,7 @@ fn latest_version(env: &EnvFile, key: &str) -> Option<u32> {
         .max()
 }
 
-fn current<'a>(spec: &SecretSpec, env: &'a EnvFile) -> Current<'a> {
+fn current<'a>(spec: &SecretSpec, env: &'a EnvFile, in_store: bool) -> Current<'a> {
     let key = &spec.key;
     if spec.versioned {
         match pointer::current_value(env, key) {
@@ -108,6 +110,7 @@ fn current<'a>(spec: &SecretSpec, env: &'a EnvFile) -> Current<'a> {
                     Current::Missing(format!("no version pointer {}", pointer::pointer_key(key)))
                 }
             },
+            Ok(Some((_, None))) if in_store => Current::Stored,
             Ok(Some((name, None))) => Current::Missing(format!(
                 "{} points at {} but {} is missing",
                 pointer::pointer_key(key),
@@ -161,7 +164,7 @@ impl Instance {
                     fix,
                 });
             };
-            let value = match current(spec, env) {
+            let value = match current(spec, env, schema.in_store(key)) {
                 Current::Value(v) => Some(v),
                 Current::Missing(m) => {
                     push(FindingKind::Missing, m, Some(self.replace_fix(spec, false)));
@@ -189,6 +192,7 @@ impl Instance {
                     push(FindingKind::BadRecord, m, None);
                     None
                 }
+                Current::Stored => None,
             };
             let Some(value) = value else { continue };
             if let Some(min) = spec.min_length {

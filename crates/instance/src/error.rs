@@ -98,6 +98,29 @@ pub enum Error {
         /// The key.
         key: String,
     },
+    /// The encrypted secret store failed (where `store = true` values live).
+    #[error(transparent)]
+    Store(#[from] Box<secretctl_store::Error>),
+    /// A value in the secret store is not text, so it cannot be a `.env` value.
+    #[error("the secret store's {owner}/{name} is not UTF-8 text")]
+    NotText {
+        /// The owner.
+        owner: String,
+        /// The name.
+        name: String,
+    },
+    /// The values of the key live in the secret store and the command was not given one.
+    #[error("the versions of {key} live in the encrypted secret store (store = true in the schema): give the store with --store URL (or SECRETCTL_STORE) and the keyfile with --keyfile (or SECRETCTL_KEYFILE)")]
+    StoreNeeded {
+        /// The key.
+        key: String,
+    },
+    /// The instance has no name to own its values in the secret store or the password store.
+    #[error("{}: the instance has no name; set [instance] name in its schema", path.display())]
+    NoInstanceName {
+        /// The `.env`.
+        path: PathBuf,
+    },
     /// Writing a value to the password store (`pass`) failed; the `.env` was left as it was.
     #[error("cannot escrow to the password store entry {path}: {why}")]
     Escrow {
@@ -197,7 +220,9 @@ impl Kind for Error {
             Self::Io { error, .. } => secretctl_error::io_kind(error),
             Self::Refused { rule, .. } => rule.kind(),
             Self::Unsafe { .. } => ErrorKind::Refused,
-            Self::Escrow { .. } => ErrorKind::Other,
+            Self::Escrow { .. } | Self::NotText { .. } => ErrorKind::Other,
+            Self::Store(e) => e.kind(),
+            Self::StoreNeeded { .. } | Self::NoInstanceName { .. } => ErrorKind::Usage,
             Self::BadState { .. } | Self::BadRecord { .. } => ErrorKind::Invalid,
             Self::NotOneShot { .. } | Self::NotADirectory { .. } => ErrorKind::Usage,
             Self::NoSchema { .. } | Self::NotDeclared { .. } | Self::NoValue { .. } => {

@@ -18,7 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 use secretctl_envfile::EnvFile;
 use secretctl_naming::pointer;
 
-use crate::{Error, Instance};
+use crate::{Error, Instance, ValueStore};
 
 /// The folder of the password store secretctl writes under.
 pub const PASS_PREFIX: &str = "secretctl";
@@ -191,11 +191,29 @@ impl Instance {
     /// key the version its pointer names, for every other secret key (every key the schema does not declare
     /// `plain`) its value. Older versions, pointers and empty values are not copied.
     ///
+    /// The values of `store = true` keys are read from `store`.
+    ///
     /// # Errors
     /// The `.env` cannot be read; [`Error::Naming`] for a malformed pointer; [`Error::Escrow`] when `pass` fails
-    /// (the entries written before it stay).
-    pub fn escrow_pass(&self, pass: &Pass) -> Result<Vec<Escrowed>, Error> {
-        let (env, _) = self.read()?;
+    /// (the entries written before it stay); [`Error::StoreNeeded`] when the instance keeps values in the secret
+    /// store and `store` is `None`.
+    pub fn escrow_pass(
+        &self,
+        pass: &Pass,
+        store: Option<&mut ValueStore>,
+    ) -> Result<Vec<Escrowed>, Error> {
+        let env = match store {
+            Some(store) => self.env_with_stored_values(store)?,
+            None if self.reads_store()? => {
+                let key = self
+                    .schema
+                    .as_ref()
+                    .and_then(|s| s.secrets().find(|spec| s.in_store(&spec.key)))
+                    .map_or_else(String::new, |spec| spec.key.clone());
+                return Err(Error::StoreNeeded { key });
+            }
+            None => self.read()?.0,
+        };
         let mut done = Vec::new();
         for (key, version, value) in self.current_values(&env)? {
             done.push(self.escrow(pass, &key, version, &value)?);

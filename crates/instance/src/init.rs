@@ -11,7 +11,7 @@ use secretctl_schema::{Generator, Schema, SCHEMA_FILE};
 use zeroize::Zeroizing;
 
 use crate::state::{self, State};
-use crate::{Error, Escrowed, Fix, Instance, Pass, Rule};
+use crate::{Error, Escrowed, Fix, Instance, Pass, Rule, ValueStore};
 
 /// What [`Instance::init`] did to one declared key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,19 +72,21 @@ impl Instance {
         schema: Option<&Path>,
         given: Option<&Path>,
     ) -> Result<(Self, InitReport), Error> {
-        Self::init_with(dir, schema, given, None)
+        Self::init_with(dir, schema, given, None, None)
     }
 
     /// [`Instance::init`], escrowing every generated value with `pass` (`secretctl init --pass`) before the `.env`
-    /// is written: when `pass` fails, nothing is written.
+    /// is written (when `pass` fails, nothing is written), and putting the versions of `store = true` keys into
+    /// `store` (without it, such a key is reported missing, with the `env rotate` that creates its version 1).
     ///
     /// # Errors
-    /// Those of [`Instance::init`]; [`Error::Escrow`].
+    /// Those of [`Instance::init`]; [`Error::Escrow`]; [`Error::Store`].
     pub fn init_with(
         dir: &Path,
         schema: Option<&Path>,
         given: Option<&Path>,
         pass: Option<&Pass>,
+        store: Option<&mut ValueStore>,
     ) -> Result<(Self, InitReport), Error> {
         let in_dir = dir.join(SCHEMA_FILE);
         let (schema, schema_text, schema_origin) = if let Some(path) = schema {
@@ -132,7 +134,7 @@ impl Instance {
                     instance.merge_given(env, given, created)?;
                 }
                 let mut escrowed = Vec::new();
-                let keys = instance.fill(env, state, pass, &mut escrowed)?;
+                let keys = instance.fill(env, state, pass, store, &mut escrowed)?;
                 let changed =
                     migrated > 0 || env.as_str() != before.as_str() || *state != state_before;
                 Ok((keys, changed, migrated, escrowed))
@@ -215,6 +217,7 @@ impl Instance {
         env: &mut EnvFile,
         state: &mut State,
         pass: Option<&Pass>,
+        mut store: Option<&mut ValueStore>,
         escrowed: &mut Vec<Escrowed>,
     ) -> Result<Vec<(String, InitOutcome)>, Error> {
         let Some(schema) = &self.schema else {
@@ -228,7 +231,33 @@ impl Instance {
         let mut out = Vec::new();
         for spec in schema.secrets() {
             let key = spec.key.as_str();
-            let outcome = if spec.versioned {
+            let outcome = if spec.versioned && schema.in_store(key) {
+                if pointer::current(env, key).map_err(naming)?.is_some() {
+                    InitOutcome::Kept
+                } else if let (Some(generator), Some(store)) =
+                    (spec.generator, store.as_deref_mut())
+                {
+                    // Version 1 goes to the store (after the escrow); the .env gets only the pointer.
+                    let value = generator
+                        .try_generate()
+                        .map_err(secretctl_schema::Error::from)?;
+                    let b = pointer::advance(env, key).map_err(naming)?;
+                    let version = b.current.version();
+                    if let Some(pass) = pass {
+                        escrowed.push(self.escrow(pass, key, Some(version), &value)?);
+                    }
+                    store.put_new(&self.owner()?, key, version, &value)?;
+                    state.record(key, value.expose_secret(), spec.one_shot, now)?;
+                    InitOutcome::Generated {
+                        generator,
+                        version: Some(b.current.version_tag()),
+                    }
+                } else {
+                    InitOutcome::Missing {
+                        fix: self.replace_fix(spec, false),
+                    }
+                }
+            } else if spec.versioned {
                 if pointer::current(env, key).map_err(naming)?.is_some() {
                     InitOutcome::Kept
                 } else if let Some(v) = env

@@ -58,6 +58,7 @@ mod orchestrator;
 mod policy;
 mod report;
 pub mod state;
+mod stored;
 
 pub use check::{Finding, FindingKind};
 pub use error::{Error, Rule};
@@ -68,6 +69,7 @@ pub use orchestrator::K8sSteps;
 pub use policy::{Change, SetOptions};
 pub use secretctl_schema;
 pub use state::State;
+pub use stored::{Moved, ValueStore};
 
 /// The file name of an instance's `.env`.
 pub const ENV_FILE: &str = ".env";

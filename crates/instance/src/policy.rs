@@ -11,7 +11,7 @@ use secretctl_schema::{Generator, SecretSpec};
 use zeroize::Zeroizing;
 
 use crate::state::{self, State, STATE_DIR};
-use crate::{Error, Fix, Instance, K8sSteps, Rule};
+use crate::{Error, Fix, Instance, K8sSteps, Rule, ValueStore};
 
 /// How a write may proceed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -473,13 +473,27 @@ impl Instance {
     /// [`Error::NoSchema`], [`Error::NotDeclared`], [`Error::Refused`] (no generator: the fix sets a value of
     /// the operator's; one-shot; orchestrator), [`Error::Envfile`] (`NotFound` when the `.env` does not exist).
     pub fn rotate(&self, key: &str, opts: SetOptions) -> Result<Change, Error> {
+        self.rotate_with(key, opts, None)
+    }
+
+    /// [`Instance::rotate`], with the secret store where a `store = true` key's versions live.
+    ///
+    /// # Errors
+    /// Those of [`Instance::rotate`]; [`Error::StoreNeeded`] for a store-backed key without `store`;
+    /// [`Error::Store`].
+    pub fn rotate_with(
+        &self,
+        key: &str,
+        opts: SetOptions,
+        store: Option<&mut ValueStore>,
+    ) -> Result<Change, Error> {
         self.check_key(key)?;
         let spec = self.declared(key, "`secretctl env rotate`")?;
         let generator = self.generator_of(spec)?;
         let value = generator
             .try_generate()
             .map_err(secretctl_schema::Error::from)?;
-        let mut change = self.new_value(spec, &value, opts, || {
+        let mut change = self.new_value(spec, &value, opts, store, || {
             self.fix(&["env", "rotate", key], "--file", &["--force"], false)
         })?;
         change.generator = Some(generator);
@@ -497,6 +511,21 @@ impl Instance {
         key: &str,
         value: &SecretString,
         opts: SetOptions,
+    ) -> Result<Change, Error> {
+        self.add_version_with(key, value, opts, None)
+    }
+
+    /// [`Instance::add_version`], with the secret store where a `store = true` key's versions live.
+    ///
+    /// # Errors
+    /// Those of [`Instance::add_version`]; [`Error::StoreNeeded`] for a store-backed key without `store`;
+    /// [`Error::Store`].
+    pub fn add_version_with(
+        &self,
+        key: &str,
+        value: &SecretString,
+        opts: SetOptions,
+        store: Option<&mut ValueStore>,
     ) -> Result<Change, Error> {
         self.check_key(key)?;
         let what = "`secretctl env set --new-version`";
@@ -516,7 +545,7 @@ impl Instance {
             });
         }
         self.check_value(spec, value.expose_secret())?;
-        self.new_value(spec, value, opts, || {
+        self.new_value(spec, value, opts, store, || {
             self.fix(
                 &["env", "set", key],
                 "--file",
@@ -572,12 +601,32 @@ impl Instance {
         spec: &SecretSpec,
         value: &SecretString,
         opts: SetOptions,
+        store: Option<&mut ValueStore>,
         again: impl Fn() -> Fix,
     ) -> Result<Change, Error> {
         let key = spec.key.as_str();
+        let store = match self.in_store(key) {
+            true => Some(self.need_store(key, store)?),
+            false => None,
+        };
         self.transact(false, |env, state, migrated| {
             self.check_change(spec, env, opts, &again)?;
             let mut change = Change::new(key, migrated);
+            if let Some(store) = store {
+                // The value goes to the store (after the escrow), the pointer moves in the .env, written last.
+                let bumped = pointer::advance(env, key).map_err(|error| Error::Naming {
+                    path: self.env_path.clone(),
+                    error,
+                })?;
+                let version = bumped.current.version();
+                change.version = Some(bumped);
+                change.changed = true;
+                change = change.escrow(self, opts, value)?;
+                store.put_new(&self.owner()?, key, version, value)?;
+                state.record(key, value.expose_secret(), spec.one_shot, state::now())?;
+                change.k8s = self.k8s_steps(spec);
+                return Ok(change);
+            }
             if spec.versioned {
                 change.version = Some(self.bump(env, key, value)?);
             } else {

@@ -15,7 +15,7 @@
 use crate::{Error, VersionedName};
 
 mod ops;
-pub use ops::{bump, current, current_value, Bumped};
+pub use ops::{advance, bump, current, current_value, Bumped};
 
 /// The pointer key of `key`: `SECRET_<KEY>_VERSION`.
 #[must_use]

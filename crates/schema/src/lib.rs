@@ -171,6 +171,9 @@ pub struct SecretSpec {
     pub plain: bool,
     /// A note for people.
     pub description: Option<String>,
+    /// The values of its versions live in the encrypted secret store (owner: the instance, name: `<name>_v<N>`),
+    /// not in the `.env`, which keeps only the pointer. Only for a versioned key.
+    pub store: bool,
 }
 
 impl SecretSpec {
@@ -190,6 +193,7 @@ impl SecretSpec {
             k8s_key: None,
             plain: false,
             description: None,
+            store: false,
         }
     }
 
@@ -260,6 +264,8 @@ pub struct InstanceSettings {
     pub namespace: Option<String>,
     /// The workloads to restart after a Secret changed (`deployment/wiki`), for the printed rotation steps.
     pub restart: Vec<String>,
+    /// The values of every versioned secret live in the encrypted secret store, as with `store = true` on each.
+    pub store: bool,
 }
 
 /// An instance's schema: its declared secrets in declared order, and its `[instance]` settings.
@@ -286,6 +292,8 @@ struct RawInstance {
     namespace: Option<Spanned<String>>,
     #[serde(default)]
     restart: Vec<Spanned<String>>,
+    #[serde(default)]
+    store: bool,
 }
 
 #[derive(Deserialize)]
@@ -306,6 +314,8 @@ struct RawSpec {
     #[serde(default)]
     plain: bool,
     description: Option<String>,
+    #[serde(default)]
+    store: bool,
 }
 
 /// At most 200 characters of `text`, for messages about untrusted input.
@@ -437,6 +447,12 @@ impl Schema {
                 secretctl_naming::pointer::versioned_name(&key, 1)
                     .map_err(|e| invalid(key_at, e.to_string()))?;
             }
+            if spec.store && !spec.versioned {
+                return Err(invalid(
+                    key_at,
+                    format!("{key}: `store = true` only applies to versioned keys (add versioned = true)"),
+                ));
+            }
             if spec.breaks.is_some() && !spec.one_shot {
                 return Err(invalid(
                     key_at,
@@ -495,6 +511,7 @@ impl Schema {
                 k8s_key,
                 plain: spec.plain,
                 description: spec.description,
+                store: spec.store,
             });
         }
         let instance = match raw.instance {
@@ -573,6 +590,7 @@ impl Schema {
                     name,
                     namespace,
                     restart,
+                    store: table.store,
                 }
             }
         };
@@ -702,6 +720,9 @@ impl Schema {
                 let list: Vec<String> = i.restart.iter().map(|w| q(w)).collect();
                 let _ = writeln!(out, "restart = [{}]", list.join(", "));
             }
+            if i.store {
+                out.push_str("store = true\n");
+            }
         }
         for s in &self.secrets {
             let _ = write!(out, "\n[secrets.{}]\n", s.key);
@@ -738,8 +759,19 @@ impl Schema {
             if s.plain {
                 out.push_str("plain = true\n");
             }
+            if s.store {
+                out.push_str("store = true\n");
+            }
         }
         out
+    }
+
+    /// Whether the values of `key`'s versions live in the encrypted secret store rather than the `.env`: a
+    /// versioned key declared `store = true`, or any versioned key under `[instance] store = true`.
+    #[must_use]
+    pub fn in_store(&self, key: &str) -> bool {
+        self.get(key)
+            .is_some_and(|s| s.versioned && (s.store || self.instance.store))
     }
 
     /// The `[instance]` settings (all defaults when the schema has no such table).
@@ -968,6 +1000,27 @@ plain = true
         odd.description = Some("quote \" backslash \\ newline \n tab \t".to_owned());
         let s = Schema::from_specs(vec![odd.clone()]).unwrap();
         assert_eq!(s.get("X"), Some(&odd));
+    }
+
+    #[test]
+    fn store_applies_to_versioned_keys_per_key_or_per_instance() {
+        let s = Schema::parse(
+            "[secrets.A]\nversioned = true\nstore = true\n\n[secrets.B]\nversioned = true\n\n[secrets.C]\n",
+        )
+        .unwrap();
+        assert!(s.in_store("A") && !s.in_store("B") && !s.in_store("C") && !s.in_store("D"));
+        let back = Schema::parse(&s.to_toml()).unwrap();
+        assert_eq!(back, Schema::parse(&s.to_toml()).unwrap());
+        assert!(back.in_store("A"));
+        let s = Schema::parse(
+            "[instance]\nstore = true\n\n[secrets.B]\nversioned = true\n\n[secrets.C]\n",
+        )
+        .unwrap();
+        assert!(s.in_store("B") && !s.in_store("C"));
+        assert!(Schema::parse(&s.to_toml()).unwrap().in_store("B"));
+        let (line, msg) = err_line("[secrets.A]\nstore = true\n");
+        assert_eq!(line, 1);
+        assert!(msg.contains("only applies to versioned keys"), "{msg}");
     }
 
     fn err_line(text: &str) -> (usize, String) {

@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use secretctl_instance::{Change, Instance, SetOptions};
+use secretctl_instance::{Change, Instance, SetOptions, ValueStore};
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::common::{say, SchemaOpt};
+use crate::common::{say, SchemaOpt, StoreArgs};
 use crate::input::read_value;
 
 /// The `env` verbs.
@@ -26,6 +26,21 @@ pub enum Command {
     Rename(RenameArgs),
     /// Replace KEY's value with a freshly generated one (from the schema's generator).
     Rotate(RotateArgs),
+    /// Move the values of the versioned secrets the schema declares `store = true` (or all, under `[instance]
+    /// store = true`) out of the .env into the encrypted secret store; the .env keeps only the version pointers.
+    #[command(name = "migrate-to-store")]
+    MigrateToStore(MigrateArgs),
+}
+
+/// Arguments of `secretctl env migrate-to-store`.
+#[derive(Debug, clap::Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub file: FileOpt,
+    #[command(flatten)]
+    pub schema: SchemaOpt,
+    #[command(flatten)]
+    pub at: StoreArgs,
 }
 
 /// Which instance's .env a verb works on.
@@ -111,6 +126,9 @@ pub struct SetArgs {
     pub pass: bool,
     #[command(flatten)]
     pub schema: SchemaOpt,
+    /// Where `store = true` values live (used only for such a key).
+    #[command(flatten)]
+    pub at: StoreArgs,
 }
 
 /// Arguments of `secretctl env unset`.
@@ -154,6 +172,9 @@ pub struct RotateArgs {
     pub pass: bool,
     #[command(flatten)]
     pub schema: SchemaOpt,
+    /// Where `store = true` values live (used only for such a key).
+    #[command(flatten)]
+    pub at: StoreArgs,
 }
 
 pub fn run(g: Globals, command: Command) -> anyhow::Result<()> {
@@ -164,7 +185,34 @@ pub fn run(g: Globals, command: Command) -> anyhow::Result<()> {
         Command::Unset(a) => unset(g, &a),
         Command::Rename(a) => rename(g, &a),
         Command::Rotate(a) => rotate(g, &a),
+        Command::MigrateToStore(a) => migrate(g, &a),
     }
+}
+
+/// The secret store of `at`, when `inst` keeps values there (`store = true`); created when missing.
+pub fn value_store(inst: &Instance, at: &StoreArgs) -> anyhow::Result<Option<ValueStore>> {
+    if !inst.uses_store() {
+        return Ok(None);
+    }
+    Ok(Some(ValueStore::new(at.open(true)?, at.keyfile.keyring()?)))
+}
+
+fn migrate(g: Globals, a: &MigrateArgs) -> anyhow::Result<()> {
+    let inst = a.file.instance(&a.schema)?;
+    let mut store = ValueStore::new(a.at.open(true)?, a.at.keyfile.keyring()?);
+    let moved = inst.migrate_to_store(&mut store)?;
+    let file = inst.env_path().display().to_string();
+    if g.json {
+        return g.print(&json!({"file": file, "moved": moved}), "");
+    }
+    for m in &moved {
+        say(format!("{} -> secret store {}", m.value_key, m.name))?;
+    }
+    eprintln!(
+        "moved {} version value(s) out of {file} into the secret store; the pointers stay",
+        moved.len()
+    );
+    Ok(())
 }
 
 /// Print what a write did: one line (or JSON object) and the notices that come with it.
@@ -222,7 +270,8 @@ fn set(g: Globals, a: &SetArgs) -> anyhow::Result<()> {
         let prompt = format!("Value for {}: ", a.key);
         let value = read_value(a.value.as_deref(), a.from_file.as_deref(), &prompt)?;
         if a.new_version {
-            inst.add_version(&a.key, &value, opts)?
+            let mut store = value_store(&inst, &a.at)?;
+            inst.add_version_with(&a.key, &value, opts, store.as_mut())?
         } else {
             inst.set(&a.key, &value, opts)?
         }
@@ -232,7 +281,9 @@ fn set(g: Globals, a: &SetArgs) -> anyhow::Result<()> {
 
 fn rotate(g: Globals, a: &RotateArgs) -> anyhow::Result<()> {
     let inst = a.file.instance(&a.schema)?;
-    let change = inst.rotate(&a.key, SetOptions::force(a.force).with_pass(a.pass))?;
+    let mut store = value_store(&inst, &a.at)?;
+    let opts = SetOptions::force(a.force).with_pass(a.pass);
+    let change = inst.rotate_with(&a.key, opts, store.as_mut())?;
     report(g, "rotated", &inst, &change)
 }
 

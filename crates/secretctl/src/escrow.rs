@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use secretctl_instance::{Instance, Pass};
+use secretctl_instance::{Instance, Pass, ValueStore};
 
 use crate::cli::Globals;
-use crate::common::say;
+use crate::common::{say, StoreArgs};
 
 /// The `escrow` verbs.
 #[derive(Debug, Subcommand)]
@@ -25,12 +25,19 @@ pub struct PassArgs {
     /// The instance's .env [default: ./.env].
     #[arg(long, value_name = "FILE")]
     pub env: Option<PathBuf>,
+    /// Where `store = true` values live (used only when the instance keeps values there).
+    #[command(flatten)]
+    pub at: StoreArgs,
 }
 
 pub fn run(g: Globals, command: Command) -> anyhow::Result<()> {
     let Command::Pass(a) = command;
     let inst = Instance::locate(a.env.as_deref(), a.instance.as_deref(), None)?;
-    let done = inst.escrow_pass(&Pass::new())?;
+    let mut store = match inst.reads_store()? {
+        true => Some(ValueStore::new(a.at.open(false)?, a.at.keyfile.keyring()?)),
+        false => None,
+    };
+    let done = inst.escrow_pass(&Pass::new(), store.as_mut())?;
     if g.json {
         return g.print(&done, "");
     }

@@ -13,15 +13,15 @@ use secrecy::ExposeSecret;
 use secretctl_envfile::fs::write_atomic;
 use secretctl_envfile::EnvFile;
 use secretctl_export::{Manifest, Selection, StoreSource, SwarmPlan};
-use secretctl_instance::Instance;
+use secretctl_instance::{Instance, ValueStore};
 use secretctl_keyfile::Keyring;
-use secretctl_naming::parse_version_tag;
+use secretctl_naming::{parse_version_tag, pointer};
 use secretctl_schema::Schema;
 use secretctl_store::{Store, StoreUrl};
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::common::{write_stdout, KeyfileOpt, SchemaOpt};
+use crate::common::{write_stdout, KeyfileOpt, SchemaOpt, StoreArgs};
 use crate::exit::{coded, usage, ErrorKind};
 
 /// The engines secrets can be exported to.
@@ -181,12 +181,38 @@ fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
     }
     let absolute =
         std::path::absolute(path).with_context(|| format!("{file}: cannot resolve the path"))?;
-    let doc = EnvFile::load(path).with_context(|| format!("cannot read {file}"))?;
+    // Values of `store = true` keys come from the secret store (SECRETCTL_STORE, else next to the keyfile), added
+    // in memory to what the .env holds, so the export is the same as when they were in the .env.
+    let doc = match stored_values(&inst, k)? {
+        Some(mut store) => inst.env_with_stored_values(&mut store)?,
+        None => EnvFile::load(path).with_context(|| format!("cannot read {file}"))?,
+    };
     let (schema, owner) = (inst.schema(), src.instance.as_deref());
     let is_secret = |key: &str| secretctl_export::is_secret(schema, key);
     Ok(Selection::from_env(
         &doc, &absolute, owner, schema, &is_secret, &env_var,
     )?)
+}
+
+/// The secret store of an instance that keeps values there (`store = true`): `SECRETCTL_STORE`, else the default
+/// next to the keyfile.
+fn stored_values(inst: &Instance, keyfile: &KeyfileOpt) -> anyhow::Result<Option<ValueStore>> {
+    if !inst.reads_store()? {
+        return Ok(None);
+    }
+    value_store(keyfile).map(Some)
+}
+
+/// The secret store of `SECRETCTL_STORE` (else the default next to the keyfile) with the keyfile's keyring.
+fn value_store(keyfile: &KeyfileOpt) -> anyhow::Result<ValueStore> {
+    let at = StoreArgs {
+        keyfile: keyfile.clone(),
+        store: std::env::var("SECRETCTL_STORE")
+            .ok()
+            .filter(|s| !s.is_empty()),
+        actor: None,
+    };
+    Ok(ValueStore::new(at.open(false)?, keyfile.keyring()?))
 }
 
 /// Open the store at `url` and the keyring of the keyfile.
@@ -301,6 +327,17 @@ fn value(a: &ValueArgs) -> anyhow::Result<()> {
     let (version, key) = (parse_version_tag(&a.version), &a.key);
     let version = version.ok_or_else(bad_version)?;
     let value = if let Some(path) = &a.env_file {
+        let inst = Instance::open(path, None)?;
+        let in_env =
+            EnvFile::load(path).is_ok_and(|d| d.contains(&pointer::value_key(key, version)));
+        if inst.in_store(key) && !in_env {
+            // `store = true`: the version's value is in the secret store (SECRETCTL_STORE or the default).
+            let mut store = value_store(&a.keyfile)?;
+            return write_stdout(&[inst
+                .stored_value(&mut store, key, version)?
+                .expose_secret()
+                .as_bytes()]);
+        }
         let doc = EnvFile::load(path).with_context(|| format!("cannot read {}", path.display()))?;
         secretctl_export::env_version_value(&doc, path, key, version, &env_var)?
     } else if let Some(url) = &a.store {

@@ -1,11 +1,12 @@
 //! `secretctl init [DIR]`: create an instance directory with a `.env` where every declared secret is generated.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use secretctl_instance::{Instance, Pass};
+use secretctl_instance::secretctl_schema::{Schema, SCHEMA_FILE};
+use secretctl_instance::{Instance, Pass, ValueStore};
 
 use crate::cli::Globals;
-use crate::common::{say, SchemaOpt};
+use crate::common::{say, SchemaOpt, StoreArgs};
 
 /// Arguments of `secretctl init`.
 #[derive(Debug, clap::Args)]
@@ -23,12 +24,27 @@ pub struct Args {
     /// versioned key) or secretctl/<instance>/<name>; the .env is written only when that worked.
     #[arg(long)]
     pub pass: bool,
+    /// Where `store = true` values live (used only when the schema keeps values there).
+    #[command(flatten)]
+    pub at: StoreArgs,
 }
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let (dir, schema) = (&args.dir, args.schema.schema.as_deref());
     let pass = args.pass.then(Pass::new);
-    let (inst, report) = Instance::init_with(dir, schema, args.env_file.as_deref(), pass.as_ref())?;
+    // The store only when the schema keeps values there (a missing or bad schema is init's to report).
+    let declared = schema.map_or_else(|| dir.join(SCHEMA_FILE), Path::to_path_buf);
+    let uses_store =
+        Schema::load(&declared).is_ok_and(|s| s.secrets().any(|spec| s.in_store(&spec.key)));
+    let mut store = match uses_store {
+        true => Some(ValueStore::new(
+            args.at.open(true)?,
+            args.at.keyfile.keyring()?,
+        )),
+        false => None,
+    };
+    let given = args.env_file.as_deref();
+    let (inst, report) = Instance::init_with(dir, schema, given, pass.as_ref(), store.as_mut())?;
     let env_shown = inst.env_path().display().to_string();
     let schema_shown = inst.schema_path().display().to_string();
     let state = inst.state_path().display().to_string();

@@ -8,104 +8,9 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
-use common::find_tool;
-
-/// The stand-in: `secret inspect|create` as in export_cli.rs, plus `secret ls --filter name=X --format …` (the
-/// names containing X, as Docker's name filter matches) and `secret rm NAME` (refused for a name listed in
-/// `in-use`, as Docker refuses a secret a service uses).
-const FAKE_DOCKER: &str = r#"#!/bin/sh
-printf '%s\n' "$*" >> "$FAKE_DOCKER_DIR/argv.log"
-case "$1 $2" in
-"secret inspect")
-    [ -e "$FAKE_DOCKER_DIR/secrets/$3" ]
-    exit $?
-    ;;
-"secret create")
-    shift 2
-    while [ $# -gt 2 ]; do shift; done
-    [ "$2" = "-" ] || exit 3
-    [ ! -e "$FAKE_DOCKER_DIR/secrets/$1" ] || { echo "secret $1 already exists" >&2; exit 1; }
-    cat > "$FAKE_DOCKER_DIR/secrets/$1"
-    echo fake-id
-    ;;
-"secret ls")
-    [ $# -eq 6 ] && [ "$3" = "--filter" ] && [ "$5" = "--format" ] && [ "$6" = "{{.Name}}" ] || exit 3
-    filter="${4#name=}"
-    ls "$FAKE_DOCKER_DIR/secrets" | while read -r n; do
-        case "$n" in *"$filter"*) printf '%s\n' "$n" ;; esac
-    done
-    ;;
-"secret rm")
-    if grep -qx "$3" "$FAKE_DOCKER_DIR/in-use" 2>/dev/null; then
-        echo "Error response from daemon: secret '$3' is in use by the following service: wiki_app" >&2
-        exit 1
-    fi
-    rm "$FAKE_DOCKER_DIR/secrets/$3" || exit 1
-    echo "$3"
-    ;;
-*) exit 2 ;;
-esac
-"#;
-
-struct FakeDocker {
-    dir: tempfile::TempDir,
-}
-
-impl FakeDocker {
-    fn new(existing: &[&str], in_use: &[&str]) -> FakeDocker {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir(dir.path().join("bin")).unwrap();
-        fs::create_dir(dir.path().join("secrets")).unwrap();
-        let docker = dir.path().join("bin/docker");
-        fs::write(&docker, FAKE_DOCKER).unwrap();
-        fs::set_permissions(&docker, fs::Permissions::from_mode(0o755)).unwrap();
-        for name in existing {
-            fs::write(dir.path().join("secrets").join(name), "old").unwrap();
-        }
-        fs::write(dir.path().join("in-use"), in_use.join("\n") + "\n").unwrap();
-        FakeDocker { dir }
-    }
-
-    fn run_script(&self, script: &Path) -> Output {
-        let bash = find_tool("bash").expect("bash");
-        let path = format!(
-            "{}:{}",
-            self.dir.path().join("bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        Command::new(bash)
-            .arg(script)
-            .env("PATH", path)
-            .env("FAKE_DOCKER_DIR", self.dir.path())
-            .env("SECRETCTL", assert_cmd::cargo::cargo_bin("secretctl"))
-            .env_remove("SECRETCTL_STORE")
-            .env_remove("SECRETCTL_KEYFILE")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn secrets(&self) -> BTreeMap<String, Vec<u8>> {
-        fs::read_dir(self.dir.path().join("secrets"))
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (
-                    e.file_name().into_string().unwrap(),
-                    fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect()
-    }
-
-    fn argv_log(&self) -> String {
-        fs::read_to_string(self.dir.path().join("argv.log")).unwrap_or_default()
-    }
-}
+use common::FakeDocker;
 
 const ENV: &str = "DOMAIN=wiki.example.com\n\
 DB_PASSWORD_V1=first-version\n\
@@ -165,7 +70,7 @@ fn prune_removes_only_versions_the_pointers_no_longer_name() {
     );
     // Without --prune nothing is listed or removed.
     let plain = script(&dir, false);
-    let out = docker.run_script(&plain);
+    let out = docker.run_script(&plain, &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -177,7 +82,7 @@ fn prune_removes_only_versions_the_pointers_no_longer_name() {
     let pruning = script(&dir, true);
     let text = fs::read_to_string(&pruning).unwrap();
     assert!(!text.contains("first-version") && !text.contains("second-version"));
-    let out = docker.run_script(&pruning);
+    let out = docker.run_script(&pruning, &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let argv = docker.argv_log();
@@ -224,7 +129,7 @@ fn prune_removes_only_versions_the_pointers_no_longer_name() {
 fn after_a_new_version_prune_removes_the_old_one() {
     let (_tmp, dir) = instance();
     let docker = FakeDocker::new(&[], &[]);
-    let out = docker.run_script(&script(&dir, true));
+    let out = docker.run_script(&script(&dir, true), &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -236,7 +141,7 @@ fn after_a_new_version_prune_removes_the_old_one() {
         .write_stdin("third-version")
         .assert()
         .success();
-    let out = docker.run_script(&script(&dir, true));
+    let out = docker.run_script(&script(&dir, true), &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -271,6 +176,6 @@ fn a_failing_listing_fails_the_script() {
         .unwrap()
         .replace("--format '{{.Name}}'", "--format '{{.Name}}' --bad");
     fs::write(&pruning, text).unwrap();
-    let out = docker.run_script(&pruning);
+    let out = docker.run_script(&pruning, &[]);
     assert!(!out.status.success());
 }

@@ -51,6 +51,35 @@ pub struct Bumped {
     pub pointer_key: String,
 }
 
+/// Move the pointer of `key` to its next version (version 1 when there is no pointer) without writing a value:
+/// for a key whose versions' values are kept elsewhere (the encrypted secret store). A value key of that version
+/// in the envfile is refused as by [`bump`].
+///
+/// # Errors
+/// As [`bump`].
+pub fn advance(env: &mut EnvFile, key: &str) -> Result<Bumped, Error> {
+    let previous = current(env, key)?;
+    let next = match &previous {
+        Some(name) => name.next()?,
+        None => versioned_name(key, 1)?,
+    };
+    let pointer = pointer_key(key);
+    let new_value_key = value_key(key, next.version());
+    if env.contains(&new_value_key) {
+        return Err(Error::VersionExists {
+            value_key: new_value_key,
+            pointer_key: pointer,
+        });
+    }
+    env.set(&pointer, &next.version_tag())?;
+    Ok(Bumped {
+        previous,
+        current: next,
+        value_key: new_value_key,
+        pointer_key: pointer,
+    })
+}
+
 /// Add the next version of `key` with `value` and move the pointer to it (version 1 when there is no pointer).
 ///
 /// Existing versions are never rewritten: when the new version's value key already exists, nothing changes and

@@ -9,11 +9,13 @@
 // Helpers outside #[test] fns: a failed step panics with its location, which is how a test reports failure.
 #![allow(clippy::unwrap_used)]
 
+mod fake_docker;
 pub mod instance;
 mod sandbox;
 mod store_env;
 mod tools;
 
+pub use fake_docker::FakeDocker;
 pub use sandbox::{clean, secretctl_bin, Sandbox};
 pub use store_env::StoreEnv;
 pub use tools::{
