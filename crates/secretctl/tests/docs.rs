@@ -108,3 +108,8 @@ fn gitops_runs() {
 fn keyfile_runbook_runs() {
     run_page("keyfile-runbook.md");
 }
+
+#[test]
+fn naming_runs() {
+    run_page("naming.md");
+}
