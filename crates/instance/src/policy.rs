@@ -56,6 +56,8 @@ pub struct Change {
     pub k8s: Option<K8sSteps>,
     /// The password store entry the new value was escrowed to (`SetOptions::pass`).
     pub escrowed: Option<String>,
+    /// For a `store = true` key: the secret store's name of the new version (owner = the instance).
+    pub stored: Option<String>,
 }
 
 impl Change {
@@ -68,6 +70,7 @@ impl Change {
             migrated,
             k8s: None,
             escrowed: None,
+            stored: None,
         }
     }
 
@@ -246,6 +249,17 @@ impl Instance {
     /// Refuse rewriting an existing version's value: versions are immutable.
     fn check_immutable(&self, env: &EnvFile, key: &str) -> Result<(), Error> {
         match self.version_key(env, key) {
+            // `store = true`: no version's value belongs in the .env, whether or not it exists.
+            Some((base, version)) if self.in_store(base) => Err(Error::Refused {
+                key: key.to_owned(),
+                rule: Rule::Immutable,
+                message: format!(
+                    "{key} would be version v{version} of {base}, whose values live in the encrypted secret store \
+                     (store = true), never in {file}; a new value becomes the next version of {base}",
+                    file = self.env_path.display()
+                ),
+                fix: Some(self.new_version_fix(base)),
+            }),
             Some((base, version)) if env.contains(key) => Err(Error::Refused {
                 key: key.to_owned(),
                 rule: Rule::Immutable,
@@ -623,6 +637,7 @@ impl Instance {
                 change.changed = true;
                 change = change.escrow(self, opts, value)?;
                 store.put_new(&self.owner()?, key, version, value)?;
+                change.stored = change.version.as_ref().map(|b| b.current.to_string());
                 state.record(key, value.expose_secret(), spec.one_shot, state::now())?;
                 change.k8s = self.k8s_steps(spec);
                 return Ok(change);

@@ -44,6 +44,9 @@ impl Serialize for Change {
         if let Some(path) = &self.escrowed {
             map.serialize_entry("escrowed", path)?;
         }
+        if let Some(name) = &self.stored {
+            map.serialize_entry("stored", name)?;
+        }
         map.end()
     }
 }
@@ -139,6 +142,7 @@ mod tests {
             migrated: 2,
             k8s: None,
             escrowed: None,
+            stored: None,
         };
         assert_eq!(
             serde_json::to_value(&change).unwrap(),

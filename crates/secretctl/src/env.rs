@@ -247,6 +247,10 @@ fn report(g: Globals, verb: &str, inst: &Instance, change: &Change) -> anyhow::R
                 .previous
                 .as_ref()
                 .map_or("(none)".into(), |p| p.version_tag());
+            let vk = match &change.stored {
+                Some(name) => format!("{name} to the secret store"),
+                None => vk.clone(),
+            };
             format!("{verb} {key} in {file}: added {vk}{how}, {pk} {prev} -> {cur}")
         }
         None => format!("{verb} {key} in {file}{how}"),

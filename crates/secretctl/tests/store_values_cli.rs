@@ -224,3 +224,76 @@ fn init_puts_version_1_into_the_store() {
         .stdout;
     assert_eq!(v1.len(), 24);
 }
+
+#[test]
+fn no_version_value_is_written_to_the_env_of_a_store_backed_key() {
+    let (s, dir) = setup(true);
+    run(&s, &dir, &["env", "migrate-to-store"]);
+    let before = env_text(&dir);
+    // Neither a new version key by hand nor one the pointer names: refused, with the command that adds a version.
+    for key in ["DB_PASSWORD_V3", "DB_PASSWORD_V2"] {
+        let out = s
+            .cmd()
+            .current_dir(&dir)
+            .args(["env", "set", key])
+            .write_stdin("hand-made")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{key}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("live in the encrypted secret store"), "{err}");
+        assert!(
+            err.contains("secretctl env set DB_PASSWORD --new-version"),
+            "{err}"
+        );
+    }
+    assert_eq!(env_text(&dir), before);
+    let out = run(&s, &dir, &["env", "rotate", "DB_PASSWORD"]);
+    assert!(
+        out.contains("added db_password_v3 to the secret store"),
+        "{out}"
+    );
+    // The refusal's fix, run exactly as printed (the keyfile and store from the environment, as for every command).
+    let out = s
+        .cmd()
+        .current_dir(&dir)
+        .args(["env", "set", "DB_PASSWORD_V9"])
+        .write_stdin("x")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    let at = err.rfind("run `").unwrap() + 5;
+    let fix = &err[at..at + err[at..].find('`').unwrap()];
+    let bin = assert_cmd::cargo::cargo_bin("secretctl");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let ran = std::process::Command::new("sh")
+        .args(["-c", fix])
+        .current_dir(s.dir())
+        .env("PATH", path)
+        .env("SECRETCTL_KEYFILE", s.keyfile())
+        .env_remove("SECRETCTL_STORE")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write as _;
+            c.stdin.take().unwrap().write_all(b"from the fix")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{fix}: {}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    assert!(env_text(&dir).contains("SECRET_DB_PASSWORD_VERSION=v4\n"));
+    let got = s
+        .cmd()
+        .args(["secret", "get", "wiki", "db_password_v4"])
+        .output()
+        .unwrap();
+    assert_eq!(got.stdout, b"from the fix");
+}
