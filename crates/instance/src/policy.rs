@@ -688,14 +688,29 @@ impl Instance {
         })
     }
 
-    /// Rename `from` to `to` in the `.env`, keeping value and layout.
+    /// Rename `from` to `to` in the `.env`, keeping value and layout. A version's value key (`<KEY>_V<N>` of a
+    /// versioned key) is neither renamed nor made by a rename: versions are immutable.
     ///
     /// # Errors
-    /// [`Error::Envfile`] (the key is missing, the new name is taken or invalid), [`Error::Io`].
+    /// [`Error::Refused`] ([`Rule::Immutable`]); [`Error::Envfile`] (the key is missing, the new name is taken or
+    /// invalid), [`Error::Io`].
     pub fn rename(&self, from: &str, to: &str) -> Result<(), Error> {
         self.check_key(from)?;
         self.check_key(to)?;
         self.transact(false, |env, _, _| {
+            for key in [from, to] {
+                if let Some((base, version)) = self.version_key(env, key) {
+                    return Err(Error::Refused {
+                        key: key.to_owned(),
+                        rule: Rule::Immutable,
+                        message: format!(
+                            "{key} is version v{version} of {base}: versions are immutable, so it is not renamed \
+                             (a new value becomes the next version of {base})"
+                        ),
+                        fix: Some(self.new_version_fix(base)),
+                    });
+                }
+            }
             env.rename(from, to)
                 .map_err(|error| secretctl_envfile::Error::Edit {
                     path: self.env_path.clone(),

@@ -265,3 +265,32 @@ fn new_version_without_a_schema_needs_the_pointer() {
     assert_eq!(out.status.code(), Some(4));
     assert_eq!(read(&dir), before);
 }
+
+#[test]
+fn a_version_is_not_renamed_nor_made_by_a_rename() {
+    for schema in [true, false] {
+        let (_tmp, dir) = instance(schema);
+        for (from, to) in [
+            ("DB_ROOT_PASSWORD_V1", "OLD_ROOT"),
+            ("OTHER", "DB_ROOT_PASSWORD_V2"),
+        ] {
+            let out = secretctl(&dir)
+                .args(["env", "rename", from, to])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{from} -> {to}");
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert!(err.contains("versions are immutable"), "{err}");
+            assert!(
+                err.contains("env set DB_ROOT_PASSWORD --new-version"),
+                "{err}"
+            );
+            assert_eq!(read(&dir), ENV);
+        }
+        // An ordinary rename still works.
+        secretctl(&dir)
+            .args(["env", "rename", "OTHER", "ANOTHER"])
+            .assert()
+            .success();
+    }
+}
