@@ -14,6 +14,7 @@ mod gitops;
 mod init;
 mod input;
 mod key;
+mod key_transit;
 mod name;
 mod rotate;
 mod secret;

@@ -1,0 +1,215 @@
+//! End-to-end tests of the Vault / OpenBao commands against a real `bao server -dev`: the Transit-held master key
+//! (`key init --transit`, `key rewrap`), KV v2 sync (`export vault`, `import vault`), and the failure modes.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns: a panic is how a test reports failure
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{require_tool, Sandbox};
+use predicates::prelude::*;
+use secretctl_vault::dev::DevServer;
+
+/// A dev server with Transit key `secretctl`, and a sandbox whose commands see its address and root token.
+struct Env {
+    server: DevServer,
+    sb: Sandbox,
+}
+
+impl Env {
+    fn new() -> Option<Env> {
+        let bao = require_tool("bao")?;
+        let server = DevServer::start(&bao);
+        server.enable_transit("secretctl");
+        Some(Env {
+            server,
+            sb: Sandbox::new(),
+        })
+    }
+
+    fn keyfile(&self) -> PathBuf {
+        self.sb.path("keys/master.key")
+    }
+
+    fn uri(&self) -> String {
+        format!("{}/v1/transit/keys/secretctl", self.server.address)
+    }
+
+    /// `secretctl` with `VAULT_ADDR`, `token` as `VAULT_TOKEN`, and the sandbox's keyfile.
+    fn cmd_with(&self, token: &str) -> assert_cmd::Command {
+        let mut c = self.sb.secretctl();
+        c.env("VAULT_ADDR", &self.server.address)
+            .env("VAULT_TOKEN", token)
+            .env("SECRETCTL_KEYFILE", self.keyfile())
+            .env("USER", "tester");
+        c
+    }
+
+    fn cmd(&self) -> assert_cmd::Command {
+        self.cmd_with(self.server.root_token())
+    }
+
+    /// Run, require `code`, check the token is in neither stream; stdout and stderr.
+    fn run(&self, args: &[&str], stdin: &str, code: i32) -> (String, String) {
+        let out = self
+            .cmd()
+            .args(args)
+            .write_stdin(stdin.to_owned())
+            .assert()
+            .code(code);
+        let o = out.get_output();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        );
+        assert!(
+            !stdout.contains(self.server.root_token())
+                && !stderr.contains(self.server.root_token()),
+            "token printed by {args:?}"
+        );
+        (stdout, stderr)
+    }
+}
+
+#[test]
+fn transit_held_key_put_get_rotate_rewrap_restart() {
+    let Some(env) = Env::new() else { return };
+    let uri = env.uri();
+    let (out, _) = env.run(&["--json", "key", "init", "--transit", &uri], "", 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = v["key_id"].as_str().unwrap().to_owned();
+    // Only ciphertext on disk: the raw key (from an explicit backup) is not in the file.
+    let text = std::fs::read_to_string(env.keyfile()).unwrap();
+    assert!(text.contains("vault:v1:") && text.contains(&uri), "{text}");
+    let (raw, _) = env.run(&["key", "backup", "--raw-base64"], "", 0);
+    assert!(!text.contains(raw.trim()));
+
+    env.run(&["secret", "put", "tenant-1", "api_token"], "value-one", 0);
+    let (got, _) = env.run(&["secret", "get", "tenant-1", "api_token"], "", 0);
+    assert_eq!(got, "value-one");
+
+    // key rotate: a new key, wrapped too; the old one stays wrapped as retired.
+    env.run(&["key", "rotate"], "", 0);
+    let (out, _) = env.run(&["--json", "key", "id"], "", 0);
+    let second: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let second = second["key_id"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+    let retired = env
+        .keyfile()
+        .with_file_name("master.key.keyring")
+        .join(format!("{first}.key"));
+    assert!(std::fs::read_to_string(&retired)
+        .unwrap()
+        .contains("vault:v1:"));
+
+    // The Transit key rotates; `key rewrap` moves both files to v2 without touching the store.
+    let store = env.sb.path("keys/store.db");
+    let before = std::fs::read(&store).unwrap();
+    env.server
+        .client()
+        .transit("transit")
+        .rotate_key("secretctl")
+        .unwrap();
+    let (out, _) = env.run(&["key", "rewrap"], "", 0);
+    assert_eq!(out.matches("vault:v1 -> vault:v2").count(), 2, "{out}");
+    assert_eq!(
+        std::fs::read(&store).unwrap(),
+        before,
+        "rewrap touched the store"
+    );
+    assert!(std::fs::read_to_string(env.keyfile())
+        .unwrap()
+        .contains("vault:v2:"));
+    assert!(std::fs::read_to_string(&retired)
+        .unwrap()
+        .contains("vault:v2:"));
+
+    // A new process reads everything.
+    let (got, _) = env.run(&["secret", "get", "tenant-1", "api_token"], "", 0);
+    assert_eq!(got, "value-one");
+    let (list, _) = env.run(&["key", "list"], "", 0);
+    assert!(list.contains(&first) && list.contains(&second), "{list}");
+
+    // Without a token: the fix names the variable.
+    env.sb
+        .secretctl()
+        .env("SECRETCTL_KEYFILE", env.keyfile())
+        .args(["secret", "get", "tenant-1", "api_token"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("export VAULT_TOKEN="));
+}
+
+#[test]
+fn outages_and_denials_fail_cleanly_and_rotation_resumes() {
+    let Some(mut env) = Env::new() else { return };
+    let uri = env.uri();
+    // 403 from a token whose policy only reads: nothing is written.
+    let ro = env.server.token_with_policy(
+        "ro",
+        r#"path "transit/keys/*" { capabilities = ["read"] }"#,
+        "1h",
+    );
+    let out = env
+        .cmd_with(&ro)
+        .args(["key", "init", "--transit", &uri])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("denied") && err.contains(&env.server.address),
+        "{err}"
+    );
+    assert!(
+        err.contains("transit/encrypt/secretctl") && err.contains("export VAULT_TOKEN="),
+        "{err}"
+    );
+    assert!(!err.contains(&ro));
+    assert!(!env.keyfile().exists());
+
+    env.run(&["key", "init", "--transit", &uri], "", 0);
+    env.run(&["secret", "put", "t", "n"], "v1", 0);
+    let keyfile_before = std::fs::read(env.keyfile()).unwrap();
+
+    // An expired token.
+    let short = env.server.token_with_policy(
+        "short",
+        r#"path "transit/*" { capabilities = ["update"] }"#,
+        "1s",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let out = env
+        .cmd_with(&short)
+        .args(["secret", "get", "t", "n"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("expired") && err.contains("transit decrypt"),
+        "{err}"
+    );
+    assert!(!err.contains(&short));
+
+    // Sealed during `key rotate`: exit 1, the keyfile and the store as they were; after unsealing, it runs.
+    env.server.seal();
+    let (_, err) = env.run(&["key", "rotate"], "", 1);
+    assert!(
+        err.contains("sealed")
+            && err.contains("bao operator unseal")
+            && err.contains(&env.server.address),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(env.keyfile()).unwrap(), keyfile_before);
+    env.server.unseal();
+    env.run(&["key", "rotate"], "", 0);
+    let (got, _) = env.run(&["secret", "get", "t", "n"], "", 0);
+    assert_eq!(got, "v1");
+
+    // Unreachable.
+    env.server.stop();
+    let (_, err) = env.run(&["secret", "get", "t", "n"], "", 1);
+    assert!(
+        err.contains("cannot reach Vault at") && err.contains(&env.server.address),
+        "{err}"
+    );
+}
