@@ -62,11 +62,13 @@
 mod encode;
 mod error;
 pub mod k8s;
+mod kv;
 mod manifest;
 mod select;
 mod swarm;
 
 pub use error::Error;
+pub use kv::{import_targets, kv_data, ImportTarget};
 pub use manifest::{age_recipients, check_namespace, yaml_stream, Manifest, Secret};
 pub use select::{
     env_version_value, instance_name, is_secret, store_version_value, Item, Selection, Source,

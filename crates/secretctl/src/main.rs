@@ -9,6 +9,7 @@ mod env;
 mod env_read;
 mod exit;
 mod export;
+mod export_vault;
 mod generate;
 mod gitops;
 mod init;
@@ -71,6 +72,7 @@ fn run(g: Globals, command: Command) -> anyhow::Result<()> {
         Command::Check(a) => check::run(g, a),
         Command::Gitops(a) => gitops::run(g, a),
         Command::Export(a) => export::run(g, a),
+        Command::Import(a) => export_vault::import(g, a),
         Command::GenerateAssets(a) => assets::run(&a),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

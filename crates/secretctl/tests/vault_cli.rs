@@ -213,3 +213,218 @@ fn outages_and_denials_fail_cleanly_and_rotation_resumes() {
         "{err}"
     );
 }
+
+const KV_SCHEMA: &str = r#"
+[secrets.JWT_SECRET]
+generator = "alnum:32"
+k8s_secret = "veza-secrets"
+k8s_key = "jwt-secret"
+
+[secrets.DB_PASSWORD]
+generator = "alnum:32"
+k8s_secret = "{instance}-db-credentials"
+k8s_key = "password"
+"#;
+
+/// Every `data` map of `export k8s --json` output, decoded: data key → value.
+fn k8s_data(json: &str) -> std::collections::BTreeMap<String, String> {
+    use base64::Engine as _;
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let docs = match &v {
+        serde_json::Value::Array(a) => a.clone(),
+        serde_json::Value::Object(o) if o.contains_key("items") => {
+            v["items"].as_array().unwrap().clone()
+        }
+        _ => vec![v.clone()],
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for d in docs {
+        for (k, b64) in d["data"].as_object().unwrap() {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64.as_str().unwrap())
+                .unwrap();
+            out.insert(k.clone(), String::from_utf8(bytes).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn kv_export_import_round_trip_and_check_and_set_conflict() {
+    let Some(env) = Env::new() else { return };
+    let dir = env.sb.path("wiki");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("secretctl.toml"), KV_SCHEMA).unwrap();
+    std::fs::write(
+        dir.join(".env"),
+        "# wiki\nJWT_SECRET=jwt-value-0123456789\nDB_PASSWORD='db pass \"quoted\"'\nDOMAIN=wiki.example.com\n",
+    )
+    .unwrap();
+    let env_file = dir.join(".env");
+    let env_arg = env_file.to_str().unwrap();
+    let (out, _) = env.run(
+        &[
+            "--json",
+            "export",
+            "vault",
+            "--env",
+            env_arg,
+            "--path",
+            "secret/wiki/prod",
+        ],
+        "",
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], 1);
+
+    // The KV secret holds exactly what `export k8s` puts in the Secrets, under the same data keys.
+    let kv = env
+        .server
+        .client()
+        .kv()
+        .read(&"secret/wiki/prod".parse().unwrap())
+        .unwrap();
+    let kv: std::collections::BTreeMap<String, String> = kv
+        .data
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                secrecy::ExposeSecret::expose_secret(v).to_owned(),
+            )
+        })
+        .collect();
+    let (k8s, _) = env.run(&["--json", "export", "k8s", "--env", env_arg], "", 0);
+    assert_eq!(kv, k8s_data(&k8s));
+    assert_eq!(kv["jwt-secret"], "jwt-value-0123456789");
+    assert_eq!(kv["password"], "db pass \"quoted\"");
+
+    // Import into another instance of the same schema: the lossless editor keeps its comment and other lines.
+    let other = env.sb.path("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("secretctl.toml"), KV_SCHEMA).unwrap();
+    std::fs::write(
+        other.join(".env"),
+        "# keep me\nDOMAIN=other.example.com\nJWT_SECRET=old-value-0123456789\n",
+    )
+    .unwrap();
+    let other_env = other.join(".env");
+    let other_arg = other_env.to_str().unwrap();
+    let (out, _) = env.run(
+        &[
+            "import",
+            "vault",
+            "--path",
+            "secret/wiki/prod",
+            "--env",
+            other_arg,
+        ],
+        "",
+        0,
+    );
+    assert!(
+        out.contains("DB_PASSWORD") && out.contains("JWT_SECRET"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(&other_env).unwrap();
+    assert!(
+        text.starts_with("# keep me\nDOMAIN=other.example.com\n"),
+        "{text}"
+    );
+    let (k8s_other, _) = env.run(&["--json", "export", "k8s", "--env", other_arg], "", 0);
+    assert_eq!(k8s_data(&k8s_other), kv);
+
+    // A concurrent writer: someone writes version 2 after we read version 1; our write fails and loses nothing.
+    let theirs: std::collections::BTreeMap<String, secrecy::SecretString> = [(
+        "jwt-secret".to_owned(),
+        secrecy::SecretString::from("theirs".to_owned()),
+    )]
+    .into();
+    env.server
+        .client()
+        .kv()
+        .write_cas(&"secret/wiki/prod".parse().unwrap(), &theirs, 1)
+        .unwrap();
+    let (out, err) = env.run(
+        &[
+            "export",
+            "vault",
+            "--env",
+            env_arg,
+            "--path",
+            "secret/wiki/prod",
+            "--cas",
+            "1",
+        ],
+        "",
+        1,
+    );
+    assert!(out.is_empty());
+    assert!(
+        err.contains("secret/wiki/prod")
+            && err.contains("version 1")
+            && err.contains(&env.server.address),
+        "{err}"
+    );
+    let now = env
+        .server
+        .client()
+        .kv()
+        .read(&"secret/wiki/prod".parse().unwrap())
+        .unwrap();
+    assert_eq!(now.version, 2);
+    assert_eq!(
+        secrecy::ExposeSecret::expose_secret(&now.data["jwt-secret"]),
+        "theirs"
+    );
+    // Without --cas it writes over the version it reads.
+    let (out, _) = env.run(
+        &[
+            "export",
+            "vault",
+            "--env",
+            env_arg,
+            "--path",
+            "secret/wiki/prod",
+        ],
+        "",
+        0,
+    );
+    assert!(out.contains("version 3"), "{out}");
+
+    // A read-only token cannot write: exit 1, naming the policy path; the KV secret stays at version 3.
+    let ro = env.server.token_with_policy(
+        "kv-ro",
+        r#"path "secret/*" { capabilities = ["read"] }"#,
+        "1h",
+    );
+    let out = env
+        .cmd_with(&ro)
+        .args([
+            "export",
+            "vault",
+            "--env",
+            env_arg,
+            "--path",
+            "secret/wiki/prod",
+        ])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("create, update on secret/data/wiki/prod"),
+        "{err}"
+    );
+    assert!(!err.contains(&ro));
+    assert_eq!(
+        env.server
+            .client()
+            .kv()
+            .metadata(&"secret/wiki/prod".parse().unwrap())
+            .unwrap()
+            .unwrap()
+            .current_version,
+        3
+    );
+}
