@@ -61,6 +61,7 @@
 
 mod encode;
 mod error;
+mod eso;
 pub mod k8s;
 mod kv;
 mod manifest;
@@ -68,6 +69,7 @@ mod select;
 mod swarm;
 
 pub use error::Error;
+pub use eso::{eso_yaml, external_secrets, secret_store, EsoOptions, StoreKind, ESO_API_VERSION};
 pub use kv::{import_targets, kv_data, ImportTarget};
 pub use manifest::{age_recipients, check_namespace, yaml_stream, Manifest, Secret};
 pub use select::{

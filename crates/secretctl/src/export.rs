@@ -49,6 +49,13 @@ pub enum ExportCommand {
     /// --cas VERSION), so a concurrent writer makes it fail instead of losing an update. Address and token come from
     /// VAULT_ADDR and VAULT_TOKEN (or BAO_ADDR, BAO_TOKEN, ~/.vault-token).
     Vault(crate::export_vault::ExportVaultArgs),
+    /// Print External Secrets Operator manifests that make the Secrets `export k8s` makes, from Vault KV v2.
+    ///
+    /// One ExternalSecret (external-secrets.io/v1) per Secret, with the same name, namespace and data keys, each
+    /// key read from the KV secret --path (as `export vault` writes it). With --with-store the SecretStore (or,
+    /// with --cluster-store, ClusterSecretStore) for Vault KV v2 with Kubernetes auth comes first. No value is in
+    /// the output.
+    Eso(crate::export_vault::EsoArgs),
     /// Write one value to a pipe, byte for byte (used by the script `export swarm` writes).
     #[command(hide = true, disable_version_flag = true)]
     Value(ValueArgs),
@@ -60,6 +67,7 @@ pub fn run(g: Globals, command: ExportCommand) -> anyhow::Result<()> {
         ExportCommand::Swarm(a) => swarm(g, &a),
         ExportCommand::Value(a) => value(&a),
         ExportCommand::Vault(a) => crate::export_vault::export(g, &a),
+        ExportCommand::Eso(a) => crate::export_vault::eso(g, &a),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use secretctl_export::Manifest;
+use secretctl_export::{EsoOptions, Manifest, StoreKind};
 use secretctl_instance::{Instance, SetOptions};
 use secretctl_vault::{Client, KvPath};
 use serde_json::json;
@@ -114,4 +114,71 @@ pub fn import(g: Globals, command: ImportCommand) -> anyhow::Result<()> {
         }
     );
     g.print(&doc, text)
+}
+
+/// Arguments of `secretctl export eso`.
+#[derive(Debug, clap::Args)]
+pub struct EsoArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The KV v2 secret the values are in (as `export vault --path` wrote it): MOUNT/PATH.
+    #[arg(long, value_name = "MOUNT/PATH")]
+    pub path: KvPath,
+    /// The namespace of every ExternalSecret (and SecretStore) [default: the schema's `[instance]` namespace].
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+    /// The name of the store the ExternalSecrets reference.
+    #[arg(long, value_name = "NAME", default_value = "vault")]
+    pub store_name: String,
+    /// Reference (and with --with-store write) a ClusterSecretStore instead of a SecretStore.
+    #[arg(long)]
+    pub cluster_store: bool,
+    /// Also write the SecretStore (or ClusterSecretStore) for Vault KV v2 with Kubernetes auth.
+    #[arg(long)]
+    pub with_store: bool,
+    /// With --with-store: the Vault server ESO talks to [default: VAULT_ADDR].
+    #[arg(long, value_name = "URL", env = "VAULT_ADDR")]
+    pub vault_server: Option<String>,
+    /// With --with-store: the Vault Kubernetes auth role [default: the instance name].
+    #[arg(long, value_name = "ROLE", requires = "with_store")]
+    pub role: Option<String>,
+    /// How often ESO re-reads the values.
+    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    pub refresh_interval: String,
+}
+
+/// `export eso`.
+pub fn eso(g: Globals, a: &EsoArgs) -> anyhow::Result<()> {
+    if let Some(ns) = &a.namespace {
+        secretctl_export::check_namespace(ns)?;
+    }
+    let selection = load(&a.source)?;
+    let instance = selection.instance().to_owned();
+    let manifest = Manifest::new(selection, a.namespace.as_deref())?;
+    let server = a.vault_server.clone().unwrap_or_default();
+    if a.with_store && server.is_empty() {
+        return Err(crate::exit::usage(
+            "--with-store needs --vault-server URL (or VAULT_ADDR)",
+        ));
+    }
+    let role = a.role.clone().unwrap_or_else(|| instance.clone());
+    let mut opts = EsoOptions::new(&a.path.mount, &a.path.path, &server, &role);
+    opts.store_name.clone_from(&a.store_name);
+    opts.refresh_interval.clone_from(&a.refresh_interval);
+    if a.cluster_store {
+        opts.store_kind = StoreKind::ClusterSecretStore;
+    }
+    let mut docs = Vec::new();
+    if a.with_store {
+        let ns = manifest.secrets().first().and_then(|s| s.namespace());
+        docs.push(secretctl_export::secret_store(&opts, ns, &instance));
+    }
+    docs.extend(secretctl_export::external_secrets(&manifest, &opts));
+    if g.json {
+        return g.print(
+            &json!({ "apiVersion": "v1", "kind": "List", "items": docs }),
+            "",
+        );
+    }
+    crate::common::write_stdout(&[secretctl_export::eso_yaml(&docs).as_bytes()])
 }

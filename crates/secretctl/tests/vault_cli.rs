@@ -428,3 +428,187 @@ fn kv_export_import_round_trip_and_check_and_set_conflict() {
         3
     );
 }
+
+/// Validate every document of `json` (a `v1/List`) against the vendored ESO CRD schema of its kind, strictly.
+fn validate_eso(json: &str) -> bool {
+    let Some(python) = common::tools_venv()
+        .map(|v| v.join("bin/python"))
+        .filter(|p| p.is_file())
+    else {
+        common::missing("the tools venv's python (with jsonschema)");
+        return false;
+    };
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/eso");
+    let script = r#"
+import json, sys, jsonschema
+def strict(s):
+    if isinstance(s, dict):
+        if "properties" in s and "additionalProperties" not in s and not s.get("x-kubernetes-preserve-unknown-fields"):
+            s["additionalProperties"] = False
+        for v in s.values(): strict(v)
+    elif isinstance(s, list):
+        for v in s: strict(v)
+    return s
+doc = json.load(sys.stdin)
+for item in doc["items"]:
+    crd = json.load(open(f"{sys.argv[1]}/{item['kind']}.v1.json"))
+    assert crd["served"] and crd["storage"]
+    assert item["apiVersion"] == crd["group"] + "/" + crd["version"], item["apiVersion"]
+    jsonschema.validate(item, strict(crd["openAPIV3Schema"]))
+print(len(doc["items"]))
+"#;
+    let mut child = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(&data)
+        .stdin(std::process::Stdio::piped())
+        .output_with_stdin(json);
+    let out = child.take().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
+}
+
+trait OutputWithStdin {
+    fn output_with_stdin(&mut self, input: &str) -> Option<std::process::Output>;
+}
+
+impl OutputWithStdin for std::process::Command {
+    fn output_with_stdin(&mut self, input: &str) -> Option<std::process::Output> {
+        use std::io::Write as _;
+        let mut child = self
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        Some(child.wait_with_output().unwrap())
+    }
+}
+
+#[test]
+fn eso_manifests_validate_and_name_the_secrets_export_k8s_makes() {
+    let sb = Sandbox::new();
+    let dir = sb.path("wiki");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("secretctl.toml"),
+        format!("[instance]\nnamespace = \"prod\"\n{KV_SCHEMA}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".env"),
+        "JWT_SECRET=jwt-value-0123456789\nDB_PASSWORD=db-pass-0123456789\nAPI_TOKEN=tok-1\n",
+    )
+    .unwrap();
+    let env_file = dir.join(".env");
+    let env_arg = env_file.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = sb.secretctl().args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    for store in [
+        &[
+            "--with-store",
+            "--vault-server",
+            "https://bao.internal:8200",
+        ][..],
+        &[
+            "--with-store",
+            "--cluster-store",
+            "--vault-server",
+            "https://bao.internal:8200",
+            "--role",
+            "wiki-eso",
+        ][..],
+        &[][..],
+    ] {
+        let mut args = vec![
+            "--json",
+            "export",
+            "eso",
+            "--env",
+            env_arg,
+            "--path",
+            "secret/wiki/prod",
+        ];
+        args.extend_from_slice(store);
+        let json = run(&args);
+        if !validate_eso(&json) {
+            return;
+        }
+        // No value in the output.
+        for v in ["jwt-value-0123456789", "db-pass-0123456789", "tok-1"] {
+            assert!(!json.contains(v));
+        }
+        // The same Secrets (name, namespace) with the same data keys as `export k8s`.
+        let eso: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let k8s: serde_json::Value =
+            serde_json::from_str(&run(&["--json", "export", "k8s", "--env", env_arg])).unwrap();
+        let want: Vec<(String, String, Vec<String>)> = k8s["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let keys = s["data"].as_object().unwrap().keys().cloned().collect();
+                (
+                    s["metadata"]["name"].as_str().unwrap().to_owned(),
+                    s["metadata"]["namespace"].as_str().unwrap().to_owned(),
+                    keys,
+                )
+            })
+            .collect();
+        let got: Vec<(String, String, Vec<String>)> = eso["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"] == "ExternalSecret")
+            .map(|d| {
+                let keys = d["spec"]["data"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| {
+                        assert_eq!(e["remoteRef"]["key"], "wiki/prod");
+                        assert_eq!(e["remoteRef"]["property"], e["secretKey"]);
+                        e["secretKey"].as_str().unwrap().to_owned()
+                    })
+                    .collect();
+                (
+                    d["spec"]["target"]["name"].as_str().unwrap().to_owned(),
+                    d["metadata"]["namespace"].as_str().unwrap().to_owned(),
+                    keys,
+                )
+            })
+            .collect();
+        assert_eq!(got, want);
+        assert!(want
+            .iter()
+            .any(|(n, _, k)| n == "veza-secrets" && k == &["jwt-secret".to_owned()]));
+        assert!(want
+            .iter()
+            .any(|(n, _, k)| n == "wiki-db-credentials" && k == &["password".to_owned()]));
+    }
+    // The YAML form is the same documents.
+    let yaml = run(&[
+        "export",
+        "eso",
+        "--env",
+        env_arg,
+        "--path",
+        "secret/wiki/prod",
+    ]);
+    assert!(
+        yaml.starts_with("apiVersion: external-secrets.io/v1\nkind: ExternalSecret\n"),
+        "{yaml}"
+    );
+    assert_eq!(yaml.matches("\n---\n").count(), 2);
+}
