@@ -108,3 +108,12 @@ fn gitops_runs() {
 fn keyfile_runbook_runs() {
     run_page("keyfile-runbook.md");
 }
+
+#[test]
+fn vault_runs() {
+    // The page starts its own OpenBao dev server.
+    if common::require_tool("bao").is_none() {
+        return;
+    }
+    run_page("vault.md");
+}
