@@ -131,7 +131,8 @@ pub fn wrapped_by(keyfile: &Path, allow_loose: bool) -> Result<Option<String>, E
 }
 
 enum File {
-    Plain(Key),
+    // Boxed: a Key carries its expanded cipher state (about 1 KiB).
+    Plain(Box<Key>),
     Wrapped(WrappedKey),
 }
 
@@ -146,7 +147,7 @@ fn read_file(path: &Path, allow_loose: bool) -> Result<File, Error> {
     if bytes.len() == KEY_LEN {
         let mut key = zeroize::Zeroizing::new([0u8; KEY_LEN]);
         key.copy_from_slice(&bytes);
-        return Ok(File::Plain(Key::from_bytes(&key)));
+        return Ok(File::Plain(Box::new(Key::from_bytes(&key))));
     }
     if bytes.first() != Some(&b'{') {
         return Err(Error::WrongSize {
@@ -174,7 +175,7 @@ pub(crate) fn read_key(
     wrap: Option<&dyn KeyWrap>,
 ) -> Result<Key, Error> {
     match read_file(path, allow_loose)? {
-        File::Plain(key) => Ok(key),
+        File::Plain(key) => Ok(*key),
         File::Wrapped(w) => {
             let Some(wrap) = wrap else {
                 return Err(Error::NeedsUnwrap {
