@@ -205,6 +205,27 @@ fn outages_and_denials_fail_cleanly_and_rotation_resumes() {
     let (got, _) = env.run(&["secret", "get", "t", "n"], "", 0);
     assert_eq!(got, "v1");
 
+    // A rotation left half done (the keyfile rotated, this store's rows still under the old key, as after a crash
+    // or a rotation run against another store), then an outage: it fails, and once Vault is back it resumes
+    // instead of making yet another key.
+    let other = format!("sqlite:{}", env.sb.path("other.db").display());
+    env.run(&["secret", "put", "o", "seed", "--store", &other], "x", 0);
+    env.run(&["key", "rotate", "--store", &other], "", 0);
+    let (id, _) = env.run(&["key", "id"], "", 0);
+    env.server.seal();
+    let (_, err) = env.run(&["key", "rotate"], "", 1);
+    assert!(err.contains("sealed"), "{err}");
+    env.server.unseal();
+    let (_, err) = env.run(&["key", "rotate"], "", 0);
+    assert!(err.contains("resuming"), "{err}");
+    assert_eq!(
+        env.run(&["key", "id"], "", 0).0,
+        id,
+        "a resumed rotation made a new key"
+    );
+    let (got, _) = env.run(&["secret", "get", "t", "n"], "", 0);
+    assert_eq!(got, "v1");
+
     // Unreachable.
     env.server.stop();
     let (_, err) = env.run(&["secret", "get", "t", "n"], "", 1);
