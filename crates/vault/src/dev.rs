@@ -19,6 +19,8 @@ pub struct DevServer {
     dir: PathBuf,
     /// `http://127.0.0.1:PORT`.
     pub address: String,
+    /// The CA certificate of a `-dev-tls` server (for `VAULT_CACERT`).
+    pub ca_cert: Option<PathBuf>,
     root_token: String,
     unseal_key: String,
 }
@@ -36,6 +38,19 @@ impl DevServer {
     /// When the server does not start within 30 seconds (the test fails with the server's log).
     #[must_use]
     pub fn start(bao: &Path) -> DevServer {
+        DevServer::start_with(bao, false)
+    }
+
+    /// Start `bao server -dev -dev-tls`: HTTPS with a generated CA ([`DevServer::ca_cert`]).
+    ///
+    /// # Panics
+    /// As [`DevServer::start`].
+    #[must_use]
+    pub fn start_tls(bao: &Path) -> DevServer {
+        DevServer::start_with(bao, true)
+    }
+
+    fn start_with(bao: &Path, tls: bool) -> DevServer {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -45,8 +60,14 @@ impl DevServer {
             std::env::temp_dir().join(format!("secretctl-bao-{}", random_hex(8).expect("random")));
         std::fs::create_dir_all(&dir).expect("server dir");
         let log = std::fs::File::create(dir.join("server.log")).expect("server log");
-        let child = Command::new(bao)
-            .args(["server", "-dev", "-dev-no-store-token"])
+        let mut cmd = Command::new(bao);
+        cmd.args(["server", "-dev", "-dev-no-store-token"]);
+        if tls {
+            cmd.arg("-dev-tls")
+                .arg(format!("-dev-tls-cert-dir={}", dir.display()));
+        }
+        let ca_cert = tls.then(|| dir.join("vault-ca.pem"));
+        let child = cmd
             .arg(format!("-dev-root-token-id={root_token}"))
             .arg(format!("-dev-listen-address=127.0.0.1:{port}"))
             .env("HOME", &dir)
@@ -61,7 +82,8 @@ impl DevServer {
             child,
             bao: bao.to_path_buf(),
             dir,
-            address: format!("http://127.0.0.1:{port}"),
+            address: format!("{}://127.0.0.1:{port}", if tls { "https" } else { "http" }),
+            ca_cert,
             root_token,
             unseal_key: String::new(),
         };
@@ -113,7 +135,7 @@ impl DevServer {
         let mut config = Config::for_address(&self.address).expect("address");
         config.token = Some(SecretString::from(token.to_owned()));
         config.namespace = None;
-        config.ca_cert = None;
+        config.ca_cert.clone_from(&self.ca_cert);
         Client::new(config).expect("client")
     }
 
@@ -201,6 +223,9 @@ impl DevServer {
     #[must_use]
     pub fn bao_cmd(&self) -> Command {
         let mut c = Command::new(&self.bao);
+        if let Some(ca) = &self.ca_cert {
+            c.env("VAULT_CACERT", ca).env("BAO_CACERT", ca);
+        }
         c.env("VAULT_ADDR", &self.address)
             .env("BAO_ADDR", &self.address)
             .env("VAULT_TOKEN", &self.root_token)

@@ -216,3 +216,87 @@ fn uris_and_paths_parse_strictly() {
     assert!("secret/../x".parse::<KvPath>().is_err());
     assert_eq!("secret/a/b".parse::<KvPath>().unwrap().path, "a/b");
 }
+
+#[test]
+fn tls_with_vault_cacert_and_without_it() {
+    let Some(bao) = tools::require_tool("bao") else {
+        return;
+    };
+    let s = DevServer::start_tls(&bao);
+    assert!(s.address.starts_with("https://"));
+    // The generated CA as VAULT_CACERT: works.
+    s.enable_transit("secretctl");
+    let ct = s
+        .client()
+        .transit("transit")
+        .encrypt("secretctl", b"x")
+        .unwrap();
+    assert!(ct.starts_with("vault:v1:"));
+    // Mozilla's roots only: the dev CA is not trusted, and the error says where and what.
+    let mut config = secretctl_vault::Config::for_address(&s.address).unwrap();
+    config.token = Some(SecretString::from(s.root_token().to_owned()));
+    config.ca_cert = None;
+    let e = secretctl_vault::Client::new(config)
+        .unwrap()
+        .transit("transit")
+        .encrypt("secretctl", b"x")
+        .unwrap_err();
+    assert!(matches!(e, Error::Unreachable { .. }), "{e}");
+    no_token_in(&s, &e);
+    // A CA file that holds no certificate is refused up front.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("ca.pem");
+    std::fs::write(&bad, "not a certificate\n").unwrap();
+    let mut config = secretctl_vault::Config::for_address(&s.address).unwrap();
+    config.token = Some(SecretString::from("t".to_owned()));
+    config.ca_cert = Some(bad);
+    let e = secretctl_vault::Client::new(config).unwrap_err();
+    assert!(matches!(e, Error::CaCert { .. }), "{e}");
+}
+
+#[test]
+fn namespace_header_selects_the_namespace() {
+    let Some(s) = server() else { return };
+    use secretctl_vault::Method;
+    s.api(Method::Post, "sys/namespaces/team-a", Some("{}"))
+        .unwrap();
+    // KV v2 inside the namespace only.
+    let mut config = secretctl_vault::Config::for_address(&s.address).unwrap();
+    config.token = Some(SecretString::from(s.root_token().to_owned()));
+    config.namespace = Some("team-a".to_owned());
+    let in_ns = secretctl_vault::Client::new(config).unwrap();
+    // Mount a KV v2 engine at kv/ inside the namespace through the client's own header.
+    let at: KvPath = "kv/app/prod".parse().unwrap();
+    let e = in_ns.kv().read(&at).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::NotFound { .. } | Error::PermissionDenied { .. } | Error::Status { .. }
+        ),
+        "{e}"
+    );
+    s.bao_cmd()
+        .env("VAULT_NAMESPACE", "team-a")
+        .env("BAO_NAMESPACE", "team-a")
+        .args(["secrets", "enable", "-path=kv", "kv-v2"])
+        .status()
+        .unwrap()
+        .success()
+        .then_some(())
+        .unwrap();
+    let data: BTreeMap<String, SecretString> =
+        [("k".to_owned(), SecretString::from("v".to_owned()))].into();
+    // KV v2 mounts upgrade asynchronously: retry briefly.
+    let mut version = None;
+    for _ in 0..50 {
+        if let Ok(v) = in_ns.kv().write_cas(&at, &data, 0) {
+            version = Some(v);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(version, Some(1));
+    assert_eq!(in_ns.kv().read(&at).unwrap().version, 1);
+    // The root namespace has no kv/ mount.
+    assert!(s.client().kv().read(&at).is_err());
+}
