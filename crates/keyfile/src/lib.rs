@@ -51,8 +51,7 @@ pub use crate::error::Error;
 pub use crate::files::{read_backup, read_backup_file, read_recipients_file, write_backup};
 pub use crate::keyring::{keyring_dir, KeyInfo, KeyState, Keyring};
 pub use crate::wrapped::{
-    create_wrapped, rewrap, service_kind, wrapped_by, KeyWrap, Rewrapped, WrapError, WrapFailure,
-    WrappedKey,
+    create_wrapped, rewrap, wrapped_by, KeyWrap, Rewrapped, WrapError, WrapFailure, WrappedKey,
 };
 
 /// Where the master keyfile lives when no path is given: `/etc/secretctl/master.key` for root, otherwise

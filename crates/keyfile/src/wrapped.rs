@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use secretctl_envelope::{Key, KeyId, KEY_LEN};
-use secretctl_error::{ErrorKind, Kind};
+use secretctl_error::Kind;
 use secretctl_fs::{Owner, ReadOptions};
 use serde::{Deserialize, Serialize};
 
@@ -269,7 +269,7 @@ fn version_prefix(ciphertext: &str) -> String {
 /// replaced atomically, and an interrupted run can simply be repeated.
 ///
 /// # Errors
-/// [`Error::NeedsUnwrap`]'s opposite: [`Error::NotWrapped`] for a plain keyfile; [`Error::Wrap`] when the service
+/// [`Error::NotWrapped`] for a plain keyfile; [`Error::Wrap`] when the service
 /// fails (files already re-wrapped stay valid: the service decrypts every version it still keeps);
 /// what reading and writing the files reports.
 pub fn rewrap(
@@ -318,13 +318,4 @@ pub fn rewrap(
         });
     }
     Ok(done)
-}
-
-/// Whether an error came from the wrapping service with this kind (for callers that branch on it).
-#[must_use]
-pub fn service_kind(e: &Error) -> Option<ErrorKind> {
-    match e {
-        Error::Wrap { kind, .. } => Some(*kind),
-        _ => None,
-    }
 }
