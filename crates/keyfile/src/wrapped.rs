@@ -319,3 +319,201 @@ pub fn rewrap(
     }
     Ok(done)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The keyring's wrapped mode with an in-process stand-in for the wrapping service (the real one, Vault
+    //! Transit, is exercised against a real OpenBao server in `crates/vault/tests`), so that every crash point of a
+    //! rotation can be stopped at.
+
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::keyring::Step;
+    use crate::{Keyring, LoadOptions};
+
+    /// "Wraps" by XOR with a per-version pad, as `test:vN:<hex>`; `down` makes every call fail (an outage).
+    #[derive(Debug, Default)]
+    struct Pad {
+        version: Mutex<u8>,
+        down: Mutex<bool>,
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("service down")]
+    struct Down;
+    impl Kind for Down {
+        fn kind(&self) -> secretctl_error::ErrorKind {
+            secretctl_error::ErrorKind::Io
+        }
+    }
+
+    impl Pad {
+        fn check(&self) -> Result<(), WrapError> {
+            if *self.down.lock().unwrap() {
+                return Err(Box::new(Down));
+            }
+            Ok(())
+        }
+    }
+
+    fn xor(bytes: &[u8], v: u8) -> Vec<u8> {
+        bytes.iter().map(|b| b ^ v.wrapping_mul(37)).collect()
+    }
+
+    impl KeyWrap for Pad {
+        fn uri(&self) -> String {
+            "https://kms.invalid:8200/v1/transit/keys/test".to_owned()
+        }
+        fn wrap(&self, key: &Key) -> Result<String, WrapError> {
+            self.check()?;
+            let v = *self.version.lock().unwrap();
+            let hex: String = xor(key.expose_secret(), v)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            Ok(format!("test:v{v}:{hex}"))
+        }
+        fn unwrap(&self, ciphertext: &str) -> Result<Key, WrapError> {
+            self.check()?;
+            let mut parts = ciphertext.splitn(3, ':');
+            let (_, v, hex) = (parts.next(), parts.next().unwrap(), parts.next().unwrap());
+            let v: u8 = v.trim_start_matches('v').parse().unwrap();
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect();
+            let plain = xor(&bytes, v);
+            Ok(Key::from_bytes(plain.as_slice().try_into().unwrap()))
+        }
+        fn rewrap(&self, ciphertext: &str) -> Result<String, WrapError> {
+            let key = self.unwrap(ciphertext)?;
+            self.wrap(&key)
+        }
+    }
+
+    #[test]
+    fn a_wrapped_keyring_never_holds_a_plain_key_and_rotation_is_crash_safe_at_every_step() {
+        for step in [
+            Step::StageNew,
+            Step::RetireOld,
+            Step::WriteIndex,
+            Step::SwapKeyfile,
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let keyfile = dir.path().join("k").join("master.key");
+            let pad = Arc::new(Pad {
+                version: Mutex::new(1),
+                ..Pad::default()
+            });
+            let first = create_wrapped(&keyfile, &*pad).unwrap();
+            let mut ring =
+                Keyring::open_wrapped(&keyfile, LoadOptions::default(), pad.clone()).unwrap();
+            let new = Key::generate();
+            ring.install(new.clone(), Some(step)).unwrap();
+            // Every file written is a wrapped-key file holding neither key in plaintext.
+            for entry in walk(dir.path()) {
+                let bytes = std::fs::read(&entry).unwrap();
+                for k in [&first, &new] {
+                    assert!(
+                        !bytes.windows(32).any(|w| w == k.expose_secret()),
+                        "{}",
+                        entry.display()
+                    );
+                }
+                if entry.extension().is_some_and(|e| e == "key") {
+                    WrappedKey::parse(&bytes, &entry).unwrap();
+                }
+            }
+            let again =
+                Keyring::open_wrapped(&keyfile, LoadOptions::default(), pad.clone()).unwrap();
+            assert!(again.keys().get(&first.id()).is_some(), "{step:?}");
+            if step >= Step::SwapKeyfile {
+                assert_eq!(again.active_id(), new.id());
+            } else {
+                assert_eq!(again.active_id(), first.id());
+            }
+        }
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_outage_writes_nothing_and_rewrap_moves_every_file_to_the_new_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let keyfile = dir.path().join("master.key");
+        let pad = Arc::new(Pad {
+            version: Mutex::new(1),
+            ..Pad::default()
+        });
+        let first = create_wrapped(&keyfile, &*pad).unwrap();
+        let mut ring =
+            Keyring::open_wrapped(&keyfile, LoadOptions::default(), pad.clone()).unwrap();
+        let second = ring.rotate().unwrap();
+        let before = std::fs::read(&keyfile).unwrap();
+        *pad.down.lock().unwrap() = true;
+        let e = ring.rotate().unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Wrap {
+                    kind: secretctl_error::ErrorKind::Io,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert_eq!(std::fs::read(&keyfile).unwrap(), before);
+        let e = Keyring::open_wrapped(&keyfile, LoadOptions::default(), pad.clone()).unwrap_err();
+        assert!(e.to_string().contains("unwrap"), "{e}");
+        *pad.down.lock().unwrap() = false;
+        *pad.version.lock().unwrap() = 2;
+        let done = rewrap(&keyfile, false, &*pad).unwrap();
+        assert_eq!(done.len(), 2);
+        assert!(done
+            .iter()
+            .all(|r| r.from == "test:v1" && r.to == "test:v2"));
+        let ring = Keyring::open_wrapped(&keyfile, LoadOptions::default(), pad).unwrap();
+        assert_eq!(ring.active_id(), second);
+        assert_eq!(ring.retired_ids(), vec![first.id()]);
+        // A plain keyfile is not re-wrapped.
+        let plain = dir.path().join("plain.key");
+        crate::create(&plain).unwrap();
+        assert!(matches!(
+            rewrap(&plain, false, &Pad::default()),
+            Err(Error::NotWrapped { .. })
+        ));
+    }
+
+    #[test]
+    fn hostile_wrapped_key_files_are_typed_errors() {
+        let p = Path::new("w.key");
+        let good = r#"{"format":"secretctl-wrapped-key","version":1,"wrapped_by":"u","key_id":"0011223344556677","ciphertext":"vault:v1:x"}"#;
+        let w = WrappedKey::parse(good.as_bytes(), p).unwrap();
+        assert_eq!(WrappedKey::parse(w.render().as_bytes(), p).unwrap(), w);
+        for bad in [
+            good.replace("\"version\":1", "\"version\":2"),
+            good.replace("secretctl-wrapped-key", "other"),
+            good.replace("\"ciphertext\"", "\"extra\":1,\"ciphertext\""),
+            good.replace("0011223344556677", "xyz"),
+            good.replace("vault:v1:x", ""),
+            good.replace("vault:v1:x", &"a".repeat(9000)),
+            good[..40].to_owned(),
+            "{".repeat(10_000),
+        ] {
+            let e = WrappedKey::parse(bad.as_bytes(), p).unwrap_err();
+            assert!(matches!(e, Error::BadWrappedKey { .. }), "{e}");
+        }
+    }
+}
