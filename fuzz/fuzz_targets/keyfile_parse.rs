@@ -1,5 +1,5 @@
 #![no_main]
-//! Backup and identity-file decoding on hostile input: an error, never a panic, and never a key from bytes that
+//! Backup, identity-file and wrapped-key-file decoding on hostile input: an error, never a panic, and never a key from bytes that
 //! are not a valid backup. Passphrase backups are not fuzzed here (scrypt would make every run take seconds);
 //! their header parsing is the same age code exercised through the identity path.
 use std::path::Path;
@@ -24,4 +24,6 @@ fuzz_target!(|data: &[u8]| {
         Identities::parse(IDENTITY.as_bytes(), Path::new("fuzz")).expect("fixed identity parses");
     let _ = decode_backup(data, &Unlock::Identities(&ids));
     let _ = Identities::parse(data, Path::new("fuzz-input"));
+    // A Transit-wrapped key file: a typed error or a parsed file, never a panic.
+    let _ = secretctl_keyfile::WrappedKey::parse(data, Path::new("fuzz-wrapped"));
 });

@@ -299,6 +299,30 @@ pub enum Error {
         /// Where the values were read.
         from: String,
     },
+    /// Two Secrets of the instance have the same data key, so one KV v2 secret cannot hold both.
+    #[error(
+        "the Kubernetes Secrets {first} and {second} both have the data key {data_key}, and one KV path holds one \
+         value per key; give one of them another k8s_key in the schema"
+    )]
+    KvDuplicateKey {
+        /// The data key.
+        data_key: String,
+        /// The first Secret.
+        first: String,
+        /// The second Secret.
+        second: String,
+    },
+    /// A KV data key maps to no `.env` key.
+    #[error(
+        "the key {data_key} of KV secret {path} is no .env key name and no secret of the schema has k8s_key = \
+         \"{data_key}\"; declare it in secretctl.toml (k8s_key = \"{data_key}\") and import again"
+    )]
+    KvUnknownKey {
+        /// The KV data key.
+        data_key: String,
+        /// The KV path.
+        path: String,
+    },
 }
 
 fn no_value_text(declared: bool, fix: Option<&str>) -> String {
@@ -363,7 +387,9 @@ impl Kind for Error {
             | Self::DuplicateDataKey { .. }
             | Self::SecretTooLarge { .. }
             | Self::SwarmValueSize { .. }
-            | Self::SwarmCollision { .. } => ErrorKind::Invalid,
+            | Self::SwarmCollision { .. }
+            | Self::KvDuplicateKey { .. }
+            | Self::KvUnknownKey { .. } => ErrorKind::Invalid,
             Self::Sops { .. } => ErrorKind::Other,
         }
     }

@@ -61,12 +61,16 @@
 
 mod encode;
 mod error;
+mod eso;
 pub mod k8s;
+mod kv;
 mod manifest;
 mod select;
 mod swarm;
 
 pub use error::Error;
+pub use eso::{eso_yaml, external_secrets, secret_store, EsoOptions, StoreKind, ESO_API_VERSION};
+pub use kv::{import_targets, kv_data, ImportTarget};
 pub use manifest::{age_recipients, check_namespace, yaml_stream, Manifest, Secret};
 pub use select::{
     env_version_value, instance_name, is_secret, store_version_value, Item, Selection, Source,

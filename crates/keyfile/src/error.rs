@@ -151,6 +151,41 @@ pub enum Error {
         /// The existing file.
         path: PathBuf,
     },
+    /// The keyfile is wrapped by a key-management service and was opened without a client of it.
+    #[error("{path} is a master key wrapped by Vault Transit ({wrapped_by}); set VAULT_ADDR and VAULT_TOKEN so secretctl can unwrap it")]
+    NeedsUnwrap {
+        /// The wrapped-key file.
+        path: PathBuf,
+        /// The wrapping key's URI.
+        wrapped_by: String,
+    },
+    /// `rewrap` was asked to re-wrap a plain keyfile.
+    #[error("{path} is a plain keyfile, not wrapped by Vault Transit; nothing to re-wrap")]
+    NotWrapped {
+        /// The keyfile.
+        path: PathBuf,
+    },
+    /// A wrapped-key file is damaged.
+    #[error("wrapped key file {path} is damaged: {reason}; restore it from a backup")]
+    BadWrappedKey {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong (never key material).
+        reason: String,
+    },
+    /// The wrapping service failed; its error (naming the address, operation and fix) is the cause.
+    #[error("cannot {action} the master key in {path} with Vault Transit")]
+    Wrap {
+        /// `wrap`, `unwrap` or `rewrap`.
+        action: &'static str,
+        /// The wrapped-key file.
+        path: PathBuf,
+        /// The service error's kind.
+        kind: secretctl_error::ErrorKind,
+        /// The service's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
 }
 
 impl secretctl_error::Kind for Error {
@@ -179,6 +214,9 @@ impl secretctl_error::Kind for Error {
             Self::Io { source, .. } => secretctl_error::io_kind(source),
             Self::Envelope(e) => e.kind(),
             Self::BackupEncrypt(_) => ErrorKind::Other,
+            Self::NeedsUnwrap { .. } | Self::NotWrapped { .. } => ErrorKind::Usage,
+            Self::BadWrappedKey { .. } => ErrorKind::Invalid,
+            Self::Wrap { kind, .. } => *kind,
         }
     }
 }

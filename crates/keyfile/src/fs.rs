@@ -18,7 +18,7 @@ pub(crate) const DIR_MODE: u32 = 0o700;
 
 /// A `secretctl-fs` error as this crate's: the cases callers branch on keep their own variants, the rest (a refused
 /// symlink, a file of another user, a failed call) is an [`Error::Io`] whose cause says which.
-fn from_fs(action: &'static str, e: secretctl_fs::Error) -> Error {
+pub(crate) fn from_fs(action: &'static str, e: secretctl_fs::Error) -> Error {
     match e {
         secretctl_fs::Error::NotFound { path } => Error::NotFound { path },
         secretctl_fs::Error::Exists { path } => Error::Exists { path },

@@ -15,12 +15,14 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use secretctl_envelope::{Key, KeyId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::fs::{self as kfs, Lock};
+use crate::wrapped::{self, KeyWrap};
 use crate::{Error, LoadOptions};
 
 /// Whether a key is the one new ciphertexts are sealed under.
@@ -146,6 +148,8 @@ pub struct Keyring {
     index: Index,
     active_mtime: Option<i64>,
     file_mtimes: BTreeMap<KeyId, i64>,
+    /// The service that wraps every key file of this keyring (Vault Transit), or `None` for plain key files.
+    wrap: Option<Arc<dyn KeyWrap>>,
 }
 
 impl Keyring {
@@ -156,7 +160,29 @@ impl Keyring {
     /// [`Error::RetiredKeyMismatch`] when a retired key file does not hold the key its name says;
     /// [`Error::BadIndex`] for a damaged index.
     pub fn open(keyfile: &Path, opts: LoadOptions) -> Result<Keyring, Error> {
-        let active = kfs::read_key(keyfile, opts.allow_loose_permissions)?;
+        Self::open_with(keyfile, opts, None)
+    }
+
+    /// Open a keyring whose key files are wrapped by `wrap` (see [`create_wrapped`](crate::create_wrapped)):
+    /// each key is unwrapped once, here, and kept in memory; keys made by [`Keyring::rotate`] are written wrapped.
+    ///
+    /// # Errors
+    /// As [`Keyring::open`]; [`Error::Wrap`] when the service cannot unwrap a key.
+    pub fn open_wrapped(
+        keyfile: &Path,
+        opts: LoadOptions,
+        wrap: Arc<dyn KeyWrap>,
+    ) -> Result<Keyring, Error> {
+        Self::open_with(keyfile, opts, Some(wrap))
+    }
+
+    fn open_with(
+        keyfile: &Path,
+        opts: LoadOptions,
+        wrap: Option<Arc<dyn KeyWrap>>,
+    ) -> Result<Keyring, Error> {
+        let loose = opts.allow_loose_permissions;
+        let active = wrapped::read_key(keyfile, loose, wrap.as_deref())?;
         let active_id = active.id();
         let active_mtime = fs::metadata(keyfile).ok().map(|m| m.mtime());
         let mut keys = secretctl_envelope::Keyring::new();
@@ -177,7 +203,7 @@ impl Keyring {
                         continue;
                     }
                     let path = entry.path();
-                    let key = kfs::read_key(&path, opts.allow_loose_permissions)?;
+                    let key = wrapped::read_key(&path, loose, wrap.as_deref())?;
                     if key.id() != id {
                         return Err(Error::RetiredKeyMismatch { path });
                     }
@@ -198,6 +224,7 @@ impl Keyring {
             index,
             active_mtime,
             file_mtimes,
+            wrap,
         })
     }
 
@@ -311,7 +338,8 @@ impl Keyring {
 
     /// Another process may have rotated since we loaded: take the keyfile's current key as the one to retire.
     fn refresh_active(&mut self) -> Result<(), Error> {
-        let current = kfs::read_key(&self.keyfile, self.opts.allow_loose_permissions)?;
+        let loose = self.opts.allow_loose_permissions;
+        let current = wrapped::read_key(&self.keyfile, loose, self.wrap.as_deref())?;
         if current.id() != self.active {
             self.active = current.id();
             self.keys.insert(current);
@@ -335,13 +363,13 @@ impl Keyring {
         // `<id>.key`; a file already there under this name holds this very key (the name is its id) and is simply
         // replaced by an identical one.
         let staged = dir.join(key_file_name(new_id));
-        kfs::replace(&staged, new.expose_secret(), kfs::KEY_MODE)?;
+        wrapped::write_key(&staged, &new, self.wrap.as_deref())?;
         if stop_after == Some(Step::StageNew) {
             return Ok(());
         }
 
         let retired = dir.join(key_file_name(old_id));
-        kfs::replace(&retired, self.active().expose_secret(), kfs::KEY_MODE)?;
+        wrapped::write_key(&retired, self.active(), self.wrap.as_deref())?;
         if stop_after == Some(Step::RetireOld) {
             return Ok(());
         }
@@ -366,7 +394,7 @@ impl Keyring {
             return Ok(());
         }
 
-        kfs::replace(&self.keyfile, new.expose_secret(), kfs::KEY_MODE)?;
+        wrapped::write_key(&self.keyfile, &new, self.wrap.as_deref())?;
         self.file_mtimes.insert(old_id, now);
         self.active = new_id;
         self.keys.insert(new);

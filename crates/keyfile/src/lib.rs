@@ -37,6 +37,7 @@ mod error;
 mod files;
 mod fs;
 mod keyring;
+mod wrapped;
 
 use std::path::{Path, PathBuf};
 
@@ -49,6 +50,9 @@ pub use crate::backup::{
 pub use crate::error::Error;
 pub use crate::files::{read_backup, read_backup_file, read_recipients_file, write_backup};
 pub use crate::keyring::{keyring_dir, KeyInfo, KeyState, Keyring};
+pub use crate::wrapped::{
+    create_wrapped, rewrap, wrapped_by, KeyWrap, Rewrapped, WrapError, WrapFailure, WrappedKey,
+};
 
 /// Where the master keyfile lives when no path is given: `/etc/secretctl/master.key` for root, otherwise
 /// `$XDG_CONFIG_HOME/secretctl/master.key` (or `~/.config/secretctl/master.key`).

@@ -100,6 +100,11 @@ pub enum Command {
   secretctl export swarm --stack wiki_example_com --out create-secrets.sh")]
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Bring secrets in from a secrets manager (Vault / OpenBao KV v2) through the instance's policy.
+    #[command(after_help = "Examples:
+  secretctl import vault --path secret/wiki/prod --env /srv/wiki/.env")]
+    #[command(subcommand)]
+    Import(crate::export_vault::ImportCommand),
     /// Print shell completions for SHELL.
     ///
     /// Example: `secretctl completions bash > /etc/bash_completion.d/secretctl`

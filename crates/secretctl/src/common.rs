@@ -38,9 +38,20 @@ impl KeyfileOpt {
         }
     }
 
-    /// Load the keyfile and the retired keys next to it.
+    /// Load the keyfile and the retired keys next to it (a Transit-wrapped keyfile is unwrapped through Vault).
     pub fn keyring(&self) -> anyhow::Result<Keyring> {
-        Ok(Keyring::open(&self.path(), self.load_options())?)
+        Ok(secretctl_vault::open_keyring(
+            &self.path(),
+            self.load_options(),
+        )?)
+    }
+
+    /// The active key, plain or Transit-wrapped.
+    pub fn active_key(&self) -> anyhow::Result<secretctl_keyfile::Key> {
+        Ok(secretctl_vault::load_active_key(
+            &self.path(),
+            self.load_options(),
+        )?)
     }
 }
 

@@ -67,6 +67,7 @@ fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind>
         secretctl_gitops::repo::Error,
         secretctl_gitops::sops::Error,
         secretctl_fs::Error,
+        secretctl_vault::Error,
     );
     None
 }

@@ -42,6 +42,20 @@ pub enum ExportCommand {
     /// from secretctl, so no value is ever on a command line. Every name is checked against Swarm's rules
     /// (at most 64 characters) before anything is written.
     Swarm(SwarmArgs),
+    /// Write the instance's secrets to a Vault / OpenBao KV v2 secret, with check-and-set.
+    ///
+    /// The KV secret holds every data key `export k8s` would put in the instance's Secrets (the schema's k8s_key,
+    /// else the .env key). The write succeeds only if nobody wrote the secret since its version was read (or since
+    /// --cas VERSION), so a concurrent writer makes it fail instead of losing an update. Address and token come from
+    /// VAULT_ADDR and VAULT_TOKEN (or BAO_ADDR, BAO_TOKEN, ~/.vault-token).
+    Vault(crate::export_vault::ExportVaultArgs),
+    /// Print External Secrets Operator manifests that make the Secrets `export k8s` makes, from Vault KV v2.
+    ///
+    /// One ExternalSecret (external-secrets.io/v1) per Secret, with the same name, namespace and data keys, each
+    /// key read from the KV secret --path (as `export vault` writes it). With --with-store the SecretStore (or,
+    /// with --cluster-store, ClusterSecretStore) for Vault KV v2 with Kubernetes auth comes first. No value is in
+    /// the output.
+    Eso(crate::export_vault::EsoArgs),
     /// Write one value to a pipe, byte for byte (used by the script `export swarm` writes).
     #[command(hide = true, disable_version_flag = true)]
     Value(ValueArgs),
@@ -52,6 +66,8 @@ pub fn run(g: Globals, command: ExportCommand) -> anyhow::Result<()> {
         ExportCommand::K8s(a) => k8s(g, &a),
         ExportCommand::Swarm(a) => swarm(g, &a),
         ExportCommand::Value(a) => value(&a),
+        ExportCommand::Vault(a) => crate::export_vault::export(g, &a),
+        ExportCommand::Eso(a) => crate::export_vault::eso(g, &a),
     }
 }
 
@@ -159,7 +175,7 @@ fn env_var(name: &str) -> Option<String> {
 const SCHEMA_CONTEXT: &str = "cannot read the schema; fix it or give --schema FILE";
 
 /// Find and read what to export: the .env (and the schema beside it) or the store (and ./secretctl.toml).
-fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
+pub(crate) fn load(src: &SourceArgs) -> anyhow::Result<Selection> {
     let (explicit, k) = (src.schema.schema.as_deref(), &src.keyfile);
     if let Some(url) = &src.store {
         let schema = Schema::find(explicit).context(SCHEMA_CONTEXT)?;

@@ -15,6 +15,7 @@ use crate::cli::Globals;
 use crate::common::{write_stdout, KeyfileOpt};
 use crate::exit::usage;
 use crate::input::read_value;
+use crate::key_transit;
 use crate::rotate;
 
 /// The verbs of `secretctl key`.
@@ -25,7 +26,9 @@ pub enum KeyCommand {
     /// The default location is /etc/secretctl/master.key when run as root, otherwise
     /// $XDG_CONFIG_HOME/secretctl/master.key (~/.config/secretctl/master.key). Back the key up right away with
     /// `secretctl key backup`: without it, everything encrypted under it is lost with the file.
-    Init(KeyfileOpt),
+    ///
+    /// With --transit the key is random and stored only as Vault / OpenBao Transit ciphertext (see docs/vault.md).
+    Init(key_transit::InitArgs),
     /// Print the active key's id (a keyed derivation of the key; safe to share).
     Id(KeyfileOpt),
     /// List the keyring: the active key and the retired keys kept for ciphertexts not yet re-encrypted.
@@ -46,6 +49,11 @@ pub enum KeyCommand {
     Rotate(rotate::RotateArgs),
     /// Remove a retired key once nothing references it.
     Retire(rotate::RetireArgs),
+    /// Re-wrap a Transit-wrapped keyfile and its retired keys under the Transit key's latest version.
+    ///
+    /// Run it after rotating the Transit key (`bao write -f transit/keys/NAME/rotate`). The keys themselves do not
+    /// change, so no store row is touched.
+    Rewrap(KeyfileOpt),
 }
 
 /// Arguments of `secretctl key backup`.
@@ -107,8 +115,12 @@ pub struct RestoreArgs {
 pub fn run(g: Globals, command: KeyCommand) -> anyhow::Result<()> {
     let id_json = |path: &Path, id: KeyId| json!({ "keyfile": path.display().to_string(), "key_id": id.to_string() });
     match command {
-        KeyCommand::Init(k) => {
-            let path = k.path();
+        KeyCommand::Init(a) if a.transit.is_some() => {
+            let uri = a.transit.as_ref().ok_or_else(|| usage("--transit"))?;
+            key_transit::init(g, &a.keyfile, uri)
+        }
+        KeyCommand::Init(a) => {
+            let path = a.keyfile.path();
             let id = secretctl_keyfile::create(&path)?.id();
             let text = format!("created keyfile {} (key id {id})", path.display());
             g.print(&id_json(&path, id), text)?;
@@ -122,7 +134,7 @@ pub fn run(g: Globals, command: KeyCommand) -> anyhow::Result<()> {
         }
         KeyCommand::Id(k) => {
             let path = k.path();
-            let id = secretctl_keyfile::load(&path, k.load_options())?.id();
+            let id = k.active_key()?.id();
             g.print(&id_json(&path, id), id)
         }
         KeyCommand::List(k) => {
@@ -136,6 +148,7 @@ pub fn run(g: Globals, command: KeyCommand) -> anyhow::Result<()> {
         KeyCommand::Restore(a) => restore(g, &a),
         KeyCommand::Rotate(a) => rotate::rotate(g, a),
         KeyCommand::Retire(a) => rotate::retire(g, a),
+        KeyCommand::Rewrap(k) => key_transit::rewrap(g, &k),
     }
 }
 
@@ -176,7 +189,7 @@ fn write_output(path: Option<&Path>, bytes: &[u8], binary: bool) -> anyhow::Resu
 }
 
 fn backup(a: &BackupArgs) -> anyhow::Result<()> {
-    let key = secretctl_keyfile::load(&a.keyfile.path(), a.keyfile.load_options())?;
+    let key = a.keyfile.active_key()?;
     if a.raw_base64 {
         eprintln!(
             "warning: --raw-base64 writes the master key UNENCRYPTED; anyone who sees the output can decrypt \

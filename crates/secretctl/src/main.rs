@@ -10,11 +10,13 @@ mod env_read;
 mod escrow;
 mod exit;
 mod export;
+mod export_vault;
 mod generate;
 mod gitops;
 mod init;
 mod input;
 mod key;
+mod key_transit;
 mod name;
 mod rotate;
 mod secret;
@@ -71,6 +73,7 @@ fn run(g: Globals, command: Command) -> anyhow::Result<()> {
         Command::Check(a) => check::run(g, a),
         Command::Gitops(a) => gitops::run(g, a),
         Command::Export(a) => export::run(g, a),
+        Command::Import(a) => export_vault::import(g, a),
         Command::GenerateAssets(a) => assets::run(&a),
         Command::Escrow(a) => escrow::run(g, a),
         Command::Completions { shell } => {

@@ -510,7 +510,7 @@ fn debug_strings_of_secret_types_never_show_the_canary() {
 fn every_command_group_shows_an_example_in_its_help() {
     let env = Env::new();
     for group in [
-        "init", "env", "key", "secret", "name", "generate", "check", "gitops", "export",
+        "init", "env", "key", "secret", "name", "generate", "check", "gitops", "export", "import",
     ] {
         let out = env.run(&[group, "--help"], b"");
         ok(&out, group);
@@ -520,4 +520,126 @@ fn every_command_group_shows_an_example_in_its_help() {
             "`secretctl {group} --help` shows no example:\n{help}"
         );
     }
+}
+
+/// The Vault / OpenBao commands against a real dev server: neither the canary value nor the token shows in any
+/// output (success or failure), except the value on stdout of the commands whose job is to print it.
+#[test]
+fn the_canary_and_the_token_never_leak_from_the_vault_commands() {
+    let Some(bao) = require_tool("bao") else {
+        return;
+    };
+    let mut server = secretctl_vault::dev::DevServer::start(&bao);
+    server.enable_transit("secretctl");
+    let env = Env::new();
+    let token = server.root_token().to_owned();
+    let address = server.address.clone();
+    let run = |args: &[&str], stdin: &[u8], token: &str| {
+        let mut c = env.cmd(args);
+        c.env("VAULT_ADDR", &address).env("VAULT_TOKEN", token);
+        let mut child = c
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = child.stdin.take().unwrap().write_all(stdin);
+        let out = child.wait_with_output().unwrap();
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text.contains(token),
+                "secretctl {args:?}: the token leaked into {stream}:\n{text}"
+            );
+        }
+        assert_clean(&format!("secretctl {args:?}"), "stderr", &out.stderr);
+        out
+    };
+    let uri = format!("{}/v1/transit/keys/secretctl", server.address);
+    let out = run(&["key", "init", "--transit", &uri], b"", &token);
+    ok(&out, "key init --transit");
+    let out = run(&["secret", "put", "t", "canary"], CANARY.as_bytes(), &token);
+    ok(&out, "secret put");
+    assert_clean("secret put", "stdout", &out.stdout);
+    let out = run(&["secret", "get", "t", "canary"], b"", &token);
+    assert_eq!(out.stdout, CANARY.as_bytes());
+    for args in [
+        &["key", "rotate"][..],
+        &["--json", "key", "list"],
+        &["key", "rewrap"],
+    ] {
+        let out = run(args, b"", &token);
+        ok(&out, &args.join(" "));
+        assert_clean(&args.join(" "), "stdout", &out.stdout);
+    }
+    std::fs::write(env.dir.join(".env"), format!("API_TOKEN={CANARY}\n")).unwrap();
+    std::fs::write(env.dir.join("other.env"), "# other\n").unwrap();
+    for (args, code) in [
+        (&["export", "vault", "--path", "secret/app/prod"][..], 0),
+        (
+            &["--json", "export", "vault", "--path", "secret/app/prod"],
+            0,
+        ),
+        // Version 2 is there now: a write expecting version 1 fails.
+        (
+            &["export", "vault", "--path", "secret/app/prod", "--cas", "1"],
+            1,
+        ),
+        (
+            &[
+                "--json",
+                "export",
+                "eso",
+                "--path",
+                "secret/app/prod",
+                "--with-store",
+            ],
+            0,
+        ),
+        (
+            &[
+                "import",
+                "vault",
+                "--path",
+                "secret/app/prod",
+                "--env",
+                "other.env",
+            ],
+            0,
+        ),
+    ] {
+        let out = run(args, b"", &token);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_clean(&args.join(" "), "stdout", &out.stdout);
+    }
+    assert!(std::fs::read_to_string(env.dir.join("other.env"))
+        .unwrap()
+        .contains(CANARY));
+    // Failures: a read-only token, a sealed server, a stopped one.
+    let ro = server.token_with_policy("ro", r#"path "secret/*" { capabilities = ["read"] }"#, "1h");
+    let out = run(&["export", "vault", "--path", "secret/app/prod"], b"", &ro);
+    assert_eq!(out.status.code(), Some(1));
+    server.seal();
+    let out = run(&["secret", "get", "t", "canary"], b"", &token);
+    assert_eq!(out.status.code(), Some(1));
+    assert_clean("secret get (sealed)", "stdout", &out.stdout);
+    server.stop();
+    let out = run(
+        &[
+            "import",
+            "vault",
+            "--path",
+            "secret/app/prod",
+            "--env",
+            "other.env",
+        ],
+        b"",
+        &token,
+    );
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -113,3 +113,12 @@ fn keyfile_runbook_runs() {
 fn naming_runs() {
     run_page("naming.md");
 }
+
+#[test]
+fn vault_runs() {
+    // The page starts its own OpenBao dev server.
+    if common::require_tool("bao").is_none() {
+        return;
+    }
+    run_page("vault.md");
+}
