@@ -137,7 +137,7 @@ fn transit_held_key_put_get_rotate_rewrap_restart() {
         .args(["secret", "get", "tenant-1", "api_token"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("export VAULT_TOKEN="));
+        .stderr(predicate::str::contains("set VAULT_TOKEN"));
 }
 
 #[test]
@@ -161,7 +161,7 @@ fn outages_and_denials_fail_cleanly_and_rotation_resumes() {
         "{err}"
     );
     assert!(
-        err.contains("transit/encrypt/secretctl") && err.contains("export VAULT_TOKEN="),
+        err.contains("transit/encrypt/secretctl") && err.contains("set VAULT_TOKEN"),
         "{err}"
     );
     assert!(!err.contains(&ro));

@@ -23,7 +23,7 @@ pub enum Error {
         reason: String,
     },
     /// No token was found.
-    #[error("no Vault token for {address}: export VAULT_TOKEN=... (or BAO_TOKEN), or log in with `bao login`, which writes ~/.vault-token")]
+    #[error("no Vault token for {address}: set VAULT_TOKEN (or BAO_TOKEN) to a token, or log in with `bao login`, which writes ~/.vault-token")]
     NoToken {
         /// The server.
         address: String,
@@ -57,7 +57,7 @@ pub enum Error {
         op: String,
     },
     /// 403: the token is expired, revoked or lacks a policy.
-    #[error("Vault at {address} denied {op}: the token is expired, revoked, or lacks a policy granting {capability} on {path}; export VAULT_TOKEN=<a token with that policy> and retry")]
+    #[error("Vault at {address} denied {op}: the token is expired, revoked, or lacks a policy granting {capability} on {path}; set VAULT_TOKEN to a token whose policy grants it (docs/vault.md lists the policies) and retry")]
     PermissionDenied {
         /// The server.
         address: String,

@@ -144,7 +144,7 @@ fn failure_modes_name_address_operation_and_fix() {
             && text.contains("secret/data/app/prod"),
         "{text}"
     );
-    assert!(text.contains("export VAULT_TOKEN="), "{text}");
+    assert!(text.contains("set VAULT_TOKEN"), "{text}");
     assert!(!text.contains(&ro));
     assert_eq!(e.kind().exit_code(), 1);
     let e = c.transit("transit").encrypt("secretctl", b"x").unwrap_err();
