@@ -317,6 +317,32 @@ impl FromStr for Format {
     }
 }
 
+/// The formats of `sops -e|-d --input-type … --output-type …`: `None` is the format sops gives the file's
+/// name ([`Format::detect`]); the output defaults to the input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Formats {
+    /// `--input-type`.
+    pub input: Option<Format>,
+    /// `--output-type`.
+    pub output: Option<Format>,
+}
+
+impl Formats {
+    /// Both formats given (or not).
+    #[must_use]
+    pub fn new(input: Option<Format>, output: Option<Format>) -> Formats {
+        Formats { input, output }
+    }
+
+    /// The (input, output) formats for the file at `path`, as sops chooses them.
+    #[must_use]
+    pub fn for_path(self, path: &Path) -> (Format, Format) {
+        let input = self.input.unwrap_or_else(|| Format::detect(path));
+        (input, self.output.unwrap_or(input))
+    }
+}
+
 /// An age X25519 recipient (`age1...`).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Recipient(age::x25519::Recipient);

@@ -9,6 +9,7 @@ mod env;
 mod env_read;
 mod exit;
 mod export;
+mod formats;
 mod generate;
 mod gitops;
 mod init;
