@@ -232,7 +232,13 @@ pub(crate) fn emit(sections: &[Entry], extra: &[Entry]) -> std::result::Result<S
                 },
             }
         }
-        for (k, v, comments) in pairs {
+        let mut keys = Vec::with_capacity(pairs.len());
+        for (k, _, _) in &pairs {
+            keys.push(quote_key(k).ok_or_else(|| format!("{name}:{k}"))?);
+        }
+        // go-ini's PrettyFormat: every `=` of a section in one column.
+        let align = keys.iter().map(String::len).max().unwrap_or(0);
+        for ((k, v, comments), quoted) in pairs.into_iter().zip(keys) {
             let path = || format!("{name}:{k}");
             for c in comments {
                 write_comment(&mut out, c);
@@ -241,7 +247,8 @@ pub(crate) fn emit(sections: &[Entry], extra: &[Entry]) -> std::result::Result<S
                 Node::Scalar(s) => value_string(s),
                 _ => return Err(path()),
             };
-            out.push_str(&quote_key(k).ok_or_else(path)?);
+            out.push_str(&quoted);
+            out.extend(std::iter::repeat_n(' ', align - quoted.len()));
             out.push_str(" = ");
             out.push_str(&quote_value(&value).ok_or_else(path)?);
             out.push('\n');
@@ -292,9 +299,14 @@ fn quote_value(v: &str) -> Option<String> {
         }
         return Some(format!("\"\"\"{v}\"\"\""));
     }
+    if v.contains(['#', ';']) {
+        return Some(format!("`{v}`"));
+    }
+    if v.trim() != v && !v.contains('"') {
+        return Some(format!("\"{v}\""));
+    }
     let surrounded = |q: char| v.len() >= 2 && v.starts_with(q) && v.ends_with(q);
-    let needs = v.contains(['#', ';'])
-        || v.trim() != v
+    let needs = v.trim() != v
         || v.ends_with('\\')
         || v.starts_with("\"\"\"")
         || surrounded('"')

@@ -1251,6 +1251,12 @@ fn parse_key(rest: &str) -> std::result::Result<(String, usize), &'static str> {
 /// Indentation step, as sops writes YAML.
 const STEP: usize = 4;
 
+/// The indentation of a collection or block scalar under a key at `indent`: go-yaml v3 aligns it to the next
+/// multiple of the step (so under a mapping that is a list item, at 6, it is 8, not 10).
+fn next_indent(indent: usize) -> usize {
+    STEP * ((indent + STEP) / STEP)
+}
+
 /// Writes documents as a YAML stream, as go-yaml's encoder does: `---` before every document but the first;
 /// `trailer` (sops's metadata) is written at the end of every document.
 pub(crate) fn emit_stream<D: AsRef<[Entry]>>(docs: &[D], trailer: &[Entry]) -> String {
@@ -1381,11 +1387,11 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
     match v {
         Node::Map(entries) if !entries.is_empty() => {
             out.push('\n');
-            emit_map(out, entries, indent + STEP, None);
+            emit_map(out, entries, next_indent(indent), None);
         }
         Node::Seq(items) if !items.is_empty() => {
             out.push('\n');
-            emit_seq(out, items, indent + STEP, None);
+            emit_seq(out, items, next_indent(indent), None);
         }
         Node::Map(_) => out.push_str(" {}\n"),
         Node::Seq(_) => out.push_str(" []\n"),
@@ -1417,7 +1423,7 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
                     let body = &text[..text.len() - trailing];
                     for l in body.split('\n') {
                         if !l.is_empty() {
-                            out.extend(std::iter::repeat_n(' ', indent + STEP));
+                            out.extend(std::iter::repeat_n(' ', next_indent(indent)));
                             out.push_str(l);
                         }
                         out.push('\n');
