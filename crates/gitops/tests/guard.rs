@@ -364,9 +364,7 @@ fn pull_keeps_values_never_pushed_unless_forced() {
     s.repo.pull("web1", &b, &s.ids).unwrap();
     // --force overwrites.
     std::fs::write(&b, &local).unwrap();
-    s.repo
-        .pull_with("web1", &b, &s.ids, true, Formats::default())
-        .unwrap();
+    s.repo.pull_with("web1", &b, &s.ids, true).unwrap();
     assert!(!values(&b).contains("local-tok-9"));
     // Identical content is no change at all.
     s.repo.pull("web1", &b, &s.ids).unwrap();

@@ -293,10 +293,7 @@ mod tests {
             edit("    mac: ", "    mac: not-encrypted"),
             edit("    lastmodified: ", "    lastmodified: yesterday"),
             edit("        - recipient: ", "        - recipient: bob"),
-            edit(
-                "              -----BEGIN AGE",
-                "              not an age file",
-            ),
+            edit("            -----BEGIN AGE", "            not an age file"),
         ] {
             assert!(
                 matches!(inspect(&broken, Format::Yaml), Err(Error::Metadata { .. })),

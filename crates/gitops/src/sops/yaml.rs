@@ -1410,7 +1410,8 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
                     let trailing = text.len() - text.trim_end_matches('\n').len();
                     out.push('|');
                     if text.starts_with([' ', '\n']) {
-                        out.push_str(&STEP.to_string());
+                        // Relative to the holding mapping's column (the body is at the next step).
+                        out.push_str(&(next_indent(indent) - indent).to_string());
                     }
                     // libyaml: strip without a final break, keep with two or when the text is only breaks.
                     out.push_str(match trailing {
