@@ -280,7 +280,8 @@ fn quote_key(k: &str) -> Option<String> {
     if k.is_empty() || k.contains(['\n', '\r']) || k.trim() != k {
         return None;
     }
-    if k.starts_with(['[', ';', '#']) || k.contains(['=', ':', '"']) {
+    // A byte order mark would be taken for the file's own at its start.
+    if k.starts_with(['[', ';', '#', '\u{feff}']) || k.contains(['=', ':', '"']) {
         if k.contains('`') {
             return None;
         }
@@ -294,7 +295,15 @@ fn quote_key(k: &str) -> Option<String> {
 
 fn quote_value(v: &str) -> Option<String> {
     if v.contains(['\n', '`']) {
-        if v.contains("\"\"\"") || v.ends_with('"') || v.contains('\r') {
+        if v.contains('\r') {
+            return None;
+        }
+        // go-ini reads `"""` only with text after it on the line: a value starting with a line break goes in
+        // backticks.
+        if v.starts_with('\n') {
+            return (!v.contains('`')).then(|| format!("`{v}`"));
+        }
+        if v.contains("\"\"\"") || v.ends_with('"') {
             return None;
         }
         return Some(format!("\"\"\"{v}\"\"\""));

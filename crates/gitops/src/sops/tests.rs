@@ -454,8 +454,13 @@ fn fuzz_regressions_are_stable() {
         assert!(parse_only(text, Format::Yaml).unwrap(), "{text:?}");
     }
     for (text, format) in [
-        ("{\"a\": [1, 1.5, \"x\", null, true, {}], \"b\": {}}", Format::Json),
+        (
+            "{\"a\": [1, 1.5, \"x\", null, true, {}], \"b\": {}}",
+            Format::Json,
+        ),
         ("top = 1\n[s]\n; c\nk = ` v`\n", Format::Ini),
+        ("\n\u{feff}=", Format::Ini),
+        (".V=`\n;`G#{={", Format::Ini),
     ] {
         assert!(parse_only(text, format).unwrap(), "{text:?}");
     }
