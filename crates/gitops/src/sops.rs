@@ -5,8 +5,10 @@
 //! value format (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`, a 32-byte IV, the key path `a:b:` as associated
 //! data, list elements sharing their parent's path), `sops.go` for the MAC (SHA-512 over the plaintext values in
 //! tree order, encrypted with the data key and `lastmodified` as associated data), `age/keysource.go` for the data
-//! key wrapping (an armored age file holding the 32-byte key, one per recipient) and `stores/` for the YAML and
-//! dotenv layouts. See `docs/formats/sops.md`.
+//! key wrapping (an armored age file holding the 32-byte key, one per recipient) and `stores/` for the layouts:
+//! every store sops has ([`Format`]: YAML with multi-document streams, JSON, dotenv, INI, binary), read and
+//! written through [`encrypt_file_as`] / [`decrypt_file_as`] as `sops --input-type … --output-type …` does. See
+//! `docs/formats/sops.md`, which lists what each store supports and refuses.
 //!
 //! Crypt rules: sops's default (every value except under keys ending in `_unencrypted`), `encrypted_suffix` and
 //! `encrypted_regex` are read; [`encrypt_file_with`] writes `encrypted_regex` (e.g. `^(data|stringData)$` for
@@ -1033,6 +1035,52 @@ fn parse_layout(text: &str, format: Format) -> Result<Layout, Error> {
             };
             Ok(Layout::Shared(Doc::single(entries), meta))
         }
+    }
+}
+
+/// What [`top_level`] gives per top-level key: its name, the value as YAML text, and whether every scalar under
+/// it is a sops ciphertext (`None`: it holds no scalar).
+pub(crate) type TopLevel = (String, Zeroizing<String>, Option<bool>);
+
+/// The top-level keys of a file (every document of a YAML stream, the sections of INI), without the metadata and
+/// without decrypting: what the repository's scans describe.
+///
+/// # Errors
+/// As [`parse_layout`].
+pub(crate) fn top_level(text: &str, format: Format) -> Result<Vec<TopLevel>, Error> {
+    let docs = match parse_layout(text, format)? {
+        Layout::Shared(doc, _) => vec![doc],
+        Layout::PerDocument(docs) => docs.into_iter().map(|(d, _)| d).collect(),
+    };
+    let mut out = Vec::new();
+    for doc in &docs {
+        for entry in doc.0.iter().flatten() {
+            if let Entry::Pair(key, node) = entry {
+                let one = [Entry::Pair(key.clone(), node.clone())];
+                let rendered = Zeroizing::new(yaml::emit_stream(&[&one[..]], &[]));
+                let mut one = one;
+                zeroize::Zeroize::zeroize(&mut one[0]);
+                out.push((key.clone(), rendered, all_encrypted(node)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether every scalar under `node` is a sops ciphertext (`None` when there is no scalar).
+fn all_encrypted(node: &Node) -> Option<bool> {
+    match node {
+        Node::Scalar(Scalar::Null) | Node::Comment(_) => None,
+        Node::Scalar(Scalar::Str(s)) => Some(cipher::looks_encrypted(s) && s.ends_with(']')),
+        Node::Scalar(_) => Some(false),
+        Node::Seq(items) => items.iter().filter_map(all_encrypted).reduce(|a, b| a && b),
+        Node::Map(entries) => entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Pair(_, v) => all_encrypted(v),
+                Entry::Comment(_) => None,
+            })
+            .reduce(|a, b| a && b),
     }
 }
 
