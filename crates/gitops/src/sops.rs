@@ -34,6 +34,7 @@
 
 mod cipher;
 mod dotenv;
+mod hcvault;
 mod ini;
 mod inspect;
 mod json;
@@ -193,6 +194,33 @@ pub enum Error {
     /// The operating system's random generator failed.
     #[error("the operating system's random generator failed")]
     Random,
+    /// No age identity was given, and nothing else may unwrap the data key.
+    #[error(
+        "no age identity: pass --identity FILE or set SECRETCTL_AGE_KEY_FILE to your age key file"
+    )]
+    NoIdentity,
+    /// No master key of the file (age recipients, `hc_vault` Transit keys) unwrapped its data key.
+    #[error("none of this file's master keys unwrapped its data key (tried: {tried})")]
+    NoMasterKey {
+        /// What was tried and why each failed (addresses and key names, never a token).
+        tried: String,
+        /// The kind of the first Vault failure ([`ErrorKind::Integrity`](secretctl_error::ErrorKind) for a
+        /// ciphertext Transit rejects).
+        kind: secretctl_error::ErrorKind,
+        /// The first Vault failure: address, operation and fix.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// Wrapping the data key with a Vault Transit key (`--hc-vault-transit`) failed.
+    #[cfg(feature = "vault")]
+    #[error("cannot wrap the data key with the Vault Transit key {uri}")]
+    HcVaultWrap {
+        /// The Transit key.
+        uri: String,
+        /// What Vault said.
+        #[source]
+        source: Box<secretctl_vault::Error>,
+    },
 }
 
 impl secretctl_error::Kind for Error {
@@ -203,11 +231,15 @@ impl secretctl_error::Kind for Error {
             Error::MacMismatch | Error::Authentication { .. } | Error::NoMatchingIdentity => {
                 ErrorKind::Integrity
             }
+            Error::NoMasterKey { kind, .. } => *kind,
+            #[cfg(feature = "vault")]
+            Error::HcVaultWrap { source, .. } => source.kind(),
             // Arguments the operator gave: a recipient list, a recipient, a regular expression.
             Error::Recipient { .. }
             | Error::NoRecipients
             | Error::InvalidRegex { .. }
-            | Error::UnknownFormat { .. } => ErrorKind::Usage,
+            | Error::UnknownFormat { .. }
+            | Error::NoIdentity => ErrorKind::Usage,
             Error::KeyFile { source, .. } => secretctl_error::io_kind(source),
             Error::Age | Error::Random => ErrorKind::Io,
             // A file that is not a SOPS file of the supported subset, or that does not say what it should.
@@ -511,6 +543,8 @@ struct AgeKey {
 #[derive(Clone)]
 struct Metadata {
     age: Vec<AgeKey>,
+    /// sops's `hc_vault` entries: the data key wrapped by Vault Transit keys.
+    hc_vault: Vec<hcvault::HcVaultKey>,
     lastmodified: String,
     mac: String,
     unencrypted_suffix: Option<String>,
@@ -531,6 +565,7 @@ impl Metadata {
     fn new(age: Vec<AgeKey>) -> Self {
         Metadata {
             age,
+            hc_vault: Vec::new(),
             lastmodified: String::new(),
             mac: String::new(),
             unencrypted_suffix: Some(UNENCRYPTED_SUFFIX.to_owned()),
@@ -572,6 +607,11 @@ impl Metadata {
 
     fn check_writable(&self) -> Result<(), Error> {
         self.check_readable()?;
+        if !self.hc_vault.is_empty() {
+            return Err(Error::Unsupported {
+                feature: "changing a file whose data key Vault Transit (hc_vault) also wraps: decrypt it and encrypt it again with gitops encrypt --hc-vault-transit",
+            });
+        }
         if self.other_master_keys {
             return Err(Error::Unsupported {
                 feature:
@@ -662,7 +702,7 @@ fn non_empty(node: &Node) -> bool {
     }
 }
 
-const OTHER_KEY_TYPES: [&str; 6] = ["pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms"];
+const OTHER_KEY_TYPES: [&str; 5] = ["pgp", "kms", "gcp_kms", "azure_kv", "hckms"];
 const REGEX_RULES: [&str; 3] = [
     "unencrypted_regex",
     "unencrypted_comment_regex",
@@ -757,6 +797,8 @@ fn metadata_from_yaml(node: &Node) -> Result<Metadata, Error> {
                     })
                 }
             }
+        } else if k == "hc_vault" {
+            m.hc_vault = hcvault::from_yaml(v)?;
         } else {
             set_field(&mut m, k, v)?;
         }
@@ -769,11 +811,15 @@ fn metadata_from_dotenv(pairs: Vec<(String, Node)>) -> Result<Metadata, Error> {
     let mut age: std::collections::BTreeMap<usize, (Option<String>, Option<String>)> =
         std::collections::BTreeMap::new();
     let mut seen = HashSet::new();
+    let mut hc_vault = hcvault::Flat::default();
     for (key, value) in pairs {
         if !seen.insert(key.clone()) {
             return Err(Error::Metadata {
                 reason: "a sops_ metadata key is defined twice",
             });
+        }
+        if hc_vault.take(&key, &value)? {
+            continue;
         }
         if let Some(rest) = key.strip_prefix("age__list_") {
             let (idx, field) = rest.split_once("__map_").ok_or(Error::Metadata {
@@ -807,6 +853,7 @@ fn metadata_from_dotenv(pairs: Vec<(String, Node)>) -> Result<Metadata, Error> {
             reason: "incomplete sops_age__list_ entries",
         });
     }
+    m.hc_vault = hc_vault.finish()?;
     for (r, e) in age.into_values() {
         m.age.push(AgeKey {
             recipient: r.ok_or(Error::Metadata {
@@ -836,8 +883,17 @@ fn metadata_yaml_entries(m: &Metadata) -> Vec<Entry> {
             ])
         })
         .collect();
-    // The order of sops's `stores.Metadata` struct, which the YAML store keeps (the dotenv store sorts).
-    e.push(Entry::Pair("age".to_owned(), Node::Seq(age)));
+    // The order of sops's `stores.Metadata` struct, which the YAML store keeps (the dotenv store sorts); like
+    // sops, an empty list of one key type is left out.
+    if !m.hc_vault.is_empty() {
+        e.push(Entry::Pair(
+            "hc_vault".to_owned(),
+            hcvault::to_yaml(&m.hc_vault),
+        ));
+    }
+    if !m.age.is_empty() || m.hc_vault.is_empty() {
+        e.push(Entry::Pair("age".to_owned(), Node::Seq(age)));
+    }
     e.push(Entry::Pair(
         "lastmodified".to_owned(),
         str_node(&m.lastmodified),
@@ -880,6 +936,7 @@ fn metadata_dotenv_entries(m: &Metadata) -> Vec<Entry> {
     if let Some(s) = &m.encrypted_suffix {
         e.push(Entry::Pair("sops_encrypted_suffix".to_owned(), str_node(s)));
     }
+    e.extend(hcvault::to_flat(&m.hc_vault));
     e.push(Entry::Pair(
         "sops_lastmodified".to_owned(),
         str_node(&m.lastmodified),
@@ -1222,20 +1279,131 @@ fn unwrap_key(enc: &str, ids: &Identities) -> Option<DataKey> {
     DataKey::from_slice(&buf)
 }
 
-/// The data key, trying first the entries whose recipient is one of ours.
-fn data_key(meta: &Metadata, ids: &Identities) -> Result<DataKey, Error> {
-    meta.check_readable()?;
-    let ours: HashSet<String> = ids.recipients().iter().map(ToString::to_string).collect();
-    let (mine, others): (Vec<&AgeKey>, Vec<&AgeKey>) = meta
-        .age
-        .iter()
-        .partition(|k| ours.contains(k.recipient.trim()));
-    for k in mine.into_iter().chain(others) {
-        if let Some(key) = unwrap_key(&k.enc, ids) {
-            return Ok(key);
+/// What may unwrap a file's data key: age identities, and (cargo feature `vault`) the file's `hc_vault` Transit
+/// keys through Vault, as `sops -d` does: the address stored in the entry, the token from `VAULT_TOKEN` /
+/// `BAO_TOKEN` / `~/.vault-token`, sent only to the `VAULT_ADDR` / `BAO_ADDR` address or one
+/// `SOPS_HC_VAULT_ALLOWLIST` allows (the file may come from a hostile repository).
+///
+/// # Examples
+///
+/// ```
+/// use secretctl_gitops::sops::{Identities, Unwrap};
+///
+/// let ids = Identities::generate();
+/// let age_only = Unwrap::age(&ids);
+/// let either = Unwrap::with_vault(Some(&ids));
+/// assert!(!age_only.vault && either.vault);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct Unwrap<'a> {
+    /// age identities to try on the file's age entries.
+    pub age: Option<&'a Identities>,
+    /// Whether the file's `hc_vault` entries may be unwrapped through Vault (network requests).
+    pub vault: bool,
+}
+
+impl<'a> Unwrap<'a> {
+    /// age identities only (no network).
+    #[must_use]
+    pub fn age(ids: &'a Identities) -> Unwrap<'a> {
+        Unwrap {
+            age: Some(ids),
+            vault: false,
         }
     }
-    Err(Error::NoMatchingIdentity)
+
+    /// age identities, if any, then the file's `hc_vault` entries through Vault.
+    #[must_use]
+    pub fn with_vault(ids: Option<&'a Identities>) -> Unwrap<'a> {
+        Unwrap {
+            age: ids,
+            vault: true,
+        }
+    }
+}
+
+/// The data key, trying first the age entries whose recipient is one of ours, then the other age entries, then
+/// (when `u.vault`) each `hc_vault` entry in the file's order; the first that unwraps wins, as in sops.
+fn data_key(meta: &Metadata, u: Unwrap<'_>) -> Result<DataKey, Error> {
+    meta.check_readable()?;
+    if let Some(ids) = u.age {
+        let ours: HashSet<String> = ids.recipients().iter().map(ToString::to_string).collect();
+        let (mine, others): (Vec<&AgeKey>, Vec<&AgeKey>) = meta
+            .age
+            .iter()
+            .partition(|k| ours.contains(k.recipient.trim()));
+        for k in mine.into_iter().chain(others) {
+            if let Some(key) = unwrap_key(&k.enc, ids) {
+                return Ok(key);
+            }
+        }
+    }
+    if !u.vault || meta.hc_vault.is_empty() {
+        return Err(match u.age {
+            Some(_) => Error::NoMatchingIdentity,
+            None => Error::NoIdentity,
+        });
+    }
+    let mut tried = Vec::new();
+    if !meta.age.is_empty() {
+        tried.push(match u.age {
+            Some(_) => format!("{} age recipient(s): no matching identity", meta.age.len()),
+            None => format!("{} age recipient(s): no identity given", meta.age.len()),
+        });
+    }
+    unwrap_hc_vault(meta, tried)
+}
+
+#[cfg(feature = "vault")]
+fn unwrap_hc_vault(meta: &Metadata, mut tried: Vec<String>) -> Result<DataKey, Error> {
+    use secretctl_error::{ErrorKind, Kind as _};
+    let mut first: Option<(ErrorKind, secretctl_vault::Error)> = None;
+    for k in &meta.hc_vault {
+        let uri = hcvault::uri_of(k)?;
+        if !hcvault::allowed(&uri.address) {
+            tried.push(format!(
+                "hc_vault {uri}: not used, the token is only sent to VAULT_ADDR or an address SOPS_HC_VAULT_ALLOWLIST allows"
+            ));
+            continue;
+        }
+        match hcvault::unwrap(&uri, &k.enc) {
+            Ok(key) => return Ok(key),
+            Err(e) => {
+                tried.push(format!("hc_vault {uri}: failed"));
+                // Transit answers 400 to a ciphertext that does not authenticate under its key: tampered.
+                let kind = match &e {
+                    secretctl_vault::Error::Status { status: 400, .. } => ErrorKind::Integrity,
+                    other => other.kind(),
+                };
+                first.get_or_insert((kind, e));
+            }
+        }
+    }
+    let (kind, source) = match first {
+        Some((kind, e)) => (kind, Some(Box::new(e) as Box<_>)),
+        None => (ErrorKind::Refused, None),
+    };
+    Err(Error::NoMasterKey {
+        tried: tried.join("; "),
+        kind,
+        source,
+    })
+}
+
+#[cfg(not(feature = "vault"))]
+fn unwrap_hc_vault(meta: &Metadata, mut tried: Vec<String>) -> Result<DataKey, Error> {
+    for k in &meta.hc_vault {
+        tried.push(format!(
+            "hc_vault {}: this build has no Vault support",
+            k.uri()
+        ));
+    }
+    Err(Error::NoMasterKey {
+        tried: tried.join("; "),
+        kind: secretctl_error::ErrorKind::Refused,
+        source: None,
+    })
 }
 
 /// Age entries for `recipients`, reusing the existing wrap of each recipient that already had one.
@@ -1579,10 +1747,10 @@ fn hex_upper(bytes: &[u8]) -> String {
 fn decrypt_doc(
     doc: &mut Doc,
     meta: &Metadata,
-    ids: &Identities,
+    u: Unwrap<'_>,
     stash: Option<&mut Stash>,
 ) -> Result<DataKey, Error> {
-    let key = data_key(meta, ids)?;
+    let key = data_key(meta, u)?;
     let mut walk = Walk::new(&key, meta.rules()?, stash);
     for branch in &mut doc.0 {
         walk.decrypt_entries(branch)?;
@@ -1653,7 +1821,7 @@ fn scalar_to_var(s: &Scalar) -> String {
 pub fn read_vars(text: &str, format: Format, ids: &Identities) -> Result<Vars, Error> {
     let (mut doc, meta) = parse_file(text, format)?;
     let meta = require_meta(meta)?;
-    decrypt_doc(&mut doc, &meta, ids, None)?;
+    decrypt_doc(&mut doc, &meta, Unwrap::age(ids), None)?;
     let entries = single_branch(&doc, format)?;
     let mut vars = Vars::with_capacity(entries.len());
     for e in entries {
@@ -1748,7 +1916,7 @@ pub fn write_vars(
     let mut meta = require_meta(meta)?;
     meta.check_writable()?;
     let mut stash = Stash::default();
-    let key = decrypt_doc(&mut prev, &meta, ids, Some(&mut stash))?;
+    let key = decrypt_doc(&mut prev, &meta, Unwrap::age(ids), Some(&mut stash))?;
     let prev_flat = prev.0.len() == 1
         && prev.0[0]
             .iter()
@@ -1799,7 +1967,7 @@ pub fn recipients_of(text: &str, format: Format) -> Result<Vec<Recipient>, Error
 pub fn data_key_id(text: &str, format: Format, ids: &Identities) -> Result<String, Error> {
     let (_, meta) = parse_file(text, format)?;
     let meta = require_meta(meta)?;
-    let key = data_key(&meta, ids)?;
+    let key = data_key(&meta, Unwrap::age(ids))?;
     let mut h = Sha256::new();
     h.update(b"secretctl sops data key id v1\0");
     h.update(key.bytes());
@@ -1827,7 +1995,7 @@ pub fn rewrap(
     let mut meta = require_meta(meta)?;
     meta.check_writable()?;
     let mut plain = Doc(doc.0.clone());
-    let key = decrypt_doc(&mut plain, &meta, ids, None)?;
+    let key = decrypt_doc(&mut plain, &meta, Unwrap::age(ids), None)?;
     drop(plain);
     meta.age = wrap_all(&key, recipients, &meta.age)?;
     render(&doc, Some(&meta), format)
@@ -1849,7 +2017,7 @@ pub fn rotate_data_key(
     let (mut doc, meta) = parse_file(text, format)?;
     let mut meta = require_meta(meta)?;
     meta.check_writable()?;
-    decrypt_doc(&mut doc, &meta, ids, None)?;
+    decrypt_doc(&mut doc, &meta, Unwrap::age(ids), None)?;
     let key = DataKey::generate().map_err(|_| Error::Random)?;
     meta.age = wrap_all(&key, recipients, &[])?;
     meta.version = SOPS_VERSION.to_owned();
@@ -1945,7 +2113,62 @@ pub fn encrypt_file_as(
     recipients: &[Recipient],
     opts: &EncryptOptions,
 ) -> Result<String, Error> {
-    if recipients.is_empty() {
+    let keys = MasterKeys {
+        age: recipients.to_vec(),
+        ..MasterKeys::default()
+    };
+    encrypt_file_to(plaintext, input, output, &keys, opts)
+}
+
+/// The master keys [`encrypt_file_to`] wraps a new data key to: age recipients (sops's `--age`) and, with the
+/// cargo feature `vault`, Vault / OpenBao Transit keys (sops's `--hc-vault-transit`), in one key group, so any one
+/// of them decrypts the file.
+///
+/// # Examples
+///
+/// ```
+/// use secretctl_gitops::sops::{Identities, MasterKeys};
+///
+/// let mut keys = MasterKeys::default();
+/// keys.age = Identities::generate().recipients();
+/// keys.hc_vault.push("https://bao.internal:8200/v1/transit/keys/sops".parse()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct MasterKeys {
+    /// age X25519 recipients.
+    pub age: Vec<Recipient>,
+    /// Transit keys in sops's `hc_vault_transit_uri` form; the data key is wrapped by Transit encrypt, with the
+    /// token from `VAULT_TOKEN` / `BAO_TOKEN` / `~/.vault-token`, at the address the URI names.
+    #[cfg(feature = "vault")]
+    pub hc_vault: Vec<secretctl_vault::TransitUri>,
+}
+
+impl MasterKeys {
+    fn is_empty(&self) -> bool {
+        #[cfg(feature = "vault")]
+        let vault_empty = self.hc_vault.is_empty();
+        #[cfg(not(feature = "vault"))]
+        let vault_empty = true;
+        self.age.is_empty() && vault_empty
+    }
+}
+
+/// [`encrypt_file_as`] to age recipients and Vault Transit keys ([`MasterKeys`]): what
+/// `sops -e --age … --hc-vault-transit …` writes (sops's `hc_vault` metadata entries beside the `age` ones).
+///
+/// # Errors
+/// As [`encrypt_file_as`]; [`Error::NoRecipients`] when `keys` is empty; `Error::HcVaultWrap` when Vault does not
+/// encrypt the data key (unreachable, sealed, denied, no such key), naming the key.
+pub fn encrypt_file_to(
+    plaintext: &str,
+    input: Format,
+    output: Format,
+    keys: &MasterKeys,
+    opts: &EncryptOptions,
+) -> Result<String, Error> {
+    if keys.is_empty() {
         return Err(Error::NoRecipients);
     }
     let encrypted_regex = opts.encrypted_regex.clone().filter(|p| !p.is_empty());
@@ -1957,7 +2180,19 @@ pub fn encrypt_file_as(
     }
     let mut doc = parse_plain(plaintext, input)?;
     let key = DataKey::generate().map_err(|_| Error::Random)?;
-    let mut meta = Metadata::new(wrap_all(&key, recipients, &[])?);
+    let age = match keys.age.is_empty() {
+        true => Vec::new(),
+        false => wrap_all(&key, &keys.age, &[])?,
+    };
+    let mut meta = Metadata::new(age);
+    #[cfg(feature = "vault")]
+    {
+        let created_at = now_rfc3339();
+        let mut seen = HashSet::new();
+        for uri in keys.hc_vault.iter().filter(|u| seen.insert(u.to_string())) {
+            meta.hc_vault.push(hcvault::wrap(&key, uri, &created_at)?);
+        }
+    }
     if encrypted_regex.is_some() {
         // sops writes the default `unencrypted_suffix` only when no other rule is given.
         meta.unencrypted_suffix = None;
@@ -1987,16 +2222,34 @@ pub fn decrypt_file_as(
     output: Format,
     ids: &Identities,
 ) -> Result<SecretString, Error> {
+    decrypt_file_using(text, input, output, Unwrap::age(ids))
+}
+
+/// [`decrypt_file_as`] with the data key unwrapped by whatever `unwrap` allows: age identities and, with
+/// [`Unwrap::with_vault`], the file's `hc_vault` Transit keys (what `sops -d` does for a file encrypted with
+/// `--hc-vault-transit`). The first master key that unwraps the data key is used.
+///
+/// # Errors
+/// As [`decrypt_file_as`]; [`Error::NoIdentity`] when no age identity is given and nothing else may unwrap;
+/// [`Error::NoMasterKey`] when no master key unwrapped the data key: it lists what was tried, and its source is the
+/// first Vault error (address, operation, fix; a ciphertext Transit rejects is an integrity failure). The token is
+/// never in an error.
+pub fn decrypt_file_using(
+    text: &str,
+    input: Format,
+    output: Format,
+    unwrap: Unwrap<'_>,
+) -> Result<SecretString, Error> {
     let doc = match parse_layout(text, input)? {
         Layout::Shared(mut doc, meta) => {
             let meta = require_meta(meta)?;
-            decrypt_doc(&mut doc, &meta, ids, None)?;
+            decrypt_doc(&mut doc, &meta, unwrap, None)?;
             doc
         }
         Layout::PerDocument(docs) => {
             let mut all = Doc(Vec::with_capacity(docs.len()));
             for (mut doc, meta) in docs {
-                decrypt_doc(&mut doc, &meta, ids, None)?;
+                decrypt_doc(&mut doc, &meta, unwrap, None)?;
                 all.0.append(&mut doc.0);
             }
             all

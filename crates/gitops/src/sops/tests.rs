@@ -465,3 +465,104 @@ fn fuzz_regressions_are_stable() {
         assert!(parse_only(text, format).unwrap(), "{text:?}");
     }
 }
+
+fn with_hc_vault(text: &str, format: Format) -> String {
+    let Layout::Shared(doc, Some(mut meta)) = parse_layout(text, format).unwrap() else {
+        panic!("one document with metadata")
+    };
+    meta.hc_vault.push(hcvault::HcVaultKey {
+        vault_address: "https://bao.internal:8200".to_owned(),
+        engine_path: "sops/transit".to_owned(),
+        key_name: "app".to_owned(),
+        created_at: "2026-12-02T09:00:00Z".to_owned(),
+        enc: "vault:v1:AAAA".to_owned(),
+    });
+    render(&doc, Some(&meta), format).unwrap()
+}
+
+#[test]
+fn hc_vault_entries_are_read_and_written_as_sops_does() {
+    let ids = Identities::generate();
+    for format in [Format::Yaml, Format::Json, Format::Dotenv, Format::Ini] {
+        let plain = match format {
+            Format::Dotenv => "A=1\n",
+            Format::Ini => "[s]\nA = 1\n",
+            Format::Json => "{\"A\": \"1\"}",
+            _ => "A: 1\n",
+        };
+        let text = encrypt_file(plain, format, &ids.recipients()).unwrap();
+        let with = with_hc_vault(&text, format);
+        // Read back to the same entry, and written the same way again.
+        assert!(parse_only(&with, format).unwrap(), "{with}");
+        let Layout::Shared(_, Some(meta)) = parse_layout(&with, format).unwrap() else {
+            panic!("metadata")
+        };
+        assert_eq!(meta.hc_vault.len(), 1);
+        assert_eq!(
+            meta.hc_vault[0].uri(),
+            "https://bao.internal:8200/v1/sops/transit/keys/app"
+        );
+        assert_eq!(meta.hc_vault[0].enc, "vault:v1:AAAA");
+        // age still unwraps; the file cannot be changed without Vault re-wrapping the new data key.
+        decrypt_file(&with, format, &ids).unwrap();
+        assert!(matches!(
+            rotate_data_key(&with, format, &ids, &ids.recipients()),
+            Err(Error::Unsupported { .. })
+        ));
+    }
+    let yaml = with_hc_vault(
+        &encrypt_file("A: 1\n", Format::Yaml, &ids.recipients()).unwrap(),
+        Format::Yaml,
+    );
+    // sops's struct order: hc_vault before age, fields as `stores.vaultkey` lists them.
+    let at = |s: &str| yaml.find(s).unwrap();
+    assert!(at("    hc_vault:\n        - vault_address: https://bao.internal:8200\n          engine_path: sops/transit\n          key_name: app\n          created_at: \"2026-12-02T09:00:00Z\"\n          enc: vault:v1:AAAA\n") < at("    age:"), "{yaml}");
+    let env = with_hc_vault(
+        &encrypt_file("A=1\n", Format::Dotenv, &ids.recipients()).unwrap(),
+        Format::Dotenv,
+    );
+    assert!(env.contains("sops_hc_vault__list_0__map_created_at=2026-12-02T09:00:00Z\nsops_hc_vault__list_0__map_enc=vault:v1:AAAA\nsops_hc_vault__list_0__map_engine_path=sops/transit\nsops_hc_vault__list_0__map_key_name=app\nsops_hc_vault__list_0__map_vault_address=https://bao.internal:8200\nsops_lastmodified="), "{env}");
+}
+
+#[test]
+fn hc_vault_only_file_without_vault_names_what_was_tried() {
+    let ids = Identities::generate();
+    let text = with_hc_vault(
+        &encrypt_file("A: 1\n", Format::Yaml, &ids.recipients()).unwrap(),
+        Format::Yaml,
+    );
+    let other = Identities::generate();
+    assert!(matches!(
+        decrypt_file(&text, Format::Yaml, &other),
+        Err(Error::NoMatchingIdentity)
+    ));
+    let none = Unwrap::default();
+    assert!(matches!(
+        decrypt_file_using(&text, Format::Yaml, Format::Yaml, none),
+        Err(Error::NoIdentity)
+    ));
+    // A hostile entry whose path is not a Transit key is refused before any request.
+    let bad = text.replace("engine_path: sops/transit", "engine_path: ../sys");
+    let err = decrypt_file_using(
+        &bad,
+        Format::Yaml,
+        Format::Yaml,
+        Unwrap::with_vault(Some(&other)),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Metadata { .. }), "{err}");
+}
+
+#[test]
+fn hc_vault_entry_without_enc_is_malformed() {
+    let ids = Identities::generate();
+    let text = with_hc_vault(
+        &encrypt_file("A: 1\n", Format::Yaml, &ids.recipients()).unwrap(),
+        Format::Yaml,
+    );
+    let bad = text.replace("          enc: vault:v1:AAAA\n", "");
+    assert!(matches!(
+        decrypt_file(&bad, Format::Yaml, &ids),
+        Err(Error::Metadata { .. })
+    ));
+}
