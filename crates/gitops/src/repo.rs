@@ -51,6 +51,7 @@ use secretctl_error::{ErrorKind, Kind};
 use crate::sops::{self, Format, Identities, Recipient, Vars};
 
 pub use files::{decrypt_file_at, encrypt_file_at, merge_driver, read_text, textconv_file};
+pub use files::{decrypt_file_at_using, encrypt_file_at_to};
 pub use merge::{detect_format, merge_vars, MergeOutcome};
 pub use placement::{declared_placement, PlainRefusal, RecipientChange};
 pub use push::PushOptions;

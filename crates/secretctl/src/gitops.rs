@@ -8,14 +8,14 @@ use std::path::PathBuf;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use secretctl_gitops::repo::{self, Author, PushOptions, Repo, SchemaRestore};
-use secretctl_gitops::sops::{Identities, Recipient};
+use secretctl_gitops::sops::{Identities, Recipient, Unwrap};
 use secretctl_instance::Instance;
 use serde_json::json;
 
 use crate::cli::Globals;
 use crate::common::{progress_bar, say, write_stdout, SchemaOpt};
 use crate::exit::usage;
-use crate::formats::FormatArgs;
+use crate::formats::{FormatArgs, VaultKeyArgs};
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
@@ -195,9 +195,11 @@ struct EncryptArgs {
     file: PathBuf,
     #[command(flatten)]
     formats: FormatArgs,
-    /// Recipients [default: those in the repository's .sops.yaml].
+    /// Recipients [default, without --hc-vault-transit: those in the repository's .sops.yaml].
     #[arg(long = "recipient", value_name = "AGE1...")]
     recipients: Vec<Recipient>,
+    #[command(flatten)]
+    vault: VaultKeyArgs,
     /// Replace the file with its encrypted form.
     #[arg(long)]
     in_place: bool,
@@ -299,18 +301,16 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         }
         Cmd::Textconv { file } => write_stdout(&[repo::textconv_file(&file)?.as_bytes()]),
         Cmd::Encrypt(a) => {
-            let recipients = match a.recipients.is_empty() {
-                true => Repo::open(dir)?.recipients()?,
-                false => a.recipients,
-            };
+            let keys = (a.vault).keys(a.recipients, || Ok(Repo::open(dir)?.recipients()?))?;
             let formats = a.formats.formats();
-            let encrypted = repo::encrypt_file_at(&a.file, &recipients, a.in_place, formats)?;
+            let encrypted = repo::encrypt_file_at_to(&a.file, &keys, a.in_place, formats)?;
             let out = encrypted.as_bytes();
             write_stdout(&[if a.in_place { b"" } else { out }])
         }
         Cmd::Decrypt(a) => {
-            let (ids, formats) = (a.identity.require()?, a.formats.formats());
-            let plain = repo::decrypt_file_at(&a.file, &ids, a.in_place, formats)?;
+            let (ids, formats) = (a.identity.load()?, a.formats.formats());
+            let unwrap = Unwrap::with_vault(ids.as_ref());
+            let plain = repo::decrypt_file_at_using(&a.file, unwrap, a.in_place, formats)?;
             let out = plain.expose_secret().as_bytes();
             write_stdout(&[if a.in_place { b"" } else { out }])
         }

@@ -151,16 +151,28 @@ pub fn encrypt_file_at(
     in_place: bool,
     formats: sops::Formats,
 ) -> Result<String> {
+    let keys = sops::MasterKeys {
+        age: recipients.to_vec(),
+        ..sops::MasterKeys::default()
+    };
+    encrypt_file_at_to(path, &keys, in_place, formats)
+}
+
+/// [`encrypt_file_at`] to age recipients and Vault Transit keys (`sops -e --age … --hc-vault-transit …`).
+///
+/// # Errors
+/// As [`encrypt_file_at`]; [`Error::Sops`] when Vault does not wrap the data key.
+pub fn encrypt_file_at_to(
+    path: &Path,
+    keys: &sops::MasterKeys,
+    in_place: bool,
+    formats: sops::Formats,
+) -> Result<String> {
     let text = Zeroizing::new(read_text(path)?);
     let (input, output) = formats.for_path(path);
-    let encrypted = sops::encrypt_file_as(
-        &text,
-        input,
-        output,
-        recipients,
-        &sops::EncryptOptions::default(),
-    )
-    .map_err(sops_error(path))?;
+    let encrypted =
+        sops::encrypt_file_to(&text, input, output, keys, &sops::EncryptOptions::default())
+            .map_err(sops_error(path))?;
     if in_place {
         write_private(path, encrypted.as_bytes())?;
     }
@@ -181,6 +193,21 @@ pub fn decrypt_file_at(
     in_place: bool,
     formats: sops::Formats,
 ) -> Result<SecretString> {
+    decrypt_file_at_using(path, sops::Unwrap::age(ids), in_place, formats)
+}
+
+/// [`decrypt_file_at`] with the data key unwrapped by what `unwrap` allows: age identities and, with
+/// [`sops::Unwrap::with_vault`], the file's `hc_vault` Transit keys through Vault (`sops -d` of a file encrypted
+/// with `--hc-vault-transit`).
+///
+/// # Errors
+/// As [`decrypt_file_at`]; [`Error::Sops`] naming what was tried when no master key unwraps the data key.
+pub fn decrypt_file_at_using(
+    path: &Path,
+    unwrap: sops::Unwrap<'_>,
+    in_place: bool,
+    formats: sops::Formats,
+) -> Result<SecretString> {
     if in_place {
         // Where the file really is (a link outside the tree may point at a tracked vars file).
         let unresolvable = guard::real_destination(path).is_none();
@@ -192,7 +219,7 @@ pub fn decrypt_file_at(
     }
     let text = read_text(path)?;
     let (input, output) = formats.for_path(path);
-    let plain = sops::decrypt_file_as(&text, input, output, ids).map_err(sops_error(path))?;
+    let plain = sops::decrypt_file_using(&text, input, output, unwrap).map_err(sops_error(path))?;
     if in_place {
         write_private(path, plain.expose_secret().as_bytes())?;
     }
