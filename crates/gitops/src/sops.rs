@@ -5,8 +5,10 @@
 //! value format (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`, a 32-byte IV, the key path `a:b:` as associated
 //! data, list elements sharing their parent's path), `sops.go` for the MAC (SHA-512 over the plaintext values in
 //! tree order, encrypted with the data key and `lastmodified` as associated data), `age/keysource.go` for the data
-//! key wrapping (an armored age file holding the 32-byte key, one per recipient) and `stores/` for the YAML and
-//! dotenv layouts. See `docs/formats/sops.md`.
+//! key wrapping (an armored age file holding the 32-byte key, one per recipient) and `stores/` for the layouts:
+//! every store sops has ([`Format`]: YAML with multi-document streams, JSON, dotenv, INI, binary), read and
+//! written through [`encrypt_file_as`] / [`decrypt_file_as`] as `sops --input-type … --output-type …` does. See
+//! `docs/formats/sops.md`, which lists what each store supports and refuses.
 //!
 //! Crypt rules: sops's default (every value except under keys ending in `_unencrypted`), `encrypted_suffix` and
 //! `encrypted_regex` are read; [`encrypt_file_with`] writes `encrypted_regex` (e.g. `^(data|stringData)$` for
@@ -32,7 +34,9 @@
 
 mod cipher;
 mod dotenv;
+mod ini;
 mod inspect;
+mod json;
 mod style;
 pub(crate) mod tree;
 pub(crate) mod yaml;
@@ -172,6 +176,20 @@ pub enum Error {
     /// age refused to encrypt the data key.
     #[error("age encryption of the data key failed")]
     Age,
+    /// A format name that is not one of sops's stores.
+    #[error("unknown format `{name}`: expected yaml, json, dotenv, ini or binary")]
+    UnknownFormat {
+        /// The name given.
+        name: String,
+    },
+    /// The content cannot be written in the requested output format.
+    #[error("cannot write the {format} format: {reason}")]
+    Unrepresentable {
+        /// The output format.
+        format: Format,
+        /// Why (names a key path or a kind of value, never a value).
+        reason: String,
+    },
     /// The operating system's random generator failed.
     #[error("the operating system's random generator failed")]
     Random,
@@ -186,9 +204,10 @@ impl secretctl_error::Kind for Error {
                 ErrorKind::Integrity
             }
             // Arguments the operator gave: a recipient list, a recipient, a regular expression.
-            Error::Recipient { .. } | Error::NoRecipients | Error::InvalidRegex { .. } => {
-                ErrorKind::Usage
-            }
+            Error::Recipient { .. }
+            | Error::NoRecipients
+            | Error::InvalidRegex { .. }
+            | Error::UnknownFormat { .. } => ErrorKind::Usage,
             Error::KeyFile { source, .. } => secretctl_error::io_kind(source),
             Error::Age | Error::Random => ErrorKind::Io,
             // A file that is not a SOPS file of the supported subset, or that does not say what it should.
@@ -200,6 +219,7 @@ impl secretctl_error::Kind for Error {
             | Error::BadValue { .. }
             | Error::Nested { .. }
             | Error::InvalidKey { .. }
+            | Error::Unrepresentable { .. }
             | Error::Identity { .. } => ErrorKind::Invalid,
         }
     }
@@ -214,23 +234,114 @@ impl From<yaml::ParseError> for Error {
     }
 }
 
-/// The file layout.
+/// The file layout: one of sops's stores. [`FromStr`] and [`Display`](fmt::Display) use sops's names
+/// (`--input-type` / `--output-type`): `yaml`, `json`, `dotenv`, `ini`, `binary`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Format {
-    /// sops's YAML store (`key: ENC[...]`, metadata under `sops:`).
+    /// sops's YAML store (`key: ENC[...]`, metadata under `sops:`; one metadata copy per document of a stream).
     Yaml,
     /// sops's dotenv store (`KEY=ENC[...]`, metadata as `sops_...` lines).
     Dotenv,
+    /// sops's JSON store (a top-level object, metadata under `"sops"`).
+    Json,
+    /// sops's INI store (sections of string values, metadata in the `[sops]` section).
+    Ini,
+    /// sops's binary store: the whole file is one string, encrypted as `{"data": "ENC[...]", "sops": ...}`.
+    Binary,
 }
 
 impl Format {
-    /// `.env` and `*.env` are dotenv; everything else is YAML.
+    /// The format of a repository's vars file from its name: `.env` and `*.env` dotenv, `*.json` JSON, `*.ini`
+    /// INI, everything else YAML (vars files are YAML unless named otherwise). See [`Format::detect`] for
+    /// sops's rule for any file.
     #[must_use]
     pub fn from_path(p: &Path) -> Format {
         match p.file_name().and_then(|n| n.to_str()) {
             Some(name) if name == ".env" || name.ends_with(".env") => Format::Dotenv,
+            Some(name) if name.ends_with(".json") => Format::Json,
+            Some(name) if name.ends_with(".ini") => Format::Ini,
             _ => Format::Yaml,
         }
+    }
+
+    /// The format sops gives a file from its name (`formats.FormatForPath`): `*.yaml` / `*.yml` YAML, `*.json`
+    /// JSON, `*.env` dotenv, `*.ini` INI, anything else binary.
+    #[must_use]
+    pub fn detect(p: &Path) -> Format {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if name.ends_with(".yaml") || name.ends_with(".yml") {
+            Format::Yaml
+        } else if name.ends_with(".json") {
+            Format::Json
+        } else if name.ends_with(".env") {
+            Format::Dotenv
+        } else if name.ends_with(".ini") {
+            Format::Ini
+        } else {
+            Format::Binary
+        }
+    }
+
+    /// sops's name of the format.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Dotenv => "dotenv",
+            Format::Json => "json",
+            Format::Ini => "ini",
+            Format::Binary => "binary",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "yaml" => Ok(Format::Yaml),
+            "dotenv" => Ok(Format::Dotenv),
+            "json" => Ok(Format::Json),
+            "ini" => Ok(Format::Ini),
+            "binary" => Ok(Format::Binary),
+            _ => Err(Error::UnknownFormat {
+                name: s.chars().take(40).collect(),
+            }),
+        }
+    }
+}
+
+/// The formats of `sops -e|-d --input-type … --output-type …`: `None` is the format sops gives the file's
+/// name ([`Format::detect`]); the output defaults to the input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Formats {
+    /// `--input-type`.
+    pub input: Option<Format>,
+    /// `--output-type`.
+    pub output: Option<Format>,
+}
+
+impl Formats {
+    /// Both formats given (or not).
+    #[must_use]
+    pub fn new(input: Option<Format>, output: Option<Format>) -> Formats {
+        Formats { input, output }
+    }
+
+    /// The (input, output) formats for the file at `path`, as sops chooses them.
+    #[must_use]
+    pub fn for_path(self, path: &Path) -> (Format, Format) {
+        let input = self.input.unwrap_or_else(|| Format::detect(path));
+        (input, self.output.unwrap_or(input))
     }
 }
 
@@ -827,26 +938,83 @@ fn now_rfc3339() -> String {
 // ---------------------------------------------------------------------------------------------------------------
 // Files
 
-/// Parses a file and splits off its sops metadata.
-fn parse_file(text: &str, format: Format) -> Result<(Doc, Option<Metadata>), Error> {
+/// How a file's documents carry their sops metadata.
+enum Layout {
+    /// sops's layout: one metadata (repeated in every document of a YAML stream) and one MAC over every document.
+    Shared(Doc, Option<Metadata>),
+    /// A YAML stream of documents each encrypted on its own, with its own data key and MAC (what
+    /// `export k8s --sops` writes, and Flux decrypts resource by resource).
+    PerDocument(Vec<(Doc, Metadata)>),
+}
+
+/// Removes the top-level `sops` entry of a mapping, returning its value.
+fn take_sops(entries: &mut Vec<Entry>) -> Option<Node> {
+    let pos = entries
+        .iter()
+        .position(|e| matches!(e, Entry::Pair(k, _) if k == "sops"))?;
+    match entries.remove(pos) {
+        Entry::Pair(_, node) => Some(node),
+        Entry::Comment(_) => None,
+    }
+}
+
+/// Parses an encrypted (or plain) file of `format` and splits off its sops metadata.
+fn parse_layout(text: &str, format: Format) -> Result<Layout, Error> {
     match format {
         Format::Yaml => {
-            let mut entries = yaml::parse(text)?;
-            let pos = entries
-                .iter()
-                .position(|e| matches!(e, Entry::Pair(k, _) if k == "sops"));
-            let meta = match pos {
-                Some(p) => {
-                    let Entry::Pair(_, node) = entries.remove(p) else {
-                        return Err(Error::Metadata {
-                            reason: "the sops entry is not a mapping",
-                        });
-                    };
-                    Some(metadata_from_yaml(&node)?)
+            let mut branches = yaml::parse_stream(text)?;
+            if branches.is_empty() {
+                branches.push(Vec::new());
+            }
+            let metas: Vec<Option<Node>> = branches.iter_mut().map(take_sops).collect();
+            let doc = Doc(branches);
+            let first = metas.iter().flatten().next();
+            let shared = first.is_none_or(|f| metas.iter().flatten().all(|m| m == f));
+            if shared || doc.0.len() == 1 {
+                let meta = first.map(metadata_from_yaml).transpose()?;
+                return Ok(Layout::Shared(doc, meta));
+            }
+            let mut doc = doc;
+            let mut docs = Vec::with_capacity(metas.len());
+            for (branch, meta) in std::mem::take(&mut doc.0).into_iter().zip(metas) {
+                let branch = Doc::single(branch);
+                let meta = meta.ok_or(Error::Metadata {
+                    reason: "a document of a stream of separately encrypted documents has no sops metadata",
+                })?;
+                docs.push((branch, metadata_from_yaml(&meta)?));
+            }
+            Ok(Layout::PerDocument(docs))
+        }
+        Format::Json | Format::Binary => {
+            let mut entries = json::parse(text)?;
+            let meta = take_sops(&mut entries)
+                .map(|n| metadata_from_yaml(&n))
+                .transpose()?;
+            Ok(Layout::Shared(Doc::single(entries), meta))
+        }
+        Format::Ini => {
+            let mut sections = ini::parse(text)?;
+            let meta = match take_sops(&mut sections) {
+                Some(Node::Map(fields)) => {
+                    let pairs = fields
+                        .into_iter()
+                        .filter_map(|e| match e {
+                            Entry::Pair(k, Node::Scalar(Scalar::Str(v))) => {
+                                Some((k, Node::Scalar(Scalar::Str(v.replace("\\n", "\n")))))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    Some(metadata_from_dotenv(pairs)?)
+                }
+                Some(_) => {
+                    return Err(Error::Metadata {
+                        reason: "the sops section is not a section",
+                    })
                 }
                 None => None,
             };
-            Ok((Doc(entries), meta))
+            Ok(Layout::Shared(Doc::single(sections), meta))
         }
         Format::Dotenv => {
             let all = dotenv::parse(text)?;
@@ -865,24 +1033,150 @@ fn parse_file(text: &str, format: Format) -> Result<(Doc, Option<Metadata>), Err
             } else {
                 Some(metadata_from_dotenv(meta_pairs)?)
             };
-            Ok((Doc(entries), meta))
+            Ok(Layout::Shared(Doc::single(entries), meta))
         }
     }
 }
 
-fn render(entries: &[Entry], meta: Option<&Metadata>, format: Format) -> Result<String, Error> {
-    match format {
-        Format::Yaml => {
-            let mut out = yaml::emit(entries);
-            if let Some(m) = meta {
-                out.push_str(&yaml::emit(&[Entry::Pair(
-                    "sops".to_owned(),
-                    Node::Map(metadata_yaml_entries(m)),
-                )]));
+/// What [`top_level`] gives per top-level key: its name, the value as YAML text, and whether every scalar under
+/// it is a sops ciphertext (`None`: it holds no scalar).
+pub(crate) type TopLevel = (String, Zeroizing<String>, Option<bool>);
+
+/// The top-level keys of a file (every document of a YAML stream, the sections of INI), without the metadata and
+/// without decrypting: what the repository's scans describe.
+///
+/// # Errors
+/// As [`parse_layout`].
+pub(crate) fn top_level(text: &str, format: Format) -> Result<Vec<TopLevel>, Error> {
+    let docs = match parse_layout(text, format)? {
+        Layout::Shared(doc, _) => vec![doc],
+        Layout::PerDocument(docs) => docs.into_iter().map(|(d, _)| d).collect(),
+    };
+    let mut out = Vec::new();
+    for doc in &docs {
+        for entry in doc.0.iter().flatten() {
+            if let Entry::Pair(key, node) = entry {
+                let one = [Entry::Pair(key.clone(), node.clone())];
+                let rendered = Zeroizing::new(yaml::emit_stream(&[&one[..]], &[]));
+                let mut one = one;
+                zeroize::Zeroize::zeroize(&mut one[0]);
+                out.push((key.clone(), rendered, all_encrypted(node)));
             }
-            Ok(out)
+        }
+    }
+    Ok(out)
+}
+
+/// Whether every scalar under `node` is a sops ciphertext (`None` when there is no scalar).
+fn all_encrypted(node: &Node) -> Option<bool> {
+    match node {
+        Node::Scalar(Scalar::Null) | Node::Comment(_) => None,
+        Node::Scalar(Scalar::Str(s)) => Some(cipher::looks_encrypted(s) && s.ends_with(']')),
+        Node::Scalar(_) => Some(false),
+        Node::Seq(items) => items.iter().filter_map(all_encrypted).reduce(|a, b| a && b),
+        Node::Map(entries) => entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Pair(_, v) => all_encrypted(v),
+                Entry::Comment(_) => None,
+            })
+            .reduce(|a, b| a && b),
+    }
+}
+
+/// Parses a file of sops's layout and splits off its sops metadata.
+fn parse_file(text: &str, format: Format) -> Result<(Doc, Option<Metadata>), Error> {
+    match parse_layout(text, format)? {
+        Layout::Shared(doc, meta) => Ok((doc, meta)),
+        Layout::PerDocument(_) => Err(Error::Unsupported {
+            feature: "changing a YAML stream whose documents are encrypted separately (change each document on its own)",
+        }),
+    }
+}
+
+/// Parses a plaintext file to encrypt (`sops -e`): the binary store takes the whole text as the value `data`.
+fn parse_plain(text: &str, format: Format) -> Result<Doc, Error> {
+    if format == Format::Binary {
+        return Ok(Doc::single(vec![Entry::Pair(
+            "data".to_owned(),
+            Node::Scalar(Scalar::Str(text.to_owned())),
+        )]));
+    }
+    match parse_layout(text, format)? {
+        Layout::Shared(doc, None) => Ok(doc),
+        _ => Err(Error::AlreadyEncrypted),
+    }
+}
+
+/// The one document of a store that holds one (every store but YAML, and flat vars files).
+fn single_branch(doc: &Doc, format: Format) -> Result<&[Entry], Error> {
+    match doc.0.as_slice() {
+        [one] => Ok(one),
+        [] => Ok(&[]),
+        _ => Err(Error::Unrepresentable {
+            format,
+            reason: "it holds one document, and the input has several".to_owned(),
+        }),
+    }
+}
+
+fn render(doc: &Doc, meta: Option<&Metadata>, format: Format) -> Result<String, Error> {
+    let unrepresentable = |reason: String| Error::Unrepresentable { format, reason };
+    let yaml_meta = meta.map(|m| {
+        [Entry::Pair(
+            "sops".to_owned(),
+            Node::Map(metadata_yaml_entries(m)),
+        )]
+    });
+    match format {
+        Format::Yaml => Ok(yaml::emit_stream(
+            &doc.0,
+            yaml_meta.as_ref().map_or(&[][..], |m| &m[..]),
+        )),
+        Format::Json => json::emit(
+            single_branch(doc, format)?,
+            yaml_meta.as_ref().map_or(&[][..], |m| &m[..]),
+        )
+        .map_err(|r| unrepresentable(r.to_owned())),
+        Format::Binary => {
+            let entries = single_branch(doc, format)?;
+            if let Some(m) = &yaml_meta {
+                return json::emit(entries, m).map_err(|r| unrepresentable(r.to_owned()));
+            }
+            match entries
+                .iter()
+                .find(|e| matches!(e, Entry::Pair(k, _) if k == "data"))
+            {
+                Some(Entry::Pair(_, Node::Scalar(Scalar::Str(data)))) => Ok(data.clone()),
+                Some(_) => Err(unrepresentable(
+                    "its `data` value is not a string".to_owned(),
+                )),
+                None => Err(unrepresentable("there is no `data` value".to_owned())),
+            }
+        }
+        Format::Ini => {
+            let sections = single_branch(doc, format)?;
+            let meta_section = meta.map(|m| {
+                let fields = metadata_dotenv_entries(m)
+                    .into_iter()
+                    .filter_map(|e| match e {
+                        Entry::Pair(k, Node::Scalar(Scalar::Str(v))) => Some(Entry::Pair(
+                            k.trim_start_matches("sops_").to_owned(),
+                            Node::Scalar(Scalar::Str(v.replace('\n', "\\n"))),
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+                [Entry::Pair("sops".to_owned(), Node::Map(fields))]
+            });
+            ini::emit(sections, meta_section.as_ref().map_or(&[][..], |m| &m[..])).map_err(|path| {
+                unrepresentable(format!(
+                    "`{path}` is not a section of string values, or a name INI cannot hold"
+                ))
+            })
         }
         Format::Dotenv => {
+            let entries = single_branch(doc, format)?;
             let nested = |key| Error::Nested { key_path: key };
             let mut out = dotenv::emit(entries).map_err(nested)?;
             if let Some(m) = meta {
@@ -1290,7 +1584,9 @@ fn decrypt_doc(
 ) -> Result<DataKey, Error> {
     let key = data_key(meta, ids)?;
     let mut walk = Walk::new(&key, meta.rules()?, stash);
-    walk.decrypt_entries(&mut doc.0)?;
+    for branch in &mut doc.0 {
+        walk.decrypt_entries(branch)?;
+    }
     let computed = walk.mac();
     verify_mac(&key, meta, &computed)?;
     Ok(key)
@@ -1319,7 +1615,9 @@ fn encrypt_doc(
     stash: Option<&mut Stash>,
 ) -> Result<(), Error> {
     let mut walk = Walk::new(key, meta.rules()?, stash);
-    walk.encrypt_entries(&mut doc.0)?;
+    for branch in &mut doc.0 {
+        walk.encrypt_entries(branch)?;
+    }
     let mac = walk.mac();
     meta.lastmodified = now_rfc3339();
     let ad = normalize_lastmodified(&meta.lastmodified)?;
@@ -1356,8 +1654,9 @@ pub fn read_vars(text: &str, format: Format, ids: &Identities) -> Result<Vars, E
     let (mut doc, meta) = parse_file(text, format)?;
     let meta = require_meta(meta)?;
     decrypt_doc(&mut doc, &meta, ids, None)?;
-    let mut vars = Vars::with_capacity(doc.0.len());
-    for e in &doc.0 {
+    let entries = single_branch(&doc, format)?;
+    let mut vars = Vars::with_capacity(entries.len());
+    for e in entries {
         match e {
             Entry::Comment(_) => {}
             Entry::Pair(k, Node::Scalar(s)) => {
@@ -1396,6 +1695,9 @@ fn check_keys(vars: &Vars, format: Format) -> Result<(), Error> {
             Format::Dotenv if k.contains(['=', '\n']) || k.starts_with('#') => {
                 return bad("a dotenv key cannot contain '=' or a newline or start with '#'")
             }
+            Format::Ini | Format::Binary => {
+                return bad("flat vars are written as YAML, JSON or dotenv (INI holds sections, binary one value)")
+            }
             _ => {}
         }
     }
@@ -1426,30 +1728,31 @@ pub fn write_vars(
         return Err(Error::NoRecipients);
     }
     check_keys(vars, format)?;
-    let mut doc = Doc(vars
-        .iter()
-        .map(|(k, v)| {
-            Entry::Pair(
-                k.clone(),
-                Node::Scalar(Scalar::Str(v.expose_secret().to_owned())),
-            )
-        })
-        .collect());
+    let mut doc = Doc::single(
+        vars.iter()
+            .map(|(k, v)| {
+                Entry::Pair(
+                    k.clone(),
+                    Node::Scalar(Scalar::Str(v.expose_secret().to_owned())),
+                )
+            })
+            .collect(),
+    );
     let Some((prev_text, ids)) = previous else {
         let key = DataKey::generate().map_err(|_| Error::Random)?;
         let mut meta = Metadata::new(wrap_all(&key, recipients, &[])?);
         encrypt_doc(&mut doc, &mut meta, &key, None)?;
-        return render(&doc.0, Some(&meta), format);
+        return render(&doc, Some(&meta), format);
     };
     let (mut prev, meta) = parse_file(prev_text, format)?;
     let mut meta = require_meta(meta)?;
     meta.check_writable()?;
     let mut stash = Stash::default();
     let key = decrypt_doc(&mut prev, &meta, ids, Some(&mut stash))?;
-    let prev_flat = prev
-        .0
-        .iter()
-        .all(|e| matches!(e, Entry::Pair(_, Node::Scalar(_))));
+    let prev_flat = prev.0.len() == 1
+        && prev.0[0]
+            .iter()
+            .all(|e| matches!(e, Entry::Pair(_, Node::Scalar(_))));
     if prev_flat && same_recipients(&meta.age, recipients) && prev.0 == doc.0 {
         return Ok(prev_text.to_owned());
     }
@@ -1466,7 +1769,7 @@ pub fn write_vars(
         meta.age = wrap_all(&key, recipients, &meta.age)?;
         encrypt_doc(&mut doc, &mut meta, &key, Some(&mut stash))?;
     }
-    render(&doc.0, Some(&meta), format)
+    render(&doc, Some(&meta), format)
 }
 
 /// Recipients (age) listed in a file's metadata, without decrypting.
@@ -1527,7 +1830,7 @@ pub fn rewrap(
     let key = decrypt_doc(&mut plain, &meta, ids, None)?;
     drop(plain);
     meta.age = wrap_all(&key, recipients, &meta.age)?;
-    render(&doc.0, Some(&meta), format)
+    render(&doc, Some(&meta), format)
 }
 
 /// A new data key, every value re-encrypted, wrapped to `recipients` (to remove a recipient).
@@ -1551,7 +1854,7 @@ pub fn rotate_data_key(
     meta.age = wrap_all(&key, recipients, &[])?;
     meta.version = SOPS_VERSION.to_owned();
     encrypt_doc(&mut doc, &mut meta, &key, None)?;
-    render(&doc.0, Some(&meta), format)
+    render(&doc, Some(&meta), format)
 }
 
 /// Whole-file encryption as `sops -e` does it: nested maps, lists, typed scalars, comments (encrypted),
@@ -1625,6 +1928,23 @@ pub fn encrypt_file_with(
     recipients: &[Recipient],
     opts: &EncryptOptions,
 ) -> Result<String, Error> {
+    encrypt_file_as(plaintext, format, format, recipients, opts)
+}
+
+/// [`encrypt_file_with`] reading `plaintext` as `input` and writing the encrypted file as `output`
+/// (`sops -e --input-type … --output-type …`). Every document of a YAML stream is encrypted under one data key
+/// with one MAC, each carrying the metadata, as sops does; `binary` input is the whole text as one value.
+///
+/// # Errors
+/// As [`encrypt_file_with`]; [`Error::Unrepresentable`] when `output` cannot hold the input (several YAML
+/// documents in JSON, nested values in INI).
+pub fn encrypt_file_as(
+    plaintext: &str,
+    input: Format,
+    output: Format,
+    recipients: &[Recipient],
+    opts: &EncryptOptions,
+) -> Result<String, Error> {
     if recipients.is_empty() {
         return Err(Error::NoRecipients);
     }
@@ -1635,10 +1955,7 @@ pub fn encrypt_file_with(
             reason,
         })?;
     }
-    let (mut doc, meta) = parse_file(plaintext, format)?;
-    if meta.is_some() {
-        return Err(Error::AlreadyEncrypted);
-    }
+    let mut doc = parse_plain(plaintext, input)?;
     let key = DataKey::generate().map_err(|_| Error::Random)?;
     let mut meta = Metadata::new(wrap_all(&key, recipients, &[])?);
     if encrypted_regex.is_some() {
@@ -1647,7 +1964,7 @@ pub fn encrypt_file_with(
         meta.encrypted_regex = encrypted_regex;
     }
     encrypt_doc(&mut doc, &mut meta, &key, None)?;
-    render(&doc.0, Some(&meta), format)
+    render(&doc, Some(&meta), output)
 }
 
 /// Whole-file decryption as `sops -d` does it (the MAC is verified); the plaintext without the metadata.
@@ -1655,22 +1972,53 @@ pub fn encrypt_file_with(
 /// # Errors
 /// As [`read_vars`] (without [`Error::Nested`]).
 pub fn decrypt_file(text: &str, format: Format, ids: &Identities) -> Result<SecretString, Error> {
-    let (mut doc, meta) = parse_file(text, format)?;
-    let meta = require_meta(meta)?;
-    decrypt_doc(&mut doc, &meta, ids, None)?;
-    render(&doc.0, None, format).map(SecretString::from)
+    decrypt_file_as(text, format, format, ids)
+}
+
+/// [`decrypt_file`] reading `text` as `input` and writing the plaintext as `output`
+/// (`sops -d --input-type … --output-type …`). A YAML stream whose documents were each encrypted on their own
+/// (`export k8s --sops`) is decrypted document by document, each verified by its own MAC.
+///
+/// # Errors
+/// As [`decrypt_file`]; [`Error::Unrepresentable`] when `output` cannot hold the plaintext.
+pub fn decrypt_file_as(
+    text: &str,
+    input: Format,
+    output: Format,
+    ids: &Identities,
+) -> Result<SecretString, Error> {
+    let doc = match parse_layout(text, input)? {
+        Layout::Shared(mut doc, meta) => {
+            let meta = require_meta(meta)?;
+            decrypt_doc(&mut doc, &meta, ids, None)?;
+            doc
+        }
+        Layout::PerDocument(docs) => {
+            let mut all = Doc(Vec::with_capacity(docs.len()));
+            for (mut doc, meta) in docs {
+                decrypt_doc(&mut doc, &meta, ids, None)?;
+                all.0.append(&mut doc.0);
+            }
+            all
+        }
+    };
+    render(&doc, None, output).map(SecretString::from)
 }
 
 /// Whether the text has a sops metadata block (a file that does not parse is reported as not encrypted).
 #[must_use]
 pub fn is_encrypted(text: &str, format: Format) -> bool {
+    let has_sops = |entries: &[Entry]| {
+        entries
+            .iter()
+            .any(|e| matches!(e, Entry::Pair(k, _) if k == "sops"))
+    };
     match format {
-        Format::Yaml => yaml::parse(text)
-            .map(|e| {
-                e.iter()
-                    .any(|e| matches!(e, Entry::Pair(k, _) if k == "sops"))
-            })
-            .unwrap_or(false),
+        Format::Yaml => {
+            yaml::parse_stream(text).is_ok_and(|docs| docs.first().is_some_and(|d| has_sops(d)))
+        }
+        Format::Json | Format::Binary => json::parse(text).is_ok_and(|e| has_sops(&e)),
+        Format::Ini => ini::parse(text).is_ok_and(|e| has_sops(&e)),
         Format::Dotenv => dotenv::parse(text)
             .map(|e| {
                 e.iter()
@@ -1686,25 +2034,34 @@ pub fn is_encrypted(text: &str, format: Format) -> bool {
 /// Returns `Ok(true)` when the canonical form is stable, `Ok(false)` if it is not (a writer bug).
 ///
 /// # Errors
-/// [`Error::Parse`] / [`Error::Metadata`] for malformed input.
+/// [`Error::Parse`] / [`Error::Metadata`] for malformed input; [`Error::Unrepresentable`] for a tree the format's
+/// writer refuses.
 pub fn parse_only(text: &str, format: Format) -> Result<bool, Error> {
-    let (doc, meta) = parse_file(text, format)?;
-    if let Some(meta) = &meta {
-        if !meta.lastmodified.is_empty() {
-            normalize_lastmodified(&meta.lastmodified)?;
+    let docs = match parse_layout(text, format)? {
+        Layout::Shared(doc, meta) => vec![(doc, meta)],
+        Layout::PerDocument(docs) => docs.into_iter().map(|(d, m)| (d, Some(m))).collect(),
+    };
+    for (doc, meta) in docs {
+        if let Some(meta) = &meta {
+            if !meta.lastmodified.is_empty() {
+                normalize_lastmodified(&meta.lastmodified)?;
+            }
+            if !meta.mac.is_empty() {
+                cipher::parse(&meta.mac).map_err(|reason| Error::Metadata { reason })?;
+            }
         }
-        if !meta.mac.is_empty() {
-            cipher::parse(&meta.mac).map_err(|reason| Error::Metadata { reason })?;
+        let first = render(&doc, meta.as_ref(), format)?;
+        let Ok(Layout::Shared(again, meta2)) = parse_layout(&first, format) else {
+            return Ok(false);
+        };
+        let Ok(second) = render(&again, meta2.as_ref(), format) else {
+            return Ok(false);
+        };
+        if first != second {
+            return Ok(false);
         }
     }
-    let first = render(&doc.0, meta.as_ref(), format)?;
-    let Ok((again, meta2)) = parse_file(&first, format) else {
-        return Ok(false);
-    };
-    let Ok(second) = render(&again.0, meta2.as_ref(), format) else {
-        return Ok(false);
-    };
-    Ok(first == second)
+    Ok(true)
 }
 
 #[cfg(test)]

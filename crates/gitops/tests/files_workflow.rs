@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use secrecy::ExposeSecret;
 use secretctl_error::{ErrorKind, Kind};
 use secretctl_gitops::repo::{self, Author, Error, Placement, Repo};
-use secretctl_gitops::sops::{self, Format, Identities, Recipient};
+use secretctl_gitops::sops::{self, Format, Formats, Identities, Recipient};
 
 struct Sandbox {
     dir: tempfile::TempDir,
@@ -113,7 +113,7 @@ fn encrypt_and_decrypt_one_file_as_sops_does() {
     let file = s.write("vars.yaml", plain);
     let recipients = std::slice::from_ref(&s.recipient);
 
-    let encrypted = repo::encrypt_file_at(&file, recipients, false).unwrap();
+    let encrypted = repo::encrypt_file_at(&file, recipients, false, Formats::default()).unwrap();
     assert!(sops::is_encrypted(&encrypted, Format::Yaml));
     assert!(!encrypted.contains("tok-0001"));
     assert_eq!(
@@ -121,15 +121,21 @@ fn encrypt_and_decrypt_one_file_as_sops_does() {
         plain,
         "not in place"
     );
-    let round = repo::decrypt_file_at(&s.write("enc.yaml", &encrypted), &s.ids, false).unwrap();
+    let round = repo::decrypt_file_at(
+        &s.write("enc.yaml", &encrypted),
+        &s.ids,
+        false,
+        Formats::default(),
+    )
+    .unwrap();
     assert_eq!(round.expose_secret(), plain);
 
-    repo::encrypt_file_at(&file, recipients, true).unwrap();
+    repo::encrypt_file_at(&file, recipients, true, Formats::default()).unwrap();
     let on_disk = std::fs::read_to_string(&file).unwrap();
     assert!(sops::is_encrypted(&on_disk, Format::Yaml));
     assert_eq!(mode(&file), 0o600);
     // Encrypting twice is refused.
-    let err = repo::encrypt_file_at(&file, recipients, true).unwrap_err();
+    let err = repo::encrypt_file_at(&file, recipients, true, Formats::default()).unwrap_err();
     assert!(
         matches!(
             err,
@@ -142,11 +148,12 @@ fn encrypt_and_decrypt_one_file_as_sops_does() {
     );
     assert_eq!(err.kind(), ErrorKind::Invalid);
     // Another identity cannot read it: an integrity failure.
-    let err = repo::decrypt_file_at(&file, &Identities::generate(), false).unwrap_err();
+    let err = repo::decrypt_file_at(&file, &Identities::generate(), false, Formats::default())
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Integrity);
     assert!(err.is_integrity());
 
-    repo::decrypt_file_at(&file, &s.ids, true).unwrap();
+    repo::decrypt_file_at(&file, &s.ids, true, Formats::default()).unwrap();
     assert_eq!(std::fs::read_to_string(&file).unwrap(), plain);
     assert_eq!(mode(&file), 0o600);
 
@@ -157,7 +164,7 @@ fn encrypt_and_decrypt_one_file_as_sops_does() {
         .unwrap();
     let vars = s.repo.root().join("hosts/web1/vars.yaml");
     let before = std::fs::read_to_string(&vars).unwrap();
-    let err = repo::decrypt_file_at(&vars, &s.ids, true).unwrap_err();
+    let err = repo::decrypt_file_at(&vars, &s.ids, true, Formats::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Usage);
     assert_eq!(std::fs::read_to_string(&vars).unwrap(), before);
     // Its textconv names keys, never values.

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use secretctl_error::{ErrorKind, Kind};
 use secretctl_gitops::repo::{self, Author, CheckRules, Error, Placement, Repo};
-use secretctl_gitops::sops::{self, Format, Identities, Recipient};
+use secretctl_gitops::sops::{self, Format, Formats, Identities, Recipient};
 
 fn author() -> Author {
     Author {
@@ -286,7 +286,7 @@ fn plaintext_is_never_written_into_a_working_tree_through_a_link() {
     // A link outside the repository to a tracked vars file: decrypt --in-place would write plaintext into it.
     let link = s.path("outside-link.yaml");
     symlink(&vars, &link).unwrap();
-    let err = repo::decrypt_file_at(&link, &s.ids, true).unwrap_err();
+    let err = repo::decrypt_file_at(&link, &s.ids, true, Formats::default()).unwrap_err();
     assert!(
         matches!(err, Error::PlaintextInRepository { .. }),
         "{err:?}"
@@ -295,7 +295,7 @@ fn plaintext_is_never_written_into_a_working_tree_through_a_link() {
     // A directory link into the tree.
     symlink(root.join("hosts"), s.path("hosts-link")).unwrap();
     let through_dir = s.path("hosts-link/web1/vars.yaml");
-    assert!(repo::decrypt_file_at(&through_dir, &s.ids, true).is_err());
+    assert!(repo::decrypt_file_at(&through_dir, &s.ids, true, Formats::default()).is_err());
     assert_eq!(std::fs::read_to_string(&vars).unwrap(), before);
 
     // pull --out through a link into this tree, or into another gitops tree.

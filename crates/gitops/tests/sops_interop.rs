@@ -157,10 +157,7 @@ impl Fixture {
 }
 
 fn type_name(format: Format) -> &'static str {
-    match format {
-        Format::Yaml => "yaml",
-        Format::Dotenv => "dotenv",
-    }
+    format.name()
 }
 
 fn tricky_vars() -> Vars {

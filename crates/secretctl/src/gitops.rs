@@ -15,6 +15,7 @@ use serde_json::json;
 use crate::cli::Globals;
 use crate::common::{progress_bar, say, write_stdout, SchemaOpt};
 use crate::exit::usage;
+use crate::formats::FormatArgs;
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
@@ -190,8 +191,10 @@ struct MergeArgs {
 
 #[derive(Debug, clap::Args)]
 struct EncryptArgs {
-    /// The plaintext YAML or dotenv file.
+    /// The plaintext file (YAML, JSON, dotenv, INI, or any file as binary).
     file: PathBuf,
+    #[command(flatten)]
+    formats: FormatArgs,
     /// Recipients [default: those in the repository's .sops.yaml].
     #[arg(long = "recipient", value_name = "AGE1...")]
     recipients: Vec<Recipient>,
@@ -204,6 +207,8 @@ struct EncryptArgs {
 struct DecryptArgs {
     /// The SOPS file.
     file: PathBuf,
+    #[command(flatten)]
+    formats: FormatArgs,
     /// Replace the file with its plaintext (written 0600); refused inside a git working tree.
     #[arg(long)]
     in_place: bool,
@@ -298,12 +303,14 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
                 true => Repo::open(dir)?.recipients()?,
                 false => a.recipients,
             };
-            let encrypted = repo::encrypt_file_at(&a.file, &recipients, a.in_place)?;
+            let formats = a.formats.formats();
+            let encrypted = repo::encrypt_file_at(&a.file, &recipients, a.in_place, formats)?;
             let out = encrypted.as_bytes();
             write_stdout(&[if a.in_place { b"" } else { out }])
         }
         Cmd::Decrypt(a) => {
-            let plain = repo::decrypt_file_at(&a.file, &a.identity.require()?, a.in_place)?;
+            let (ids, formats) = (a.identity.require()?, a.formats.formats());
+            let plain = repo::decrypt_file_at(&a.file, &ids, a.in_place, formats)?;
             let out = plain.expose_secret().as_bytes();
             write_stdout(&[if a.in_place { b"" } else { out }])
         }

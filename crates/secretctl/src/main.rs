@@ -11,6 +11,7 @@ mod escrow;
 mod exit;
 mod export;
 mod export_vault;
+mod formats;
 mod generate;
 mod gitops;
 mod init;

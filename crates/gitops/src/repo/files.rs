@@ -138,31 +138,49 @@ impl Repo {
     }
 }
 
-/// Encrypt the plaintext file at `path` to `recipients` as `sops -e` does (its format from its name: `.env` and
-/// `*.env` are dotenv, the rest YAML). Returns the encrypted text; with `in_place` the file is also replaced by it
-/// (mode 0600, atomically).
+/// Encrypt the plaintext file at `path` to `recipients` as `sops -e` does: read as `formats.input`, written as
+/// `formats.output` (each by default the format sops gives the file's name, [`Format::detect`]). Returns the
+/// encrypted text; with `in_place` the file is also replaced by it (mode 0600, atomically).
 ///
 /// # Errors
 /// As [`read_text`]; [`Error::Sops`] for a file that is already encrypted or that the format cannot hold;
 /// [`Error::File`].
-pub fn encrypt_file_at(path: &Path, recipients: &[Recipient], in_place: bool) -> Result<String> {
+pub fn encrypt_file_at(
+    path: &Path,
+    recipients: &[Recipient],
+    in_place: bool,
+    formats: sops::Formats,
+) -> Result<String> {
     let text = Zeroizing::new(read_text(path)?);
-    let format = Format::from_path(path);
-    let encrypted = sops::encrypt_file(&text, format, recipients).map_err(sops_error(path))?;
+    let (input, output) = formats.for_path(path);
+    let encrypted = sops::encrypt_file_as(
+        &text,
+        input,
+        output,
+        recipients,
+        &sops::EncryptOptions::default(),
+    )
+    .map_err(sops_error(path))?;
     if in_place {
         write_private(path, encrypted.as_bytes())?;
     }
     Ok(encrypted)
 }
 
-/// Decrypt the SOPS file at `path` with `ids` as `sops -d` does. Returns the plaintext; with `in_place` the file is
+/// Decrypt the SOPS file at `path` with `ids` as `sops -d` does, read as `formats.input` and written as
+/// `formats.output` (each by default [`Format::detect`] of its name). Returns the plaintext; with `in_place` the file is
 /// also replaced by it (mode 0600, atomically), which is refused when the file it really is (every link followed)
 /// is inside a git working tree.
 ///
 /// # Errors
 /// [`Error::PlaintextInRepository`] (checked before anything is read); as [`read_text`]; [`Error::Sops`] for a
 /// file that is not encrypted, does not verify, or that `ids` cannot decrypt; [`Error::File`].
-pub fn decrypt_file_at(path: &Path, ids: &Identities, in_place: bool) -> Result<SecretString> {
+pub fn decrypt_file_at(
+    path: &Path,
+    ids: &Identities,
+    in_place: bool,
+    formats: sops::Formats,
+) -> Result<SecretString> {
     if in_place {
         // Where the file really is (a link outside the tree may point at a tracked vars file).
         let unresolvable = guard::real_destination(path).is_none();
@@ -173,8 +191,8 @@ pub fn decrypt_file_at(path: &Path, ids: &Identities, in_place: bool) -> Result<
         }
     }
     let text = read_text(path)?;
-    let plain =
-        sops::decrypt_file(&text, Format::from_path(path), ids).map_err(sops_error(path))?;
+    let (input, output) = formats.for_path(path);
+    let plain = sops::decrypt_file_as(&text, input, output, ids).map_err(sops_error(path))?;
     if in_place {
         write_private(path, plain.expose_secret().as_bytes())?;
     }

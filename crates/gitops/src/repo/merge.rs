@@ -22,7 +22,10 @@ pub struct MergeOutcome {
 /// The format of a vars file from its content: whichever format's SOPS metadata it carries.
 #[must_use]
 pub fn detect_format(text: &str) -> Option<Format> {
-    if sops::is_encrypted(text, Format::Yaml) {
+    // JSON first: a JSON object is also a YAML flow mapping, and must stay JSON.
+    if sops::is_encrypted(text, Format::Json) {
+        Some(Format::Json)
+    } else if sops::is_encrypted(text, Format::Yaml) {
         Some(Format::Yaml)
     } else if sops::is_encrypted(text, Format::Dotenv) {
         Some(Format::Dotenv)
@@ -156,4 +159,23 @@ pub(super) fn conflict_message(path: &Path, keys: &[String], repo: Option<&Path>
         );
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::{ExposeSecret, SecretString};
+
+    use super::*;
+
+    #[test]
+    fn a_json_vars_file_is_json_although_it_is_also_yaml() {
+        let ids = Identities::generate();
+        let vars = vec![("A".to_owned(), SecretString::from("x"))];
+        let json = sops::write_vars(&vars, Format::Json, &ids.recipients(), None).unwrap();
+        assert_eq!(detect_format(&json), Some(Format::Json));
+        let back = sops::read_vars(&json, Format::Json, &ids).unwrap();
+        assert_eq!(back[0].1.expose_secret(), "x");
+        let yaml = sops::write_vars(&vars, Format::Yaml, &ids.recipients(), None).unwrap();
+        assert_eq!(detect_format(&yaml), Some(Format::Yaml));
+    }
 }

@@ -1,8 +1,10 @@
 //! Reading the key names of an encrypted vars file without decrypting it: what `gitops diff`, the diff textconv
 //! and `gitops check` need.
 //!
-//! Only the top level is read: a nested value is one entry whose text is the whole indented block. The scan never
-//! allocates more than the input and never fails: anything it does not understand is skipped, because it is only
+//! Only the top level is read: a nested value is one entry whose text is the whole block. YAML, JSON, INI and
+//! binary files are read with the SOPS format's own readers (the one YAML layer), so flow collections, streams of
+//! several documents and every store are described as sops reads them; a file those readers refuse is still
+//! described, line by line, by a scan that never fails and skips what it does not understand, because it is only
 //! ever used to *describe* a file, never to decrypt or trust it (decryption goes through [`crate::sops`], which
 //! verifies the MAC).
 
@@ -66,6 +68,18 @@ impl Entry {
 /// The top-level entries of a vars file in `format`, in file order, without the SOPS metadata.
 #[must_use]
 pub fn entries(text: &str, format: Format) -> Vec<Entry> {
+    if format != Format::Dotenv {
+        if let Ok(top) = crate::sops::top_level(text, format) {
+            return top
+                .into_iter()
+                .map(|(key, raw, encrypted)| Entry {
+                    key,
+                    encrypted: encrypted.unwrap_or(false),
+                    raw,
+                })
+                .collect();
+        }
+    }
     match format {
         Format::Dotenv => dotenv_entries(text),
         _ => yaml_entries(text),
@@ -291,6 +305,29 @@ sops:
         assert_eq!(keys, ["A", "B_unencrypted"]);
         assert!(e[0].encrypted);
         assert!(!e[1].encrypted);
+    }
+
+    #[test]
+    fn flow_json_and_streams_are_read_as_sops_reads_them() {
+        let enc = "ENC[AES256_GCM,data:a,iv:b,tag:c,type:str]";
+        let flow = entries(
+            &format!("A: ['{enc}', \"{enc}\"]\nB: {{x: plain}}\n"),
+            Format::Yaml,
+        );
+        assert_eq!(flow.len(), 2);
+        assert!(flow[0].encrypted && !flow[1].encrypted);
+        let json = entries(
+            &format!("{{\"A\": \"{enc}\", \"B\": 1, \"sops\": {{}}}}"),
+            Format::Json,
+        );
+        let keys: Vec<&str> = json.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["A", "B"]);
+        assert!(json[0].encrypted && !json[1].encrypted);
+        let stream = entries(&format!("A: {enc}\n---\nB: {enc}\n"), Format::Yaml);
+        assert_eq!(stream.len(), 2);
+        // What the readers refuse is still described.
+        let odd = entries("A: *undefined\nB: x\n", Format::Yaml);
+        assert_eq!(odd.len(), 2);
     }
 
     #[test]

@@ -22,8 +22,8 @@ use secrecy::SecretString;
 use super::cipher;
 use super::tree::{Entry, Node, Scalar};
 use super::{
-    key_path, normalize_lastmodified, parse_file, require_meta, scalar_to_var, Error, Format,
-    Recipient, Rules,
+    key_path, normalize_lastmodified, parse_layout, require_meta, scalar_to_var, Error, Format,
+    Layout, Recipient, Rules,
 };
 
 /// The armor line every age-wrapped data key starts with.
@@ -67,8 +67,31 @@ impl std::fmt::Debug for PlainValue {
 /// malformed MAC, `lastmodified`, recipient or wrapped key; [`Error::Unsupported`]; [`Error::BadValue`] naming the
 /// key path of a value that should be encrypted and is not (or is not a well-formed encrypted value).
 pub fn inspect(text: &str, format: Format) -> Result<Inspection, Error> {
-    let (doc, meta) = parse_file(text, format)?;
-    let meta = require_meta(meta)?;
+    match parse_layout(text, format)? {
+        Layout::Shared(doc, meta) => inspect_doc(&doc, require_meta(meta)?),
+        Layout::PerDocument(docs) => {
+            // Each document is a SOPS file of its own: every one must pass.
+            let mut all: Option<Inspection> = None;
+            for (doc, meta) in docs {
+                let one = inspect_doc(&doc, meta)?;
+                match &mut all {
+                    None => all = Some(one),
+                    Some(a) => {
+                        for r in one.recipients {
+                            if !a.recipients.contains(&r) {
+                                a.recipients.push(r);
+                            }
+                        }
+                        a.plaintext.extend(one.plaintext);
+                    }
+                }
+            }
+            all.ok_or(Error::NoMetadata)
+        }
+    }
+}
+
+fn inspect_doc(doc: &super::tree::Doc, meta: super::Metadata) -> Result<Inspection, Error> {
     meta.check_readable()?;
     let mac_ok = !meta.mac.is_empty() && cipher::parse(&meta.mac).is_ok_and(|m| m.ty == "str");
     if !mac_ok {
@@ -99,7 +122,9 @@ pub fn inspect(text: &str, format: Format) -> Result<Inspection, Error> {
         path: Vec::new(),
         plaintext: Vec::new(),
     };
-    walk.entries(&doc.0)?;
+    for branch in &doc.0 {
+        walk.entries(branch)?;
+    }
     Ok(Inspection {
         recipients,
         plaintext: walk.plaintext,
@@ -268,10 +293,7 @@ mod tests {
             edit("    mac: ", "    mac: not-encrypted"),
             edit("    lastmodified: ", "    lastmodified: yesterday"),
             edit("        - recipient: ", "        - recipient: bob"),
-            edit(
-                "              -----BEGIN AGE",
-                "              not an age file",
-            ),
+            edit("            -----BEGIN AGE", "            not an age file"),
         ] {
             assert!(
                 matches!(inspect(&broken, Format::Yaml), Err(Error::Metadata { .. })),

@@ -275,7 +275,9 @@ fn analyze(s: &str) -> Analysis {
 
 /// The style go-yaml writes a string value (or, with `key`, a mapping key) in.
 pub(crate) fn string_style(s: &str, key: bool) -> Style {
+    // `<<` resolves to go-yaml's merge tag, so go-yaml quotes it (a plain `<<` key would be a merge).
     let can_use_plain = matches!(resolve_plain(s), Ok(Scalar::Str(_)))
+        && s != "<<"
         && !is_timestamp(s)
         && !is_base60_float(s)
         && !is_old_bool(s);

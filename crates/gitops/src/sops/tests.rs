@@ -444,7 +444,24 @@ fn fuzz_regressions_are_stable() {
         "# a\r\r\r\nb: 1\n",
         "k: '\n\n '\nnext: 1\n",
         "k:\n- -0.\n",
+        // A quoted key named `<<` (issue 12): written quoted, as go-yaml writes it, and read back as a string.
+        "\"<<\":",
+        "<<: 1\n",
+        "!!merge <<: {a: b}\n",
+        "k: [a, {b: [c, d]}, 'e']\n",
+        "a: 1\n---\nb: [2]\n",
     ] {
         assert!(parse_only(text, Format::Yaml).unwrap(), "{text:?}");
+    }
+    for (text, format) in [
+        (
+            "{\"a\": [1, 1.5, \"x\", null, true, {}], \"b\": {}}",
+            Format::Json,
+        ),
+        ("top = 1\n[s]\n; c\nk = ` v`\n", Format::Ini),
+        ("\n\u{feff}=", Format::Ini),
+        (".V=`\n;`G#{={", Format::Ini),
+    ] {
+        assert!(parse_only(text, format).unwrap(), "{text:?}");
     }
 }

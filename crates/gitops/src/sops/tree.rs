@@ -101,13 +101,24 @@ impl Zeroize for Entry {
     }
 }
 
-/// A document's top-level mapping; wiped when dropped because after decryption it holds plaintext.
+/// A file's documents (sops's `TreeBranches`: one per YAML document, one for every other store), each a top-level
+/// mapping; wiped when dropped because after decryption it holds plaintext.
 #[derive(Default)]
-pub(crate) struct Doc(pub(crate) Vec<Entry>);
+pub(crate) struct Doc(pub(crate) Vec<Vec<Entry>>);
+
+impl Doc {
+    /// A file of one document.
+    pub(crate) fn single(entries: Vec<Entry>) -> Doc {
+        Doc(vec![entries])
+    }
+}
 
 impl Drop for Doc {
     fn drop(&mut self) {
-        self.0.iter_mut().for_each(Zeroize::zeroize);
+        self.0
+            .iter_mut()
+            .flat_map(|b| b.iter_mut())
+            .for_each(Zeroize::zeroize);
     }
 }
 

@@ -1,9 +1,15 @@
-//! A YAML reader and writer for the subset SOPS files use: block mappings and sequences, plain, quoted and block
-//! scalars, comments. Order and comments are kept (as `sops.TreeBranch` keeps them). Flow collections other than
-//! `[]`/`{}`, anchors, aliases, tags, complex keys and multiple documents are rejected with a clear error.
+//! The one YAML reader and writer of the crate: what sops (go-yaml v3) reads and writes for vars files,
+//! `.sops.yaml` and Kubernetes manifests. Block mappings and sequences, flow collections (`[a, {b: c}]`, over
+//! several lines), plain, quoted and block scalars (`|`, `>`, chomping, indentation indicators), comments, and
+//! multi-document streams (`---`). Order and comments are kept (as `sops.TreeBranch` keeps them). Anchors and
+//! aliases are expanded as sops expands them (the written file has neither), within a budget so that a
+//! "billion laughs" input is an error, not an allocation; the merge key `<<` is an ordinary key, as in sops
+//! (which writes it `!!merge <<`, read back here). Tags other than `!!merge`, complex keys (`? `) and directives
+//! are rejected with a clear error. Input is hostile: nesting is limited, nothing allocates more than a
+//! multiple of the input, and every error is a [`ParseError`] with a line number and never the text.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::style::{double_quote, single_quote, string_style, Style};
 use super::tree::{resolve_plain, yaml_format_float, Comment, Entry, Node, Scalar};
@@ -35,6 +41,31 @@ struct Parser<'a> {
     next_structural: Vec<usize>,
     pos: usize,
     depth: usize,
+    /// Anchored nodes (`&name`), expanded where an alias (`*name`) refers to them.
+    anchors: HashMap<String, Node>,
+    /// How much more data (nodes plus bytes) anchors and aliases may copy.
+    alias_budget: usize,
+}
+
+/// Anchors and aliases may copy at most this many times the input's size (and at least [`ALIAS_BUDGET_MIN`]).
+const ALIAS_BUDGET_FACTOR: usize = 4;
+const ALIAS_BUDGET_MIN: usize = 1 << 20;
+
+/// What a node costs to copy: one per node plus the bytes of its strings.
+fn weight(n: &Node) -> usize {
+    match n {
+        Node::Scalar(Scalar::Str(s)) => 1 + s.len(),
+        Node::Scalar(_) => 1,
+        Node::Comment(c) => 1 + c.text.len(),
+        Node::Seq(items) => items.iter().map(weight).fold(1, usize::saturating_add),
+        Node::Map(entries) => entries
+            .iter()
+            .map(|e| match e {
+                Entry::Comment(c) => 1 + c.text.len(),
+                Entry::Pair(k, v) => (1 + k.len()).saturating_add(weight(v)),
+            })
+            .fold(1, usize::saturating_add),
+    }
 }
 
 fn err<T>(line: usize, reason: &'static str) -> Result<T> {
@@ -48,8 +79,45 @@ fn spaces(s: &str) -> usize {
     s.len() - s.trim_start_matches(' ').len()
 }
 
-/// Parses a YAML document into its top-level mapping.
+/// Parses a YAML document into its top-level mapping (an empty stream is an empty mapping).
+///
+/// # Errors
+/// A [`ParseError`] for input outside the supported YAML, including a stream of several documents.
 pub(crate) fn parse(text: &str) -> Result<Vec<Entry>> {
+    let mut docs = parse_stream(text)?;
+    if docs.len() > 1 {
+        return Err(ParseError {
+            line: docs_second_line(text),
+            reason: "multiple YAML documents are not supported here",
+        });
+    }
+    Ok(docs.pop().unwrap_or_default())
+}
+
+/// The 1-based line of the first `---` or `...` after content (where a second document starts).
+fn docs_second_line(text: &str) -> usize {
+    let mut content = false;
+    for (i, l) in text.split('\n').enumerate() {
+        let marker = (l.starts_with("---") || l.starts_with("..."))
+            && l[3..]
+                .trim_start_matches([' ', '\t'])
+                .chars()
+                .next()
+                .is_none_or(|c| c == '#');
+        if marker && content {
+            return i + 1;
+        }
+        let t = l.trim_start_matches([' ', '\t']);
+        content |= !marker && !t.is_empty() && !t.starts_with('#');
+    }
+    1
+}
+
+/// Parses a YAML stream into the top-level mapping of each document, in order (what sops calls branches).
+///
+/// # Errors
+/// A [`ParseError`] for input outside the supported YAML.
+pub(crate) fn parse_stream(text: &str) -> Result<Vec<Vec<Entry>>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.strip_suffix('\n').unwrap_or(text);
     let lines: Vec<Cow<'_, str>> = text
@@ -70,8 +138,12 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Entry>> {
         next_structural,
         pos: 0,
         depth: 0,
+        anchors: HashMap::new(),
+        alias_budget: ALIAS_BUDGET_FACTOR
+            .saturating_mul(text.len())
+            .max(ALIAS_BUDGET_MIN),
     };
-    p.document()
+    p.stream()
 }
 
 impl Parser<'_> {
@@ -135,19 +207,19 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn document(&mut self) -> Result<Vec<Entry>> {
-        let mut entries = Vec::new();
-        let mut started = false;
-        // Leading comments, blank lines and at most one `---`.
-        loop {
-            if self.pos >= self.lines.len() {
-                return Ok(entries);
-            }
+    /// The documents of the stream. `---` starts a document (ending the one before), `...` ends one; comments
+    /// before a document's mapping are its head comments, comments after it its foot comments.
+    fn stream(&mut self) -> Result<Vec<Vec<Entry>>> {
+        let mut docs = Vec::new();
+        let mut cur: Vec<Entry> = Vec::new();
+        // `open`: a document was started (by `---` or by content); `body`: its mapping has been read.
+        let (mut open, mut body) = (false, false);
+        while self.pos < self.lines.len() {
             match self.kind(self.pos)? {
                 Kind::Blank => self.pos += 1,
                 Kind::Comment => {
                     let (_, text) = self.comment_text(self.pos);
-                    entries.push(Entry::Comment(Comment {
+                    cur.push(Entry::Comment(Comment {
                         text,
                         inline: false,
                     }));
@@ -155,64 +227,60 @@ impl Parser<'_> {
                 }
                 Kind::Marker => {
                     let line = &self.lines[self.pos];
-                    if started || line.starts_with("...") {
-                        return err(self.pos, "multiple YAML documents are not supported");
-                    }
+                    let start = line.starts_with("---");
                     let rest = line[3..].trim_start_matches([' ', '\t']);
                     if !(rest.is_empty() || rest.starts_with('#')) {
-                        return err(self.pos, "content on the '---' line is not supported");
+                        return err(
+                            self.pos,
+                            "content on a '---' or '...' line is not supported",
+                        );
                     }
-                    started = true;
+                    if open || (!start && !cur.is_empty()) {
+                        docs.push(std::mem::take(&mut cur));
+                    }
+                    open = start;
+                    body = false;
                     self.pos += 1;
                 }
-                Kind::Content => break,
-            }
-        }
-        let line = &self.lines[self.pos];
-        if line.starts_with('%') {
-            return err(self.pos, "YAML directives are not supported");
-        }
-        let indent = spaces(line);
-        let rest = &line[indent..];
-        if rest == "-" || rest.starts_with("- ") {
-            return err(
-                self.pos,
-                "a top-level sequence is not supported (the document must be a mapping)",
-            );
-        }
-        let map = self.map(indent)?;
-        entries.extend(map);
-        // After the mapping: only comments, blank lines and a final `...`.
-        while self.pos < self.lines.len() {
-            match self.kind(self.pos)? {
-                Kind::Blank => self.pos += 1,
-                Kind::Comment => {
-                    let (_, text) = self.comment_text(self.pos);
-                    entries.push(Entry::Comment(Comment {
-                        text,
-                        inline: false,
-                    }));
-                    self.pos += 1;
-                }
-                Kind::Marker => {
-                    if self.lines[self.pos].starts_with("...")
-                        && self.next_content(self.pos + 1)?.is_none()
-                    {
-                        let mut j = self.pos + 1;
-                        while j < self.lines.len() {
-                            if self.kind(j)? == Kind::Marker {
-                                return err(j, "multiple YAML documents are not supported");
-                            }
-                            j += 1;
-                        }
-                        return Ok(entries);
+                Kind::Content => {
+                    if body {
+                        return err(self.pos, "unexpected indentation");
                     }
-                    return err(self.pos, "multiple YAML documents are not supported");
+                    let line = self.lines[self.pos].clone();
+                    if line.starts_with('%') {
+                        return err(self.pos, "YAML directives are not supported");
+                    }
+                    let indent = spaces(&line);
+                    let rest = &line[indent..];
+                    if rest == "-" || rest.starts_with("- ") || rest.starts_with('[') {
+                        return err(
+                            self.pos,
+                            "a top-level sequence is not supported (the document must be a mapping)",
+                        );
+                    }
+                    if rest.starts_with('{') {
+                        let line_no = self.pos;
+                        self.pos += 1;
+                        let mut pre = Vec::new();
+                        let node = self.flow_value(line_no, indent, &mut pre)?;
+                        let Node::Map(entries) = node else {
+                            return err(line_no, "the document must be a mapping");
+                        };
+                        cur.extend(entries);
+                        cur.extend(pre.into_iter().map(Entry::Comment));
+                    } else {
+                        let map = self.map(indent)?;
+                        cur.extend(map);
+                    }
+                    open = true;
+                    body = true;
                 }
-                Kind::Content => return err(self.pos, "unexpected indentation"),
             }
         }
-        Ok(entries)
+        if open || !cur.is_empty() {
+            docs.push(cur);
+        }
+        Ok(docs)
     }
 
     fn map(&mut self, indent: usize) -> Result<Vec<Entry>> {
@@ -376,22 +444,33 @@ impl Parser<'_> {
                 push_trailing_comment(&trailing, line_no, pre)?;
                 Ok(Node::Scalar(Scalar::Str(s)))
             }
-            b'[' | b'{' => {
-                let close = if first == b'[' { "[]" } else { "{}" };
-                let Some(rest) = v.strip_prefix(close) else {
+            b'[' | b'{' => self.flow_value(line_no, self.lines[line_no].len() - v.len(), pre),
+            b'&' => {
+                let (name, rest) = anchor_name(&v[1..]).map_err(|reason| ParseError {
+                    line: line_no + 1,
+                    reason,
+                })?;
+                let node = self.value(rest, indent, line_no, in_map, pre)?;
+                self.charge(&node, line_no)?;
+                self.anchors.insert(name.to_owned(), node.clone());
+                Ok(node)
+            }
+            b'*' => {
+                let (name, rest) = anchor_name(&v[1..]).map_err(|reason| ParseError {
+                    line: line_no + 1,
+                    reason,
+                })?;
+                push_trailing_comment(rest, line_no, pre)?;
+                let Some(node) = self.anchors.get(name) else {
                     return err(
                         line_no,
-                        "flow collections other than [] and {} are not supported",
+                        "an alias refers to an anchor not defined before it",
                     );
                 };
-                push_trailing_comment(rest, line_no, pre)?;
-                Ok(if first == b'[' {
-                    Node::Seq(Vec::new())
-                } else {
-                    Node::Map(Vec::new())
-                })
+                let node = node.clone();
+                self.charge(&node, line_no)?;
+                Ok(node)
             }
-            b'&' | b'*' => err(line_no, "YAML anchors and aliases are not supported"),
             b'!' => err(line_no, "YAML tags are not supported"),
             b'@' | b'`' | b'%' => err(
                 line_no,
@@ -420,6 +499,32 @@ impl Parser<'_> {
                     })
             }
         }
+    }
+
+    /// Takes a copy of `node` (an anchor's or an alias's) from the budget.
+    fn charge(&mut self, node: &Node, line_no: usize) -> Result<()> {
+        let w = weight(node);
+        if w > self.alias_budget {
+            return err(line_no, "anchors and aliases expand to too much data");
+        }
+        self.alias_budget -= w;
+        Ok(())
+    }
+
+    /// A flow collection starting at byte `col` of line `line_no` (`[` or `{`), possibly over several lines;
+    /// `self.pos` moves past its last line and a comment after it goes to `pre`.
+    fn flow_value(&mut self, line_no: usize, col: usize, pre: &mut Vec<Comment>) -> Result<Node> {
+        let mut f = Flow {
+            p: self,
+            line: line_no,
+            col,
+        };
+        let node = f.node()?;
+        let (end_line, end_col) = (f.line, f.col);
+        let rest = self.lines[end_line][end_col..].to_owned();
+        push_trailing_comment(&rest, end_line, pre)?;
+        self.pos = end_line + 1;
+        Ok(node)
     }
 
     /// Folds the continuation lines of a multi-line plain scalar into `s`.
@@ -631,6 +736,308 @@ impl Parser<'_> {
     }
 }
 
+/// A cursor over the lines of a flow collection (`[...]`, `{...}`), which may span lines.
+struct Flow<'p, 'a> {
+    p: &'p mut Parser<'a>,
+    line: usize,
+    /// Byte offset in `line`; at the line's length the cursor is on its line break.
+    col: usize,
+}
+
+/// Characters that end a plain scalar inside a flow collection.
+const FLOW_INDICATORS: &[char] = &[',', '[', ']', '{', '}'];
+
+impl Flow<'_, '_> {
+    fn err<T>(&self, reason: &'static str) -> Result<T> {
+        err(self.line, reason)
+    }
+
+    /// The character under the cursor (`'\n'` at a line's end), `None` past the last line.
+    fn peek(&self) -> Option<char> {
+        let line = self.p.lines.get(self.line)?;
+        Some(line[self.col..].chars().next().unwrap_or('\n'))
+    }
+
+    /// The character after the one under the cursor, on the same line (`'\n'` at its end).
+    fn peek2(&self) -> char {
+        let Some(line) = self.p.lines.get(self.line) else {
+            return '\n';
+        };
+        let mut it = line[self.col..].chars();
+        it.next();
+        it.next().unwrap_or('\n')
+    }
+
+    fn bump(&mut self) -> Result<()> {
+        match self.peek() {
+            None => self.err("a flow collection is not closed"),
+            Some('\n') => self.next_line(),
+            Some(c) => {
+                self.col += c.len_utf8();
+                Ok(())
+            }
+        }
+    }
+
+    fn next_line(&mut self) -> Result<()> {
+        self.line += 1;
+        self.col = 0;
+        if self.line >= self.p.lines.len() || self.p.kind(self.line)? == Kind::Marker {
+            return err(self.line - 1, "a flow collection is not closed");
+        }
+        Ok(())
+    }
+
+    /// Skips spaces, tabs, line breaks and comments (comments inside flow collections are not kept).
+    fn skip_space(&mut self) -> Result<()> {
+        let mut after_space = true;
+        loop {
+            match self.peek() {
+                Some(' ' | '\t') => {
+                    self.col += 1;
+                    after_space = true;
+                }
+                Some('\n') => {
+                    self.next_line()?;
+                    after_space = true;
+                }
+                Some('#') if after_space => {
+                    self.col = self.p.lines[self.line].len();
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn node(&mut self) -> Result<Node> {
+        self.p.enter()?;
+        let n = match self.peek() {
+            Some('[') => self.seq(),
+            Some('{') => self.map().map(Node::Map),
+            Some('"' | '\'') => self.quoted().map(|s| Node::Scalar(Scalar::Str(s))),
+            Some('&' | '*') => {
+                self.err("anchors and aliases inside flow collections are not supported")
+            }
+            Some('!') => self.err("YAML tags are not supported"),
+            Some('@' | '`' | '%' | '|' | '>') => {
+                self.err("a plain value cannot start with a reserved indicator")
+            }
+            _ => {
+                let text = self.plain()?;
+                if text.is_empty() {
+                    return self.err("an empty entry in a flow collection");
+                }
+                resolve_plain(&text)
+                    .map(Node::Scalar)
+                    .map_err(|reason| ParseError {
+                        line: self.line + 1,
+                        reason,
+                    })
+            }
+        };
+        self.p.depth -= 1;
+        n
+    }
+
+    fn seq(&mut self) -> Result<Node> {
+        self.bump()?;
+        let mut items = Vec::new();
+        loop {
+            self.skip_space()?;
+            if self.peek() == Some(']') {
+                self.bump()?;
+                return Ok(Node::Seq(items));
+            }
+            let quoted = matches!(self.peek(), Some('"' | '\''));
+            let item = self.node()?;
+            self.skip_space()?;
+            // `[a: b]`: a single-pair mapping as an item.
+            if self.peek() == Some(':') && (quoted || self.value_indicator()) {
+                let Node::Scalar(Scalar::Str(key)) = item else {
+                    return self
+                        .err("mapping keys must be strings (quote numbers, booleans and null)");
+                };
+                self.bump()?;
+                self.skip_space()?;
+                let value = match self.peek() {
+                    Some(',' | ']') => Node::Scalar(Scalar::Null),
+                    _ => self.node()?,
+                };
+                items.push(Node::Map(vec![Entry::Pair(key, value)]));
+                self.skip_space()?;
+            } else {
+                items.push(item);
+            }
+            match self.peek() {
+                Some(',') => self.bump()?,
+                Some(']') => {}
+                _ => return self.err("expected ',' or ']' in a flow sequence"),
+            }
+        }
+    }
+
+    fn map(&mut self) -> Result<Vec<Entry>> {
+        self.bump()?;
+        let mut entries = Vec::new();
+        let mut seen = HashSet::new();
+        loop {
+            self.skip_space()?;
+            if self.peek() == Some('}') {
+                self.bump()?;
+                return Ok(entries);
+            }
+            let key = match self.peek() {
+                Some('"' | '\'') => self.quoted()?,
+                Some('[' | '{') => return self.err("complex mapping keys are not supported"),
+                Some('?') if matches!(self.peek2(), ' ' | '\n') => {
+                    return self.err("complex mapping keys are not supported")
+                }
+                Some('&' | '*' | '!') => {
+                    return self.err("anchors, aliases and tags on keys are not supported")
+                }
+                _ => {
+                    let text = self.plain()?;
+                    if text.is_empty() {
+                        return self.err("a mapping key is empty");
+                    }
+                    plain_key(&text).map_err(|reason| ParseError {
+                        line: self.line + 1,
+                        reason,
+                    })?
+                }
+            };
+            if !seen.insert(key.clone()) {
+                return self.err("a key is defined twice in the same mapping");
+            }
+            self.skip_space()?;
+            let value = if self.peek() == Some(':') {
+                self.bump()?;
+                self.skip_space()?;
+                match self.peek() {
+                    Some(',' | '}') => Node::Scalar(Scalar::Null),
+                    _ => self.node()?,
+                }
+            } else {
+                Node::Scalar(Scalar::Null)
+            };
+            entries.push(Entry::Pair(key, value));
+            self.skip_space()?;
+            match self.peek() {
+                Some(',') => self.bump()?,
+                Some('}') => {}
+                _ => return self.err("expected ',' or '}' in a flow mapping"),
+            }
+        }
+    }
+
+    /// Whether the `:` under the cursor is a value indicator (followed by space, a line end or a flow indicator).
+    fn value_indicator(&self) -> bool {
+        let c = self.peek2();
+        c == ' ' || c == '\t' || c == '\n' || FLOW_INDICATORS.contains(&c)
+    }
+
+    /// A plain scalar inside a flow collection, folded over lines.
+    fn plain(&mut self) -> Result<String> {
+        let mut s = String::new();
+        loop {
+            match self.peek() {
+                None => return self.err("a flow collection is not closed"),
+                Some(c) if FLOW_INDICATORS.contains(&c) => break,
+                Some(':') if self.value_indicator() => break,
+                Some('#') if s.ends_with([' ', '\t']) || s.is_empty() => break,
+                Some('\n') => {
+                    // A line break inside a plain scalar folds to a space (blank lines to line breaks).
+                    let trimmed = s.trim_end_matches([' ', '\t']).len();
+                    s.truncate(trimmed);
+                    let mut breaks = 0;
+                    loop {
+                        self.next_line()?;
+                        let line = &self.p.lines[self.line];
+                        let t = line.trim_start_matches([' ', '\t']);
+                        if t.is_empty() {
+                            breaks += 1;
+                            continue;
+                        }
+                        self.col = line.len() - t.len();
+                        break;
+                    }
+                    let next = self.peek().unwrap_or('\n');
+                    let ends = FLOW_INDICATORS.contains(&next)
+                        || next == '#'
+                        || (next == ':' && self.value_indicator());
+                    if ends {
+                        break;
+                    }
+                    if breaks == 0 {
+                        s.push(' ');
+                    } else {
+                        s.extend(std::iter::repeat_n('\n', breaks));
+                    }
+                }
+                Some(c) => {
+                    s.push(c);
+                    self.col += c.len_utf8();
+                }
+            }
+        }
+        Ok(s.trim_end_matches([' ', '\t']).to_owned())
+    }
+
+    /// A quoted scalar (the cursor is on its opening quote), possibly over several lines.
+    fn quoted(&mut self) -> Result<String> {
+        let line_no = self.line;
+        let double = self.peek() == Some('"');
+        self.col += 1;
+        let mut parts: Vec<String> = Vec::new();
+        loop {
+            let rest = &self.p.lines[self.line][self.col..];
+            if let Some(end) = find_close(rest, double) {
+                parts.push(rest[..end].to_owned());
+                self.col += end + 1;
+                break;
+            }
+            parts.push(rest.to_owned());
+            self.next_line()?;
+        }
+        if double {
+            unescape_double(&parts).map_err(|reason| ParseError {
+                line: line_no + 1,
+                reason,
+            })
+        } else {
+            Ok(fold_lines(
+                &parts
+                    .iter()
+                    .map(|p| p.replace("''", "'"))
+                    .collect::<Vec<_>>(),
+                &[],
+            ))
+        }
+    }
+}
+
+/// The name of an anchor or alias (after `&` / `*`) and the text after it.
+fn anchor_name(v: &str) -> std::result::Result<(&str, &str), &'static str> {
+    let end = v
+        .find(|c: char| c == ' ' || c == '\t' || FLOW_INDICATORS.contains(&c))
+        .unwrap_or(v.len());
+    if end == 0 {
+        return Err("an anchor or alias has no name");
+    }
+    Ok((&v[..end], &v[end..]))
+}
+
+/// A plain mapping key as sops reads it: a string (`<<`, the merge key, is the string `<<`, as sops keeps it).
+fn plain_key(key: &str) -> std::result::Result<String, &'static str> {
+    if key == "<<" {
+        return Ok(key.to_owned());
+    }
+    match resolve_plain(key) {
+        Ok(Scalar::Str(k)) => Ok(k),
+        _ => Err("mapping keys must be strings (quote numbers, booleans and null)"),
+    }
+}
+
 fn push_trailing_comment(rest: &str, line_no: usize, pre: &mut Vec<Comment>) -> Result<()> {
     let t = rest.trim_start_matches([' ', '\t']);
     if t.is_empty() {
@@ -810,6 +1217,13 @@ fn parse_key(rest: &str) -> std::result::Result<(String, usize), &'static str> {
         }
         return Err("expected ':' after a quoted key");
     }
+    // sops writes the merge key with its tag; it is the string `<<` all the same.
+    if let Some(after) = rest.strip_prefix("!!merge <<") {
+        let t = after.trim_start_matches(' ');
+        if t == ":" || t.starts_with(": ") || t.starts_with(":\t") {
+            return Ok(("<<".to_owned(), rest.len() - t.len() + 1));
+        }
+    }
     if rest.starts_with(['[', '{', '&', '*', '!', '|', '>', '%', '@', '`', '#']) {
         return Err("expected a 'key: value' line");
     }
@@ -824,13 +1238,7 @@ fn parse_key(rest: &str) -> std::result::Result<(String, usize), &'static str> {
             if key.is_empty() {
                 return Err("a mapping key is empty");
             }
-            if key == "<<" {
-                return Err("YAML merge keys are not supported");
-            }
-            return match resolve_plain(key) {
-                Ok(Scalar::Str(k)) => Ok((k, i + 1)),
-                _ => Err("mapping keys must be strings (quote numbers, booleans and null)"),
-            };
+            return plain_key(key).map(|k| (k, i + 1));
         }
         i += 1;
     }
@@ -843,7 +1251,36 @@ fn parse_key(rest: &str) -> std::result::Result<(String, usize), &'static str> {
 /// Indentation step, as sops writes YAML.
 const STEP: usize = 4;
 
-/// Writes a top-level mapping as YAML.
+/// The indentation of a collection or block scalar under a key at `indent`: go-yaml v3 aligns it to the next
+/// multiple of the step (so under a mapping that is a list item, at 6, it is 8, not 10).
+fn next_indent(indent: usize) -> usize {
+    STEP * ((indent + STEP) / STEP)
+}
+
+/// Writes documents as a YAML stream, as go-yaml's encoder does: `---` before every document but the first;
+/// `trailer` (sops's metadata) is written at the end of every document.
+pub(crate) fn emit_stream<D: AsRef<[Entry]>>(docs: &[D], trailer: &[Entry]) -> String {
+    let mut out = String::new();
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        emit_map(&mut out, d.as_ref(), 0, None);
+        emit_map(&mut out, trailer, 0, None);
+        if d.as_ref()
+            .iter()
+            .chain(trailer)
+            .all(|e| matches!(e, Entry::Comment(_)))
+        {
+            // An empty mapping must still be a mapping when read back (and by go-yaml).
+            out.push_str("{}\n");
+        }
+    }
+    out
+}
+
+/// Writes a top-level mapping as YAML (an empty one as nothing).
+#[cfg(test)]
 pub(crate) fn emit(entries: &[Entry]) -> String {
     let mut out = String::new();
     emit_map(&mut out, entries, 0, None);
@@ -893,7 +1330,12 @@ fn emit_map(out: &mut String, entries: &[Entry], indent: usize, mut prefix: Opti
             }
             Entry::Pair(k, v) => {
                 start_line(out, indent, &mut prefix);
-                out.push_str(&scalar_key(k));
+                if k == "<<" && is_merge_value(v) {
+                    // As sops (go-yaml) writes a merge key, so that other YAML readers still merge.
+                    out.push_str("!!merge <<");
+                } else {
+                    out.push_str(&scalar_key(k));
+                }
                 out.push(':');
                 emit_value(out, v, indent, &mut inline);
             }
@@ -950,11 +1392,11 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
     match v {
         Node::Map(entries) if !entries.is_empty() => {
             out.push('\n');
-            emit_map(out, entries, indent + STEP, None);
+            emit_map(out, entries, next_indent(indent), None);
         }
         Node::Seq(items) if !items.is_empty() => {
             out.push('\n');
-            emit_seq(out, items, indent + STEP, None);
+            emit_seq(out, items, next_indent(indent), None);
         }
         Node::Map(_) => out.push_str(" {}\n"),
         Node::Seq(_) => out.push_str(" []\n"),
@@ -973,7 +1415,8 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
                     let trailing = text.len() - text.trim_end_matches('\n').len();
                     out.push('|');
                     if text.starts_with([' ', '\n']) {
-                        out.push_str(&STEP.to_string());
+                        // Relative to the holding mapping's column (the body is at the next step).
+                        out.push_str(&(next_indent(indent) - indent).to_string());
                     }
                     // libyaml: strip without a final break, keep with two or when the text is only breaks.
                     out.push_str(match trailing {
@@ -986,7 +1429,7 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
                     let body = &text[..text.len() - trailing];
                     for l in body.split('\n') {
                         if !l.is_empty() {
-                            out.extend(std::iter::repeat_n(' ', indent + STEP));
+                            out.extend(std::iter::repeat_n(' ', next_indent(indent)));
                             out.push_str(l);
                         }
                         out.push('\n');
@@ -1002,6 +1445,20 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
                 }
             }
         }
+    }
+}
+
+/// Whether a `<<` key's value is what a YAML merge takes (a mapping or a list of mappings); any other value is
+/// written under a quoted `"<<"`, which no reader takes for a merge (sops writes `!!merge <<` there too, and then
+/// cannot read its own file).
+fn is_merge_value(v: &Node) -> bool {
+    match v {
+        Node::Map(_) => true,
+        Node::Seq(items) => items
+            .iter()
+            .filter(|n| !matches!(n, Node::Comment(_)))
+            .all(|n| matches!(n, Node::Map(_))),
+        _ => false,
     }
 }
 
@@ -1082,11 +1539,14 @@ mod tests {
     #[test]
     fn rejects_what_it_does_not_support() {
         for (text, line) in [
-            ("a: &x 1\n", 1),
             ("a: *x\n", 1),
             ("a: !!str 1\n", 1),
-            ("a: [1, 2]\n", 1),
+            ("a: [1, 2\nb: 1\n", 2),
+            ("a: {b: 1, b: 2}\n", 1),
+            ("a: [1,, 2]\n", 1),
+            ("a: [1] x\n", 1),
             ("- a\n", 1),
+            ("[a]\n", 1),
             ("a: 1\n---\nb: 2\n", 2),
             ("a: 1\na: 2\n", 2),
             ("a: 1\n  b: 2\n", 2),
@@ -1097,6 +1557,146 @@ mod tests {
         ] {
             let e = parse(text).unwrap_err();
             assert_eq!(e.line, line, "{text:?}: {}", e.reason);
+        }
+    }
+
+    fn str_node(v: &str) -> Node {
+        s(v)
+    }
+
+    #[test]
+    fn flow_collections_read_as_go_yaml_reads_them() {
+        let text = "matrix: [[1, 2], [3, 4]]\nm: {a: b, 'c': \"d\", e: [x, y], f: null, g}\nlong: [one,\n    two words,\n  \"three\"]  # trailing\npair: [k: v]\n";
+        let doc = parse(text).unwrap();
+        let Entry::Pair(_, Node::Seq(m)) = &doc[0] else {
+            panic!("matrix")
+        };
+        assert_eq!(m.len(), 2);
+        assert!(matches!(&m[1], Node::Seq(v) if v[1] == Node::Scalar(Scalar::Int(4))));
+        let Entry::Pair(_, Node::Map(map)) = &doc[1] else {
+            panic!("m")
+        };
+        assert_eq!(map.len(), 5);
+        assert!(matches!(&map[1], Entry::Pair(k, v) if k == "c" && *v == str_node("d")));
+        assert!(matches!(&map[4], Entry::Pair(k, Node::Scalar(Scalar::Null)) if k == "g"));
+        // A comment on a value's line goes before its key, as sops keeps it.
+        assert!(matches!(&doc[2], Entry::Comment(c) if c.text == " trailing"));
+        let Entry::Pair(_, Node::Seq(long)) = &doc[3] else {
+            panic!("long")
+        };
+        assert_eq!(long[1], str_node("two words"));
+        assert!(
+            matches!(&doc[4], Entry::Pair(_, Node::Seq(p)) if matches!(&p[0], Node::Map(e) if e.len() == 1))
+        );
+        // Written back in block style, which reads back to the same tree.
+        let out = emit(&doc);
+        assert!(parse(&out).unwrap() == doc, "{out}");
+        // A top-level flow mapping is a document too.
+        assert_eq!(parse("{a: 1, b: [2]}\n").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn multi_document_streams() {
+        let text = "# head\na: 1\n---\nb: 2\n...\n---\n# only a comment\n";
+        let docs = parse_stream(text).unwrap();
+        assert_eq!(docs.len(), 3, "{docs:?}");
+        assert!(matches!(&docs[0][0], Entry::Comment(_)));
+        assert!(matches!(&docs[1][0], Entry::Pair(k, _) if k == "b"));
+        let out = emit_stream(&docs, &[]);
+        assert_eq!(out, "# head\na: 1\n---\nb: 2\n---\n# only a comment\n{}\n");
+        assert!(parse_stream(&out).unwrap() == docs);
+        assert_eq!(parse(text).unwrap_err().line, 3);
+        assert_eq!(parse_stream("").unwrap().len(), 0);
+        assert_eq!(parse_stream("---\na: 1\n").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn anchors_and_aliases_expand_as_sops_expands_them() {
+        let text = "base: &b\n    x: 1\nm:\n    <<: *b\n    y: *b\nl: [1]\ns: &s v\nt: *s\nmerged:\n    !!merge <<: {k: v}\n";
+        let doc = parse(text).unwrap();
+        let Entry::Pair(_, Node::Map(m)) = &doc[1] else {
+            panic!("m")
+        };
+        assert!(matches!(&m[0], Entry::Pair(k, Node::Map(x)) if k == "<<" && x.len() == 1));
+        assert!(matches!(&m[1], Entry::Pair(k, Node::Map(_)) if k == "y"));
+        assert!(matches!(&doc[4], Entry::Pair(k, v) if k == "t" && *v == str_node("v")));
+        assert!(
+            matches!(&doc[5], Entry::Pair(_, Node::Map(x)) if matches!(&x[0], Entry::Pair(k, _) if k == "<<"))
+        );
+        let out = emit(&doc);
+        assert!(out.contains("    !!merge <<:\n        x: 1\n"), "{out}");
+        assert!(parse(&out).unwrap() == doc);
+        let scalar = parse("\"<<\": 5\n").unwrap();
+        assert_eq!(emit(&scalar), "\"<<\": 5\n");
+    }
+
+    #[test]
+    fn billion_laughs_is_an_error() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..30 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i}\n"));
+            for _ in 0..10 {
+                text.push_str(&format!("    - *a{}\n", i - 1));
+            }
+            let _ = refs;
+        }
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.reason, "anchors and aliases expand to too much data");
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        /// Every key, however YAML would otherwise read it (`<<`, `?`, `-`, `~`, `null`, `true`, `: `, `#`), and
+        /// every scalar, reads back as written.
+        #[test]
+        fn special_keys_and_values_round_trip(
+            keys in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("<<".to_owned()),
+                    proptest::strategy::Just("?".to_owned()),
+                    proptest::strategy::Just("-".to_owned()),
+                    proptest::strategy::Just("~".to_owned()),
+                    proptest::strategy::Just("null".to_owned()),
+                    proptest::strategy::Just("true".to_owned()),
+                    proptest::strategy::Just("a: b".to_owned()),
+                    proptest::strategy::Just("a #b".to_owned()),
+                    proptest::strategy::Just("---".to_owned()),
+                    proptest::strategy::Just("[x]".to_owned()),
+                    proptest::strategy::Just("&a".to_owned()),
+                    proptest::strategy::Just("!!merge".to_owned()),
+                    "[ -~]{0,12}",
+                    "\\PC{0,8}",
+                ],
+                1..6,
+            ),
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[ -~]{0,12}".prop_map(|v| Node::Scalar(Scalar::Str(v))),
+                    "\\PC{0,8}\n?\\PC{0,4}".prop_map(|v| Node::Scalar(Scalar::Str(v))),
+                    proptest::num::i64::ANY.prop_map(|i| Node::Scalar(Scalar::Int(i))),
+                    proptest::bool::ANY.prop_map(|b| Node::Scalar(Scalar::Bool(b))),
+                    proptest::strategy::Just(Node::Scalar(Scalar::Null)),
+                    proptest::num::f64::NORMAL.prop_map(|f| Node::Scalar(Scalar::Float(f))),
+                    "[ -~]{0,6}".prop_map(|v| Node::Seq(vec![Node::Scalar(Scalar::Str(v))])),
+                ],
+                6,
+            ),
+        ) {
+            let mut seen = HashSet::new();
+            let mut doc = Vec::new();
+            for (i, k) in keys.into_iter().enumerate() {
+                if k.contains(['\r']) || !seen.insert(k.clone()) {
+                    continue;
+                }
+                let v = values[i % values.len()].clone();
+                doc.push(Entry::Pair(k.clone(), Node::Map(vec![Entry::Pair(k.clone(), v.clone())])));
+                doc.push(Entry::Pair(format!("{k}{i}"), Node::Seq(vec![Node::Map(vec![Entry::Pair(k, v)])])));
+            }
+            let out = emit_stream(&[doc.clone(), doc.clone()], &[]);
+            let back = parse_stream(&out).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{out:?}: line {} {}", e.line, e.reason)))?;
+            proptest::prop_assert!(back == vec![doc.clone(), doc], "{:?}", out);
         }
     }
 
