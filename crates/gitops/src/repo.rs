@@ -36,6 +36,7 @@ mod local;
 mod merge;
 mod placement;
 mod push;
+mod recipients;
 mod report;
 mod scan;
 mod schema;
@@ -54,6 +55,7 @@ pub use files::{decrypt_file_at, encrypt_file_at, merge_driver, read_text, textc
 pub use merge::{detect_format, merge_vars, MergeOutcome};
 pub use placement::{declared_placement, PlainRefusal, RecipientChange};
 pub use push::PushOptions;
+pub use recipients::{KeyUpdate, UpdateKeysOutcome};
 pub use scan::{entries, textconv, Entry};
 pub use schema::SchemaRestore;
 pub use staged::CheckRules;
@@ -153,13 +155,24 @@ pub enum Error {
         source: secretctl_envfile::EditError,
     },
     /// `.sops.yaml` could not be read.
-    #[error("{}:{line}: {reason}; fix it or re-create it with `secretctl gitops recipients add`", path.display())]
+    #[error("{}:{line}: {reason}; fix that line of .sops.yaml", path.display())]
     SopsConfig {
         /// The file.
         path: PathBuf,
         /// 1-based line.
         line: usize,
         /// What was wrong.
+        reason: String,
+    },
+    /// The creation rule that applies uses something secretctl does not implement (another master key type than
+    /// age, Vault Transit, several key groups, a crypt rule the whole-file encryptor lacks).
+    #[error("{}:{line}: {reason}", path.display())]
+    SopsConfigUnsupported {
+        /// The `.sops.yaml`.
+        path: PathBuf,
+        /// 1-based line (0 when it cannot be told).
+        line: usize,
+        /// What is not supported.
         reason: String,
     },
     /// The repository lists no recipients.
@@ -373,7 +386,8 @@ impl Kind for Error {
             | Error::StagedFindings { .. }
             | Error::PlaintextRefused { .. }
             | Error::RecipientsChanged { .. }
-            | Error::SchemaNotLocal { .. } => ErrorKind::Refused,
+            | Error::SchemaNotLocal { .. }
+            | Error::SopsConfigUnsupported { .. } => ErrorKind::Refused,
             Error::File { source } => source.kind(),
             Error::InvalidRepositoryPath { .. }
             | Error::InvalidHostDir { .. }
@@ -434,6 +448,23 @@ fn link_target(target: Option<&Path>) -> String {
     target
         .map(|t| format!(" to {}", guard::shown(&t.to_string_lossy())))
         .unwrap_or_default()
+}
+
+/// The error for a `.sops.yaml` problem found at `path`.
+fn config_error(path: &Path, e: sopsconfig::ParseError) -> Error {
+    if e.unsupported {
+        Error::SopsConfigUnsupported {
+            path: path.to_owned(),
+            line: e.line,
+            reason: e.reason,
+        }
+    } else {
+        Error::SopsConfig {
+            path: path.to_owned(),
+            line: e.line,
+            reason: e.reason,
+        }
+    }
 }
 
 /// True for the SOPS errors that mean "tampered or wrong key" rather than "malformed": those of kind
@@ -1002,11 +1033,7 @@ impl Repo {
         let text = self
             .read(Path::new(SOPS_CONFIG))?
             .ok_or_else(|| Error::NoRecipients { path: path.clone() })?;
-        let recipients = sopsconfig::parse(&text).map_err(|e| Error::SopsConfig {
-            path: path.clone(),
-            line: e.line,
-            reason: e.reason,
-        })?;
+        let recipients = sopsconfig::parse(&text).map_err(|e| config_error(&path, e))?;
         if recipients.is_empty() {
             return Err(Error::NoRecipients { path });
         }
@@ -1260,156 +1287,6 @@ impl Repo {
         }
         hosts.sort();
         Ok(hosts)
-    }
-
-    /// Write the re-encrypted vars files and `.sops.yaml` of a recipients change (those whose content changes),
-    /// after checking that the commit that follows can be made.
-    fn write_pending(
-        &self,
-        mut pending: Vec<(PathBuf, String)>,
-        recipients: &[Recipient],
-        author: &Author,
-        outcome: &mut RecipientsOutcome,
-    ) -> Result<()> {
-        pending.push((PathBuf::from(SOPS_CONFIG), sopsconfig::render(recipients)));
-        for (rel, text) in &pending {
-            if self.read(rel)?.as_deref() != Some(text.as_str()) {
-                outcome.changed.push(rel.clone());
-            }
-        }
-        if !outcome.changed.is_empty() {
-            self.check_can_commit(author)?;
-        }
-        for (rel, text) in &pending {
-            if outcome.changed.contains(rel) {
-                self.write(rel, text)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Add recipients: every vars file gets the *same* data key wrapped to the new recipient list (values are
-    /// untouched), `.sops.yaml` lists them, and the change is committed. `progress` is told (files done, files in
-    /// all) as the vars files are processed.
-    ///
-    /// # Errors
-    /// A vars file `ids` cannot decrypt, [`Error::NoAuthor`], I/O and git failures.
-    pub fn add_recipients(
-        &self,
-        add: &[Recipient],
-        ids: &Identities,
-        author: &Author,
-        progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<RecipientsOutcome> {
-        let _lock = self.lock()?;
-        let mut recipients = self.recipients()?;
-        for r in add {
-            if !recipients.contains(r) {
-                recipients.push(r.clone());
-            }
-        }
-        let outcome = self.rewrite_recipients(
-            &recipients,
-            author,
-            "secretctl gitops: add recipients",
-            progress,
-            |text, current| {
-                if recipients.iter().all(|r| current.contains(r)) {
-                    return Ok(None);
-                }
-                let mut wanted = current.to_vec();
-                for r in &recipients {
-                    if !wanted.contains(r) {
-                        wanted.push(r.clone());
-                    }
-                }
-                sops::rewrap(text, Format::Yaml, ids, &wanted).map(Some)
-            },
-        )?;
-        self.pin_all()?;
-        Ok(outcome)
-    }
-
-    /// Remove recipients: every vars file that was readable by one of them gets a **new** data key (every value
-    /// re-encrypted) wrapped to the remaining recipients, because a removed recipient knew the old one. `progress`
-    /// is told (files done, files in all) as the vars files are processed.
-    ///
-    /// # Errors
-    /// [`Error::LastRecipient`] when none would remain, a vars file `ids` cannot decrypt, [`Error::NoAuthor`],
-    /// I/O and git failures.
-    pub fn remove_recipients(
-        &self,
-        remove: &[Recipient],
-        ids: &Identities,
-        author: &Author,
-        progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<RecipientsOutcome> {
-        let _lock = self.lock()?;
-        let recipients: Vec<Recipient> = self
-            .recipients()?
-            .into_iter()
-            .filter(|r| !remove.contains(r))
-            .collect();
-        if recipients.is_empty() {
-            return Err(Error::LastRecipient);
-        }
-        let outcome = self.rewrite_recipients(
-            &recipients,
-            author,
-            "secretctl gitops: remove recipients, rotate data keys",
-            progress,
-            |text, current| {
-                let knew_key = current.iter().any(|r| remove.contains(r));
-                if knew_key {
-                    sops::rotate_data_key(text, Format::Yaml, ids, &recipients).map(Some)
-                } else if current != recipients.as_slice() {
-                    sops::rewrap(text, Format::Yaml, ids, &recipients).map(Some)
-                } else {
-                    Ok(None)
-                }
-            },
-        )?;
-        self.pin_all()?;
-        Ok(outcome)
-    }
-
-    /// The common part of adding and removing recipients: `rewrite` gets each vars file's text and current
-    /// recipients and returns its new text (or `None` to leave it); then every new text is written, `.sops.yaml`
-    /// lists `recipients`, and the change is committed with `message`. `progress` is told (files done, files in
-    /// all). Nothing is written unless every file was rewritten successfully.
-    fn rewrite_recipients(
-        &self,
-        recipients: &[Recipient],
-        author: &Author,
-        message: &str,
-        progress: &mut dyn FnMut(usize, usize),
-        mut rewrite: impl FnMut(&str, &[Recipient]) -> std::result::Result<Option<String>, sops::Error>,
-    ) -> Result<RecipientsOutcome> {
-        let mut outcome = RecipientsOutcome::default();
-        let mut pending = Vec::new();
-        let files = self.vars_files()?;
-        let total = files.len();
-        for (done, rel) in files.into_iter().enumerate() {
-            progress(done, total);
-            let Some(text) = self.read(&rel)? else {
-                continue;
-            };
-            let sops_error = |source| Error::Sops {
-                path: rel.clone(),
-                source,
-            };
-            let current = sops::recipients_of(&text, Format::Yaml).map_err(sops_error)?;
-            if let Some(new) = rewrite(&text, &current).map_err(sops_error)? {
-                pending.push((rel, new));
-            }
-        }
-        progress(total, total);
-        self.write_pending(pending, recipients, author, &mut outcome)?;
-        if !outcome.changed.is_empty() {
-            outcome.commit = self.commit(&outcome.changed, message, author)?;
-        }
-        outcome.recipients = recipients.to_vec();
-        Ok(outcome)
     }
 
     /// Read a file as it is at `rev` (`None` when it does not exist there).

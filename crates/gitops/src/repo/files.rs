@@ -146,13 +146,70 @@ impl Repo {
 /// As [`read_text`]; [`Error::Sops`] for a file that is already encrypted or that the format cannot hold;
 /// [`Error::File`].
 pub fn encrypt_file_at(path: &Path, recipients: &[Recipient], in_place: bool) -> Result<String> {
+    encrypt_with(path, recipients, &sops::EncryptOptions::default(), in_place)
+}
+
+fn encrypt_with(
+    path: &Path,
+    recipients: &[Recipient],
+    opts: &sops::EncryptOptions,
+    in_place: bool,
+) -> Result<String> {
     let text = Zeroizing::new(read_text(path)?);
     let format = Format::from_path(path);
-    let encrypted = sops::encrypt_file(&text, format, recipients).map_err(sops_error(path))?;
+    let encrypted =
+        sops::encrypt_file_with(&text, format, recipients, opts).map_err(sops_error(path))?;
     if in_place {
         write_private(path, encrypted.as_bytes())?;
     }
     Ok(encrypted)
+}
+
+impl Repo {
+    /// The path sops matches a creation rule's `path_regex` against for the file at `path`: relative to the
+    /// directory of `.sops.yaml` (the root) when the file is below it, else absolute (sops trims the config's
+    /// directory from the absolute path, and matches what remains).
+    #[must_use]
+    pub fn rule_path(&self, path: &Path) -> String {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        // The root git reports is canonical; the file's directory may be reached through a link.
+        let real = abs
+            .parent()
+            .and_then(|d| d.canonicalize().ok())
+            .zip(abs.file_name())
+            .map(|(d, n)| d.join(n));
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        for candidate in [Some(&abs), real.as_ref()].into_iter().flatten() {
+            for base in [&self.root, &root] {
+                if let Ok(rel) = candidate.strip_prefix(base) {
+                    return rel.to_string_lossy().into_owned();
+                }
+            }
+        }
+        abs.to_string_lossy().into_owned()
+    }
+
+    /// Encrypt the plaintext file at `path` as `sops -e` does in this repository: to the recipients of the first
+    /// `.sops.yaml` creation rule that matches it ([`Repo::rule_path`]), with that rule's crypt rule
+    /// (`encrypted_regex`, `encrypted_suffix`, `unencrypted_suffix`) and `mac_only_encrypted`. Returns the
+    /// encrypted text; with `in_place` the file is also replaced by it (mode 0600, atomically).
+    ///
+    /// # Errors
+    /// [`Error::NoCreationRule`], [`Error::NoRecipients`], [`Error::SopsConfig`],
+    /// [`Error::SopsConfigUnsupported`] (another master key type, several key groups, `unencrypted_regex` or a
+    /// comment rule); as [`encrypt_file_at`].
+    pub fn encrypt_file(&self, path: &Path, in_place: bool) -> Result<String> {
+        let config = self.sops_config()?;
+        let rel = self.rule_path(path);
+        let rule = self.rule_for(&config, Path::new(&rel))?;
+        let opts = rule
+            .encrypt_options()
+            .map_err(|e| super::config_error(&self.root.join(super::SOPS_CONFIG), e))?;
+        encrypt_with(path, &rule.recipients, &opts, in_place)
+    }
 }
 
 /// Decrypt the SOPS file at `path` with `ids` as `sops -d` does. Returns the plaintext; with `in_place` the file is

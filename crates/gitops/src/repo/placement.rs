@@ -251,11 +251,14 @@ impl Repo {
             Ok(c) => c,
             Err(_) => return Box::new(|_: &str| true),
         };
-        let Some(rule) = config.rule_for(&vars_path(host).to_string_lossy()).cloned() else {
+        let Ok(Some(rule)) = config.rule_for(&vars_path(host).to_string_lossy()) else {
             return Box::new(|_: &str| true);
         };
+        let rule = rule.clone();
         let shared = config
             .rule_for(&vars_path(super::SHARED_HOST).to_string_lossy())
+            .ok()
+            .flatten()
             .cloned();
         let dir = self.root.join(HOSTS_DIR).join(host);
         let instance = if dir
