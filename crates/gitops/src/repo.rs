@@ -1397,8 +1397,12 @@ fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyCh
     let new = new
         .map(|t| scan::entries(t, Format::Yaml))
         .unwrap_or_default();
+    // The last entry of a key wins; lookups by key keep the diff linear.
+    let old_by_key: std::collections::HashMap<&str, &scan::Entry> =
+        old.iter().map(|o| (o.key.as_str(), o)).collect();
+    let new_keys: std::collections::HashSet<&str> = new.iter().map(|n| n.key.as_str()).collect();
     for n in &new {
-        let kind = match old.iter().rev().find(|o| o.key == n.key) {
+        let kind = match old_by_key.get(n.key.as_str()) {
             None => Some(ChangeKind::Added),
             Some(o) if !o.same_as(n) => Some(ChangeKind::Changed),
             Some(_) => None,
@@ -1414,7 +1418,7 @@ fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyCh
         }
     }
     for o in &old {
-        if !new.iter().any(|n| n.key == o.key) {
+        if !new_keys.contains(o.key.as_str()) {
             changes.push(KeyChange {
                 key: guard::shown(&o.key),
                 kind: ChangeKind::Removed,

@@ -443,18 +443,22 @@ fn check_vars(
 
 /// How many lines of an envfile assign `key` (`KEY=`, `export KEY =`). A line of a multi-line quoted value can
 /// look like one too; that over-counts, which only makes the check stricter.
-fn assignments_of(text: &str, key: &str) -> usize {
-    text.lines()
-        .filter(|line| {
-            let l = line.trim_start();
-            let l = match l.strip_prefix("export") {
-                Some(r) if r.starts_with([' ', '\t']) => r.trim_start(),
-                _ => l,
-            };
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with('='))
-        })
-        .count()
+/// How many lines of `text` look like `KEY=` (or `export KEY =`) for each key, in one pass.
+fn assignments(text: &str) -> std::collections::HashMap<&str, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for line in text.lines() {
+        let l = line.trim_start();
+        let l = match l.strip_prefix("export") {
+            Some(r) if r.starts_with([' ', '\t']) => r.trim_start(),
+            _ => l,
+        };
+        if let Some(eq) = l.find('=') {
+            *counts
+                .entry(l[..eq].trim_end_matches([' ', '\t']))
+                .or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 /// A staged envfile or template: each secret key holds its placeholder or nothing, and is assigned once (the
@@ -472,12 +476,12 @@ fn check_envfile(
         findings.push(staged.finding(None, "cannot be parsed as a .env, so it cannot be checked"));
         return;
     };
-    for key in doc.keys() {
-        let Some(value) = doc.get(key) else { continue };
+    let counts = assignments(body);
+    for (key, value) in doc.values() {
         if is_secret(key) {
             if !value.is_empty() && !is_placeholder(key, value) {
                 findings.push(staged.finding(Some(key), "secret value staged in plaintext"));
-            } else if assignments_of(body, key) > 1 {
+            } else if counts.get(key).copied().unwrap_or(0) > 1 {
                 findings.push(staged.finding(
                     Some(key),
                     "a secret key assigned more than once (an earlier assignment can hold a value)",
@@ -596,9 +600,10 @@ mod tests {
     #[test]
     fn assignments_are_counted_as_compose_reads_them() {
         let text = "A=1\nexport A = 2\n  A=3\nAB=4\n# A=5\nB=A=6\n";
-        assert_eq!(assignments_of(text, "A"), 3);
-        assert_eq!(assignments_of(text, "AB"), 1);
-        assert_eq!(assignments_of(text, "B"), 1);
+        let counts = assignments(text);
+        assert_eq!(counts["A"], 3);
+        assert_eq!(counts["AB"], 1);
+        assert_eq!(counts["B"], 1);
     }
 
     #[test]
