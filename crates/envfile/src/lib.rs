@@ -69,9 +69,16 @@ use zeroize::Zeroizing;
 pub use crate::error::{EditError, Error, InterpolationError, ParseError, ParseErrorKind};
 use crate::parse::{Dollar, Entry, Kind, Quote, BOM};
 
-/// The largest envfile [`EnvFile::load`] reads. Real ones are kilobytes; the parsed document takes up to about
-/// 40 bytes per input byte (a file of one-character statements), so this also bounds memory.
-pub const MAX_FILE_BYTES: u64 = 8 << 20;
+/// The largest secret file secretctl reads or writes: a `.env` ([`EnvFile::load`], [`EnvFile::save`]), and the
+/// gitops repository's vars files, templates and state files (`secretctl_gitops::repo::MAX_FILE_BYTES` is this
+/// constant). One limit for every reader and every writer, and writers check it **before** writing anything, so
+/// nothing secretctl writes is a file it would then refuse to read. 16 MiB holds a 100,000-key `.env` and its
+/// encrypted vars file (about 4 and 15 MB); real files are kilobytes.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// The most statements a document may have: parsing keeps about 80 bytes per statement, so this bounds the memory a
+/// hostile file of one-character statements can take (real files have hundreds; a 100,000-key `.env` parses).
+pub const MAX_STATEMENTS: usize = 1 << 20;
 
 /// The most bytes all interpolated values of one file may add up to.
 const MAX_RESOLVED_BYTES: usize = 64 << 20;
@@ -804,13 +811,32 @@ impl EnvFile {
         })
     }
 
-    /// Write the document to `path` atomically with `secretctl_fs::replace`: mode 0600, or the existing file's
-    /// mode when that is stricter; owner and group kept. Concurrent writers must hold the lock; [`update`] does
-    /// both.
+    /// Check that the document, written to `path`, is a file [`EnvFile::load`] reads: at most
+    /// [`MAX_FILE_BYTES`] and [`MAX_STATEMENTS`]. A caller that writes other files with it checks this first, so a refusal leaves
+    /// every file as it was.
     ///
     /// # Errors
-    /// [`Error::Io`] naming `path`.
+    /// [`Error::WouldBeTooLarge`] naming `path`.
+    pub fn check_size(&self, path: &Path) -> Result<(), Error> {
+        let size = self.src.len() as u64;
+        if size > MAX_FILE_BYTES || self.entries.len() > MAX_STATEMENTS {
+            return Err(Error::WouldBeTooLarge {
+                path: path.to_path_buf(),
+                size,
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        Ok(())
+    }
+
+    /// Write the document to `path` atomically with `secretctl_fs::replace`: mode 0600, or the existing file's
+    /// mode when that is stricter; owner and group kept. Concurrent writers must hold the lock; [`update`] does
+    /// both. A document larger than [`MAX_FILE_BYTES`] is refused before anything is written.
+    ///
+    /// # Errors
+    /// [`Error::WouldBeTooLarge`], [`Error::Io`] naming `path`.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
+        self.check_size(path)?;
         secretctl_fs::replace(
             path,
             self.src.as_bytes(),
