@@ -75,8 +75,22 @@ pub const DRIVER: &str = "secretctl";
 /// git's file mode of a symbolic link.
 const LINK_MODE: i32 = 0o120_000;
 
-/// Largest file this module reads (a vars file, a template, a staged blob); larger ones are refused.
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
+/// Largest file this module reads or writes (a vars file, a template, a state file, a staged blob, a file
+/// encrypted or decrypted in place, a pulled `.env`): the one limit of every secret file,
+/// [`secretctl_envfile::MAX_FILE_BYTES`]. Every writer checks it before writing anything ([`Error::WouldBeTooLarge`]).
+pub const MAX_FILE_BYTES: u64 = secretctl_envfile::MAX_FILE_BYTES;
+
+/// Refuse to write `len` bytes to `path` when secretctl would then refuse to read the file.
+fn check_size(path: &Path, len: usize) -> Result<()> {
+    let size = len as u64;
+    if size > MAX_FILE_BYTES {
+        return Err(Error::WouldBeTooLarge {
+            path: path.to_owned(),
+            size,
+        });
+    }
+    Ok(())
+}
 
 /// Errors of repository operations. Messages name the file and the fix, never a secret value.
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +134,15 @@ pub enum Error {
     TooLarge {
         /// The file.
         path: PathBuf,
+    },
+    /// Writing a file would make one larger than [`MAX_FILE_BYTES`], which secretctl refuses to read: refused
+    /// before anything of the operation was written.
+    #[error("{}: refusing to write it: {size} bytes, more than the {MAX_FILE_BYTES} bytes secretctl reads; nothing was written", path.display())]
+    WouldBeTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The size it would have.
+        size: u64,
     },
     /// A file is not UTF-8 text.
     #[error("{}: not UTF-8 text", path.display())]
@@ -387,7 +410,8 @@ impl Kind for Error {
             | Error::PlaintextRefused { .. }
             | Error::RecipientsChanged { .. }
             | Error::SchemaNotLocal { .. }
-            | Error::SopsConfigUnsupported { .. } => ErrorKind::Refused,
+            | Error::SopsConfigUnsupported { .. }
+            | Error::WouldBeTooLarge { .. } => ErrorKind::Refused,
             Error::File { source } => source.kind(),
             Error::InvalidRepositoryPath { .. }
             | Error::InvalidHostDir { .. }
@@ -448,6 +472,31 @@ fn link_target(target: Option<&Path>) -> String {
     target
         .map(|t| format!(" to {}", guard::shown(&t.to_string_lossy())))
         .unwrap_or_default()
+}
+
+/// The age recipients that the `.sops.yaml` text `config` gives the file at `rel` (its path relative to the
+/// directory of `.sops.yaml`), as sops chooses a creation rule: the first whose `path_regex` matches. `None` when
+/// no rule matches.
+///
+/// # Examples
+/// ```
+/// use secretctl_gitops::repo::recipients_for;
+///
+/// let a = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+/// let config = format!("creation_rules:\n  - path_regex: ^apps/\n    age: {a}\n");
+/// assert_eq!(recipients_for(&config, "apps/x.yaml")?.unwrap()[0].to_string(), a);
+/// assert!(recipients_for(&config, "hosts/x.yaml")?.is_none());
+/// # Ok::<(), secretctl_gitops::repo::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::SopsConfig`] for text sops would not read or a rule that cannot be used,
+/// [`Error::SopsConfigUnsupported`] for a rule secretctl cannot honour (another key type, several key groups).
+pub fn recipients_for(config: &str, rel: &str) -> Result<Option<Vec<Recipient>>> {
+    let path = Path::new(SOPS_CONFIG);
+    let parsed = sopsconfig::SopsConfig::parse(config).map_err(|e| config_error(path, e))?;
+    let rule = parsed.rule_for(rel).map_err(|e| config_error(path, e))?;
+    Ok(rule.map(|r| r.recipients.clone()))
 }
 
 /// The error for a `.sops.yaml` problem found at `path`.

@@ -28,8 +28,10 @@ pub fn read_text(path: &Path) -> Result<String> {
     guard::utf8(bytes, path)
 }
 
-/// Replace `path` with `text`, mode 0600, atomically.
+/// Replace `path` with `text`, mode 0600, atomically; refused, with nothing written, when secretctl would not
+/// read the result ([`MAX_FILE_BYTES`]).
 fn write_private(path: &Path, text: &[u8]) -> Result<()> {
+    super::check_size(path, text.len())?;
     secretctl_fs::replace(path, text, &WriteOptions::new(0o600))
         .map_err(|source| Error::File { source })
 }
@@ -159,6 +161,8 @@ fn encrypt_with(
     let format = Format::from_path(path);
     let encrypted =
         sops::encrypt_file_with(&text, format, recipients, opts).map_err(sops_error(path))?;
+    // Also without --in-place: what `gitops encrypt` prints, `gitops decrypt` must read.
+    super::check_size(path, encrypted.len())?;
     if in_place {
         write_private(path, encrypted.as_bytes())?;
     }

@@ -560,6 +560,10 @@ impl Repo {
             pending.push((schema_rel, text.to_owned()));
         }
 
+        // Every file is checked before any is written: a refused push leaves the working tree as it was.
+        for (rel, text) in &pending {
+            super::check_size(&self.root.join(rel), text.len())?;
+        }
         let mut outcome = PushOutcome::default();
         for (rel, text) in &pending {
             if self.read(rel)?.as_deref() != Some(text.as_str()) {

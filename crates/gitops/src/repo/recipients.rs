@@ -241,6 +241,9 @@ impl Repo {
         if new_text != old_text {
             pending.push((PathBuf::from(SOPS_CONFIG), new_text));
         }
+        for (rel, text) in &pending {
+            super::check_size(&self.root.join(rel), text.len())?;
+        }
         outcome.changed = pending.iter().map(|(p, _)| p.clone()).collect();
         if !outcome.changed.is_empty() {
             self.check_can_commit(author)?;
@@ -292,6 +295,9 @@ impl Repo {
                 pending.push((rel.clone(), new));
             }
             outcome.files.push((rel, what, wanted));
+        }
+        for (rel, text) in &pending {
+            super::check_size(&self.root.join(rel), text.len())?;
         }
         for (rel, text) in &pending {
             self.write(rel, text)?;
