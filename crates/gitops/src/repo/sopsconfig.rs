@@ -127,8 +127,10 @@ impl CreationRule {
     /// comment rules): encrypting under another rule would store values in plaintext that sops would encrypt, or
     /// the reverse.
     pub(crate) fn encrypt_options(&self) -> Result<EncryptOptions, ParseError> {
-        let mut opts = EncryptOptions::default();
-        opts.mac_only_encrypted = self.mac_only_encrypted;
+        let mut opts = EncryptOptions {
+            mac_only_encrypted: self.mac_only_encrypted,
+            ..EncryptOptions::default()
+        };
         match &self.crypt {
             CryptRule::UnencryptedSuffix(s) => opts.unencrypted_suffix = Some(s.clone()),
             CryptRule::EncryptedSuffix(s) => opts.encrypted_suffix = Some(s.clone()),
@@ -149,6 +151,13 @@ impl CreationRule {
         Ok(opts)
     }
 }
+
+/// What a rule says, for comparing two versions of a file: its `path_regex`, and its recipients, crypt rule and
+/// MAC flag (or its error).
+type RuleSummary = (
+    Option<String>,
+    Result<(Vec<Recipient>, String, bool), String>,
+);
 
 /// A rule as read: its `path_regex` (compiled when the search reaches it) and the rule, or why it cannot be used.
 #[derive(Debug, Clone)]
@@ -263,12 +272,7 @@ impl SopsConfig {
 
     /// What the file says, rule by rule, for checking that an edit changed only recipient lists: each rule's
     /// `path_regex`, and its recipients, crypt rule and MAC flag (or its error).
-    fn summary(
-        &self,
-    ) -> Vec<(
-        Option<String>,
-        Result<(Vec<Recipient>, String, bool), String>,
-    )> {
+    fn summary(&self) -> Vec<RuleSummary> {
         self.rules
             .iter()
             .flatten()
@@ -439,14 +443,15 @@ fn check_group_types(group: &Node, n: usize, depth: usize) -> Result<(), ParseEr
                     check_group_types(sub, n, depth + 1)?;
                 }
             }
-            ("age" | "pgp" | "hc_vault", Node::Seq(list)) => {
-                if items(list).any(|i| text_of(i).is_none()) {
-                    return Err(at(
-                        0,
-                        &format!("creation rule {n}: a key group's {k} is not a list of strings"),
-                    ));
-                }
+            ("age" | "pgp" | "hc_vault", Node::Seq(list))
+                if items(list).any(|i| text_of(i).is_none()) =>
+            {
+                return Err(at(
+                    0,
+                    &format!("creation rule {n}: a key group's {k} is not a list of strings"),
+                ));
             }
+            ("age" | "pgp" | "hc_vault", Node::Seq(_)) => {}
             ("kms" | "gcp_kms" | "hckms" | "azure_keyvault", Node::Seq(_)) => {}
             (
                 "merge" | "age" | "pgp" | "hc_vault" | "kms" | "gcp_kms" | "hckms"
@@ -697,7 +702,7 @@ mod tests {
         let both = format!(
             "creation_rules:\n  - age: {a}\n    key_groups:\n      - age:\n          - {b}\n"
         );
-        assert_eq!(rule_of(&both, "x").recipients, [b.clone()]);
+        assert_eq!(rule_of(&both, "x").recipients, std::slice::from_ref(&b));
         let merged = format!(
             "creation_rules:\n  - key_groups:\n      - merge:\n          - age:\n              - {a}\n          - age:\n              - {b}\n"
         );
@@ -706,7 +711,7 @@ mod tests {
         let unknown = format!(
             "stores:\n  yaml:\n    indent: 2\ncreation_rules:\n  - age: {a}\n    colour: blue\n"
         );
-        assert_eq!(rule_of(&unknown, "x").recipients, [a.clone()]);
+        assert_eq!(rule_of(&unknown, "x").recipients, std::slice::from_ref(&a));
     }
 
     #[test]

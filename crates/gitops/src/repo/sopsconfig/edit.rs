@@ -315,7 +315,7 @@ mod tests {
             format!("  - path_regex: ^hosts/\n    age:\n    - {a}\n"),
             format!("  -\n    path_regex: ^hosts/\n    age: {a}\n"),
             format!("  - path_regex: ^hosts/\n    key_groups:\n      - age:\n          - {a}\n"),
-            format!("  - path_regex: ^hosts/\n    mac_only_encrypted: true\n"),
+            "  - path_regex: ^hosts/\n    mac_only_encrypted: true\n".to_owned(),
         ] {
             let text =
                 format!("# top\ncreation_rules:\n{first}{tail}stores:\n  yaml:\n    indent: 2\n");
