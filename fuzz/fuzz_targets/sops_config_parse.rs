@@ -2,7 +2,7 @@
 //! `.sops.yaml` is hostile input (anyone who can push a commit writes it): reading it and choosing the creation rule
 //! for a path must return a typed error, never panic or allocate without bound.
 use libfuzzer_sys::fuzz_target;
-use secretctl_gitops::repo::recipients_for;
+use secretctl_gitops::sops_config::recipients_for;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -40,7 +40,7 @@ mod recipients;
 mod report;
 mod scan;
 mod schema;
-mod sopsconfig;
+use crate::sops_config as sopsconfig;
 mod staged;
 mod template;
 
@@ -493,10 +493,7 @@ fn link_target(target: Option<&Path>) -> String {
 /// [`Error::SopsConfig`] for text sops would not read or a rule that cannot be used,
 /// [`Error::SopsConfigUnsupported`] for a rule secretctl cannot honour (another key type, several key groups).
 pub fn recipients_for(config: &str, rel: &str) -> Result<Option<Vec<Recipient>>> {
-    let path = Path::new(SOPS_CONFIG);
-    let parsed = sopsconfig::SopsConfig::parse(config).map_err(|e| config_error(path, e))?;
-    let rule = parsed.rule_for(rel).map_err(|e| config_error(path, e))?;
-    Ok(rule.map(|r| r.recipients.clone()))
+    sopsconfig::recipients_for(config, rel).map_err(|e| config_error(Path::new(SOPS_CONFIG), e))
 }
 
 /// The error for a `.sops.yaml` problem found at `path`.

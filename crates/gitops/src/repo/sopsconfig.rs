@@ -18,6 +18,8 @@
 //! - Keys sops does not know are ignored (go-yaml's `Unmarshal` ignores unknown fields); a known key of the wrong
 //!   type is an error for the whole file, as go-yaml's is.
 
+// This file is loaded from the crate root (`sops_config`), as a directory module: its submodule is beside it.
+#[path = "sopsconfig/edit.rs"]
 mod edit;
 
 use regex::Regex;
@@ -25,6 +27,7 @@ use regex::Regex;
 use crate::sops::tree::{Entry, Node, Scalar};
 use crate::sops::{self, EncryptOptions, Recipient, UNENCRYPTED_SUFFIX};
 
+#[cfg_attr(not(feature = "git"), allow(unused_imports))] // only the repository's commands edit
 pub(crate) use edit::set_recipients;
 
 /// The first line of every `.sops.yaml` we create (`gitops init`); later changes edit the file in place.
@@ -51,13 +54,49 @@ pub(crate) fn render(recipients: &[Recipient]) -> String {
 
 /// Why a `.sops.yaml` could not be used: the 1-based line (0 when it cannot be told) and what was wrong (never
 /// file content beyond a recipient string or a pattern, which are public).
-#[derive(Debug, Clone)]
-pub(crate) struct ParseError {
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("line {line}: {reason}")]
+#[non_exhaustive]
+pub struct ParseError {
+    /// 1-based line, 0 when it cannot be told.
     pub line: usize,
+    /// What is wrong.
     pub reason: String,
     /// The file is valid for sops but uses something secretctl does not implement (another master key type,
-    /// several key groups, a comment rule where a file has comments).
+    /// several key groups, a crypt rule the whole-file encryptor lacks).
     pub unsupported: bool,
+}
+
+impl secretctl_error::Kind for ParseError {
+    fn kind(&self) -> secretctl_error::ErrorKind {
+        if self.unsupported {
+            secretctl_error::ErrorKind::Refused
+        } else {
+            secretctl_error::ErrorKind::Invalid
+        }
+    }
+}
+
+/// The age recipients that the `.sops.yaml` text `config` gives the file at `rel` (relative to the directory of
+/// `.sops.yaml`), as sops chooses a creation rule: the first whose `path_regex` matches. `None` when no rule
+/// matches. (`repo::recipients_for` is the same with the repository's error type.)
+///
+/// # Examples
+/// ```
+/// use secretctl_gitops::sops_config::recipients_for;
+///
+/// let a = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+/// let config = format!("creation_rules:\n  - path_regex: ^apps/\n    age: {a}\n");
+/// assert_eq!(recipients_for(&config, "apps/x.yaml")?.unwrap()[0].to_string(), a);
+/// assert!(recipients_for(&config, "hosts/x.yaml")?.is_none());
+/// # Ok::<(), secretctl_gitops::sops_config::ParseError>(())
+/// ```
+///
+/// # Errors
+/// [`ParseError`]: text sops would not read, a rule that cannot be used, or one secretctl cannot honour.
+pub fn recipients_for(config: &str, rel: &str) -> Result<Option<Vec<Recipient>>, ParseError> {
+    let parsed = SopsConfig::parse(config)?;
+    Ok(parsed.rule_for(rel)?.map(|r| r.recipients.clone()))
 }
 
 /// Which keys of a file a creation rule leaves in plaintext (sops's `shouldBeEncrypted`, for a flat file whose key
