@@ -1494,8 +1494,12 @@ fn diff_decrypted(
     };
     let old = read(old)?;
     let new = read(new)?;
+    // The last value of a key wins; lookups by key keep the diff linear.
+    let old_by_key: std::collections::HashMap<&str, &SecretString> =
+        old.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let new_keys: std::collections::HashSet<&str> = new.iter().map(|(k, _)| k.as_str()).collect();
     for (k, v) in &new {
-        let before = old.iter().rev().find(|(ok, _)| ok == k).map(|(_, v)| v);
+        let before = old_by_key.get(k.as_str()).copied();
         let kind = match before {
             None => Some(ChangeKind::Added),
             Some(b) if b.expose_secret() != v.expose_secret() => Some(ChangeKind::Changed),
@@ -1512,7 +1516,7 @@ fn diff_decrypted(
         }
     }
     for (k, v) in &old {
-        if !new.iter().any(|(nk, _)| nk == k) {
+        if !new_keys.contains(k.as_str()) {
             changes.push(KeyChange {
                 key: guard::shown(k),
                 kind: ChangeKind::Removed,
