@@ -1,6 +1,8 @@
 //! Three-way merge of encrypted vars files, per key, on decrypted values; the result is encrypted before it
 //! leaves this module, so the merge driver never has plaintext to write.
 
+use std::collections::{HashMap, HashSet};
+
 use std::path::Path;
 
 use secrecy::ExposeSecret;
@@ -49,9 +51,9 @@ fn recipients(text: &str, format: Format) -> Result<Vec<Recipient>, sops::Error>
     sops::recipients_of(text, format)
 }
 
-fn lookup<'a>(vars: &'a Vars, key: &str) -> Option<&'a secrecy::SecretString> {
-    // The last occurrence wins, as in a .env.
-    vars.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+/// Each key's value: the last occurrence wins, as in a .env. One pass, so merging stays linear in the keys.
+fn index(vars: &Vars) -> HashMap<&str, &secrecy::SecretString> {
+    vars.iter().map(|(k, v)| (k.as_str(), v)).collect()
 }
 
 fn same(a: Option<&secrecy::SecretString>, b: Option<&secrecy::SecretString>) -> bool {
@@ -88,15 +90,21 @@ pub fn merge_vars(
     let b = read(theirs, format, ids)?;
 
     let mut keys: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (k, _) in a.iter().chain(b.iter()).chain(o.iter()) {
-        if !keys.contains(&k.as_str()) {
+        if seen.insert(k.as_str()) {
             keys.push(k);
         }
     }
+    let (oi, ai, bi) = (index(&o), index(&a), index(&b));
     let mut merged: Vars = Vec::new();
     let mut conflicts = Vec::new();
     for key in keys {
-        let (ov, av, bv) = (lookup(&o, key), lookup(&a, key), lookup(&b, key));
+        let (ov, av, bv) = (
+            oi.get(key).copied(),
+            ai.get(key).copied(),
+            bi.get(key).copied(),
+        );
         let pick = if same(av, bv) || same(ov, bv) {
             av
         } else if same(ov, av) {
