@@ -1,11 +1,15 @@
 //! criterion benches for secretctl-gitops: a 1,000-key vars file encrypted, decrypted and re-encrypted in the
-//! SOPS format, against raw AES-256-GCM (32-byte IV) sealing the same values as the baseline peer.
+//! SOPS format, against raw AES-256-GCM (32-byte IV) sealing the same values as the baseline peer; and the
+//! repository workflows at 1k / 10k / 100k keys (push of a `.env` with one value changed, pull, the merge driver),
+//! each against the SOPS format work alone as its peer, so the ratio shows what the workflow adds and the three
+//! sizes show that it scales linearly.
 #![allow(missing_docs)]
 // criterion_main generates an undocumented main
 // Bench setup failing is a bug to see at once, as in tests.
 #![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
+use std::path::Path;
 
 use aes_gcm::aead::consts::U32;
 use aes_gcm::aes::Aes256;
@@ -84,5 +88,97 @@ fn bench_vars_file(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_vars_file);
+fn env_text(n: usize, changed: Option<&str>) -> String {
+    let mut out = String::with_capacity(n * 40);
+    for i in 0..n {
+        match changed {
+            Some(v) if i == n / 2 => out.push_str(&format!("KEY_{i:06}={v}\n")),
+            _ => out.push_str(&format!("KEY_{i:06}=value-{i:06}-Zm9vYmFyYmF6cXV4\n")),
+        }
+    }
+    out
+}
+
+fn bench_workflow(c: &mut Criterion) {
+    use secretctl_gitops::repo::{self, Author, Placement, Repo};
+    let ids = Identities::generate();
+    let recipients = ids.recipients();
+    let author = Author {
+        name: Some("Bench".to_owned()),
+        email: Some("bench@example.invalid".to_owned()),
+    };
+    let secret = |_: &str| Placement::Host;
+    for n in [1_000usize, 10_000, 100_000] {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::init(
+            &dir.path().join("repo"),
+            &recipients,
+            Path::new("secretctl"),
+            &author,
+        )
+        .unwrap();
+        let env_path = dir.path().join("app.env");
+        let (a, b) = (env_text(n, Some("first")), env_text(n, Some("second")));
+        repo.push("web1", &a, &env_path, &secret, Some(&ids), Some(&author))
+            .unwrap();
+        let mut group = c.benchmark_group(format!("gitops/workflow_{n}_keys"));
+        group.throughput(Throughput::Bytes(a.len() as u64));
+        if n >= 10_000 {
+            group.sample_size(10);
+        }
+        // Each push changes one value (it alternates between two .env texts) and commits.
+        let mut flip = false;
+        group.bench_function(BenchmarkId::new("push_one_changed", n), |bench| {
+            bench.iter(|| {
+                flip = !flip;
+                let text = if flip { &b } else { &a };
+                repo.push("web1", text, &env_path, &secret, Some(&ids), Some(&author))
+                    .unwrap()
+            });
+        });
+        let out = dir.path().join("pulled.env");
+        group.bench_function(BenchmarkId::new("pull", n), |bench| {
+            bench.iter(|| repo.pull_with("web1", &out, &ids, true).unwrap());
+        });
+        // The merge driver's work: three vars files, each side changed one different value.
+        let v: Vars = (0..n)
+            .map(|i| {
+                (
+                    format!("KEY_{i:06}"),
+                    SecretString::from(format!("value-{i:06}")),
+                )
+            })
+            .collect();
+        let base = sops::write_vars(&v, Format::Yaml, &recipients, None).unwrap();
+        let side = |k: usize| {
+            let mut w = v.clone();
+            w[k].1 = SecretString::from("changed");
+            sops::write_vars(&w, Format::Yaml, &recipients, Some((&base, &ids))).unwrap()
+        };
+        let (ours, theirs) = (side(1), side(n - 1));
+        group.bench_function(BenchmarkId::new("merge_driver", n), |bench| {
+            bench.iter(|| {
+                repo::merge_vars(black_box(&base), &ours, &theirs, Some(Format::Yaml), &ids)
+                    .unwrap()
+            });
+        });
+        // Peer: the SOPS work alone, re-encrypting the vars file with one value changed (what push must do).
+        group.bench_function(BenchmarkId::new("sops_reencrypt_one_changed", n), |bench| {
+            let mut w = v.clone();
+            w[n / 2].1 = SecretString::from("changed");
+            bench.iter(|| {
+                sops::write_vars(
+                    black_box(&w),
+                    Format::Yaml,
+                    &recipients,
+                    Some((&base, &ids)),
+                )
+                .unwrap()
+            });
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench_vars_file, bench_workflow);
 criterion_main!(benches);

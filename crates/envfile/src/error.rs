@@ -14,6 +14,8 @@ pub enum ParseErrorKind {
     UnterminatedQuote,
     /// The file ends with `export` and white space, with no key after it.
     ExportWithoutKey,
+    /// More statements than [`crate::MAX_STATEMENTS`] (it bounds the memory a hostile file can make parsing take).
+    TooManyStatements,
 }
 
 impl std::fmt::Display for ParseErrorKind {
@@ -25,6 +27,7 @@ impl std::fmt::Display for ParseErrorKind {
             Self::KeyContainsSpace => "a key name cannot contain a space",
             Self::UnterminatedQuote => "quoted value has no closing quote",
             Self::ExportWithoutKey => "`export` with no key after it",
+            Self::TooManyStatements => "more statements than secretctl reads in one file",
         })
     }
 }
@@ -156,6 +159,16 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
+    /// Writing the document would make a file larger than any envfile we read; nothing was written.
+    #[error("{}: refusing to write it: {size} bytes, more than secretctl reads ({limit} bytes, {} statements); nothing was written (remove keys or values that do not belong in a .env)", path.display(), crate::MAX_STATEMENTS)]
+    WouldBeTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The size it would have.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The file is not a valid Compose envfile.
     #[error("{}: {error}", path.display())]
     Parse {
@@ -200,6 +213,7 @@ impl secretctl_error::Kind for Error {
             Self::NotFound { .. } => ErrorKind::NotFound,
             Self::Io { source, .. } => secretctl_error::io_kind(source),
             Self::Edit { error, .. } => secretctl_error::Kind::kind(error),
+            Self::WouldBeTooLarge { .. } => ErrorKind::Refused,
             Self::NotUtf8 { .. }
             | Self::TooLarge { .. }
             | Self::Parse { .. }

@@ -69,9 +69,16 @@ use zeroize::Zeroizing;
 pub use crate::error::{EditError, Error, InterpolationError, ParseError, ParseErrorKind};
 use crate::parse::{Dollar, Entry, Kind, Quote, BOM};
 
-/// The largest envfile [`EnvFile::load`] reads. Real ones are kilobytes; the parsed document takes up to about
-/// 40 bytes per input byte (a file of one-character statements), so this also bounds memory.
-pub const MAX_FILE_BYTES: u64 = 8 << 20;
+/// The largest secret file secretctl reads or writes: a `.env` ([`EnvFile::load`], [`EnvFile::save`]), and the
+/// gitops repository's vars files, templates and state files (`secretctl_gitops::repo::MAX_FILE_BYTES` is this
+/// constant). One limit for every reader and every writer, and writers check it **before** writing anything, so
+/// nothing secretctl writes is a file it would then refuse to read. 16 MiB holds a 100,000-key `.env` and its
+/// encrypted vars file (about 4 and 15 MB); real files are kilobytes.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// The most statements a document may have: parsing keeps about 80 bytes per statement, so this bounds the memory a
+/// hostile file of one-character statements can take (real files have hundreds; a 100,000-key `.env` parses).
+pub const MAX_STATEMENTS: usize = 1 << 20;
 
 /// The most bytes all interpolated values of one file may add up to.
 const MAX_RESOLVED_BYTES: usize = 64 << 20;
@@ -273,10 +280,140 @@ impl EnvFile {
         }
     }
 
-    fn replace_value(&mut self, i: usize, value: &str) {
+    /// The distinct keys the document assigns, in order of first appearance, each with its value as written
+    /// ([`EnvFile::get`]: the assignment Compose reads). One pass over the document, however many keys it has.
+    #[must_use]
+    pub fn values(&self) -> Vec<(&str, &str)> {
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(self.entries.len());
+        let mut out: Vec<(&str, &str)> = Vec::new();
+        for (_, e) in self.assignments() {
+            let key = self.key_of(e);
+            let value = e.literal(&self.src);
+            match index.get(key) {
+                Some(&at) => out[at].1 = value,
+                None => {
+                    index.insert(key, out.len());
+                    out.push((key, value));
+                }
+            }
+        }
+        out
+    }
+
+    /// [`EnvFile::set`] for every key of `pairs`, in order of first appearance, to its last value in `pairs`, in
+    /// time linear in the size of the document: every value is rewritten into one new buffer, and keys the
+    /// document does not assign are appended together, instead of copying the whole document once per key.
+    ///
+    /// # Errors
+    /// As [`EnvFile::set`], checked for every key before anything changes.
+    pub fn set_all(&mut self, pairs: &[(&str, &str)]) -> Result<(), EditError> {
+        for (key, _) in pairs {
+            Self::check_key(key)?;
+        }
+        let mut wanted: HashMap<&str, usize> = HashMap::with_capacity(pairs.len());
+        for (p, (key, _)) in pairs.iter().enumerate() {
+            wanted.insert(key, p);
+        }
+        let mut target: Vec<Option<usize>> = vec![None; pairs.len()];
+        for (i, e) in self.assignments() {
+            if let Some(&p) = wanted.get(self.key_of(e)) {
+                target[p] = Some(i);
+            }
+        }
+        let mut edits: Vec<(Range<usize>, Zeroizing<String>)> = Vec::new();
+        let mut appends: Vec<usize> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::with_capacity(wanted.len());
+        for (key, _) in pairs {
+            if !seen.insert(key) {
+                continue;
+            }
+            // A key is set once, at its first place in `pairs`, to its last value.
+            let p = wanted[key];
+            match target[p] {
+                Some(i) => edits.extend(self.value_edit(i, pairs[p].1)),
+                None => appends.push(p),
+            }
+        }
+        edits.sort_by_key(|(r, _)| r.start);
+        if !edits.is_empty() {
+            let before = self.src.clone();
+            let spliced: Vec<(Range<usize>, &str)> =
+                edits.iter().map(|(r, w)| (r.clone(), w.as_str())).collect();
+            self.splice(&spliced);
+            match parse::parse(&self.src) {
+                Ok(entries) if entries.len() == self.entries.len() => self.entries = entries,
+                _ => {
+                    // `encode` makes every value read back as written, so this does not happen; if it did, the
+                    // one-key-at-a-time path gives the same result.
+                    self.src = before;
+                    for (p, (key, value)) in pairs.iter().enumerate() {
+                        if target[p].is_some() {
+                            self.set(key, value)?;
+                        }
+                    }
+                }
+            }
+        }
+        let Some((&first, rest)) = appends.split_first() else {
+            return Ok(());
+        };
+        // The first append handles a last line without a newline; after it the document ends with one.
+        self.append(pairs[first].0, pairs[first].1)?;
+        if rest.is_empty() {
+            return Ok(());
+        }
+        let newline = self.newline();
+        // Keep the file's "no final newline" style, as `append` does: then each line starts with the newline.
+        let terminated = self.src.ends_with('\n');
+        let mut text = Zeroizing::new(String::new());
+        for &p in rest {
+            let (key, value) = pairs[p];
+            if !terminated {
+                text.push_str(newline);
+            }
+            text.push_str(key);
+            text.push('=');
+            text.push_str(&edit::encode(value, ""));
+            if terminated {
+                text.push_str(newline);
+            }
+        }
+        let at = self.src.len();
+        let old_len = self.entries.len();
+        self.splice(&[(at..at, &text)]);
+        // The statement before may end differently once a line follows it (an empty value at the end of the
+        // text, a `\r`): it is read again too.
+        let mut pos = self.entries.pop().map_or(at, |e| e.start);
+        let mut ok = true;
+        while let Some(start) = parse::statement_start(&self.src, pos) {
+            match parse::statement(&self.src, start) {
+                Ok((e, next)) => {
+                    self.entries.push(e);
+                    pos = next;
+                }
+                Err(_) => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if !ok || self.entries.len() != old_len + rest.len() {
+            self.splice(&[(at..self.src.len(), "")]);
+            if let Ok(entries) = parse::parse(&self.src) {
+                self.entries = entries;
+            }
+            return Err(EditError::UnsafeAppend {
+                key: pairs[rest[0]].0.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The span of statement `i`'s value and the text that sets it to `value` (`None`: it already has it).
+    fn value_edit(&self, i: usize, value: &str) -> Option<(Range<usize>, Zeroizing<String>)> {
         let e = &self.entries[i];
         if edit::fixed_value(e, &self.src).is_some_and(|v| v.as_str() == value) {
-            return;
+            return None;
         }
         let mut range = e.value.clone();
         if e.quote == Quote::None && range.is_empty() {
@@ -290,7 +427,14 @@ impl EnvFile {
         let line_end = memchr::memchr(b'\n', &self.src.as_bytes()[range.end..])
             .map_or(self.src.len(), |n| range.end + n);
         let encoded = edit::encode(value, &self.src[range.end..line_end]);
-        let start = e.start;
+        Some((range, encoded))
+    }
+
+    fn replace_value(&mut self, i: usize, value: &str) {
+        let Some((range, encoded)) = self.value_edit(i, value) else {
+            return;
+        };
+        let start = self.entries[i].start;
         let delta = encoded.len().cast_signed() - range.len().cast_signed();
         self.splice(&[(range, &encoded)]);
         // `encode` checked that the statement reads back with exactly this value span, so it parses.
@@ -667,13 +811,32 @@ impl EnvFile {
         })
     }
 
-    /// Write the document to `path` atomically with `secretctl_fs::replace`: mode 0600, or the existing file's
-    /// mode when that is stricter; owner and group kept. Concurrent writers must hold the lock; [`update`] does
-    /// both.
+    /// Check that the document, written to `path`, is a file [`EnvFile::load`] reads: at most
+    /// [`MAX_FILE_BYTES`] and [`MAX_STATEMENTS`]. A caller that writes other files with it checks this first, so a refusal leaves
+    /// every file as it was.
     ///
     /// # Errors
-    /// [`Error::Io`] naming `path`.
+    /// [`Error::WouldBeTooLarge`] naming `path`.
+    pub fn check_size(&self, path: &Path) -> Result<(), Error> {
+        let size = self.src.len() as u64;
+        if size > MAX_FILE_BYTES || self.entries.len() > MAX_STATEMENTS {
+            return Err(Error::WouldBeTooLarge {
+                path: path.to_path_buf(),
+                size,
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        Ok(())
+    }
+
+    /// Write the document to `path` atomically with `secretctl_fs::replace`: mode 0600, or the existing file's
+    /// mode when that is stricter; owner and group kept. Concurrent writers must hold the lock; [`update`] does
+    /// both. A document larger than [`MAX_FILE_BYTES`] is refused before anything is written.
+    ///
+    /// # Errors
+    /// [`Error::WouldBeTooLarge`], [`Error::Io`] naming `path`.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
+        self.check_size(path)?;
         secretctl_fs::replace(
             path,
             self.src.as_bytes(),

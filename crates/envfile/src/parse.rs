@@ -73,6 +73,14 @@ pub(crate) fn parse(src: &str) -> Result<Vec<Entry>, ParseError> {
     let mut entries = Vec::with_capacity(src.len() / 32 + 1);
     let mut pos = if src.starts_with(BOM) { BOM.len() } else { 0 };
     while let Some(start) = statement_start(src, pos) {
+        if entries.len() == crate::MAX_STATEMENTS {
+            return Err(error_at(
+                src,
+                start,
+                ParseErrorKind::TooManyStatements,
+                None,
+            ));
+        }
         let (entry, next) = statement(src, start)?;
         entries.push(entry);
         pos = next;

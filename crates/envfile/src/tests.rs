@@ -502,4 +502,51 @@ proptest! {
         let _ = doc.set(&b, &value);
         assert_consistent(&doc);
     }
+
+    #[test]
+    fn set_all_is_set_one_key_at_a_time(text in document(), new in prop::collection::vec((key(), any_value()), 0..4), picks in prop::collection::vec((0usize..64, any_value()), 0..6)) {
+        let base = EnvFile::parse(&text).unwrap();
+        let keys: Vec<String> = base.keys().into_iter().map(str::to_owned).collect();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (i, v) in picks {
+            if !keys.is_empty() {
+                pairs.push((keys[i % keys.len()].clone(), v));
+            }
+        }
+        pairs.extend(new);
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // Each key once, where it first appears, with its last value.
+        let mut once: Vec<(&str, &str)> = Vec::new();
+        for (k, v) in &refs {
+            match once.iter_mut().find(|(ok, _)| ok == k) {
+                Some(slot) => slot.1 = v,
+                None => once.push((k, v)),
+            }
+        }
+        let mut one = EnvFile::parse(&text).unwrap();
+        let sequential: Result<(), EditError> = once.iter().try_for_each(|(k, v)| one.set(k, v));
+        let mut all = EnvFile::parse(&text).unwrap();
+        let batch = all.set_all(&refs);
+        match (sequential, batch) {
+            (Ok(()), Ok(())) => {
+                prop_assert_eq!(all.render(), one.render());
+                assert_consistent(&all);
+            }
+            // Both refuse an append after an unsafe last line (the batch may refuse before the single edits).
+            (_, Err(EditError::UnsafeAppend { .. })) | (Err(EditError::UnsafeAppend { .. }), _) => {}
+            (a, b) => panic!("{a:?} vs {b:?}"),
+        }
+    }
+
+    #[test]
+    fn values_are_get_for_every_key(text in document()) {
+        let doc = EnvFile::parse(&text).unwrap();
+        let values = doc.values();
+        let keys = doc.keys();
+        prop_assert_eq!(values.len(), keys.len());
+        for ((k, v), key) in values.iter().zip(&keys) {
+            prop_assert_eq!(k, key);
+            prop_assert_eq!(Some(*v), doc.get(k));
+        }
+    }
 }

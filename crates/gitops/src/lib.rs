@@ -28,3 +28,8 @@ pub mod sops;
 
 #[cfg(feature = "git")]
 pub mod repo;
+
+// `.sops.yaml` needs no git: loaded here so that the fuzz targets, which build without it, reach it too.
+#[cfg_attr(not(feature = "git"), allow(dead_code))] // the editor and the repository's helpers need `git`
+#[path = "repo/sopsconfig.rs"]
+pub mod sops_config;

@@ -36,10 +36,11 @@ mod local;
 mod merge;
 mod placement;
 mod push;
+mod recipients;
 mod report;
 mod scan;
 mod schema;
-mod sopsconfig;
+use crate::sops_config as sopsconfig;
 mod staged;
 mod template;
 
@@ -55,6 +56,7 @@ pub use files::{decrypt_file_at_using, encrypt_file_at_to};
 pub use merge::{detect_format, merge_vars, MergeOutcome};
 pub use placement::{declared_placement, PlainRefusal, RecipientChange};
 pub use push::PushOptions;
+pub use recipients::{KeyUpdate, UpdateKeysOutcome};
 pub use scan::{entries, textconv, Entry};
 pub use schema::SchemaRestore;
 pub use staged::CheckRules;
@@ -74,8 +76,22 @@ pub const DRIVER: &str = "secretctl";
 /// git's file mode of a symbolic link.
 const LINK_MODE: i32 = 0o120_000;
 
-/// Largest file this module reads (a vars file, a template, a staged blob); larger ones are refused.
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
+/// Largest file this module reads or writes (a vars file, a template, a state file, a staged blob, a file
+/// encrypted or decrypted in place, a pulled `.env`): the one limit of every secret file,
+/// [`secretctl_envfile::MAX_FILE_BYTES`]. Every writer checks it before writing anything ([`Error::WouldBeTooLarge`]).
+pub const MAX_FILE_BYTES: u64 = secretctl_envfile::MAX_FILE_BYTES;
+
+/// Refuse to write `len` bytes to `path` when secretctl would then refuse to read the file.
+fn check_size(path: &Path, len: usize) -> Result<()> {
+    let size = len as u64;
+    if size > MAX_FILE_BYTES {
+        return Err(Error::WouldBeTooLarge {
+            path: path.to_owned(),
+            size,
+        });
+    }
+    Ok(())
+}
 
 /// Errors of repository operations. Messages name the file and the fix, never a secret value.
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +136,15 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// Writing a file would make one larger than [`MAX_FILE_BYTES`], which secretctl refuses to read: refused
+    /// before anything of the operation was written.
+    #[error("{}: refusing to write it: {size} bytes, more than the {MAX_FILE_BYTES} bytes secretctl reads; nothing was written", path.display())]
+    WouldBeTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The size it would have.
+        size: u64,
+    },
     /// A file is not UTF-8 text.
     #[error("{}: not UTF-8 text", path.display())]
     NotUtf8 {
@@ -154,13 +179,24 @@ pub enum Error {
         source: secretctl_envfile::EditError,
     },
     /// `.sops.yaml` could not be read.
-    #[error("{}:{line}: {reason}; fix it or re-create it with `secretctl gitops recipients add`", path.display())]
+    #[error("{}:{line}: {reason}; fix that line of .sops.yaml", path.display())]
     SopsConfig {
         /// The file.
         path: PathBuf,
         /// 1-based line.
         line: usize,
         /// What was wrong.
+        reason: String,
+    },
+    /// The creation rule that applies uses something secretctl does not implement (another master key type than
+    /// age, Vault Transit, several key groups, a crypt rule the whole-file encryptor lacks).
+    #[error("{}:{line}: {reason}", path.display())]
+    SopsConfigUnsupported {
+        /// The `.sops.yaml`.
+        path: PathBuf,
+        /// 1-based line (0 when it cannot be told).
+        line: usize,
+        /// What is not supported.
         reason: String,
     },
     /// The repository lists no recipients.
@@ -374,7 +410,9 @@ impl Kind for Error {
             | Error::StagedFindings { .. }
             | Error::PlaintextRefused { .. }
             | Error::RecipientsChanged { .. }
-            | Error::SchemaNotLocal { .. } => ErrorKind::Refused,
+            | Error::SchemaNotLocal { .. }
+            | Error::SopsConfigUnsupported { .. }
+            | Error::WouldBeTooLarge { .. } => ErrorKind::Refused,
             Error::File { source } => source.kind(),
             Error::InvalidRepositoryPath { .. }
             | Error::InvalidHostDir { .. }
@@ -435,6 +473,45 @@ fn link_target(target: Option<&Path>) -> String {
     target
         .map(|t| format!(" to {}", guard::shown(&t.to_string_lossy())))
         .unwrap_or_default()
+}
+
+/// The age recipients that the `.sops.yaml` text `config` gives the file at `rel` (its path relative to the
+/// directory of `.sops.yaml`), as sops chooses a creation rule: the first whose `path_regex` matches. `None` when
+/// no rule matches.
+///
+/// # Examples
+/// ```
+/// use secretctl_gitops::repo::recipients_for;
+///
+/// let a = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+/// let config = format!("creation_rules:\n  - path_regex: ^apps/\n    age: {a}\n");
+/// assert_eq!(recipients_for(&config, "apps/x.yaml")?.unwrap()[0].to_string(), a);
+/// assert!(recipients_for(&config, "hosts/x.yaml")?.is_none());
+/// # Ok::<(), secretctl_gitops::repo::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::SopsConfig`] for text sops would not read or a rule that cannot be used,
+/// [`Error::SopsConfigUnsupported`] for a rule secretctl cannot honour (another key type, several key groups).
+pub fn recipients_for(config: &str, rel: &str) -> Result<Option<Vec<Recipient>>> {
+    sopsconfig::recipients_for(config, rel).map_err(|e| config_error(Path::new(SOPS_CONFIG), e))
+}
+
+/// The error for a `.sops.yaml` problem found at `path`.
+fn config_error(path: &Path, e: sopsconfig::ParseError) -> Error {
+    if e.unsupported {
+        Error::SopsConfigUnsupported {
+            path: path.to_owned(),
+            line: e.line,
+            reason: e.reason,
+        }
+    } else {
+        Error::SopsConfig {
+            path: path.to_owned(),
+            line: e.line,
+            reason: e.reason,
+        }
+    }
 }
 
 /// True for the SOPS errors that mean "tampered or wrong key" rather than "malformed": those of kind
@@ -1003,11 +1080,7 @@ impl Repo {
         let text = self
             .read(Path::new(SOPS_CONFIG))?
             .ok_or_else(|| Error::NoRecipients { path: path.clone() })?;
-        let recipients = sopsconfig::parse(&text).map_err(|e| Error::SopsConfig {
-            path: path.clone(),
-            line: e.line,
-            reason: e.reason,
-        })?;
+        let recipients = sopsconfig::parse(&text).map_err(|e| config_error(&path, e))?;
         if recipients.is_empty() {
             return Err(Error::NoRecipients { path });
         }
@@ -1263,156 +1336,6 @@ impl Repo {
         Ok(hosts)
     }
 
-    /// Write the re-encrypted vars files and `.sops.yaml` of a recipients change (those whose content changes),
-    /// after checking that the commit that follows can be made.
-    fn write_pending(
-        &self,
-        mut pending: Vec<(PathBuf, String)>,
-        recipients: &[Recipient],
-        author: &Author,
-        outcome: &mut RecipientsOutcome,
-    ) -> Result<()> {
-        pending.push((PathBuf::from(SOPS_CONFIG), sopsconfig::render(recipients)));
-        for (rel, text) in &pending {
-            if self.read(rel)?.as_deref() != Some(text.as_str()) {
-                outcome.changed.push(rel.clone());
-            }
-        }
-        if !outcome.changed.is_empty() {
-            self.check_can_commit(author)?;
-        }
-        for (rel, text) in &pending {
-            if outcome.changed.contains(rel) {
-                self.write(rel, text)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Add recipients: every vars file gets the *same* data key wrapped to the new recipient list (values are
-    /// untouched), `.sops.yaml` lists them, and the change is committed. `progress` is told (files done, files in
-    /// all) as the vars files are processed.
-    ///
-    /// # Errors
-    /// A vars file `ids` cannot decrypt, [`Error::NoAuthor`], I/O and git failures.
-    pub fn add_recipients(
-        &self,
-        add: &[Recipient],
-        ids: &Identities,
-        author: &Author,
-        progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<RecipientsOutcome> {
-        let _lock = self.lock()?;
-        let mut recipients = self.recipients()?;
-        for r in add {
-            if !recipients.contains(r) {
-                recipients.push(r.clone());
-            }
-        }
-        let outcome = self.rewrite_recipients(
-            &recipients,
-            author,
-            "secretctl gitops: add recipients",
-            progress,
-            |text, current| {
-                if recipients.iter().all(|r| current.contains(r)) {
-                    return Ok(None);
-                }
-                let mut wanted = current.to_vec();
-                for r in &recipients {
-                    if !wanted.contains(r) {
-                        wanted.push(r.clone());
-                    }
-                }
-                sops::rewrap(text, Format::Yaml, ids, &wanted).map(Some)
-            },
-        )?;
-        self.pin_all()?;
-        Ok(outcome)
-    }
-
-    /// Remove recipients: every vars file that was readable by one of them gets a **new** data key (every value
-    /// re-encrypted) wrapped to the remaining recipients, because a removed recipient knew the old one. `progress`
-    /// is told (files done, files in all) as the vars files are processed.
-    ///
-    /// # Errors
-    /// [`Error::LastRecipient`] when none would remain, a vars file `ids` cannot decrypt, [`Error::NoAuthor`],
-    /// I/O and git failures.
-    pub fn remove_recipients(
-        &self,
-        remove: &[Recipient],
-        ids: &Identities,
-        author: &Author,
-        progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<RecipientsOutcome> {
-        let _lock = self.lock()?;
-        let recipients: Vec<Recipient> = self
-            .recipients()?
-            .into_iter()
-            .filter(|r| !remove.contains(r))
-            .collect();
-        if recipients.is_empty() {
-            return Err(Error::LastRecipient);
-        }
-        let outcome = self.rewrite_recipients(
-            &recipients,
-            author,
-            "secretctl gitops: remove recipients, rotate data keys",
-            progress,
-            |text, current| {
-                let knew_key = current.iter().any(|r| remove.contains(r));
-                if knew_key {
-                    sops::rotate_data_key(text, Format::Yaml, ids, &recipients).map(Some)
-                } else if current != recipients.as_slice() {
-                    sops::rewrap(text, Format::Yaml, ids, &recipients).map(Some)
-                } else {
-                    Ok(None)
-                }
-            },
-        )?;
-        self.pin_all()?;
-        Ok(outcome)
-    }
-
-    /// The common part of adding and removing recipients: `rewrite` gets each vars file's text and current
-    /// recipients and returns its new text (or `None` to leave it); then every new text is written, `.sops.yaml`
-    /// lists `recipients`, and the change is committed with `message`. `progress` is told (files done, files in
-    /// all). Nothing is written unless every file was rewritten successfully.
-    fn rewrite_recipients(
-        &self,
-        recipients: &[Recipient],
-        author: &Author,
-        message: &str,
-        progress: &mut dyn FnMut(usize, usize),
-        mut rewrite: impl FnMut(&str, &[Recipient]) -> std::result::Result<Option<String>, sops::Error>,
-    ) -> Result<RecipientsOutcome> {
-        let mut outcome = RecipientsOutcome::default();
-        let mut pending = Vec::new();
-        let files = self.vars_files()?;
-        let total = files.len();
-        for (done, rel) in files.into_iter().enumerate() {
-            progress(done, total);
-            let Some(text) = self.read(&rel)? else {
-                continue;
-            };
-            let sops_error = |source| Error::Sops {
-                path: rel.clone(),
-                source,
-            };
-            let current = sops::recipients_of(&text, Format::Yaml).map_err(sops_error)?;
-            if let Some(new) = rewrite(&text, &current).map_err(sops_error)? {
-                pending.push((rel, new));
-            }
-        }
-        progress(total, total);
-        self.write_pending(pending, recipients, author, &mut outcome)?;
-        if !outcome.changed.is_empty() {
-            outcome.commit = self.commit(&outcome.changed, message, author)?;
-        }
-        outcome.recipients = recipients.to_vec();
-        Ok(outcome)
-    }
-
     /// Read a file as it is at `rev` (`None` when it does not exist there).
     ///
     /// # Errors
@@ -1521,8 +1444,12 @@ fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyCh
     let new = new
         .map(|t| scan::entries(t, Format::Yaml))
         .unwrap_or_default();
+    // The last entry of a key wins; lookups by key keep the diff linear.
+    let old_by_key: std::collections::HashMap<&str, &scan::Entry> =
+        old.iter().map(|o| (o.key.as_str(), o)).collect();
+    let new_keys: std::collections::HashSet<&str> = new.iter().map(|n| n.key.as_str()).collect();
     for n in &new {
-        let kind = match old.iter().rev().find(|o| o.key == n.key) {
+        let kind = match old_by_key.get(n.key.as_str()) {
             None => Some(ChangeKind::Added),
             Some(o) if !o.same_as(n) => Some(ChangeKind::Changed),
             Some(_) => None,
@@ -1538,7 +1465,7 @@ fn diff_ciphertext(old: Option<&str>, new: Option<&str>, changes: &mut Vec<KeyCh
         }
     }
     for o in &old {
-        if !new.iter().any(|n| n.key == o.key) {
+        if !new_keys.contains(o.key.as_str()) {
             changes.push(KeyChange {
                 key: guard::shown(&o.key),
                 kind: ChangeKind::Removed,
@@ -1568,8 +1495,12 @@ fn diff_decrypted(
     };
     let old = read(old)?;
     let new = read(new)?;
+    // The last value of a key wins; lookups by key keep the diff linear.
+    let old_by_key: std::collections::HashMap<&str, &SecretString> =
+        old.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let new_keys: std::collections::HashSet<&str> = new.iter().map(|(k, _)| k.as_str()).collect();
     for (k, v) in &new {
-        let before = old.iter().rev().find(|(ok, _)| ok == k).map(|(_, v)| v);
+        let before = old_by_key.get(k.as_str()).copied();
         let kind = match before {
             None => Some(ChangeKind::Added),
             Some(b) if b.expose_secret() != v.expose_secret() => Some(ChangeKind::Changed),
@@ -1586,7 +1517,7 @@ fn diff_decrypted(
         }
     }
     for (k, v) in &old {
-        if !new.iter().any(|(nk, _)| nk == k) {
+        if !new_keys.contains(k.as_str()) {
             changes.push(KeyChange {
                 key: guard::shown(k),
                 kind: ChangeKind::Removed,

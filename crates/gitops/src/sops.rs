@@ -2064,6 +2064,13 @@ pub struct EncryptOptions {
     /// and `\b` are Unicode-aware here but ASCII-only in Go (write `[0-9]` or `(?-u:\d)` to match Go
     /// exactly on non-ASCII keys), and Go-only escapes such as `\C` are rejected.
     pub encrypted_regex: Option<String>,
+    /// sops's `unencrypted_suffix`: values under a key ending in it stay in plaintext (`None`: sops's default
+    /// `_unencrypted`, unless another rule is given). Set by a `.sops.yaml` creation rule.
+    pub unencrypted_suffix: Option<String>,
+    /// sops's `encrypted_suffix`: only values under a key ending in it are encrypted.
+    pub encrypted_suffix: Option<String>,
+    /// sops's `mac_only_encrypted`: the MAC covers only the encrypted values.
+    pub mac_only_encrypted: bool,
 }
 
 /// [`encrypt_file`] with the crypt rule of `opts`, e.g. what `sops -e --encrypted-regex '^(data|stringData)$'`
@@ -2180,6 +2187,18 @@ pub fn encrypt_file_to(
     }
     let mut doc = parse_plain(plaintext, input)?;
     let key = DataKey::generate().map_err(|_| Error::Random)?;
+    let encrypted_suffix = opts.encrypted_suffix.clone().filter(|s| !s.is_empty());
+    let unencrypted_suffix = opts.unencrypted_suffix.clone().filter(|s| !s.is_empty());
+    if [&encrypted_regex, &encrypted_suffix, &unencrypted_suffix]
+        .iter()
+        .filter(|r| r.is_some())
+        .count()
+        > 1
+    {
+        return Err(Error::Metadata {
+            reason: "more than one of encrypted_suffix, unencrypted_suffix and encrypted_regex",
+        });
+    }
     let age = match keys.age.is_empty() {
         true => Vec::new(),
         false => wrap_all(&key, &keys.age, &[])?,
@@ -2193,11 +2212,15 @@ pub fn encrypt_file_to(
             meta.hc_vault.push(hcvault::wrap(&key, uri, &created_at)?);
         }
     }
-    if encrypted_regex.is_some() {
+    if encrypted_regex.is_some() || encrypted_suffix.is_some() {
         // sops writes the default `unencrypted_suffix` only when no other rule is given.
         meta.unencrypted_suffix = None;
         meta.encrypted_regex = encrypted_regex;
+        meta.encrypted_suffix = encrypted_suffix;
+    } else if unencrypted_suffix.is_some() {
+        meta.unencrypted_suffix = unencrypted_suffix;
     }
+    meta.mac_only_encrypted = opts.mac_only_encrypted;
     encrypt_doc(&mut doc, &mut meta, &key, None)?;
     render(&doc, Some(&meta), output)
 }

@@ -128,10 +128,15 @@ impl Instance {
         let state_before = state.clone();
         let migrated = state.absorb_legacy(&mut env);
         let out = f(&mut env, &mut state, migrated)?;
+        let env_changed = env.as_str() != env_before.as_str();
+        if env_changed {
+            // Before the state is written: a .env too large to read again is refused with nothing changed.
+            env.check_size(&self.env_path)?;
+        }
         if state != state_before {
             self.save_state(&state)?;
         }
-        if env.as_str() != env_before.as_str() {
+        if env_changed {
             env.save(&self.env_path)?;
         }
         Ok(out)

@@ -22,9 +22,12 @@ impl FormatArgs {
     }
 }
 
-/// sops's `--hc-vault-transit` of `gitops encrypt`.
+/// The master keys of `gitops encrypt`: sops's `--age` (ours `--recipient`) and `--hc-vault-transit`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct VaultKeyArgs {
+pub(crate) struct KeyArgs {
+    /// Recipients [default, without --hc-vault-transit: those in the repository's .sops.yaml].
+    #[arg(long = "recipient", value_name = "AGE1...")]
+    recipients: Vec<Recipient>,
     /// A Vault / OpenBao Transit key that also wraps the data key, as sops's --hc-vault-transit
     /// (https://HOST:8200/v1/MOUNT/keys/NAME); repeat or separate with commas. The token comes from VAULT_TOKEN,
     /// BAO_TOKEN or ~/.vault-token.
@@ -32,20 +35,16 @@ pub(crate) struct VaultKeyArgs {
     hc_vault: Vec<TransitUri>,
 }
 
-impl VaultKeyArgs {
-    /// The master keys: `age` and these Transit keys; `age` defaults to `default_age` (the repository's
-    /// .sops.yaml) only when no key at all was given, as sops takes its config only without key flags.
-    pub(crate) fn keys(
-        &self,
-        age: Vec<Recipient>,
-        default_age: impl FnOnce() -> anyhow::Result<Vec<Recipient>>,
-    ) -> anyhow::Result<MasterKeys> {
+impl KeyArgs {
+    /// The master keys given, or `None` for none (then the repository's .sops.yaml rule names them, as sops
+    /// takes its config only without key flags).
+    pub(crate) fn master_keys(&self) -> Option<MasterKeys> {
+        if self.recipients.is_empty() && self.hc_vault.is_empty() {
+            return None;
+        }
         let mut keys = MasterKeys::default();
-        keys.age = match age.is_empty() && self.hc_vault.is_empty() {
-            true => default_age()?,
-            false => age,
-        };
+        keys.age.clone_from(&self.recipients);
         keys.hc_vault.clone_from(&self.hc_vault);
-        Ok(keys)
+        Some(keys)
     }
 }

@@ -15,7 +15,7 @@ use serde_json::json;
 use crate::cli::Globals;
 use crate::common::{progress_bar, say, write_stdout, SchemaOpt};
 use crate::exit::usage;
-use crate::formats::{FormatArgs, VaultKeyArgs};
+use crate::formats::{FormatArgs, KeyArgs};
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
@@ -113,6 +113,14 @@ enum Cmd {
         #[command(flatten)]
         schema: SchemaOpt,
     },
+    /// Re-wrap each file's data key to its .sops.yaml creation rule's recipients, as `sops updatekeys`.
+    Updatekeys {
+        /// The SOPS files (in the working tree); written, not committed.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        identity: IdentityOpt,
+    },
     /// Add or remove age recipients across every vars file.
     Recipients {
         #[command(subcommand)]
@@ -195,11 +203,8 @@ struct EncryptArgs {
     file: PathBuf,
     #[command(flatten)]
     formats: FormatArgs,
-    /// Recipients [default, without --hc-vault-transit: those in the repository's .sops.yaml].
-    #[arg(long = "recipient", value_name = "AGE1...")]
-    recipients: Vec<Recipient>,
     #[command(flatten)]
-    vault: VaultKeyArgs,
+    keys: KeyArgs,
     /// Replace the file with its encrypted form.
     #[arg(long)]
     in_place: bool,
@@ -301,9 +306,11 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
         }
         Cmd::Textconv { file } => write_stdout(&[repo::textconv_file(&file)?.as_bytes()]),
         Cmd::Encrypt(a) => {
-            let keys = (a.vault).keys(a.recipients, || Ok(Repo::open(dir)?.recipients()?))?;
             let formats = a.formats.formats();
-            let encrypted = repo::encrypt_file_at_to(&a.file, &keys, a.in_place, formats)?;
+            let encrypted = match a.keys.master_keys() {
+                None => Repo::open(dir)?.encrypt_file(&a.file, a.in_place, formats)?,
+                Some(keys) => repo::encrypt_file_at_to(&a.file, &keys, a.in_place, formats)?,
+            };
             let out = encrypted.as_bytes();
             write_stdout(&[if a.in_place { b"" } else { out }])
         }
@@ -329,6 +336,10 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             } else {
                 say("ok: no secret staged in plaintext")
             }
+        }
+        Cmd::Updatekeys { files, identity } => {
+            let done = Repo::open(dir)?.update_keys(&files, &identity.require()?)?;
+            g.print(&done, &done)
         }
         Cmd::Recipients { command } => recipients(g, &Repo::open(dir)?, command),
     }
@@ -386,11 +397,7 @@ fn recipients(g: Globals, repo: &Repo, command: RecipientsCmd) -> anyhow::Result
         repo.remove_recipients(recipients, &ids, &author, &mut progress)?
     };
     bar.finish_and_clear();
-    let verb = if add {
-        "added"
-    } else {
-        "removed (data keys rotated)"
-    };
+    let verb = ["removed (data keys rotated)", "added"][usize::from(add)];
     let (n, m) = (done.changed.len(), done.recipients.len());
     let text = format!("recipients {verb}: {n} file(s) rewritten; now {m} recipient(s)");
     g.print(&done, text)

@@ -216,6 +216,9 @@ list:
 anchored: &base
     shared: secret-anchor
 alias_user: *base
+with_merge:
+    <<: *base
+    extra: 1
 ";
     s.interop("vars.yaml", plain.as_bytes(), &[]);
 }

@@ -443,3 +443,76 @@ fn denied_unreachable_and_foreign_addresses_fail_with_exit_1_without_the_token()
         "{err}"
     );
 }
+
+#[test]
+fn sops_yaml_rules_with_hc_vault_are_applied_as_sops_applies_them() {
+    let Some(env) = Env::new() else { return };
+    let git = require_tool("git").unwrap();
+    let uri = env.uri();
+    let root = env.server.root_token().to_owned();
+    let repo = env.sb.path("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let out = env
+        .sb
+        .command(&git)
+        .args(["init", "-q"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let config = format!(
+        "creation_rules:\n  - path_regex: ^vault-only/\n    hc_vault_transit_uri: {uri}\n  - path_regex: ^grouped/\n    key_groups:\n      - age:\n          - {r}\n        hc_vault:\n          - {uri}\n  - age: {r}\n",
+        r = env.recipient
+    );
+    std::fs::write(repo.join(".sops.yaml"), config).unwrap();
+    for dir in ["vault-only", "grouped"] {
+        std::fs::create_dir_all(repo.join(dir)).unwrap();
+        std::fs::write(repo.join(dir).join("a.yaml"), YAML).unwrap();
+        std::fs::write(repo.join(dir).join("b.yaml"), YAML).unwrap();
+    }
+    let in_repo = |mut cmd: std::process::Command, with: With<'_>, age_var: &str, args: &[&str]| {
+        env.env_for(&mut cmd, with, age_var);
+        let out = cmd.current_dir(&repo).args(args).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        assert!(!stdout.contains(&root) && !stderr.contains(&root));
+        (out.status.success(), stdout, stderr)
+    };
+    let ours = |with, args: &[&str]| {
+        in_repo(
+            env.sb.command(common::secretctl_bin()),
+            with,
+            "SECRETCTL_AGE_KEY_FILE",
+            args,
+        )
+    };
+    let sops =
+        |with, args: &[&str]| in_repo(env.sb.command(&env.sops), with, "SOPS_AGE_KEY_FILE", args);
+
+    // The rule's keys, no flag: ours encrypts a.yaml, sops b.yaml; each reads the other's.
+    for dir in ["vault-only", "grouped"] {
+        let (ok, _, err) = ours(
+            With::Vault(&root),
+            &["gitops", "encrypt", "--in-place", &format!("{dir}/a.yaml")],
+        );
+        assert!(ok, "{err}");
+        let (ok, _, err) = sops(With::Vault(&root), &["-e", "-i", &format!("{dir}/b.yaml")]);
+        assert!(ok, "{err}");
+        for f in ["a.yaml", "b.yaml"] {
+            let rel = format!("{dir}/{f}");
+            let enc = std::fs::read_to_string(repo.join(&rel)).unwrap();
+            assert!(
+                enc.contains("hc_vault:") && enc.contains("key_name: sops"),
+                "{rel}: {enc}"
+            );
+            assert_eq!(enc.contains("recipient:"), dir == "grouped", "{rel}: {enc}");
+            let (ok, plain, err) = ours(With::Vault(&root), &["gitops", "decrypt", &rel]);
+            assert!(ok && plain == YAML, "{rel}: {err}");
+            let (ok, plain, err) = sops(With::Vault(&root), &["-d", &rel]);
+            assert!(ok && plain == YAML, "{rel}: {err}");
+            if dir == "grouped" {
+                let (ok, plain, err) = ours(With::Age, &["gitops", "decrypt", &rel]);
+                assert!(ok && plain == YAML, "{rel}: {err}");
+            }
+        }
+    }
+}

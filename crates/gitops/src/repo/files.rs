@@ -28,8 +28,10 @@ pub fn read_text(path: &Path) -> Result<String> {
     guard::utf8(bytes, path)
 }
 
-/// Replace `path` with `text`, mode 0600, atomically.
+/// Replace `path` with `text`, mode 0600, atomically; refused, with nothing written, when secretctl would not
+/// read the result ([`MAX_FILE_BYTES`]).
 fn write_private(path: &Path, text: &[u8]) -> Result<()> {
+    super::check_size(path, text.len())?;
     secretctl_fs::replace(path, text, &WriteOptions::new(0o600))
         .map_err(|source| Error::File { source })
 }
@@ -168,15 +170,85 @@ pub fn encrypt_file_at_to(
     in_place: bool,
     formats: sops::Formats,
 ) -> Result<String> {
+    encrypt_with(
+        path,
+        keys,
+        &sops::EncryptOptions::default(),
+        in_place,
+        formats,
+    )
+}
+
+fn encrypt_with(
+    path: &Path,
+    keys: &sops::MasterKeys,
+    opts: &sops::EncryptOptions,
+    in_place: bool,
+    formats: sops::Formats,
+) -> Result<String> {
     let text = Zeroizing::new(read_text(path)?);
     let (input, output) = formats.for_path(path);
     let encrypted =
-        sops::encrypt_file_to(&text, input, output, keys, &sops::EncryptOptions::default())
-            .map_err(sops_error(path))?;
+        sops::encrypt_file_to(&text, input, output, keys, opts).map_err(sops_error(path))?;
+    // Also without --in-place: what `gitops encrypt` prints, `gitops decrypt` must read.
+    super::check_size(path, encrypted.len())?;
     if in_place {
         write_private(path, encrypted.as_bytes())?;
     }
     Ok(encrypted)
+}
+
+impl Repo {
+    /// The path sops matches a creation rule's `path_regex` against for the file at `path`: relative to the
+    /// directory of `.sops.yaml` (the root) when the file is below it, else absolute (sops trims the config's
+    /// directory from the absolute path, and matches what remains).
+    #[must_use]
+    pub fn rule_path(&self, path: &Path) -> String {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        // The root git reports is canonical; the file's directory may be reached through a link.
+        let real = abs
+            .parent()
+            .and_then(|d| d.canonicalize().ok())
+            .zip(abs.file_name())
+            .map(|(d, n)| d.join(n));
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        for candidate in [Some(&abs), real.as_ref()].into_iter().flatten() {
+            for base in [&self.root, &root] {
+                if let Ok(rel) = candidate.strip_prefix(base) {
+                    return rel.to_string_lossy().into_owned();
+                }
+            }
+        }
+        abs.to_string_lossy().into_owned()
+    }
+
+    /// Encrypt the plaintext file at `path` as `sops -e` does in this repository: to the recipients of the first
+    /// `.sops.yaml` creation rule that matches it ([`Repo::rule_path`]), with that rule's crypt rule
+    /// (`encrypted_regex`, `encrypted_suffix`, `unencrypted_suffix`) and `mac_only_encrypted`. Returns the
+    /// encrypted text, read and written as `formats` says; with `in_place` the file is also replaced by it (mode 0600,
+    /// atomically).
+    ///
+    /// # Errors
+    /// [`Error::NoCreationRule`], [`Error::NoRecipients`], [`Error::SopsConfig`],
+    /// [`Error::SopsConfigUnsupported`] (another master key type, several key groups, `unencrypted_regex` or a
+    /// comment rule); as [`encrypt_file_at`].
+    pub fn encrypt_file(
+        &self,
+        path: &Path,
+        in_place: bool,
+        formats: sops::Formats,
+    ) -> Result<String> {
+        let config = self.sops_config()?;
+        let rel = self.rule_path(path);
+        let rule = self.file_rule_for(&config, Path::new(&rel))?;
+        let opts = rule
+            .encrypt_options()
+            .map_err(|e| super::config_error(&self.root.join(super::SOPS_CONFIG), e))?;
+        encrypt_with(path, &rule.master_keys(), &opts, in_place, formats)
+    }
 }
 
 /// Decrypt the SOPS file at `path` with `ids` as `sops -d` does, read as `formats.input` and written as

@@ -80,6 +80,7 @@ pub(super) fn utf8(bytes: Zeroizing<Vec<u8>>, path: &Path) -> Result<String> {
 
 /// Replace the working-tree file `rel` with `text` (mode `mode` for a new file), creating its directories.
 pub(super) fn write_file(root: &Path, rel: &Path, text: &str, mode: u32) -> Result<()> {
+    super::check_size(&root.join(rel), text.len())?;
     check_no_links(root, rel)?;
     let path = root.join(rel);
     if let Some(dir) = path.parent() {

@@ -28,7 +28,8 @@ fn settle(pending: &mut Vec<(String, Zeroizing<String>)>, rendered: &SecretStrin
     let Ok(doc) = EnvFile::parse(rendered.expose_secret()) else {
         return;
     };
-    pending.retain(|(k, v)| doc.get(k) != Some(v.as_str()));
+    let values: std::collections::HashMap<&str, &str> = doc.values().into_iter().collect();
+    pending.retain(|(k, v)| values.get(k.as_str()) != Some(&v.as_str()));
 }
 
 impl Repo {
@@ -45,13 +46,9 @@ impl Repo {
         ids: &Identities,
     ) -> Result<Vec<String>> {
         let mut pending: Vec<(String, Zeroizing<String>)> = local
-            .keys()
+            .values()
             .into_iter()
-            .filter_map(|k| {
-                local
-                    .get(k)
-                    .map(|v| (k.to_owned(), Zeroizing::new(v.to_owned())))
-            })
+            .map(|(k, v)| (k.to_owned(), Zeroizing::new(v.to_owned())))
             .collect();
         settle(&mut pending, current);
         if pending.is_empty() {

@@ -1,6 +1,8 @@
 //! Three-way merge of encrypted vars files, per key, on decrypted values; the result is encrypted before it
 //! leaves this module, so the merge driver never has plaintext to write.
 
+use std::collections::{HashMap, HashSet};
+
 use std::path::Path;
 
 use secrecy::ExposeSecret;
@@ -22,7 +24,10 @@ pub struct MergeOutcome {
 /// The format of a vars file from its content: whichever format's SOPS metadata it carries.
 #[must_use]
 pub fn detect_format(text: &str) -> Option<Format> {
-    if sops::is_encrypted(text, Format::Yaml) {
+    // JSON first: a JSON object is also a YAML flow mapping, and must stay JSON.
+    if sops::is_encrypted(text, Format::Json) {
+        Some(Format::Json)
+    } else if sops::is_encrypted(text, Format::Yaml) {
         Some(Format::Yaml)
     } else if sops::is_encrypted(text, Format::Dotenv) {
         Some(Format::Dotenv)
@@ -46,9 +51,9 @@ fn recipients(text: &str, format: Format) -> Result<Vec<Recipient>, sops::Error>
     sops::recipients_of(text, format)
 }
 
-fn lookup<'a>(vars: &'a Vars, key: &str) -> Option<&'a secrecy::SecretString> {
-    // The last occurrence wins, as in a .env.
-    vars.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+/// Each key's value: the last occurrence wins, as in a .env. One pass, so merging stays linear in the keys.
+fn index(vars: &Vars) -> HashMap<&str, &secrecy::SecretString> {
+    vars.iter().map(|(k, v)| (k.as_str(), v)).collect()
 }
 
 fn same(a: Option<&secrecy::SecretString>, b: Option<&secrecy::SecretString>) -> bool {
@@ -85,15 +90,21 @@ pub fn merge_vars(
     let b = read(theirs, format, ids)?;
 
     let mut keys: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (k, _) in a.iter().chain(b.iter()).chain(o.iter()) {
-        if !keys.contains(&k.as_str()) {
+        if seen.insert(k.as_str()) {
             keys.push(k);
         }
     }
+    let (oi, ai, bi) = (index(&o), index(&a), index(&b));
     let mut merged: Vars = Vec::new();
     let mut conflicts = Vec::new();
     for key in keys {
-        let (ov, av, bv) = (lookup(&o, key), lookup(&a, key), lookup(&b, key));
+        let (ov, av, bv) = (
+            oi.get(key).copied(),
+            ai.get(key).copied(),
+            bi.get(key).copied(),
+        );
         let pick = if same(av, bv) || same(ov, bv) {
             av
         } else if same(ov, av) {
@@ -156,4 +167,23 @@ pub(super) fn conflict_message(path: &Path, keys: &[String], repo: Option<&Path>
         );
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::{ExposeSecret, SecretString};
+
+    use super::*;
+
+    #[test]
+    fn a_json_vars_file_is_json_although_it_is_also_yaml() {
+        let ids = Identities::generate();
+        let vars = vec![("A".to_owned(), SecretString::from("x"))];
+        let json = sops::write_vars(&vars, Format::Json, &ids.recipients(), None).unwrap();
+        assert_eq!(detect_format(&json), Some(Format::Json));
+        let back = sops::read_vars(&json, Format::Json, &ids).unwrap();
+        assert_eq!(back[0].1.expose_secret(), "x");
+        let yaml = sops::write_vars(&vars, Format::Yaml, &ids.recipients(), None).unwrap();
+        assert_eq!(detect_format(&yaml), Some(Format::Yaml));
+    }
 }

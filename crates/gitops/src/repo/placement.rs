@@ -144,24 +144,29 @@ pub(super) fn check_plain(
     allow: &[String],
 ) -> PlainCheck {
     let mut out = PlainCheck::default();
-    for key in doc.keys() {
+    // The first file listing a key, looked up per key in constant time (a push must stay linear in the keys).
+    let mut encrypted_in: std::collections::HashMap<&str, &PathBuf> =
+        std::collections::HashMap::new();
+    for (k, file) in encrypted {
+        encrypted_in.entry(k.as_str()).or_insert(file);
+    }
+    for (key, value) in doc.values() {
         let (placement, because) = placer.place(key);
         if placement != Placement::Plain {
             continue;
         }
-        let Some(value) = doc.get(key) else { continue };
         if value.is_empty() || is_placeholder(key, value) {
             continue;
         }
         let key = &key.to_owned();
         let allowed = allow.iter().any(|k| k == key);
-        if let Some((_, file)) = encrypted.iter().find(|(k, _)| k == key) {
+        if let Some(file) = encrypted_in.get(key.as_str()) {
             if !allowed {
                 let because =
                     because.unwrap_or_else(|| "declared `plain = true` in the schema".to_owned());
                 out.refusals.push(PlainRefusal::WasEncrypted {
                     key: key.clone(),
-                    file: file.clone(),
+                    file: (*file).clone(),
                     because,
                 });
                 continue;
@@ -251,11 +256,14 @@ impl Repo {
             Ok(c) => c,
             Err(_) => return Box::new(|_: &str| true),
         };
-        let Some(rule) = config.rule_for(&vars_path(host).to_string_lossy()).cloned() else {
+        let Ok(Some(rule)) = config.rule_for(&vars_path(host).to_string_lossy()) else {
             return Box::new(|_: &str| true);
         };
+        let rule = rule.clone();
         let shared = config
             .rule_for(&vars_path(super::SHARED_HOST).to_string_lossy())
+            .ok()
+            .flatten()
             .cloned();
         let dir = self.root.join(HOSTS_DIR).join(host);
         let instance = if dir

@@ -173,23 +173,48 @@ impl Repo {
         let text = self
             .read(Path::new(SOPS_CONFIG))?
             .ok_or_else(|| Error::NoRecipients { path: path.clone() })?;
-        SopsConfig::parse(&text).map_err(|e| Error::SopsConfig {
-            path,
-            line: e.line,
-            reason: e.reason,
-        })
+        SopsConfig::parse(&text).map_err(|e| super::config_error(&path, e))
     }
 
-    /// The creation rule sops applies to `rel`, with at least one age recipient.
-    fn rule_for<'c>(&self, config: &'c SopsConfig, rel: &Path) -> Result<&'c CreationRule> {
+    /// The creation rule sops applies to `rel` (relative to the root), with at least one age recipient and no
+    /// Vault Transit key (the vars files push and the recipient commands write).
+    ///
+    /// # Errors
+    /// [`Error::NoCreationRule`] when none matches, [`Error::NoRecipients`] for a rule without age recipients,
+    /// [`Error::SopsConfig`] / [`Error::SopsConfigUnsupported`] for a rule that cannot be used.
+    pub(super) fn rule_for<'c>(
+        &self,
+        config: &'c SopsConfig,
+        rel: &Path,
+    ) -> Result<&'c CreationRule> {
+        let path = self.root.join(SOPS_CONFIG);
+        let rule = self.file_rule_for(config, rel)?;
+        let rule = rule.age_only().map_err(|e| super::config_error(&path, e))?;
+        if rule.recipients.is_empty() {
+            return Err(Error::NoRecipients { path });
+        }
+        Ok(rule)
+    }
+
+    /// The creation rule sops applies to `rel` for a whole-file `encrypt`: age recipients, Vault Transit keys, or
+    /// both.
+    ///
+    /// # Errors
+    /// As [`Repo::rule_for`], Vault Transit keys allowed.
+    pub(super) fn file_rule_for<'c>(
+        &self,
+        config: &'c SopsConfig,
+        rel: &Path,
+    ) -> Result<&'c CreationRule> {
         let path = self.root.join(SOPS_CONFIG);
         let rule = config
             .rule_for(&rel_str(rel))
+            .map_err(|e| super::config_error(&path, e))?
             .ok_or_else(|| Error::NoCreationRule {
                 path: path.clone(),
                 file: rel.to_owned(),
             })?;
-        if rule.recipients.is_empty() {
+        if rule.recipients.is_empty() && rule.hc_vault.is_empty() {
             return Err(Error::NoRecipients { path });
         }
         Ok(rule)
@@ -250,7 +275,7 @@ impl Repo {
     }
 
     /// Record the recipients of `text` (the vars file `rel`) in the clone's `.git/config`.
-    fn pin_recipients(&self, rel: &Path, text: &str) -> Result<()> {
+    pub(super) fn pin_recipients(&self, rel: &Path, text: &str) -> Result<()> {
         let recipients: Vec<String> = sops::recipients_of(text, Format::Yaml)
             .map_err(|source| Error::Sops {
                 path: rel.to_owned(),
@@ -331,7 +356,8 @@ impl Repo {
         let shared_rel = vars_path(SHARED_HOST);
         let state_rel = state_path(host);
         let host_rule = self.rule_for(&config, &host_rel)?;
-        let shared_rule = config.rule_for(&rel_str(&shared_rel));
+        // The shared file's rule decides placement only; a push that writes it checks the rule below.
+        let shared_rule = config.rule_for(&rel_str(&shared_rel)).ok().flatten();
         let placer = Placer {
             classify: req.classify,
             host_rule,
@@ -554,6 +580,10 @@ impl Repo {
             pending.push((schema_rel, text.to_owned()));
         }
 
+        // Every file is checked before any is written: a refused push leaves the working tree as it was.
+        for (rel, text) in &pending {
+            super::check_size(&self.root.join(rel), text.len())?;
+        }
         let mut outcome = PushOutcome::default();
         for (rel, text) in &pending {
             if self.read(rel)?.as_deref() != Some(text.as_str()) {

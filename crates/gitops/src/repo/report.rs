@@ -181,6 +181,53 @@ impl fmt::Display for Finding {
     }
 }
 
+/// `{"files": [{"path": ..., "update": "unchanged"|"rewrapped"|"rekeyed", "recipients": [...]}]}`.
+impl Serialize for super::UpdateKeysOutcome {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct File {
+            path: String,
+            update: &'static str,
+            recipients: Vec<String>,
+        }
+        #[derive(Serialize)]
+        struct Shape {
+            files: Vec<File>,
+        }
+        Shape {
+            files: self
+                .files
+                .iter()
+                .map(|(p, u, r)| File {
+                    path: p.display().to_string(),
+                    update: u.as_str(),
+                    recipients: r.iter().map(ToString::to_string).collect(),
+                })
+                .collect(),
+        }
+        .serialize(s)
+    }
+}
+
+/// One line per file: `PATH: rewrapped (N recipient(s))`.
+impl fmt::Display for super::UpdateKeysOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, (p, u, r)) in self.files.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(
+                f,
+                "{}: {} ({} recipient(s))",
+                p.display(),
+                u.as_str(),
+                r.len()
+            )?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -7,9 +7,9 @@
 //!
 //! | staged file | must |
 //! |---|---|
-//! | a vars file (`hosts/*/vars.yaml`, `vars.env`, `state.yaml`) | pass [`sops::inspect`] (a SOPS file whose every value that should be encrypted is, with a well-formed MAC), be encrypted to exactly the recipients of the staged `.sops.yaml`, and store in plaintext only keys that are not secret |
+//! | a vars file (`hosts/*/vars.yaml`, `vars.env`, `state.yaml`) | pass [`sops::inspect`] (a SOPS file whose every value that should be encrypted is, with a well-formed MAC), be encrypted to exactly the recipients of its creation rule in the staged `.sops.yaml`, and store in plaintext only keys that are not secret |
 //! | an envfile (`.env`, `*.env`, `.env.*`) or a template (`env.template`) | hold, for each secret key, its placeholder or nothing, and assign a secret key at most once |
-//! | `.sops.yaml` | name the recipients every vars file of the commit is encrypted to (recipients change only through `secretctl gitops recipients`, which rewrites both) |
+//! | `.sops.yaml` | give every vars file of the commit a creation rule naming the recipients it is encrypted to (recipients change only through `secretctl gitops recipients`, which rewrites both) |
 //! | a symbolic link under `hosts/` or at `.sops.yaml` | not be there: secretctl never follows links in the repository |
 //! | any other file | pass content detection, when the caller gives a detector ([`CheckRules::detect`]) |
 //!
@@ -28,8 +28,8 @@ use secretctl_envfile::EnvFile;
 use super::guard::{shell_path, shown};
 use super::template;
 use super::{
-    detect_format, git_err, is_placeholder, is_vars_path, sopsconfig, Error, Finding, Repo, Result,
-    HOSTS_DIR, LINK_MODE, SOPS_CONFIG,
+    detect_format, git_err, is_placeholder, is_vars_path, sopsconfig::SopsConfig, Error, Finding,
+    Repo, Result, HOSTS_DIR, LINK_MODE, SOPS_CONFIG,
 };
 use crate::sops::{self, Format, Recipient};
 
@@ -165,7 +165,7 @@ impl Repo {
             .git
             .diff_tree_to_index(head_tree.as_ref(), Some(&index), None)
             .map_err(git_err("cannot compare the index with HEAD"))?;
-        let recipients = self.staged_recipients(&index);
+        let config = self.staged_config(&index);
         let mut findings = Vec::new();
         let mut sops_config_changed = false;
         for delta in diff.deltas() {
@@ -210,6 +210,7 @@ impl Repo {
             };
             match kind {
                 StagedKind::Vars(format) => {
+                    let recipients = wanted_for(&config, rel);
                     check_vars(&staged, &text, format, &recipients, rules, &mut findings);
                 }
                 StagedKind::Env => {
@@ -221,8 +222,8 @@ impl Repo {
             }
         }
         if sops_config_changed {
-            if let Ok(wanted) = &recipients {
-                self.check_recipients_change(&index, head_tree.as_ref(), wanted, &mut findings);
+            if let Ok(config) = &config {
+                self.check_recipients_change(&index, head_tree.as_ref(), config, &mut findings);
             }
         }
         Ok(findings)
@@ -235,7 +236,7 @@ impl Repo {
         &self,
         index: &git2::Index,
         head_tree: Option<&git2::Tree<'_>>,
-        wanted: &[Recipient],
+        config: &SopsConfig,
         findings: &mut Vec<Finding>,
     ) {
         let mut differ = Vec::new();
@@ -252,6 +253,10 @@ impl Repo {
             };
             let format = detect_format(&text).unwrap_or_else(|| Format::from_path(&rel));
             let Ok(found) = sops::inspect(&text, format) else {
+                continue;
+            };
+            let Ok(wanted) = wanted_for(&Ok(config.clone()), &rel) else {
+                differ.push(shown(&rel.to_string_lossy()));
                 continue;
             };
             let same = found.recipients.len() == wanted.len()
@@ -306,11 +311,8 @@ impl Repo {
         }
     }
 
-    /// The recipients of the `.sops.yaml` in `index` (what the commit will hold), or why there are none.
-    fn staged_recipients(
-        &self,
-        index: &git2::Index,
-    ) -> std::result::Result<Vec<Recipient>, String> {
+    /// The `.sops.yaml` in `index` (what the commit will hold), or why there is none.
+    fn staged_config(&self, index: &git2::Index) -> std::result::Result<SopsConfig, String> {
         let rel = Path::new(SOPS_CONFIG);
         let Some(entry) = index.get_path(rel, 0) else {
             return Err(format!(
@@ -323,11 +325,25 @@ impl Repo {
         let text = self
             .blob_text(entry.id, rel)
             .map_err(|e| format!("{SOPS_CONFIG} cannot be read: {e}"))?;
-        match sopsconfig::parse(&text) {
-            Ok(r) if !r.is_empty() => Ok(r),
-            Ok(_) => Err(format!("{SOPS_CONFIG} lists no recipient")),
-            Err(e) => Err(format!("{SOPS_CONFIG}:{}: {}", e.line, e.reason)),
-        }
+        SopsConfig::parse(&text).map_err(|e| format!("{SOPS_CONFIG}:{}: {}", e.line, e.reason))
+    }
+}
+
+/// The recipients the creation rule of `config` for the vars file `rel` names (each file is encrypted to its own
+/// rule's recipients), or why there are none.
+fn wanted_for(
+    config: &std::result::Result<SopsConfig, String>,
+    rel: &Path,
+) -> std::result::Result<Vec<Recipient>, String> {
+    let config = config.as_ref().map_err(Clone::clone)?;
+    match config.rule_for(&rel.to_string_lossy()) {
+        Ok(Some(rule)) if !rule.recipients.is_empty() => Ok(rule.recipients.clone()),
+        Ok(Some(rule)) => Err(format!(
+            "{SOPS_CONFIG}: creation rule {} lists no age recipient",
+            rule.number
+        )),
+        Ok(None) => Err(format!("no creation rule of {SOPS_CONFIG} matches it")),
+        Err(e) => Err(format!("{SOPS_CONFIG}:{}: {}", e.line, e.reason)),
     }
 }
 
@@ -427,18 +443,22 @@ fn check_vars(
 
 /// How many lines of an envfile assign `key` (`KEY=`, `export KEY =`). A line of a multi-line quoted value can
 /// look like one too; that over-counts, which only makes the check stricter.
-fn assignments_of(text: &str, key: &str) -> usize {
-    text.lines()
-        .filter(|line| {
-            let l = line.trim_start();
-            let l = match l.strip_prefix("export") {
-                Some(r) if r.starts_with([' ', '\t']) => r.trim_start(),
-                _ => l,
-            };
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with('='))
-        })
-        .count()
+/// How many lines of `text` look like `KEY=` (or `export KEY =`) for each key, in one pass.
+fn assignments(text: &str) -> std::collections::HashMap<&str, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for line in text.lines() {
+        let l = line.trim_start();
+        let l = match l.strip_prefix("export") {
+            Some(r) if r.starts_with([' ', '\t']) => r.trim_start(),
+            _ => l,
+        };
+        if let Some(eq) = l.find('=') {
+            *counts
+                .entry(l[..eq].trim_end_matches([' ', '\t']))
+                .or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 /// A staged envfile or template: each secret key holds its placeholder or nothing, and is assigned once (the
@@ -456,12 +476,12 @@ fn check_envfile(
         findings.push(staged.finding(None, "cannot be parsed as a .env, so it cannot be checked"));
         return;
     };
-    for key in doc.keys() {
-        let Some(value) = doc.get(key) else { continue };
+    let counts = assignments(body);
+    for (key, value) in doc.values() {
         if is_secret(key) {
             if !value.is_empty() && !is_placeholder(key, value) {
                 findings.push(staged.finding(Some(key), "secret value staged in plaintext"));
-            } else if assignments_of(body, key) > 1 {
+            } else if counts.get(key).copied().unwrap_or(0) > 1 {
                 findings.push(staged.finding(
                     Some(key),
                     "a secret key assigned more than once (an earlier assignment can hold a value)",
@@ -580,9 +600,10 @@ mod tests {
     #[test]
     fn assignments_are_counted_as_compose_reads_them() {
         let text = "A=1\nexport A = 2\n  A=3\nAB=4\n# A=5\nB=A=6\n";
-        assert_eq!(assignments_of(text, "A"), 3);
-        assert_eq!(assignments_of(text, "AB"), 1);
-        assert_eq!(assignments_of(text, "B"), 1);
+        let counts = assignments(text);
+        assert_eq!(counts["A"], 3);
+        assert_eq!(counts["AB"], 1);
+        assert_eq!(counts["B"], 1);
     }
 
     #[test]

@@ -11,6 +11,8 @@
 //! The digest is of a value that stands in plaintext a few lines below, so it reveals nothing; a changed value no
 //! longer matches and is refused again. `pull` leaves these lines out of the `.env` it writes.
 
+use std::collections::{HashMap, HashSet};
+
 use secrecy::{ExposeSecret, SecretString};
 use secretctl_envfile::{EditError, EnvFile, ParseError};
 use sha2::{Digest, Sha256};
@@ -131,10 +133,6 @@ pub(super) struct Split {
     pub shared: Vars,
 }
 
-fn unique_keys(doc: &EnvFile) -> Vec<String> {
-    doc.keys().into_iter().map(str::to_owned).collect()
-}
-
 /// Split `env_text`: each key `place` puts in a vars file is replaced by its placeholder and its value (`value_of`:
 /// the value Compose computes) goes to the host's or the shared vars; every other line stays as written. The
 /// template starts with the lines of `reviewed`; lines of that form at the top of the `.env` are dropped (only the
@@ -150,29 +148,35 @@ pub(super) fn split(
     let counts = assignment_lines(env_text);
     let mut host = Vec::new();
     let mut shared = Vec::new();
-    for key in unique_keys(&doc) {
-        let placement = place(&key);
-        if placement == Placement::Plain {
+    // Every edit is collected first and made in one pass ([`EnvFile::set_all`]): one edit per key, each copying
+    // the whole document, made a push quadratic in the number of keys.
+    let mut repeated = Vec::new();
+    let mut placeholders = Vec::new();
+    for (key, literal) in doc.values() {
+        let placement = place(key);
+        if placement == Placement::Plain || is_placeholder(key, literal) {
+            // Plain, or already a template line (a .env rendered without a value for it): nothing to store.
             continue;
         }
-        let Some(literal) = doc.get(&key) else {
-            continue;
-        };
-        if is_placeholder(&key, literal) {
-            // Already a template line (a .env rendered without a value for it): nothing to store.
-            continue;
-        }
-        let value = value_of(&key).unwrap_or_else(|| SecretString::from(literal.to_owned()));
-        if counts.get(key.as_str()).copied().unwrap_or(0) > 1 {
+        let value = value_of(key).unwrap_or_else(|| SecretString::from(literal.to_owned()));
+        if counts.get(key).copied().unwrap_or(0) > 1 {
             // Compose reads the last assignment, but the earlier ones hold (older) secrets too: remove them all.
-            doc.unset(&key);
+            repeated.push(key.to_owned());
         }
-        doc.set(&key, &placeholder(&key))?;
+        placeholders.push((key.to_owned(), placeholder(key)));
         match placement {
-            Placement::Shared => shared.push((key, value)),
-            _ => host.push((key, value)),
+            Placement::Shared => shared.push((key.to_owned(), value)),
+            _ => host.push((key.to_owned(), value)),
         }
     }
+    for key in &repeated {
+        doc.unset(key);
+    }
+    let pairs: Vec<(&str, &str)> = placeholders
+        .iter()
+        .map(|(k, p)| (k.as_str(), p.as_str()))
+        .collect();
+    doc.set_all(&pairs)?;
     let mut template = reviewed_lines(reviewed);
     template.push_str(&doc.render());
     Ok(Split {
@@ -180,10 +184,6 @@ pub(super) fn split(
         host,
         shared,
     })
-}
-
-fn lookup<'a>(vars: &'a Vars, key: &str) -> Option<&'a SecretString> {
-    vars.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// The `.env` of a template: each placeholder replaced by the host's value, else the shared one, written with the
@@ -195,24 +195,46 @@ pub(super) fn render(
 ) -> Result<SecretString, TemplateError> {
     let (_, template_text) = split_reviewed(template_text);
     let mut doc = EnvFile::parse(template_text)?;
-    let keys = unique_keys(&doc);
-    for key in &keys {
-        let Some(value) = doc.get(key) else { continue };
-        if !is_placeholder(key, value) {
+    // Last value wins, as in a vars file read top to bottom.
+    let index = |vars: &'_ Vars| -> HashMap<String, usize> {
+        vars.iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.clone(), i))
+            .collect()
+    };
+    let (host_index, shared_index) = (index(host), index(shared));
+    let value = |key: &str| {
+        host_index
+            .get(key)
+            .map(|&i| &host[i].1)
+            .or_else(|| shared_index.get(key).map(|&i| &shared[i].1))
+    };
+    let mut keys = HashSet::new();
+    let mut sets: Vec<(String, &SecretString)> = Vec::new();
+    let mut missing = Vec::new();
+    for (key, literal) in doc.values() {
+        keys.insert(key.to_owned());
+        if !is_placeholder(key, literal) {
             continue;
         }
-        match lookup(host, key).or_else(|| lookup(shared, key)) {
-            Some(v) => doc.set(key, v.expose_secret())?,
-            None => {
-                doc.unset(key);
-            }
+        match value(key) {
+            Some(v) => sets.push((key.to_owned(), v)),
+            None => missing.push(key.to_owned()),
         }
+    }
+    for key in &missing {
+        doc.unset(key);
     }
     for (key, value) in host {
-        if !keys.iter().any(|k| k == key) {
-            doc.set(key, value.expose_secret())?;
+        if !keys.contains(key) {
+            sets.push((key.clone(), value));
         }
     }
+    let pairs: Vec<(&str, &str)> = sets
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.expose_secret()))
+        .collect();
+    doc.set_all(&pairs)?;
     Ok(SecretString::from(doc.render()))
 }
 
@@ -228,17 +250,19 @@ pub(super) fn diff(
     let pairs = |d: &Option<EnvFile>| -> Vec<(String, String)> {
         d.as_ref()
             .map(|d| {
-                unique_keys(d)
+                d.values()
                     .into_iter()
-                    .filter_map(|k| d.get(&k).map(|v| (k.clone(), v.to_owned())))
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
                     .collect()
             })
             .unwrap_or_default()
     };
     let (old, new) = (pairs(&old), pairs(&new));
+    let old_index: HashMap<&str, &String> = old.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let new_keys: HashSet<&str> = new.iter().map(|(k, _)| k.as_str()).collect();
     let value = |v: &str| with_values.then(|| SecretString::from(v.to_owned()));
     for (k, v) in &new {
-        let before = old.iter().find(|(ok, _)| ok == k).map(|(_, v)| v);
+        let before = old_index.get(k.as_str()).copied();
         let kind = match before {
             None => Some(ChangeKind::Added),
             Some(b) if b != v => Some(ChangeKind::Changed),
@@ -255,7 +279,7 @@ pub(super) fn diff(
         }
     }
     for (k, v) in &old {
-        if !new.iter().any(|(nk, _)| nk == k) {
+        if !new_keys.contains(k.as_str()) {
             changes.push(KeyChange {
                 key: k.clone(),
                 kind: ChangeKind::Removed,

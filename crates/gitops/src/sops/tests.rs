@@ -227,6 +227,7 @@ fn dotenv_whole_file() {
 fn regex_opts(p: &str) -> EncryptOptions {
     EncryptOptions {
         encrypted_regex: Some(p.to_owned()),
+        ..EncryptOptions::default()
     }
 }
 

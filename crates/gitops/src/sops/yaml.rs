@@ -1330,7 +1330,12 @@ fn emit_map(out: &mut String, entries: &[Entry], indent: usize, mut prefix: Opti
             }
             Entry::Pair(k, v) => {
                 start_line(out, indent, &mut prefix);
-                out.push_str(&scalar_key(k));
+                if k == "<<" && is_merge_value(v) {
+                    // As sops (go-yaml) writes a merge key, so that other YAML readers still merge.
+                    out.push_str("!!merge <<");
+                } else {
+                    out.push_str(&scalar_key(k));
+                }
                 out.push(':');
                 emit_value(out, v, indent, &mut inline);
             }
@@ -1440,6 +1445,20 @@ fn emit_value(out: &mut String, v: &Node, indent: usize, inline: &mut Vec<&str>)
                 }
             }
         }
+    }
+}
+
+/// Whether a `<<` key's value is what a YAML merge takes (a mapping or a list of mappings); any other value is
+/// written under a quoted `"<<"`, which no reader takes for a merge (sops writes `!!merge <<` there too, and then
+/// cannot read its own file).
+fn is_merge_value(v: &Node) -> bool {
+    match v {
+        Node::Map(_) => true,
+        Node::Seq(items) => items
+            .iter()
+            .filter(|n| !matches!(n, Node::Comment(_)))
+            .all(|n| matches!(n, Node::Map(_))),
+        _ => false,
     }
 }
 
@@ -1605,8 +1624,10 @@ mod tests {
             matches!(&doc[5], Entry::Pair(_, Node::Map(x)) if matches!(&x[0], Entry::Pair(k, _) if k == "<<"))
         );
         let out = emit(&doc);
-        assert!(out.contains("\"<<\":"), "{out}");
+        assert!(out.contains("    !!merge <<:\n        x: 1\n"), "{out}");
         assert!(parse(&out).unwrap() == doc);
+        let scalar = parse("\"<<\": 5\n").unwrap();
+        assert_eq!(emit(&scalar), "\"<<\": 5\n");
     }
 
     #[test]
