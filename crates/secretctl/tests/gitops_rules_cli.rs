@@ -248,7 +248,7 @@ fn a_rule_secretctl_cannot_honour_is_refused_by_name() {
     let Some(f) = fixture() else { return };
     let text = config(
         &f,
-        "creation_rules:\n  - path_regex: ^vault/\n    pgp: 85D77543B3D624B63CEA9E6DBC17301B491B3F21\n  - age: RA\n",
+        "creation_rules:\n  - path_regex: ^vault/\n    gcp_kms: projects/p/locations/global/keyRings/r/cryptoKeys/k\n  - age: RA\n",
     );
     f.init_with(&text);
     f.write("vault/x.yaml", "a: b\n");
@@ -256,7 +256,7 @@ fn a_rule_secretctl_cannot_honour_is_refused_by_name() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains(".sops.yaml:3: creation rule 1: pgp master keys are not supported"),
+        err.contains(".sops.yaml:3: creation rule 1: gcp_kms master keys are not supported"),
         "{err}"
     );
     // The other rule still works.
