@@ -620,10 +620,26 @@ fn the_canary_and_the_token_never_leak_from_the_vault_commands() {
     assert!(std::fs::read_to_string(env.dir.join("other.env"))
         .unwrap()
         .contains(CANARY));
+    // sops hc_vault files: the data key wrapped by Transit.
+    std::fs::write(env.dir.join("app.yaml"), format!("api_token: {CANARY}\n")).unwrap();
+    let out = run(
+        &["gitops", "encrypt", "--hc-vault-transit", &uri, "app.yaml"],
+        b"",
+        &token,
+    );
+    ok(&out, "gitops encrypt --hc-vault-transit");
+    assert_clean("gitops encrypt --hc-vault-transit", "stdout", &out.stdout);
+    std::fs::write(env.dir.join("app.enc.yaml"), &out.stdout).unwrap();
+    let out = run(&["gitops", "decrypt", "app.enc.yaml"], b"", &token);
+    ok(&out, "gitops decrypt (hc_vault)");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(CANARY));
     // Failures: a read-only token, a sealed server, a stopped one.
     let ro = server.token_with_policy("ro", r#"path "secret/*" { capabilities = ["read"] }"#, "1h");
     let out = run(&["export", "vault", "--path", "secret/app/prod"], b"", &ro);
     assert_eq!(out.status.code(), Some(1));
+    let out = run(&["gitops", "decrypt", "app.enc.yaml"], b"", &ro);
+    assert_eq!(out.status.code(), Some(1));
+    assert_clean("gitops decrypt (denied)", "stdout", &out.stdout);
     server.seal();
     let out = run(&["secret", "get", "t", "canary"], b"", &token);
     assert_eq!(out.status.code(), Some(1));
