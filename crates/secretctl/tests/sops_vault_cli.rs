@@ -1,6 +1,6 @@
 //! sops files whose data key Vault Transit wraps (`hc_vault` key groups), both ways with the real `sops` 3.11
 //! against a real OpenBao (`bao server -dev`): what `sops -e --hc-vault-transit` writes `gitops decrypt` reads,
-//! what `gitops encrypt --hc-vault-transit` writes `sops -d` reads, a file with an age recipient and an hc_vault
+//! what `gitops encrypt --hc-vault-transit` writes `sops -d` reads (YAML, dotenv, JSON, INI), a file with an age recipient and an hc_vault
 //! key decrypts with either alone, tampering fails with exit 3, and an unreachable server or a 403 fails with
 //! exit 1 naming the address and the operation, the token never printed.
 //!
@@ -138,13 +138,19 @@ impl Env {
 
 const YAML: &str = "db:\n    password: hunter2\n    port: 5432\napi_token: s3cr3t-token\n";
 const DOTENV: &str = "DB_PASSWORD=hunter2\nAPI_TOKEN=s3cr3t-token\n";
+const INI: &str = "[db]\npassword = hunter2\nport = 5432\n";
 const JSON: &str = "{\n\t\"db\": {\n\t\t\"password\": \"hunter2\"\n\t},\n\t\"n\": 1\n}";
 
 #[test]
 fn sops_hc_vault_files_decrypt_with_gitops_decrypt() {
     let Some(env) = Env::new() else { return };
     let uri = env.uri();
-    for (name, plain) in [("a.yaml", YAML), ("a.env", DOTENV), ("a.json", JSON)] {
+    for (name, plain) in [
+        ("a.yaml", YAML),
+        ("a.env", DOTENV),
+        ("a.json", JSON),
+        ("a.ini", INI),
+    ] {
         let file = env.write(name, plain);
         let enc = env.sops_ok(
             With::Both,
@@ -178,7 +184,12 @@ fn gitops_encrypt_hc_vault_is_read_by_sops() {
         .unwrap();
     let uri = env.uri();
     let other = format!("{}/v1/transit/keys/other", env.server.address);
-    for (name, plain) in [("b.yaml", YAML), ("b.env", DOTENV), ("b.json", JSON)] {
+    for (name, plain) in [
+        ("b.yaml", YAML),
+        ("b.env", DOTENV),
+        ("b.json", JSON),
+        ("b.ini", INI),
+    ] {
         let file = env.write(name, plain);
         let f = file.to_str().unwrap();
         // Comma-separated, as sops takes the flag.
