@@ -94,7 +94,7 @@ fn retire_refuses_while_rows_reference_the_key() {
         .arg(format!("sqlite:{}", env.path("typo.db").display()))
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("no secret store at"));
+        .stderr(predicate::str::contains("no secretctl store at"));
 }
 
 #[test]

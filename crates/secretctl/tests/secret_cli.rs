@@ -159,7 +159,7 @@ fn usage_and_not_found_exit_codes() {
         .code(4)
         .stdout("")
         .stderr(
-            predicate::str::contains("no secret store at")
+            predicate::str::contains("no secretctl store at")
                 .and(predicate::str::contains("store.db")),
         );
     assert!(!env.store().exists());

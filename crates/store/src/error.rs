@@ -210,11 +210,22 @@ pub enum Error {
     /// A value in the database is out of range (a negative version or count): the database was edited by hand.
     #[error("store holds an out-of-range {0}; the database was edited by hand")]
     OutOfRange(&'static str),
-    /// [`Store::open_existing`](crate::Store::open_existing) found no SQLite store file.
-    #[error("no secret store at {}; `secretctl secret put` creates it, or pass --store URL", path.display())]
+    /// There is no secretctl store at the URL (no file, an empty database, or a database without secretctl's
+    /// tables); nothing was created.
+    #[error("no secretctl store at {store}; nothing created; create it with `secretctl store init {store}`")]
     NoStore {
-        /// The store file that is missing.
-        path: PathBuf,
+        /// The store, as its URL shows it (password redacted).
+        store: String,
+    },
+    /// `store init` (or a put to the default store) found a database that holds other tables: it is not made a
+    /// store.
+    #[error(
+        "{store} is a database that holds other tables, not a secretctl store; nothing was changed; use an empty \
+         database or a new file"
+    )]
+    ForeignDatabase {
+        /// The store, as its URL shows it (password redacted).
+        store: String,
     },
     /// The keyfile or its keyring failed (loading, making a new key, destroying a retired one).
     #[error(transparent)]
@@ -278,7 +289,9 @@ impl Kind for Error {
             | Error::WrongKey { .. }
             | Error::BadKeyIdColumn { .. }
             | Error::RolledBack { .. } => ErrorKind::Integrity,
-            Error::RetireActive { .. } | Error::KeyInUse { .. } => ErrorKind::Refused,
+            Error::RetireActive { .. } | Error::KeyInUse { .. } | Error::ForeignDatabase { .. } => {
+                ErrorKind::Refused
+            }
             Error::Io { .. }
             | Error::Sqlite { .. }
             | Error::Postgres(_)

@@ -348,35 +348,59 @@ impl fmt::Debug for Store {
 }
 
 impl Store {
-    /// Open (creating the schema if needed) the store at `url`. The actor recorded in the audit table is the
-    /// OS user until [`Store::set_actor`] names another.
+    /// Open the store at `url`, creating it when there is none yet (a missing SQLite file, an empty database): what
+    /// a put to the default store does. The actor recorded in the audit table is the OS user until
+    /// [`Store::set_actor`] names another.
     ///
     /// # Errors
+    /// [`Error::ForeignDatabase`] when the database holds tables that are not secretctl's (nothing is changed);
     /// [`Error::Io`] / [`Error::Sqlite`] / [`Error::Postgres`] when the database cannot be opened or created,
     /// [`Error::SchemaTooNew`] when a newer secretctl wrote it.
     /// [`Error::SchemaTooOld`] when an older secretctl wrote it and [`Store::migrate`] has not run.
     pub fn open(url: &StoreUrl) -> Result<Store, Error> {
-        let store = Store::open_any_schema(url)?;
-        let found = store.backend.schema();
+        Store::init(url).map(|(store, _)| store)
+    }
+
+    /// Create the store at `url` on purpose (`secretctl store init`): a missing SQLite file or an empty database
+    /// becomes a new store. An existing secretctl store is opened as it is. Returns the store and whether it was
+    /// created now.
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn init(url: &StoreUrl) -> Result<(Store, bool), Error> {
+        let (store, created) = Store::open_any_schema(url, true)?;
+        store.check_current()?;
+        Ok((store, created))
+    }
+
+    fn check_current(&self) -> Result<(), Error> {
+        let found = self.backend.schema();
         if found < SCHEMA_VERSION {
             return Err(Error::SchemaTooOld {
                 found,
-                store: url.to_string(),
+                store: self.url.to_string(),
             });
         }
-        Ok(store)
+        Ok(())
     }
 
-    fn open_any_schema(url: &StoreUrl) -> Result<Store, Error> {
-        let backend: Box<dyn Backend> = match url {
-            StoreUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open(path)?),
-            StoreUrl::Postgres(u) => Box::new(postgres::Postgres::open(u)?),
+    fn open_any_schema(url: &StoreUrl, create: bool) -> Result<(Store, bool), Error> {
+        let (backend, created): (Box<dyn Backend>, bool) = match url {
+            StoreUrl::Sqlite(path) => {
+                let (b, created) = sqlite::Sqlite::open(path, create)?;
+                (Box::new(b), created)
+            }
+            StoreUrl::Postgres(u) => {
+                let (b, created) = postgres::Postgres::open(u, create)?;
+                (Box::new(b), created)
+            }
         };
-        Ok(Store {
+        let store = Store {
             backend,
             url: url.clone(),
             actor: default_actor(),
-        })
+        };
+        Ok((store, created))
     }
 
     /// Bring an existing store written by an older secretctl up to this build's schema, in one transaction, and
@@ -385,14 +409,9 @@ impl Store {
     /// Returns the schema version found before; a store already current is left as it is.
     ///
     /// # Errors
-    /// [`Error::NoStore`] for a missing SQLite file; as [`Store::open`].
+    /// [`Error::NoStore`] when there is no store at `url`; as [`Store::open`].
     pub fn migrate(url: &StoreUrl, actor: Option<&str>) -> Result<(Store, i64), Error> {
-        if let StoreUrl::Sqlite(path) = url {
-            if !path.exists() {
-                return Err(Error::NoStore { path: path.clone() });
-            }
-        }
-        let mut store = Store::open_any_schema(url)?;
+        let mut store = Store::open_any_schema(url, false)?.0;
         if let Some(actor) = actor {
             store.set_actor(actor);
         }
@@ -403,19 +422,16 @@ impl Store {
         Ok((store, found))
     }
 
-    /// Open the store at `url` only if it exists: a missing SQLite file is [`Error::NoStore`] rather than a new,
-    /// empty store (a read, a list or a retirement must not create one). A PostgreSQL store is opened as by
-    /// [`Store::open`].
+    /// Open the store at `url` only if it exists. Nothing is created or written: a missing file, an empty database
+    /// or one without secretctl's tables is [`Error::NoStore`] (a read, a list, a rotation or a retirement must not
+    /// create a store).
     ///
     /// # Errors
     /// [`Error::NoStore`]; as [`Store::open`].
     pub fn open_existing(url: &StoreUrl) -> Result<Store, Error> {
-        if let StoreUrl::Sqlite(path) = url {
-            if !path.exists() {
-                return Err(Error::NoStore { path: path.clone() });
-            }
-        }
-        Store::open(url)
+        let store = Store::open_any_schema(url, false)?.0;
+        store.check_current()?;
+        Ok(store)
     }
 
     /// The URL the store was opened from.

@@ -58,25 +58,52 @@ pub(crate) struct Postgres {
 }
 
 impl Postgres {
-    pub(crate) fn open(url: &str) -> Result<Postgres, Error> {
+    /// Open the store in the database at `url`. With `create`, an empty database becomes a new store (returned with
+    /// `true`) and a database holding other tables is refused; without it, nothing is created: a database without
+    /// secretctl's tables is [`Error::NoStore`].
+    pub(crate) fn open(url: &str, create: bool) -> Result<(Postgres, bool), Error> {
         let (config, at) = crate::pgconn::config(url)?;
         let mut client = config
             .connect(NoTls)
             .map_err(|source| Error::PostgresConnect { at, source })?;
-        let mut tx = client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
-        tx.batch_execute(SCHEMA)?;
-        tx.execute(
-            "INSERT INTO secretctl_meta (k, v) VALUES ('schema_version', $1) ON CONFLICT (k) DO NOTHING",
-            &[&SCHEMA_VERSION.to_string()],
-        )?;
-        let v: String = tx
+        let shown = crate::redact_password(url);
+        let mut created = false;
+        if !is_store(&mut client)? {
+            if !create {
+                return Err(Error::NoStore { store: shown });
+            }
+            let mut tx = client.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
+            // Catalog lookups (to_regclass) may use a snapshot older than the lock: count with the statement's own.
+            let row = tx.query_one(
+                "SELECT count(*) FILTER (WHERE c.relname = 'secretctl_meta' AND n.nspname = current_schema()), \
+                 count(*) FROM pg_catalog.pg_class c \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
+                 AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%' \
+                 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')",
+                &[],
+            )?;
+            let (ours, objects): (i64, i64) = (row.get(0), row.get(1));
+            if ours == 0 {
+                if objects > 0 {
+                    return Err(Error::ForeignDatabase { store: shown });
+                }
+                tx.batch_execute(SCHEMA)?;
+                tx.execute(
+                    "INSERT INTO secretctl_meta (k, v) VALUES ('schema_version', $1)",
+                    &[&SCHEMA_VERSION.to_string()],
+                )?;
+                created = true;
+            }
+            tx.commit()?;
+        }
+        let v: String = client
             .query_one(
                 "SELECT v FROM secretctl_meta WHERE k = 'schema_version'",
                 &[],
             )?
             .get(0);
-        tx.commit()?;
         let found: i64 = v.parse().map_err(|_| Error::OutOfRange("schema version"))?;
         if found > SCHEMA_VERSION {
             return Err(Error::SchemaTooNew {
@@ -84,11 +111,21 @@ impl Postgres {
                 supported: SCHEMA_VERSION,
             });
         }
-        Ok(Postgres {
-            client,
-            schema: found,
-        })
+        Ok((
+            Postgres {
+                client,
+                schema: found,
+            },
+            created,
+        ))
     }
+}
+
+/// True when the database (as the search path sees it) holds secretctl's tables.
+fn is_store(client: &mut impl postgres::GenericClient) -> Result<bool, Error> {
+    Ok(client
+        .query_one("SELECT to_regclass('secretctl_meta') IS NOT NULL", &[])?
+        .get(0))
 }
 
 fn raw_row(r: &postgres::Row) -> RawRow {

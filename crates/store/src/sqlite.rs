@@ -5,7 +5,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Sealer, Update};
 use crate::{Error, SCHEMA_VERSION};
@@ -62,34 +62,46 @@ pub(crate) struct Sqlite {
 }
 
 impl Sqlite {
-    pub(crate) fn open(path: &Path) -> Result<Sqlite, Error> {
+    /// Open the store in the SQLite file at `path`. With `create`, a missing file or an empty database becomes a new
+    /// store (returned with `true`); a database holding anything else is refused. Without it, nothing is created and
+    /// nothing is written: a missing file, an empty or foreign database is [`Error::NoStore`].
+    pub(crate) fn open(path: &Path, create: bool) -> Result<(Sqlite, bool), Error> {
         let shown = path.display().to_string();
         let io = |source| Error::Io {
             path: shown.clone(),
             source,
         };
-        // Create the file ourselves so it is 0600 from the first byte whatever the umask; SQLite gives the -wal
-        // and -shm files the database file's mode.
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-        {
-            Ok(f) => {
-                f.set_permissions(std::fs::Permissions::from_mode(0o600))
-                    .map_err(io)?;
-                f.sync_all().map_err(io)?;
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::File::open(dir)
-                        .and_then(|d| d.sync_all())
+        let no_store = || Error::NoStore {
+            store: format!("sqlite:{shown}"),
+        };
+        if create {
+            // Create the file ourselves so it is 0600 from the first byte whatever the umask; SQLite gives the -wal
+            // and -shm files the database file's mode.
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+            {
+                Ok(f) => {
+                    f.set_permissions(std::fs::Permissions::from_mode(0o600))
                         .map_err(io)?;
+                    f.sync_all().map_err(io)?;
+                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        std::fs::File::open(dir)
+                            .and_then(|d| d.sync_all())
+                            .map_err(io)?;
+                    }
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io(e)),
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(io(e)),
+        } else if !path.is_file() {
+            return Err(no_store());
         }
-        let conn = Connection::open(path).map_err(|source| Error::Sqlite {
+        // Never let SQLite create the file: only the code above does, 0600.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| Error::Sqlite {
             path: shown.clone(),
             source,
         })?;
@@ -98,9 +110,79 @@ impl Sqlite {
             conn,
             schema: 0,
         };
-        s.init().map_err(|e| s.err(e))?;
+        s.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| s.err(e))?;
+        // A read only: a file that is not a database, or a database without our tables, is not touched.
+        let ours = match s.is_store() {
+            Ok(ours) => ours,
+            Err(_) if !create => return Err(no_store()),
+            Err(_) => {
+                return Err(Error::ForeignDatabase {
+                    store: format!("sqlite:{shown}"),
+                })
+            }
+        };
+        if !ours && !create {
+            return Err(no_store());
+        }
+        let created = if ours {
+            s.set_durability().map_err(|e| s.err(e))?;
+            false
+        } else {
+            s.create_schema()?
+        };
         s.check_schema()?;
-        Ok(s)
+        Ok((s, created))
+    }
+
+    /// True when the database holds secretctl's tables.
+    fn is_store(&self) -> rusqlite::Result<bool> {
+        self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'secretctl_meta'",
+            [],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        )
+    }
+
+    /// WAL journal and full syncing: a committed write survives a power cut.
+    fn set_durability(&self) -> rusqlite::Result<()> {
+        self.conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        self.conn.pragma_update(None, "synchronous", "FULL")
+    }
+
+    /// Create secretctl's tables in an empty database, in one transaction. Returns false when another process
+    /// created them meanwhile; refuses a database that holds anything else.
+    fn create_schema(&mut self) -> Result<bool, Error> {
+        let foreign = || Error::ForeignDatabase {
+            store: format!("sqlite:{}", self.path.display()),
+        };
+        let run = |conn: &mut Connection| -> rusqlite::Result<Option<bool>> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (ours, objects): (i64, i64) = tx.query_row(
+                "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'secretctl_meta'), count(*) \
+                 FROM sqlite_master",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if ours > 0 {
+                return Ok(Some(false));
+            }
+            if objects > 0 {
+                return Ok(None);
+            }
+            tx.execute_batch(SCHEMA)?;
+            tx.execute(
+                "INSERT INTO secretctl_meta (k, v) VALUES ('schema_version', ?1)",
+                [SCHEMA_VERSION.to_string()],
+            )?;
+            tx.commit()?;
+            Ok(Some(true))
+        };
+        let created = run(&mut self.conn)
+            .map_err(|e| self.err(e))?
+            .ok_or_else(foreign)?;
+        self.set_durability().map_err(|e| self.err(e))?;
+        Ok(created)
     }
 
     fn err(&self, source: rusqlite::Error) -> Error {
@@ -108,22 +190,6 @@ impl Sqlite {
             path: self.path.display().to_string(),
             source,
         }
-    }
-
-    fn init(&mut self) -> rusqlite::Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
-        self.conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(SCHEMA)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO secretctl_meta (k, v) VALUES ('schema_version', ?1)",
-            [SCHEMA_VERSION.to_string()],
-        )?;
-        tx.commit()
     }
 
     fn check_schema(&mut self) -> Result<(), Error> {

@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod instance;
+pub mod pg;
 mod sandbox;
 mod store_env;
 mod tools;
