@@ -138,7 +138,7 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
 }
 
 fn put(g: Globals, a: PutArgs) -> anyhow::Result<()> {
-    let (owner, name, keyring) = (&a.owner, &a.name, a.at.keyfile.keyring()?);
+    let (owner, name, mut keyring) = (&a.owner, &a.name, a.at.keyfile.keyring()?);
     let (value, prompt) = (
         Zeroizing::new(a.value),
         format!("value for {owner}/{name}: "),
@@ -154,7 +154,9 @@ fn put(g: Globals, a: PutArgs) -> anyhow::Result<()> {
         typed.expose_secret().as_bytes().to_vec().into()
     };
     let value = secret.expose_secret();
-    let version = a.at.open(true)?.put(keyring.active(), owner, name, value)?;
+    let version =
+        a.at.open(true)?
+            .put_active(&mut keyring, owner, name, value)?;
     let key_id = keyring.active_id().to_string();
     let text = format!("stored {owner}/{name} version {version} (key {key_id})");
     let doc = json!({ "owner": owner, "name": name, "version": version, "key_id": key_id });

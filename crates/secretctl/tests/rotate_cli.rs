@@ -86,15 +86,34 @@ fn retire_refuses_while_rows_reference_the_key() {
         .assert()
         .code(1)
         .stdout("")
-        .stderr(predicate::str::contains("2 rows").and(predicate::str::contains("key rotate")));
+        .stderr(
+            predicate::str::contains("2 rows").and(predicate::str::contains("key rotate --store")),
+        );
     assert!(env.keyring_dir().join(format!("{old}.key")).exists());
-    // A store that does not exist cannot prove anything: refused too.
+    // The fix, as printed, finishes the default store's rotation.
     env.cmd()
-        .args(["key", "retire", &old, "--store"])
-        .arg(format!("sqlite:{}", env.path("typo.db").display()))
+        .args(["key", "rotate", "--store"])
+        .arg(format!("sqlite:{}", env.store().display()))
+        .assert()
+        .success();
+    // A store that does not exist cannot prove anything: refused too, until --force.
+    let typo = format!("sqlite:{}", env.path("typo.db").display());
+    env.cmd()
+        .args(["key", "retire", &old, "--store", &typo])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("no secretctl store at"));
+        .stderr(
+            predicate::str::contains("no secretctl store at")
+                .and(predicate::str::contains("--force")),
+        );
+    assert!(env.keyring_dir().join(format!("{old}.key")).exists());
+    env.cmd()
+        .args(["key", "retire", &old, "--force", "--store", &typo])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning:").and(predicate::str::contains("typo.db")));
+    assert!(!env.keyring_dir().join(format!("{old}.key")).exists());
+    assert!(!env.path("typo.db").exists());
 }
 
 #[test]

@@ -292,6 +292,20 @@ fn missing_key_id_exits_3_naming_the_key() {
         .args(["key", "rotate", "--store", &other])
         .assert()
         .success();
+    // A put under the second key is refused until this store knows it; an interrupted rotation of this store leaves
+    // it knowing both keys, with rows under each (simulated here: the rotation recorded the key, then stopped).
+    env.cmd()
+        .args(["secret", "put", "alice", "new"])
+        .write_stdin("x")
+        .assert()
+        .code(3);
+    let conn = rusqlite::Connection::open(env.store()).unwrap();
+    conn.execute(
+        "INSERT INTO secretctl_keys (key_id, first_used) VALUES (?1, 0)",
+        [env.active()],
+    )
+    .unwrap();
+    drop(conn);
     env.put("alice", "new", "under the second key");
     // The retired key file is lost (deleted by hand, a partial restore...).
     let retired = env.keyring_dir().join(format!("{first}.key"));

@@ -186,6 +186,36 @@ pub enum Error {
         /// The keyring's key ids, comma-separated.
         keyring: String,
     },
+    /// A put with a key the store was never sealed under, while it holds keys of its own: the keyfile is not this
+    /// store's (a wrong backup restored), or the store was not rotated to the keyfile's new key.
+    #[error(
+        "key {key} is not a key of {store}, whose values are sealed under {store_keys}; nothing was stored. If \
+         this keyfile keeps the store's key as a retired key, move the store to the active key with `secretctl \
+         key rotate --store {store}`; otherwise the keyfile is not this store's: restore its key with `secretctl \
+         key restore --expect-id KEY_ID --force BACKUP` (KEY_ID one of the store's keys above)"
+    )]
+    UnknownKey {
+        /// The key the value was to be sealed under.
+        key: KeyId,
+        /// The key ids the store knows, comma-separated.
+        store_keys: String,
+        /// The store, without credentials ([`StoreUrl::without_credentials`](crate::StoreUrl::without_credentials)).
+        store: String,
+    },
+    /// `key retire` could not check a store the keyring has sealed for: a key it still needs would be lost.
+    #[error(
+        "cannot check {store} for rows under key {id}: {source}; nothing was destroyed; make the store \
+         reachable, or pass --force to retire the key without checking it (its rows under that key would be lost)"
+    )]
+    StoreUnreachable {
+        /// The store, as recorded by the keyring.
+        store: String,
+        /// The key id.
+        id: KeyId,
+        /// Why it could not be checked.
+        #[source]
+        source: Box<Error>,
+    },
     /// Sealing a value failed (the value is too large, or the random number generator failed).
     #[error("cannot seal {owner}/{name}: {source}")]
     Seal {
@@ -264,15 +294,15 @@ pub enum Error {
     },
     /// Rows of the store still reference the key asked to be retired.
     #[error(
-        "{rows} rows of {store} still reference key {id}; run `secretctl key rotate` to finish re-encrypting \
-         them, then retire it"
+        "{rows} rows of {store} still reference key {id}; run `secretctl key rotate --store {store}` to finish \
+         re-encrypting them, then retire it"
     )]
     KeyInUse {
         /// The key id.
         id: KeyId,
         /// How many rows reference it.
         rows: u64,
-        /// The store, as its URL shows it (password redacted).
+        /// The store, without credentials (so the printed fix works with PGPASSWORD or a password file).
         store: String,
     },
 }
@@ -288,7 +318,9 @@ impl Kind for Error {
             | Error::MissingKey { .. }
             | Error::WrongKey { .. }
             | Error::BadKeyIdColumn { .. }
-            | Error::RolledBack { .. } => ErrorKind::Integrity,
+            | Error::RolledBack { .. }
+            | Error::UnknownKey { .. } => ErrorKind::Integrity,
+            Error::StoreUnreachable { source, .. } => source.kind(),
             Error::RetireActive { .. } | Error::KeyInUse { .. } | Error::ForeignDatabase { .. } => {
                 ErrorKind::Refused
             }

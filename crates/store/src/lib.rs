@@ -66,7 +66,9 @@ use secretctl_envelope::{Context, Envelope, Key, KeyId, Keyring};
 
 use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
 pub use crate::error::Error;
-pub use crate::master::{MasterKeyRotation, RotateMode, RotationEvent, RotationPlan};
+pub use crate::master::{
+    retire_key_everywhere, MasterKeyRotation, RetireReport, RotateMode, RotationEvent, RotationPlan,
+};
 pub use crate::report::Listing;
 
 /// The envelope context domain of every store row: the envelope binds (domain, owner, name, version).
@@ -123,6 +125,58 @@ impl StoreUrl {
             .unwrap_or_else(|| Path::new("."));
         StoreUrl::Sqlite(dir.join("store.db"))
     }
+}
+
+impl StoreUrl {
+    /// The store as a keyring records it ([`secretctl_keyfile::Keyring::record_store`]): an SQLite path made
+    /// absolute, a PostgreSQL URL without any credential (the password of its user info and any `password`
+    /// query parameter are dropped; libpq's `PGPASSWORD` or password file supplies it when the store is opened).
+    #[must_use]
+    pub fn without_credentials(&self) -> String {
+        match self {
+            StoreUrl::Sqlite(p) => {
+                let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                format!("sqlite:{}", abs.display())
+            }
+            StoreUrl::Postgres(url) => strip_credentials(url),
+        }
+    }
+}
+
+fn strip_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            if user.is_empty() {
+                host.to_owned()
+            } else {
+                format!("{user}@{host}")
+            }
+        }
+        None => authority.to_owned(),
+    };
+    let query: Vec<&str> = query
+        .map(|q| {
+            q.split('&')
+                .filter(|kv| kv.split('=').next() != Some("password"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = format!("{scheme}://{authority}{path}");
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(&query.join("&"));
+    }
+    out
 }
 
 impl FromStr for StoreUrl {
@@ -454,8 +508,9 @@ impl Store {
     /// Store `value` as the next version of (owner, name), sealed under `key`. Returns the new version.
     ///
     /// # Errors
-    /// [`Error::BadName`] for an empty, overlong or control-character owner or name; [`Error::Seal`] when the
-    /// value cannot be sealed; a database error.
+    /// [`Error::BadName`] for an empty, overlong or control-character owner or name; [`Error::UnknownKey`] when the
+    /// store holds rows and `key` is none of the keys it was ever sealed under; [`Error::Seal`] when the value
+    /// cannot be sealed; a database error.
     pub fn put(&mut self, key: &Key, owner: &str, name: &str, value: &[u8]) -> Result<u64, Error> {
         let versions = self.put_many(key, &[(owner, name, value)])?;
         versions
@@ -482,11 +537,20 @@ impl Store {
                 });
             }
         }
+        let key_id = key.id().to_string();
+        let known = self.backend.known_keys()?;
+        if !known.is_empty() && !known.contains(&key_id) {
+            // A second key mixed into a store makes its old rows look "retired too early" later: refuse it now.
+            return Err(Error::UnknownKey {
+                key: key.id(),
+                store_keys: known.join(", "),
+                store: self.url.without_credentials(),
+            });
+        }
         let items: Vec<PutItem<'_>> = items
             .iter()
             .map(|(owner, name, value)| PutItem { owner, name, value })
             .collect();
-        let key_id = key.id().to_string();
         let mut seal = |owner: &str, name: &str, version: i64, value: &[u8]| {
             let version = u64::try_from(version).map_err(|_| Error::OutOfRange("version"))?;
             let ctx = Context::new(CONTEXT_DOMAIN, owner, name, version);
@@ -505,6 +569,24 @@ impl Store {
             .into_iter()
             .map(|v| u64::try_from(v).map_err(|_| Error::OutOfRange("version")))
             .collect()
+    }
+
+    /// Record this store in the keyfile's keyring (see [`Keyring::record_store`](secretctl_keyfile::Keyring)), then
+    /// store `value` as the next version of (owner, name) under the keyring's active key: what `secretctl secret
+    /// put` does, so that retiring a key later checks this store too.
+    ///
+    /// # Errors
+    /// [`Error::Keyfile`] when the keyring cannot record the store; as [`Store::put`].
+    pub fn put_active(
+        &mut self,
+        keyring: &mut secretctl_keyfile::Keyring,
+        owner: &str,
+        name: &str,
+        value: &[u8],
+    ) -> Result<u64, Error> {
+        check_names(owner, name)?;
+        keyring.record_store(&self.url.without_credentials())?;
+        self.put(keyring.active(), owner, name, value)
     }
 
     /// Open (owner, name) at `version`, or its latest version. The read is recorded in the audit table, and so

@@ -17,6 +17,15 @@ fn keyring(keys: &[&Key]) -> Keyring {
     k
 }
 
+/// Make the store know `key`, as a rotation to it does when it begins (an interrupted rotation leaves the store
+/// with rows under two keys).
+fn knows_key(t: &TestStore, key: &Key) {
+    t.exec(
+        "INSERT INTO secretctl_keys (key_id, first_used) VALUES ($1, 0)",
+        &[&key.id().to_string()],
+    );
+}
+
 fn open(t: &TestStore) -> Store {
     Store::open(&t.url).unwrap()
 }
@@ -319,6 +328,16 @@ fn missing_key_and_wrong_key_are_told_apart(t: TestStore) {
     let k2 = Key::generate();
     let mut s = open(&t);
     s.put(&k1, "alice", "old", b"under k1").unwrap();
+    // A put with a key the store does not know is refused (the store knows k1 only)...
+    let err = s.put(&k2, "alice", "new", b"under k2").unwrap_err();
+    assert!(
+        matches!(err, Error::UnknownKey { key, .. } if key == k2.id()),
+        "{err}"
+    );
+    assert!(err.is_integrity());
+    assert!(err.to_string().contains(&k1.id().to_string()), "{err}");
+    // ...until the store knows it, as it does once a rotation to k2 has begun.
+    knows_key(&t, &k2);
     s.put(&k2, "alice", "new", b"under k2").unwrap();
 
     // The keyring lost k1 but holds k2, which this store uses: a missing key.
@@ -506,6 +525,7 @@ fn rotation_with_a_missing_key_stops(t: TestStore) {
     let k3 = Key::generate();
     let mut s = open(&t);
     s.put(&k1, "o", "a", b"1").unwrap();
+    knows_key(&t, &k2);
     s.put(&k2, "o", "b", b"2").unwrap();
     // k1 is not in the keyring: rotating to k3 must fail on o/a, not skip it.
     let err = s
