@@ -82,6 +82,13 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
         );
     }
     g.print(&done, text)?;
+    if done.audit_checkpoint.is_none() && !matches!(done.plan, RotationPlan::NothingToResume { .. })
+    {
+        eprintln!(
+            "warning: the audit log of {url} did not verify, so it was not checkpointed under the new key; see \
+             `secretctl secret audit --verify --store {url}`"
+        );
+    }
     if let RotationPlan::NothingToResume { active } = done.plan {
         eprintln!("nothing to resume: every row is under the active key {active}");
     }

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use secrecy::ExposeSecret;
-use secretctl_store::{Listing, Versions};
+use secretctl_keyfile::Keyring;
+use secretctl_store::{audit_json, parse_date, AuditFilter, Listing, Store, Versions};
 use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::cli::Globals;
-use crate::common::{write_stdout, write_value, StoreArgs};
+use crate::common::{say, write_stdout, write_value, StoreArgs};
 use crate::input::read_value;
 
 /// Which secret: OWNER NAME.
@@ -68,14 +69,39 @@ pub enum Cmd {
     },
     /// Upgrade a store written by an older secretctl to this build's schema (reads refuse it until then).
     Migrate(StoreArgs),
-    /// Show the audit log: who did what to which secret, and when (never a value).
-    Audit {
-        /// Show at most this many of the newest records.
-        #[arg(long, value_name = "N", default_value_t = 100)]
-        limit: usize,
-        #[command(flatten)]
-        at: StoreArgs,
-    },
+    /// Show the audit log: who did what to which secret, and when (never a value); --verify checks its chain of
+    /// MACs, --prune --before DATE deletes older records behind a verifiable checkpoint.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Show at most this many of the newest matching records.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    limit: usize,
+    /// Only records about this owner's secrets.
+    #[arg(long, value_name = "OWNER")]
+    owner: Option<String>,
+    /// Only records about secrets of this name.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// Only records of this action (put, get, get-miss, rm, rotate, retire, prune, verify, migrate, rekey).
+    #[arg(long, value_name = "ACTION")]
+    action: Option<String>,
+    /// Only records at or after DATE (YYYY-MM-DD, midnight UTC, or an RFC 3339 time).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Check every record's MAC and place in the chain: exit 3 naming the first missing, altered or reordered one.
+    #[arg(long, conflicts_with_all = ["prune", "owner", "name", "action", "since"])]
+    verify: bool,
+    /// Delete the records older than --before, keeping a verifiable checkpoint (the log is verified first).
+    #[arg(long, requires = "before", conflicts_with_all = ["owner", "name", "action", "since"])]
+    prune: bool,
+    /// With --prune: delete the records before DATE (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "DATE", requires = "prune")]
+    before: Option<String>,
+    #[command(flatten)]
+    at: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -116,7 +142,7 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
             let one = version.filter(|_| !all);
             let which = one.map_or(Versions::All, Versions::One);
             let (owner, name) = (&id.owner, &id.name);
-            let removed = at.open(false)?.remove(owner, name, which)?;
+            let removed = open_keyed(&at, false)?.0.remove(owner, name, which)?;
             let list: Vec<String> = removed.iter().map(u64::to_string).collect();
             let (s, list) = (if list.len() == 1 { "" } else { "s" }, list.join(", "));
             let text = format!("removed {owner}/{name} version{s} {list}");
@@ -128,13 +154,47 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
             g.print(&Listing::versions(&rows), Listing::versions(&rows))
         }
         Cmd::Migrate(at) => {
-            let (url, actor) = (at.url()?, at.actor.as_deref());
-            let from = secretctl_store::Store::migrate(&url, actor)?.1;
+            let (url, actor, keyring) = (at.url()?, at.actor.as_deref(), at.keyfile.keyring()?);
+            let from = secretctl_store::Store::migrate(&url, actor, Some(keyring.active()))?.1;
             let doc = json!({ "store": url.to_string(), "schema_was": from });
             g.print(&doc, format!("{url}: schema {from} -> current"))
         }
-        Cmd::Audit { limit, at } => g.print_all(&at.open(false)?.audit_log(limit)?),
+        Cmd::Audit(a) => audit(g, &a),
     }
+}
+
+/// The store of `at` with the keyring, its audit records MACed under the active key.
+fn open_keyed(at: &StoreArgs, create: bool) -> anyhow::Result<(Store, Keyring)> {
+    let keyring = at.keyfile.keyring()?;
+    let mut store = at.open(create)?;
+    store.set_audit_key(keyring.active());
+    Ok((store, keyring))
+}
+
+fn audit(g: Globals, a: &AuditArgs) -> anyhow::Result<()> {
+    if a.verify || a.prune {
+        let (mut store, keyring) = open_keyed(&a.at, false)?;
+        if let Some(before) = a.before.as_deref() {
+            let (date, active) = (parse_date(before)?, keyring.active());
+            let n = store.prune_audit(keyring.keys(), active, date)?;
+            let text = format!(
+                "pruned {n} audit records before {before}; a verifiable checkpoint stands for them"
+            );
+            return g.print(&json!({ "pruned": n, "before": before }), text);
+        }
+        let verified = store.verify_audit(keyring.keys())?;
+        return g.print(&verified, verified);
+    }
+    let mut filter = AuditFilter::newest(a.limit);
+    filter.owner.clone_from(&a.owner);
+    filter.name.clone_from(&a.name);
+    filter.operation.clone_from(&a.action);
+    filter.since = a.since.as_deref().map(parse_date).transpose()?;
+    let entries = a.at.open(false)?.audit_query(&filter)?;
+    if g.json {
+        return write_stdout(&[audit_json(&entries)?.as_bytes(), b"\n"]);
+    }
+    entries.iter().try_for_each(say)
 }
 
 fn put(g: Globals, a: PutArgs) -> anyhow::Result<()> {
@@ -164,8 +224,8 @@ fn put(g: Globals, a: PutArgs) -> anyhow::Result<()> {
 }
 
 fn get(g: Globals, id: &SecretId, version: Option<u64>, at: &StoreArgs) -> anyhow::Result<()> {
-    let keyring = at.keyfile.keyring()?;
-    let (store, owner, name) = (&mut at.open(false)?, &id.owner, &id.name);
+    let (mut store, keyring) = open_keyed(at, false)?;
+    let (store, owner, name) = (&mut store, &id.owner, &id.name);
     let secret = store.get(keyring.keys(), owner, name, version)?;
     if !g.json {
         return write_value(secret.expose_value());

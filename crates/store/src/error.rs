@@ -216,6 +216,34 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
+    /// An audit record is missing, altered or out of order, or a checkpoint does not verify.
+    #[error(
+        "audit record {seq} {what}: the audit table was changed behind secretctl's back; restore it from a backup \
+         of the store"
+    )]
+    AuditBroken {
+        /// The record's sequence number.
+        seq: u64,
+        /// What is wrong with it.
+        what: String,
+    },
+    /// An audit record (or checkpoint) is MACed under a key the keyring no longer holds, and no later checkpoint
+    /// vouches for it.
+    #[error(
+        "audit record {seq} is MACed under key {key_id}, which is not in the keyring, and no later rotation \
+         checkpoint vouches for it; restore the keyfile backup that holds it to verify the log"
+    )]
+    AuditKeyMissing {
+        /// The record's sequence number.
+        seq: u64,
+        /// The key id it names.
+        key_id: String,
+    },
+    /// A date the audit filters could not read.
+    #[error(
+        "bad date `{0}`: expected YYYY-MM-DD or an RFC 3339 time such as 2026-01-31T12:00:00Z"
+    )]
+    BadDate(String),
     /// Sealing a value failed (the value is too large, or the random number generator failed).
     #[error("cannot seal {owner}/{name}: {source}")]
     Seal {
@@ -319,7 +347,10 @@ impl Kind for Error {
             | Error::WrongKey { .. }
             | Error::BadKeyIdColumn { .. }
             | Error::RolledBack { .. }
-            | Error::UnknownKey { .. } => ErrorKind::Integrity,
+            | Error::UnknownKey { .. }
+            | Error::AuditBroken { .. }
+            | Error::AuditKeyMissing { .. } => ErrorKind::Integrity,
+            Error::BadDate(_) => ErrorKind::Usage,
             Error::StoreUnreachable { source, .. } => source.kind(),
             Error::RetireActive { .. } | Error::KeyInUse { .. } | Error::ForeignDatabase { .. } => {
                 ErrorKind::Refused

@@ -47,6 +47,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod audit;
 mod backend;
 mod error;
 mod master;
@@ -64,18 +65,20 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use secrecy::{ExposeSecret, SecretSlice};
 use secretctl_envelope::{Context, Envelope, Key, KeyId, Keyring};
 
-use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
+use crate::audit::AuditKey;
+pub use crate::audit::AuditVerified;
+use crate::backend::{AuditQuery, Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
 pub use crate::error::Error;
 pub use crate::master::{
     retire_key_everywhere, MasterKeyRotation, RetireReport, RotateMode, RotationEvent, RotationPlan,
 };
-pub use crate::report::Listing;
+pub use crate::report::{audit_json, Listing};
 
 /// The envelope context domain of every store row: the envelope binds (domain, owner, name, version).
 pub const CONTEXT_DOMAIN: &str = "secretctl/store/v1";
 
 /// The newest schema version this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 2;
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 
 /// Largest value [`Store::put`] accepts, in bytes (1 MiB): any bytes, binary included, stored and returned exactly.
 pub const MAX_VALUE_LEN: usize = 1 << 20;
@@ -327,6 +330,49 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
+/// Which audit records [`Store::audit_query`] returns: all of these that are set must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AuditFilter {
+    /// Only records about this owner's secrets.
+    pub owner: Option<String>,
+    /// Only records about secrets of this name.
+    pub name: Option<String>,
+    /// Only records of this operation (`put`, `get`, `get-miss`, `rm`, `rotate`, `retire`, `prune`, ...).
+    pub operation: Option<String>,
+    /// Only records at or after this time (seconds since the Unix epoch).
+    pub since: Option<i64>,
+    /// At most this many (the newest).
+    pub limit: usize,
+}
+
+impl AuditFilter {
+    /// The newest `limit` records, unfiltered.
+    #[must_use]
+    pub fn newest(limit: usize) -> AuditFilter {
+        AuditFilter {
+            limit,
+            ..AuditFilter::default()
+        }
+    }
+}
+
+/// A date or time as the audit filters take it: `YYYY-MM-DD` (midnight UTC) or RFC 3339. Returns seconds since the
+/// Unix epoch.
+///
+/// # Errors
+/// [`Error::BadDate`] for anything else.
+pub fn parse_date(text: &str) -> Result<i64, Error> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(t.unix_timestamp());
+    }
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &day)
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+        .map_err(|_| Error::BadDate(text.chars().take(64).filter(|c| !c.is_control()).collect()))
+}
+
 /// How [`Store::rotate`] works through the store.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -390,6 +436,7 @@ pub struct Store {
     backend: Box<dyn Backend>,
     url: StoreUrl,
     actor: String,
+    audit_key: Option<AuditKey>,
 }
 
 impl fmt::Debug for Store {
@@ -453,6 +500,7 @@ impl Store {
             backend,
             url: url.clone(),
             actor: default_actor(),
+            audit_key: None,
         };
         Ok((store, created))
     }
@@ -464,7 +512,15 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::NoStore`] when there is no store at `url`; as [`Store::open`].
-    pub fn migrate(url: &StoreUrl, actor: Option<&str>) -> Result<(Store, i64), Error> {
+    ///
+    /// Schema 2 -> 3 numbers the audit records without gaps and chains and MACs every one of them under `key` (the
+    /// active master key): the records written before are vouched for as they are at the migration. Without
+    /// `key` they stay unattested and [`Store::verify_audit`] reports the first of them.
+    pub fn migrate(
+        url: &StoreUrl,
+        actor: Option<&str>,
+        key: Option<&Key>,
+    ) -> Result<(Store, i64), Error> {
         let mut store = Store::open_any_schema(url, false)?.0;
         if let Some(actor) = actor {
             store.set_actor(actor);
@@ -472,8 +528,37 @@ impl Store {
         let found = store.backend.schema();
         if found < SCHEMA_VERSION {
             store.backend.migrate(&store.actor, now())?;
+            if let Some(key) = key {
+                store.attest_legacy(key)?;
+                store.set_audit_key(key);
+                store.record(
+                    "migrate",
+                    &format!("schema {found} -> {SCHEMA_VERSION}: audit records chained"),
+                )?;
+            }
         }
         Ok((store, found))
+    }
+
+    /// MAC the audit records this store writes from now on under a key derived from `master` (the active master
+    /// key). [`Store::put`] uses its key when none was set; reads use the key of the row read.
+    pub fn set_audit_key(&mut self, master: &Key) {
+        if self.audit_key.as_ref().map(AuditKey::key_id) != Some(master.id()) {
+            self.audit_key = Some(AuditKey::derive(master));
+        }
+    }
+
+    /// Use a key of `keyring` for the audit records when none was set: `prefer` if the keyring holds it, else any.
+    fn default_audit_key(&mut self, keyring: &Keyring, prefer: Option<KeyId>) {
+        if self.audit_key.is_some() {
+            return;
+        }
+        let key = prefer
+            .and_then(|id| keyring.get(&id))
+            .or_else(|| keyring.ids().first().and_then(|id| keyring.get(id)));
+        if let Some(key) = key {
+            self.audit_key = Some(AuditKey::derive(key));
+        }
     }
 
     /// Open the store at `url` only if it exists. Nothing is created or written: a missing file, an empty database
@@ -562,9 +647,14 @@ impl Store {
                     source,
                 })
         };
+        if self.audit_key.is_none() {
+            self.set_audit_key(key);
+        }
+        let ak = self.audit_key.as_ref();
+        let sign = |prev: &[u8], seq: i64, e: &RawAudit| audit::link(ak, prev, seq, e);
         let versions = self
             .backend
-            .put(&items, &key_id, &self.actor, now(), &mut seal)?;
+            .put(&items, &key_id, &self.actor, now(), &mut seal, &sign)?;
         versions
             .into_iter()
             .map(|v| u64::try_from(v).map_err(|_| Error::OutOfRange("version")))
@@ -622,9 +712,15 @@ impl Store {
                 self.audit_get(owner, name, None, Some("denied: rolled back".to_owned()))?;
                 return Err(e);
             }
-            (None, None) => return Err(not_found(owner, name, version)),
+            (None, None) => {
+                self.default_audit_key(keyring, None);
+                let v = version.and_then(|v| i64::try_from(v).ok());
+                self.audit_op("get-miss", owner, name, v, None)?;
+                return Err(not_found(owner, name, version));
+            }
         };
         let (row, rollback) = row;
+        self.default_audit_key(keyring, row.key_id.parse().ok());
         let mut opened = open_row(keyring, &[], &row);
         if matches!(opened, Err(Error::WrongKey { .. })) {
             // Only now is it worth asking which keys the store has used: a missing key or the wrong keyfile?
@@ -652,15 +748,30 @@ impl Store {
         version: Option<u64>,
         detail: Option<String>,
     ) -> Result<(), Error> {
-        self.backend.audit(&RawAudit {
+        let v = version.and_then(|v| i64::try_from(v).ok());
+        self.audit_op("get", owner, name, v, detail)
+    }
+
+    fn audit_op(
+        &mut self,
+        operation: &str,
+        owner: &str,
+        name: &str,
+        version: Option<i64>,
+        detail: Option<String>,
+    ) -> Result<(), Error> {
+        let entry = RawAudit {
             at: now(),
             actor: self.actor.clone(),
-            operation: "get".to_owned(),
+            operation: operation.to_owned(),
             owner: Some(owner.to_owned()),
             name: Some(name.to_owned()),
-            version: version.and_then(|v| i64::try_from(v).ok()),
+            version,
             detail,
-        })
+        };
+        let ak = self.audit_key.as_ref();
+        let sign = |prev: &[u8], seq: i64, e: &RawAudit| audit::link(ak, prev, seq, e);
+        self.backend.audit(&entry, &sign)
     }
 
     /// [`Error::RolledBack`] when `row` (the newest row of (owner, name)) is not the latest version the store
@@ -726,9 +837,11 @@ impl Store {
             }
             Versions::All => None,
         };
+        let ak = self.audit_key.as_ref();
+        let sign = |prev: &[u8], seq: i64, e: &RawAudit| audit::link(ak, prev, seq, e);
         let removed = self
             .backend
-            .remove(owner, name, version, &self.actor, now())?;
+            .remove(owner, name, version, &self.actor, now(), &sign)?;
         if removed.is_empty() {
             let version = match which {
                 Versions::One(v) => Some(v),
@@ -747,7 +860,7 @@ impl Store {
     /// # Errors
     /// A database error.
     pub fn record(&mut self, operation: &str, detail: &str) -> Result<(), Error> {
-        self.backend.audit(&RawAudit {
+        let entry = RawAudit {
             at: now(),
             actor: self.actor.clone(),
             operation: operation.to_owned(),
@@ -755,7 +868,10 @@ impl Store {
             name: None,
             version: None,
             detail: Some(detail.to_owned()),
-        })
+        };
+        let ak = self.audit_key.as_ref();
+        let sign = |prev: &[u8], seq: i64, e: &RawAudit| audit::link(ak, prev, seq, e);
+        self.backend.audit(&entry, &sign)
     }
 
     /// The newest `limit` audit records, oldest first.
@@ -763,8 +879,26 @@ impl Store {
     /// # Errors
     /// A database error, or [`Error::OutOfRange`] for a negative version written by hand.
     pub fn audit_log(&mut self, limit: usize) -> Result<Vec<AuditEntry>, Error> {
+        self.audit_query(&AuditFilter {
+            limit,
+            ..AuditFilter::default()
+        })
+    }
+
+    /// The newest [`AuditFilter::limit`] audit records that match `filter`, oldest first.
+    ///
+    /// # Errors
+    /// A database error, or [`Error::OutOfRange`] for a negative version written by hand.
+    pub fn audit_query(&mut self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, Error> {
+        let query = AuditQuery {
+            owner: filter.owner.as_deref(),
+            name: filter.name.as_deref(),
+            operation: filter.operation.as_deref(),
+            since: filter.since,
+            limit: filter.limit,
+        };
         self.backend
-            .audit_log(limit)?
+            .audit_log(&query)?
             .into_iter()
             .map(|a| {
                 Ok(AuditEntry {
@@ -895,6 +1029,7 @@ impl Store {
         let active_id = active.id();
         let active_text = active_id.to_string();
         let batch_size = options.batch_size.max(1);
+        self.set_audit_key(active);
         self.backend.begin_rotation(&active_text, now())?;
         let known = self.known_keys()?;
         let mut total = self.pending(active_id)?;

@@ -67,6 +67,10 @@ pub struct MasterKeyRotation {
     /// The keyring's retired keys afterwards. No row of this store uses them any more; other stores sharing the
     /// keyfile may.
     pub retired: Vec<KeyId>,
+    /// The audit record up to which the audit log verified and was checkpointed under the active key (so it stays
+    /// verifiable once the old keys are retired); `None` when it did not verify (nothing was checkpointed: run
+    /// [`Store::verify_audit`] to see why).
+    pub audit_checkpoint: Option<u64>,
 }
 
 impl MasterKeyRotation {
@@ -113,6 +117,7 @@ impl Store {
             RotationPlan::NothingToResume { active: before }
         } else {
             let active = keyring.rotate()?;
+            self.set_audit_key(keyring.active());
             RotationPlan::NewKey {
                 active,
                 retired: before,
@@ -128,6 +133,7 @@ impl Store {
                     active,
                 },
                 retired: keyring.retired_ids(),
+                audit_checkpoint: None,
             });
         }
         let active = keyring.active().clone();
@@ -141,10 +147,18 @@ impl Store {
             },
             Err(_) => e,
         })?;
+        let audit_checkpoint = match self.rekey_audit(keyring.keys(), &active) {
+            Ok(seq) => Some(seq),
+            Err(e) => {
+                self.record("rekey", &format!("audit log not checkpointed: {e}"))?;
+                None
+            }
+        };
         Ok(MasterKeyRotation {
             plan,
             summary,
             retired: keyring.retired_ids(),
+            audit_checkpoint,
         })
     }
 
@@ -174,6 +188,7 @@ impl Store {
                 store: self.url().without_credentials(),
             });
         }
+        self.set_audit_key(keyring.active());
         keyring.destroy_retired(id)?;
         self.record("retire", &format!("key {id} destroyed"))
     }
@@ -249,6 +264,7 @@ pub fn retire_key_everywhere(
                 store: store.url().without_credentials(),
             });
         }
+        store.set_audit_key(keyring.active());
         report.checked.push(shown);
         open.push(store);
     }

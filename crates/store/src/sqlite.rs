@@ -7,7 +7,11 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Sealer, Update};
+use crate::audit::{Link, GENESIS};
+use crate::backend::{
+    AuditQuery, Backend, PutItem, RawAnchor, RawAudit, RawAuditRow, RawMeta, RawRow, Sealer,
+    Signer, Update,
+};
 use crate::{Error, SCHEMA_VERSION};
 
 /// How long a writer waits for another process's transaction before giving up.
@@ -41,8 +45,50 @@ CREATE TABLE IF NOT EXISTS secretctl_audit (
     owner TEXT,
     name TEXT,
     version INTEGER,
-    detail TEXT
+    detail TEXT,
+    key_id TEXT,
+    chain BLOB,
+    mac BLOB
 );
+CREATE TABLE IF NOT EXISTS secretctl_audit_anchor (
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    key_id TEXT NOT NULL,
+    mac BLOB NOT NULL,
+    PRIMARY KEY (kind, seq)
+) WITHOUT ROWID;
+";
+
+/// Schema 2 -> 3: audit records are numbered 1, 2, 3... without gaps and carry a chain value and a MAC (set by the
+/// store right after, see `Store::attest_legacy`); checkpoints get their table.
+const MIGRATE_2_TO_3: &str = "
+CREATE TABLE secretctl_audit_v3 (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    owner TEXT,
+    name TEXT,
+    version INTEGER,
+    detail TEXT,
+    key_id TEXT,
+    chain BLOB,
+    mac BLOB
+);
+INSERT INTO secretctl_audit_v3 (id, at, actor, operation, owner, name, version, detail)
+    SELECT row_number() OVER (ORDER BY id), at, actor, operation, owner, name, version, detail FROM secretctl_audit;
+DROP TABLE secretctl_audit;
+ALTER TABLE secretctl_audit_v3 RENAME TO secretctl_audit;
+CREATE TABLE IF NOT EXISTS secretctl_audit_anchor (
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    key_id TEXT NOT NULL,
+    mac BLOB NOT NULL,
+    PRIMARY KEY (kind, seq)
+) WITHOUT ROWID;
+UPDATE secretctl_meta SET v = '3' WHERE k = 'schema_version';
 ";
 
 /// Schema 1 -> 2: the latest version of each (owner, name) is recorded, so a deleted latest row is detected.
@@ -54,6 +100,62 @@ UPDATE secretctl_versions SET current = coalesce((SELECT max(s.version) FROM sec
     WHERE s.owner = secretctl_versions.owner AND s.name = secretctl_versions.name), 0);
 UPDATE secretctl_meta SET v = '2' WHERE k = 'schema_version';
 ";
+
+/// The end of the audit chain inside one write transaction: the next record's sequence number follows `seq`, and
+/// its chain value follows `prev`.
+struct Appender {
+    seq: i64,
+    prev: Vec<u8>,
+}
+
+impl Appender {
+    fn load(tx: &Connection) -> rusqlite::Result<Appender> {
+        let last = tx
+            .prepare_cached("SELECT id, chain FROM secretctl_audit ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+            })
+            .optional()?;
+        let (seq, prev) = match last {
+            Some((seq, chain)) => (seq, chain.unwrap_or_else(|| GENESIS.to_vec())),
+            None => tx
+                .prepare_cached(
+                    "SELECT seq, hash FROM secretctl_audit_anchor WHERE kind = 'prune' ORDER BY seq DESC LIMIT 1",
+                )?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .unwrap_or((0, GENESIS.to_vec())),
+        };
+        Ok(Appender { seq, prev })
+    }
+
+    fn append(&mut self, tx: &Connection, e: &RawAudit, sign: &Signer<'_>) -> rusqlite::Result<()> {
+        let seq = self.seq + 1;
+        let link = sign(&self.prev, seq, e);
+        tx.prepare_cached(
+            "INSERT INTO secretctl_audit (id, at, actor, operation, owner, name, version, detail, key_id, chain, mac) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            seq, e.at, e.actor, e.operation, e.owner, e.name, e.version, e.detail, link.key_id, link.chain, link.mac
+        ])?;
+        self.seq = seq;
+        self.prev = link.chain;
+        Ok(())
+    }
+}
+
+fn entry(at: i64, actor: &str, op: &str, owner: &str, name: &str, version: i64) -> RawAudit {
+    RawAudit {
+        at,
+        actor: actor.to_owned(),
+        operation: op.to_owned(),
+        owner: Some(owner.to_owned()),
+        name: Some(name.to_owned()),
+        version: Some(version),
+        detail: None,
+    }
+}
 
 pub(crate) struct Sqlite {
     path: PathBuf,
@@ -225,16 +327,19 @@ impl Sqlite {
             [],
             |r| r.get(0),
         )?;
-        if found != "1" {
-            // Another process migrated it meanwhile.
-            return Ok(());
+        if found == "1" {
+            tx.execute_batch(MIGRATE_1_TO_2)?;
+            tx.execute(
+                "INSERT INTO secretctl_audit (id, at, actor, operation, detail) \
+                 VALUES ((SELECT coalesce(max(id), 0) + 1 FROM secretctl_audit), ?1, ?2, 'migrate', \
+                 'schema 1 -> 2: latest versions recorded')",
+                params![now, actor],
+            )?;
         }
-        tx.execute_batch(MIGRATE_1_TO_2)?;
-        tx.execute(
-            "INSERT INTO secretctl_audit (at, actor, operation, detail) \
-             VALUES (?1, ?2, 'migrate', 'schema 1 -> 2: latest versions recorded')",
-            params![now, actor],
-        )?;
+        if found == "1" || found == "2" {
+            tx.execute_batch(MIGRATE_2_TO_3)?;
+        }
+        // Otherwise another process migrated it meanwhile.
         tx.commit()
     }
 
@@ -245,10 +350,12 @@ impl Sqlite {
         actor: &str,
         now: i64,
         seal: &mut Sealer<'_>,
+        sign: &Signer<'_>,
     ) -> Result<Result<Vec<i64>, Error>, rusqlite::Error> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut chain = Appender::load(&tx)?;
         let mut versions = Vec::with_capacity(items.len());
         {
             let mut next = tx.prepare_cached(
@@ -258,10 +365,6 @@ impl Sqlite {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO secretctl_secrets (owner, name, version, key_id, envelope, created_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            let mut audit = tx.prepare_cached(
-                "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version) \
-                 VALUES (?1, ?2, 'put', ?3, ?4, ?5)",
             )?;
             for item in items {
                 let version: i64 = next.query_row(params![item.owner, item.name], |r| r.get(0))?;
@@ -273,7 +376,11 @@ impl Sqlite {
                 insert.execute(params![
                     item.owner, item.name, version, key_id, envelope, now
                 ])?;
-                audit.execute(params![now, actor, item.owner, item.name, version])?;
+                chain.append(
+                    &tx,
+                    &entry(now, actor, "put", item.owner, item.name, version),
+                    sign,
+                )?;
                 versions.push(version);
             }
         }
@@ -292,6 +399,7 @@ impl Sqlite {
         version: Option<i64>,
         actor: &str,
         now: i64,
+        sign: &Signer<'_>,
     ) -> rusqlite::Result<Vec<i64>> {
         let tx = self
             .conn
@@ -304,14 +412,9 @@ impl Sqlite {
             let rows = st.query_map(params![owner, name, version], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        {
-            let mut audit = tx.prepare_cached(
-                "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version) \
-                 VALUES (?1, ?2, 'rm', ?3, ?4, ?5)",
-            )?;
-            for v in &removed {
-                audit.execute(params![now, actor, owner, name, v])?;
-            }
+        let mut chain = Appender::load(&tx)?;
+        for v in &removed {
+            chain.append(&tx, &entry(now, actor, "rm", owner, name, *v), sign)?;
         }
         if !removed.is_empty() {
             // Removing the latest version (or all) through secretctl moves the latest to the newest row left; a row
@@ -365,8 +468,9 @@ impl Backend for Sqlite {
         actor: &str,
         now: i64,
         seal: &mut Sealer<'_>,
+        sign: &Signer<'_>,
     ) -> Result<Vec<i64>, Error> {
-        self.do_put(items, key_id, actor, now, seal)
+        self.do_put(items, key_id, actor, now, seal, sign)
             .map_err(|e| self.err(e))?
     }
 
@@ -417,64 +521,153 @@ impl Backend for Sqlite {
         version: Option<i64>,
         actor: &str,
         now: i64,
+        sign: &Signer<'_>,
     ) -> Result<Vec<i64>, Error> {
-        self.do_remove(owner, name, version, actor, now)
+        self.do_remove(owner, name, version, actor, now, sign)
             .map_err(|e| self.err(e))
     }
 
-    fn audit(&mut self, e: &RawAudit) -> Result<(), Error> {
-        // A lone audit record (a read, a verification) is committed without its own fsync: it survives a crash of
-        // the process, and a power cut loses at most the last few such records. Puts and removals keep their
-        // audit records inside their own fully synced transactions.
-        self.conn
-            .pragma_update(None, "synchronous", "NORMAL")
-            .map_err(|e| self.err(e))?;
-        let written = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version, detail) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    e.at,
-                    e.actor,
-                    e.operation,
-                    e.owner,
-                    e.name,
-                    e.version,
-                    e.detail
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.err(e));
-        self.conn
-            .pragma_update(None, "synchronous", "FULL")
-            .map_err(|e| self.err(e))?;
-        written
+    fn audit(&mut self, e: &RawAudit, sign: &Signer<'_>) -> Result<(), Error> {
+        // A lone record (a read, a miss, a verification) is its own fully synced transaction: an audited read is
+        // on disk before its value is shown.
+        let run = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            Appender::load(&tx)?.append(&tx, e, sign)?;
+            tx.commit()
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
     }
 
-    fn audit_log(&mut self, limit: usize) -> Result<Vec<RawAudit>, Error> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    fn audit_log(&mut self, q: &AuditQuery<'_>) -> Result<Vec<RawAudit>, Error> {
+        let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
         let run = |conn: &Connection| -> rusqlite::Result<Vec<RawAudit>> {
             let mut st = conn.prepare_cached(
                 "SELECT at, actor, operation, owner, name, version, detail FROM \
-                 (SELECT * FROM secretctl_audit ORDER BY id DESC LIMIT ?1) ORDER BY id",
+                 (SELECT * FROM secretctl_audit WHERE (?2 IS NULL OR owner = ?2) AND (?3 IS NULL OR name = ?3) \
+                  AND (?4 IS NULL OR operation = ?4) AND (?5 IS NULL OR at >= ?5) ORDER BY id DESC LIMIT ?1) \
+                 ORDER BY id",
             )?;
-            let rows = st.query_map([limit], |r| {
-                Ok(RawAudit {
-                    at: r.get(0)?,
-                    actor: r.get(1)?,
-                    operation: r.get(2)?,
-                    owner: r.get(3)?,
-                    name: r.get(4)?,
-                    version: r.get(5)?,
-                    detail: r.get(6)?,
+            let rows =
+                st.query_map(params![limit, q.owner, q.name, q.operation, q.since], |r| {
+                    Ok(RawAudit {
+                        at: r.get(0)?,
+                        actor: r.get(1)?,
+                        operation: r.get(2)?,
+                        owner: r.get(3)?,
+                        name: r.get(4)?,
+                        version: r.get(5)?,
+                        detail: r.get(6)?,
+                    })
+                })?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn audit_rows(&mut self, after: i64, limit: usize) -> Result<Vec<RawAuditRow>, Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawAuditRow>> {
+            let mut st = conn.prepare_cached(
+                "SELECT id, at, actor, operation, owner, name, version, detail, chain, key_id, mac \
+                 FROM secretctl_audit WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![after, limit], |r| {
+                Ok(RawAuditRow {
+                    id: r.get(0)?,
+                    entry: RawAudit {
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        operation: r.get(3)?,
+                        owner: r.get(4)?,
+                        name: r.get(5)?,
+                        version: r.get(6)?,
+                        detail: r.get(7)?,
+                    },
+                    chain: r.get(8)?,
+                    key_id: r.get(9)?,
+                    mac: r.get(10)?,
                 })
             })?;
             rows.collect()
         };
         run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn audit_anchors(&mut self) -> Result<Vec<RawAnchor>, Error> {
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawAnchor>> {
+            let mut st = conn.prepare_cached(
+                "SELECT seq, kind, hash, key_id, mac FROM secretctl_audit_anchor ORDER BY seq",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(RawAnchor {
+                    seq: r.get(0)?,
+                    kind: r.get(1)?,
+                    hash: r.get(2)?,
+                    key_id: r.get(3)?,
+                    mac: r.get(4)?,
+                })
+            })?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn add_anchor(&mut self, a: &RawAnchor) -> Result<(), Error> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO secretctl_audit_anchor (seq, kind, hash, key_id, mac) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![a.seq, a.kind, a.hash, a.key_id, a.mac],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    fn audit_prune_point(&mut self, before: i64) -> Result<Option<i64>, Error> {
+        self.conn
+            .query_row(
+                "SELECT coalesce((SELECT min(id) - 1 FROM secretctl_audit WHERE at >= ?1), \
+                 (SELECT max(id) FROM secretctl_audit))",
+                [before],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .map(|p| p.filter(|p| *p > 0))
+            .map_err(|e| self.err(e))
+    }
+
+    fn prune(&mut self, a: &RawAnchor) -> Result<u64, Error> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<u64> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO secretctl_audit_anchor (seq, kind, hash, key_id, mac) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![a.seq, a.kind, a.hash, a.key_id, a.mac],
+            )?;
+            tx.execute(
+                "DELETE FROM secretctl_audit_anchor WHERE (kind = 'prune' AND seq < ?1) OR (kind <> 'prune' AND seq <= ?1)",
+                [a.seq],
+            )?;
+            let n = tx.execute("DELETE FROM secretctl_audit WHERE id <= ?1", [a.seq])?;
+            tx.commit()?;
+            Ok(n as u64)
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
+    }
+
+    fn attest(&mut self, links: &[(i64, Link)]) -> Result<(), Error> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut st = tx.prepare_cached(
+                    "UPDATE secretctl_audit SET key_id = ?2, chain = ?3, mac = ?4 WHERE id = ?1 AND mac IS NULL",
+                )?;
+                for (id, l) in links {
+                    st.execute(params![id, l.key_id, l.chain, l.mac])?;
+                }
+            }
+            tx.commit()
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
     }
 
     fn schema(&self) -> i64 {

@@ -719,8 +719,11 @@ fn schema_1_store_is_refused_until_migrated(t: TestStore) {
         Store::open(&t.url),
         Err(Error::SchemaTooOld { .. })
     ));
-    let (mut s, found) = Store::migrate(&t.url, Some("admin")).unwrap();
+    let (mut s, found) = Store::migrate(&t.url, Some("admin"), Some(&key)).unwrap();
     assert_eq!(found, 1);
+    // Every audit record written before is chained and MACed by the migration.
+    let verified = s.verify_audit(&ring).unwrap();
+    assert!(verified.rows >= 3, "{verified:?}");
     assert_eq!(s.get(&ring, "o", "n", None).unwrap().expose_value(), b"two");
     assert!(s
         .audit_log(10)
@@ -728,7 +731,7 @@ fn schema_1_store_is_refused_until_migrated(t: TestStore) {
         .iter()
         .any(|e| e.operation == "migrate"));
     // Migrating again is a no-op; the migrated store detects rollback.
-    assert_eq!(Store::migrate(&t.url, None).unwrap().1, 2);
+    assert_eq!(Store::migrate(&t.url, None, None).unwrap().1, 3);
     t.exec(
         "DELETE FROM secretctl_secrets WHERE owner = 'o' AND name = 'n' AND version = 2",
         &[],
