@@ -173,6 +173,15 @@ pub(crate) trait Backend: Send {
         limit: usize,
     ) -> Result<Vec<RawRow>, Error>;
 
+    /// Up to `limit` rows that are the latest version of their (owner, name) as secretctl recorded it, of `owner`
+    /// or all, with id > `after`, in id order.
+    fn fetch_latest(
+        &mut self,
+        owner: Option<&str>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error>;
+
     /// Write re-encrypted rows under `new_key` in one transaction. Returns how many rows changed.
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error>;
 

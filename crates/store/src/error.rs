@@ -244,6 +244,17 @@ pub enum Error {
         "bad date `{0}`: expected YYYY-MM-DD or an RFC 3339 time such as 2026-01-31T12:00:00Z"
     )]
     BadDate(String),
+    /// A line of an import is not what [`Store::import`](crate::Store::import) reads (never quoting a value).
+    #[error("import line {line}: {reason}; nothing after it was imported")]
+    BadImport {
+        /// The 1-based line (0 when the whole input is at fault).
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Writing an export failed.
+    #[error("cannot write the export: {0}")]
+    Write(#[source] std::io::Error),
     /// Sealing a value failed (the value is too large, or the random number generator failed).
     #[error("cannot seal {owner}/{name}: {source}")]
     Seal {
@@ -351,6 +362,8 @@ impl Kind for Error {
             | Error::AuditBroken { .. }
             | Error::AuditKeyMissing { .. } => ErrorKind::Integrity,
             Error::BadDate(_) => ErrorKind::Usage,
+            Error::BadImport { .. } => ErrorKind::Invalid,
+            Error::Write(e) => secretctl_error::io_kind(e),
             Error::StoreUnreachable { source, .. } => source.kind(),
             Error::RetireActive { .. } | Error::KeyInUse { .. } | Error::ForeignDatabase { .. } => {
                 ErrorKind::Refused

@@ -49,6 +49,7 @@
 
 mod audit;
 mod backend;
+mod bulk;
 mod error;
 mod master;
 mod pgconn;
@@ -68,6 +69,7 @@ use secretctl_envelope::{Context, Envelope, Key, KeyId, Keyring};
 use crate::audit::AuditKey;
 pub use crate::audit::AuditVerified;
 use crate::backend::{AuditQuery, Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
+pub use crate::bulk::{ImportFormat, IMPORT_BATCH};
 pub use crate::error::Error;
 pub use crate::master::{
     retire_key_everywhere, MasterKeyRotation, RetireReport, RotateMode, RotationEvent, RotationPlan,

@@ -567,6 +567,23 @@ impl Backend for Postgres {
         Ok(rows.iter().map(raw_row).collect())
     }
 
+    fn fetch_latest(
+        &mut self,
+        owner: Option<&str>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.client.query(
+            "SELECT s.id, s.owner, s.name, s.version, s.key_id, s.envelope, s.created_at \
+             FROM secretctl_secrets AS s JOIN secretctl_versions AS v \
+             ON v.owner = s.owner AND v.name = s.name AND v.current = s.version \
+             WHERE s.id > $1 AND ($2::TEXT IS NULL OR s.owner = $2) ORDER BY s.id LIMIT $3",
+            &[&after, &owner, &limit],
+        )?;
+        Ok(rows.iter().map(raw_row).collect())
+    }
+
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error> {
         let ids: Vec<i64> = updates.iter().map(|u| u.id).collect();
         let olds: Vec<&str> = updates.iter().map(|u| u.old_key.as_str()).collect();

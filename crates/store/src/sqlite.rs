@@ -742,6 +742,26 @@ impl Backend for Sqlite {
         run(&self.conn).map_err(|e| self.err(e))
     }
 
+    fn fetch_latest(
+        &mut self,
+        owner: Option<&str>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawRow>> {
+            let mut st = conn.prepare_cached(
+                "SELECT s.id, s.owner, s.name, s.version, s.key_id, s.envelope, s.created_at \
+                 FROM secretctl_secrets AS s JOIN secretctl_versions AS v \
+                 ON v.owner = s.owner AND v.name = s.name AND v.current = s.version \
+                 WHERE s.id > ?1 AND (?2 IS NULL OR s.owner = ?2) ORDER BY s.id LIMIT ?3",
+            )?;
+            let rows = st.query_map(params![after, owner, limit], raw_row)?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error> {
         self.do_apply(new_key, updates).map_err(|e| self.err(e))
     }

@@ -775,6 +775,67 @@ fn random_binary_values_round_trip_byte_for_byte(t: TestStore) {
     ));
 }
 
+/// Random binary values (and names) round-trip byte for byte through export and import into a second store of
+/// the same backend, and through get after the import.
+fn random_binary_values_round_trip_through_export_and_import(t: TestStore) {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let dir = tempfile::tempdir().unwrap();
+    let keyfile = dir.path().join("master.key");
+    secretctl_keyfile::create(&keyfile).unwrap();
+    let ring =
+        secretctl_keyfile::Keyring::open(&keyfile, secretctl_keyfile::LoadOptions::default())
+            .unwrap();
+    let ring = std::cell::RefCell::new(ring);
+    let target = TestStore::sqlite();
+    let mut runner = TestRunner::new(Config::with_cases(8));
+    let secrets = proptest::collection::btree_map(
+        "[a-z][a-z0-9_]{0,12}",
+        proptest::collection::vec(any::<u8>(), 0..512),
+        1..40,
+    );
+    let round = std::cell::Cell::new(0u32);
+    runner
+        .run(&secrets, |secrets| {
+            let owner = format!("o{}", round.get());
+            round.set(round.get() + 1);
+            let mut ring = ring.borrow_mut();
+            let mut src = open(&t);
+            for (name, value) in &secrets {
+                src.put(ring.active(), &owner, name, value).unwrap();
+            }
+            let mut lines = Vec::new();
+            let n = src
+                .export(ring.keys(), Some(&owner), &mut lines, &mut |_| {})
+                .unwrap();
+            prop_assert_eq!(n, secrets.len() as u64);
+            let mut dst = open(&target);
+            let imported = dst
+                .import(
+                    &mut ring,
+                    &mut &lines[..],
+                    secretctl_store::ImportFormat::Jsonl,
+                    None,
+                    &mut |_| {},
+                )
+                .unwrap();
+            prop_assert_eq!(imported, n);
+            for (name, value) in &secrets {
+                let got = dst.get(ring.keys(), &owner, name, None).unwrap();
+                prop_assert_eq!(got.expose_value(), &value[..]);
+            }
+            Ok(())
+        })
+        .unwrap();
+    // The keyring recorded the store it imported into.
+    let ring = ring.into_inner();
+    assert!(ring
+        .stores()
+        .iter()
+        .any(|s| s.starts_with("sqlite:") && s.ends_with("store.db")));
+    assert!(open(&target).verify_audit(ring.keys()).is_ok());
+}
+
 macro_rules! suite {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -789,6 +850,7 @@ macro_rules! suite {
 }
 
 suite!(
+    random_binary_values_round_trip_through_export_and_import,
     put_get_and_versions,
     empty_and_binary_values,
     not_found_and_remove,
