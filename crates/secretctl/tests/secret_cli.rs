@@ -192,8 +192,17 @@ fn envelope_offsets(db: &[u8]) -> Vec<usize> {
         .collect()
 }
 
+/// The database file's bytes, after folding the WAL into it (processes do not checkpoint on close).
+fn db_bytes(path: &Path) -> Vec<u8> {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    std::fs::read(path).unwrap()
+}
+
 fn edit_db(path: &Path, edit: impl FnOnce(&mut Vec<u8>)) {
-    let mut bytes = std::fs::read(path).unwrap();
+    let mut bytes = db_bytes(path);
     edit(&mut bytes);
     std::fs::write(path, bytes).unwrap();
 }
@@ -203,8 +212,8 @@ fn tampered_row_wrong_key_and_missing_key_exit_3_with_nothing_on_stdout() {
     let env = StoreEnv::new();
     env.put("alice", "a", "same-length-1");
     env.put("alice", "b", "same-length-2");
-    // The writer is gone, so SQLite has checkpointed the WAL into the file: edit the file itself.
-    let db = std::fs::read(env.store()).unwrap();
+    // Fold the WAL into the file, and edit the file itself.
+    let db = db_bytes(&env.store());
     let offs = envelope_offsets(&db);
     assert_eq!(offs.len(), 2, "expected two envelopes in the file");
     let len = 13 + 12 + "same-length-1".len() + 16;
@@ -399,7 +408,7 @@ fn the_same_condition_gives_the_same_exit_code_from_every_command() {
         assert_eq!(code_of(&env, args, None), 2, "{args:?}");
     }
     // Tampered ciphertext: 3 from reading and from rotating.
-    let db = std::fs::read(env.store()).unwrap();
+    let db = db_bytes(&env.store());
     let at = envelope_offsets(&db)[0];
     edit_db(&env.store(), |b| b[at + 20] ^= 1);
     assert_eq!(code_of(&env, &["secret", "get", "alice", "x"], None), 3);

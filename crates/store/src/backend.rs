@@ -182,6 +182,9 @@ pub(crate) trait Backend: Send {
         limit: usize,
     ) -> Result<Vec<RawRow>, Error>;
 
+    /// Fold the write-ahead log into the database after a bulk write (SQLite), so the next process opens fast.
+    fn checkpoint(&mut self) -> Result<(), Error>;
+
     /// Write re-encrypted rows under `new_key` in one transaction. Returns how many rows changed.
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error>;
 

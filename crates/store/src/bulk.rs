@@ -156,6 +156,7 @@ impl Store {
             }
         }
         self.flush(key, &mut batch, &mut done, progress)?;
+        self.backend.checkpoint()?;
         Ok(done)
     }
 
@@ -243,6 +244,7 @@ impl Store {
         }
         out.flush().map_err(Error::Write)?;
         let of = owner.map(|o| format!(" of {o}")).unwrap_or_default();
+        self.default_audit_key(keyring, None);
         self.record("export", &format!("{count} secrets{of} exported"))?;
         Ok(count)
     }

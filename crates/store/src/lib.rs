@@ -551,7 +551,7 @@ impl Store {
     }
 
     /// Use a key of `keyring` for the audit records when none was set: `prefer` if the keyring holds it, else any.
-    fn default_audit_key(&mut self, keyring: &Keyring, prefer: Option<KeyId>) {
+    pub(crate) fn default_audit_key(&mut self, keyring: &Keyring, prefer: Option<KeyId>) {
         if self.audit_key.is_some() {
             return;
         }
@@ -1004,6 +1004,7 @@ impl Store {
                 count += 1;
             }
         }
+        self.default_audit_key(keyring, None);
         self.record("verify", &format!("{count} rows opened"))?;
         Ok(count)
     }

@@ -584,6 +584,11 @@ impl Backend for Postgres {
         Ok(rows.iter().map(raw_row).collect())
     }
 
+    fn checkpoint(&mut self) -> Result<(), Error> {
+        // PostgreSQL checkpoints on its own.
+        Ok(())
+    }
+
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error> {
         let ids: Vec<i64> = updates.iter().map(|u| u.id).collect();
         let olds: Vec<&str> = updates.iter().map(|u| u.old_key.as_str()).collect();
