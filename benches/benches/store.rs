@@ -6,13 +6,15 @@
 //!   checked (Linux: VmHWM after resetting it through /proc/self/clear_refs).
 //! - `store/put` and `store/get`: one put / get against the raw envelope seal / open of the same value in the same
 //!   group, so the storage overhead (transaction, fsync, audit record) reads as a ratio.
+//! - `store/import`: `Store::import` of 100k JSON lines into a new SQLite store (secrets/s; goal ≥ 100,000/s), with
+//!   the raw envelope seal of the same 100k values in the same group as the peer.
 #![allow(missing_docs)] // criterion_main generates an undocumented main
 
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use secretctl_envelope::{Context, Key, Keyring};
-use secretctl_store::{RotateOptions, Store, StoreUrl, CONTEXT_DOMAIN};
+use secretctl_store::{ImportFormat, RotateOptions, Store, StoreUrl, CONTEXT_DOMAIN};
 
 const VALUE: &[u8] = b"correct-horse-battery-staple-0123456789";
 
@@ -155,5 +157,65 @@ fn put_get(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, put_get, rotation);
+fn import(c: &mut Criterion) {
+    let n = 100_000usize;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let keyfile = dir.path().join("master.key");
+    secretctl_keyfile::create(&keyfile).expect("keyfile");
+    let mut ring =
+        secretctl_keyfile::Keyring::open(&keyfile, secretctl_keyfile::LoadOptions::default())
+            .expect("keyring");
+    let mut lines = Vec::new();
+    for i in 0..n {
+        lines.extend_from_slice(
+            format!(
+                "{{\"owner\":\"tenant-{}\",\"name\":\"secret_{i}\",\"value\":\"value-{i}-0123456789abcdef\"}}\n",
+                i % 100
+            )
+            .as_bytes(),
+        );
+    }
+    let mut group = c.benchmark_group("store/import");
+    group.throughput(Throughput::Elements(n as u64));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    let key = ring.active().clone();
+    group.bench_function(BenchmarkId::new("envelope-seal", n), |b| {
+        b.iter(|| {
+            for i in 0..n {
+                let ctx = Context::new(CONTEXT_DOMAIN, "tenant", "secret", i as u64);
+                secretctl_envelope::seal(&key, &ctx, VALUE).expect("seal");
+            }
+        });
+    });
+    let mut round = 0u32;
+    group.bench_function(BenchmarkId::new("sqlite", n), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                round += 1;
+                let url = StoreUrl::Sqlite(dir.path().join(format!("import-{round}.db")));
+                let mut store = Store::open(&url).expect("open");
+                let started = Instant::now();
+                let done = store
+                    .import(
+                        &mut ring,
+                        &mut &lines[..],
+                        ImportFormat::Jsonl,
+                        None,
+                        &mut |_| {},
+                    )
+                    .expect("import");
+                total += started.elapsed();
+                assert_eq!(done, n as u64);
+                drop(store);
+                let _ = std::fs::remove_file(dir.path().join(format!("import-{round}.db")));
+            }
+            total
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, put_get, rotation, import);
 criterion_main!(benches);

@@ -35,6 +35,7 @@
 
 mod error;
 mod key;
+mod nonce;
 
 use std::fmt;
 use std::str::FromStr;
@@ -43,7 +44,6 @@ use aead::{AeadInPlace, KeyInit};
 use aes_gcm::aead;
 use base64::Engine;
 use chacha20poly1305::XChaCha20Poly1305;
-use rand_core::{OsRng, RngCore};
 use secrecy::{ExposeSecret, SecretSlice};
 use zeroize::Zeroize;
 
@@ -389,7 +389,8 @@ pub fn seal(key: &Key, ctx: &Context<'_>, plaintext: &[u8]) -> Result<Envelope, 
     seal_with(Algorithm::default(), key, ctx, plaintext)
 }
 
-/// Seal `plaintext` under `key`, bound to `ctx`, with algorithm `alg` and a random nonce from the OS.
+/// Seal `plaintext` under `key`, bound to `ctx`, with algorithm `alg` and a random nonce from the OS (drawn in
+/// batches per thread; a forked child never uses its parent's batch: see docs/formats/envelope.md, "Nonces").
 ///
 /// # Errors
 /// As [`seal`].
@@ -401,7 +402,7 @@ pub fn seal_with(
 ) -> Result<Envelope, Error> {
     let mut nonce = [0u8; 24];
     let nonce = &mut nonce[..alg.nonce_len()];
-    OsRng.try_fill_bytes(nonce).map_err(|_| Error::Rng)?;
+    nonce::fill(nonce).map_err(|_| Error::Rng)?;
     seal_with_nonce(alg, key, ctx, nonce, plaintext)
 }
 

@@ -6,6 +6,7 @@
 //! master.key.keyring/           0700
 //!     <key id>.key              a retired (or, during a rotation, staged) key, 32 bytes, 0400
 //!     index.json                creation and retirement times, 0600, written atomically
+//!     stores.json               every store the keyring has sealed for (URLs without credentials), 0600
 //! ```
 //! Writers are serialized by `secretctl_fs::lock` of the keyfile (a lock on its directory; no lock file).
 //! The keyfile alone says which key is active; every `<id>.key` whose id is not the active one is retired. The
@@ -150,7 +151,21 @@ pub struct Keyring {
     file_mtimes: BTreeMap<KeyId, i64>,
     /// The service that wraps every key file of this keyring (Vault Transit), or `None` for plain key files.
     wrap: Option<Arc<dyn KeyWrap>>,
+    stores: Vec<String>,
 }
+
+/// The stores file: every store this keyring has sealed values for, so that retiring a key can check them all.
+#[derive(Serialize, Deserialize, Default, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+struct Stores {
+    format: String,
+    version: u32,
+    stores: Vec<String>,
+}
+
+const STORES_FORMAT: &str = "secretctl-keyring-stores";
+/// Largest stores file we read (thousands of URLs).
+const MAX_STORES_BYTES: u64 = 1 << 20;
 
 impl Keyring {
     /// Load the keyfile (the active key) and every retired key next to it.
@@ -190,6 +205,7 @@ impl Keyring {
         let dir = keyring_dir(keyfile);
         let mut file_mtimes = BTreeMap::new();
         let index = read_index(&dir)?;
+        let stores = read_stores(&dir)?;
         match fs::read_dir(&dir) {
             Ok(entries) => {
                 for entry in entries {
@@ -225,7 +241,62 @@ impl Keyring {
             active_mtime,
             file_mtimes,
             wrap,
+            stores,
         })
+    }
+
+    /// Every store this keyring has sealed values for, as recorded by [`Keyring::record_store`], oldest first.
+    #[must_use]
+    pub fn stores(&self) -> &[String] {
+        &self.stores
+    }
+
+    /// Record that values are sealed for the store `url` (which must hold no credential: the caller strips any
+    /// password). A store already recorded is not written again.
+    ///
+    /// # Errors
+    /// [`Error::BadIndex`] when `url` is empty or holds a control character, or the stores file is damaged;
+    /// [`Error::Io`] for a failed write.
+    pub fn record_store(&mut self, url: &str) -> Result<(), Error> {
+        if self.stores.iter().any(|s| s == url) {
+            return Ok(());
+        }
+        let dir = keyring_dir(&self.keyfile);
+        if url.is_empty() || url.chars().any(char::is_control) {
+            return Err(Error::BadIndex {
+                path: stores_path(&dir),
+                reason: "a store URL is empty or holds a control character".to_owned(),
+            });
+        }
+        let _lock = Lock::acquire(&self.keyfile)?;
+        kfs::create_private_dir(&dir)?;
+        // Another process may have recorded stores since we loaded.
+        let mut stores = read_stores(&dir)?;
+        if !stores.iter().any(|s| s == url) {
+            stores.push(url.to_owned());
+            write_stores(&dir, &stores)?;
+        }
+        self.stores = stores;
+        Ok(())
+    }
+
+    /// Forget the store `url` (it was deleted for good): retiring a key no longer checks it. Returns whether it
+    /// was recorded.
+    ///
+    /// # Errors
+    /// As [`Keyring::record_store`].
+    pub fn forget_store(&mut self, url: &str) -> Result<bool, Error> {
+        let dir = keyring_dir(&self.keyfile);
+        let _lock = Lock::acquire(&self.keyfile)?;
+        let mut stores = read_stores(&dir)?;
+        let before = stores.len();
+        stores.retain(|s| s != url);
+        let found = stores.len() != before;
+        if found {
+            write_stores(&dir, &stores)?;
+        }
+        self.stores = stores;
+        Ok(found)
     }
 
     /// The keyfile this keyring belongs to.
@@ -501,4 +572,94 @@ fn write_index(dir: &Path, index: &Index) -> Result<(), Error> {
     })?;
     text.push('\n');
     kfs::replace(&path, text.as_bytes(), kfs::PRIVATE_MODE)
+}
+
+fn stores_path(dir: &Path) -> PathBuf {
+    dir.join("stores.json")
+}
+
+fn read_stores(dir: &Path) -> Result<Vec<String>, Error> {
+    let path = stores_path(dir);
+    let Some(bytes) = kfs::read_optional(&path, MAX_STORES_BYTES + 1)? else {
+        return Ok(Vec::new());
+    };
+    let bad = |reason: String| Error::BadIndex {
+        path: path.clone(),
+        reason,
+    };
+    if bytes.len() as u64 > MAX_STORES_BYTES {
+        return Err(bad(format!("larger than {MAX_STORES_BYTES} bytes")));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| bad("not UTF-8 text".to_owned()))?;
+    let file: Stores = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+    if file.format != STORES_FORMAT || file.version != 1 {
+        return Err(bad(format!(
+            "unknown format {:?} version {}",
+            file.format, file.version
+        )));
+    }
+    if file
+        .stores
+        .iter()
+        .any(|s| s.is_empty() || s.chars().any(char::is_control))
+    {
+        return Err(bad(
+            "a store URL is empty or holds a control character".to_owned()
+        ));
+    }
+    Ok(file.stores)
+}
+
+fn write_stores(dir: &Path, stores: &[String]) -> Result<(), Error> {
+    let path = stores_path(dir);
+    let file = Stores {
+        format: STORES_FORMAT.to_owned(),
+        version: 1,
+        stores: stores.to_vec(),
+    };
+    let mut text = serde_json::to_string_pretty(&file).map_err(|e| Error::BadIndex {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    text.push('\n');
+    kfs::replace(&path, text.as_bytes(), kfs::PRIVATE_MODE)
+}
+
+#[cfg(test)]
+mod store_list_tests {
+    use super::*;
+
+    #[test]
+    fn stores_are_recorded_once_kept_across_loads_and_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let keyfile = dir.path().join("master.key");
+        crate::create(&keyfile).unwrap();
+        let mut ring = Keyring::open(&keyfile, LoadOptions::default()).unwrap();
+        assert!(ring.stores().is_empty());
+        ring.record_store("sqlite:/srv/a.db").unwrap();
+        ring.record_store("postgres://app@db:5432/s").unwrap();
+        ring.record_store("sqlite:/srv/a.db").unwrap();
+        let again = Keyring::open(&keyfile, LoadOptions::default()).unwrap();
+        assert_eq!(
+            again.stores(),
+            ["sqlite:/srv/a.db", "postgres://app@db:5432/s"]
+        );
+        let path = keyring_dir(&keyfile).join("stores.json");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert!(ring.record_store("sqlite:/x\ny").is_err());
+        assert!(ring.forget_store("sqlite:/srv/a.db").unwrap());
+        assert!(!ring.forget_store("sqlite:/srv/a.db").unwrap());
+        let again = Keyring::open(&keyfile, LoadOptions::default()).unwrap();
+        assert_eq!(again.stores(), ["postgres://app@db:5432/s"]);
+        // A damaged file is an error, not an empty list (retire would check nothing).
+        fs::write(&path, b"{").unwrap();
+        assert!(matches!(
+            Keyring::open(&keyfile, LoadOptions::default()),
+            Err(Error::BadIndex { .. })
+        ));
+    }
 }

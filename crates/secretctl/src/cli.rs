@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::{assets, check, env, escrow, export, generate, gitops, init, key, name, secret};
+use crate::{assets, check, env, escrow, export, generate, gitops, init, key, name, secret, store};
 
 /// Keep the secret state of self-hosted deployments safe.
 ///
@@ -68,6 +68,12 @@ pub enum Command {
   secretctl secret audit")]
     #[command(subcommand)]
     Secret(secret::Cmd),
+    /// Create the encrypted secret store on purpose (no other command creates one, but a put to the default store).
+    #[command(after_help = "Examples:
+  secretctl store init sqlite:/var/lib/secretctl/store.db
+  PGPASSWORD=... secretctl store init postgres://secretctl@db:5432/secrets")]
+    #[command(subcommand)]
+    Store(store::Cmd),
     /// Versioned secret names (name_vN) and Docker Swarm name rules.
     #[command(after_help = "Examples:
   secretctl name parse db_password_v12

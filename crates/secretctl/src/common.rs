@@ -77,11 +77,11 @@ impl StoreArgs {
         })
     }
 
-    /// Open the store of `--store` (or the default next to the keyfile); unless `create`, a missing SQLite file is
-    /// "not found" rather than silently created.
+    /// Open the store of `--store` (or the default next to the keyfile). Only with `create` and no `--store` (the
+    /// default store) is a missing store created; any other missing store is "not found", nothing created.
     pub fn open(&self, create: bool) -> anyhow::Result<Store> {
         let url = self.url()?;
-        let mut store = if create {
+        let mut store = if create && self.store.is_none() {
             Store::open(&url)?
         } else {
             Store::open_existing(&url)?

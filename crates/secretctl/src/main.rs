@@ -21,6 +21,7 @@ mod key_transit;
 mod name;
 mod rotate;
 mod secret;
+mod store;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -69,6 +70,7 @@ fn run(g: Globals, command: Command) -> anyhow::Result<()> {
         Command::Env(a) => env::run(g, a),
         Command::Key(a) => key::run(g, a),
         Command::Secret(a) => secret::run(g, a),
+        Command::Store(a) => store::run(g, a),
         Command::Name(a) => name::run(g, a),
         Command::Generate(a) => generate::run(g, a),
         Command::Check(a) => check::run(g, a),

@@ -5,7 +5,9 @@
 //! [`Store::retire_key`](secretctl_store::Store::retire_key). This module reads the arguments and prints.
 
 use secretctl_envelope::KeyId;
-use secretctl_store::{RotateMode, RotateOptions, RotationEvent, RotationPlan};
+use secretctl_store::{
+    retire_key_everywhere, RotateMode, RotateOptions, RotationEvent, RotationPlan,
+};
 use serde_json::json;
 
 use crate::cli::Globals;
@@ -31,6 +33,9 @@ pub struct RetireArgs {
     key_id: KeyId,
     #[command(flatten)]
     at: StoreArgs,
+    /// Retire even when a store the keyring has sealed for cannot be reached (a warning per store).
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
@@ -77,6 +82,13 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
         );
     }
     g.print(&done, text)?;
+    if done.audit_checkpoint.is_none() && !matches!(done.plan, RotationPlan::NothingToResume { .. })
+    {
+        eprintln!(
+            "warning: the audit log of {url} did not verify, so it was not checkpointed under the new key; see \
+             `secretctl secret audit --verify --store {url}`"
+        );
+    }
     if let RotationPlan::NothingToResume { active } = done.plan {
         eprintln!("nothing to resume: every row is under the active key {active}");
     }
@@ -85,12 +97,15 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
 
 pub fn retire(g: Globals, args: RetireArgs) -> anyhow::Result<()> {
     let (id, mut keyring) = (args.key_id, args.at.keyfile.keyring()?);
-    // Refuse to guess: a store that does not exist cannot prove that nothing references the key.
-    let mut store = args.at.open(false)?;
-    store.retire_key(&mut keyring, id)?;
-    let text = format!(
-        "destroyed retired key {id}: no row of {} references it",
-        store.url()
-    );
-    g.print(&json!({ "destroyed": id.to_string() }), text)
+    // Every store the keyring has sealed for, and the one named here: a store that cannot be checked refuses.
+    let url = args.at.url()?;
+    let mut warn = |store: &str, e: &secretctl_store::Error| {
+        eprintln!("warning: {store} was not checked ({e}); --force retires key {id} anyway");
+    };
+    let report = retire_key_everywhere(&mut keyring, id, Some(&url), args.force, &mut warn)?;
+    let stores = report.checked.join(", ");
+    let text = format!("destroyed retired key {id}: no row of {stores} references it");
+    let skipped: Vec<&str> = report.skipped.iter().map(|(s, _)| s.as_str()).collect();
+    let doc = json!({ "destroyed": id.to_string(), "checked": report.checked, "skipped": skipped });
+    g.print(&doc, text)
 }

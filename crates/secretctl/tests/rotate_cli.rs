@@ -86,15 +86,34 @@ fn retire_refuses_while_rows_reference_the_key() {
         .assert()
         .code(1)
         .stdout("")
-        .stderr(predicate::str::contains("2 rows").and(predicate::str::contains("key rotate")));
+        .stderr(
+            predicate::str::contains("2 rows").and(predicate::str::contains("key rotate --store")),
+        );
     assert!(env.keyring_dir().join(format!("{old}.key")).exists());
-    // A store that does not exist cannot prove anything: refused too.
+    // The fix, as printed, finishes the default store's rotation.
     env.cmd()
-        .args(["key", "retire", &old, "--store"])
-        .arg(format!("sqlite:{}", env.path("typo.db").display()))
+        .args(["key", "rotate", "--store"])
+        .arg(format!("sqlite:{}", env.store().display()))
+        .assert()
+        .success();
+    // A store that does not exist cannot prove anything: refused too, until --force.
+    let typo = format!("sqlite:{}", env.path("typo.db").display());
+    env.cmd()
+        .args(["key", "retire", &old, "--store", &typo])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("no secret store at"));
+        .stderr(
+            predicate::str::contains("no secretctl store at")
+                .and(predicate::str::contains("--force")),
+        );
+    assert!(env.keyring_dir().join(format!("{old}.key")).exists());
+    env.cmd()
+        .args(["key", "retire", &old, "--force", "--store", &typo])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning:").and(predicate::str::contains("typo.db")));
+    assert!(!env.keyring_dir().join(format!("{old}.key")).exists());
+    assert!(!env.path("typo.db").exists());
 }
 
 #[test]
@@ -145,6 +164,11 @@ fn rotation_stops_at_a_tampered_row_with_exit_3() {
     let env = StoreEnv::new();
     env.put("t", "a", "value-a");
     let store = env.store();
+    // Processes leave their last writes in the WAL (no checkpoint on close): fold them into the file first.
+    rusqlite::Connection::open(&store)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
     let mut bytes = std::fs::read(&store).unwrap();
     let at = bytes
         .windows(4)

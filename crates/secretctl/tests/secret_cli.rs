@@ -159,7 +159,7 @@ fn usage_and_not_found_exit_codes() {
         .code(4)
         .stdout("")
         .stderr(
-            predicate::str::contains("no secret store at")
+            predicate::str::contains("no secretctl store at")
                 .and(predicate::str::contains("store.db")),
         );
     assert!(!env.store().exists());
@@ -192,8 +192,17 @@ fn envelope_offsets(db: &[u8]) -> Vec<usize> {
         .collect()
 }
 
+/// The database file's bytes, after folding the WAL into it (processes do not checkpoint on close).
+fn db_bytes(path: &Path) -> Vec<u8> {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    std::fs::read(path).unwrap()
+}
+
 fn edit_db(path: &Path, edit: impl FnOnce(&mut Vec<u8>)) {
-    let mut bytes = std::fs::read(path).unwrap();
+    let mut bytes = db_bytes(path);
     edit(&mut bytes);
     std::fs::write(path, bytes).unwrap();
 }
@@ -203,8 +212,8 @@ fn tampered_row_wrong_key_and_missing_key_exit_3_with_nothing_on_stdout() {
     let env = StoreEnv::new();
     env.put("alice", "a", "same-length-1");
     env.put("alice", "b", "same-length-2");
-    // The writer is gone, so SQLite has checkpointed the WAL into the file: edit the file itself.
-    let db = std::fs::read(env.store()).unwrap();
+    // Fold the WAL into the file, and edit the file itself.
+    let db = db_bytes(&env.store());
     let offs = envelope_offsets(&db);
     assert_eq!(offs.len(), 2, "expected two envelopes in the file");
     let len = 13 + 12 + "same-length-1".len() + 16;
@@ -292,6 +301,20 @@ fn missing_key_id_exits_3_naming_the_key() {
         .args(["key", "rotate", "--store", &other])
         .assert()
         .success();
+    // A put under the second key is refused until this store knows it; an interrupted rotation of this store leaves
+    // it knowing both keys, with rows under each (simulated here: the rotation recorded the key, then stopped).
+    env.cmd()
+        .args(["secret", "put", "alice", "new"])
+        .write_stdin("x")
+        .assert()
+        .code(3);
+    let conn = rusqlite::Connection::open(env.store()).unwrap();
+    conn.execute(
+        "INSERT INTO secretctl_keys (key_id, first_used) VALUES (?1, 0)",
+        [env.active()],
+    )
+    .unwrap();
+    drop(conn);
     env.put("alice", "new", "under the second key");
     // The retired key file is lost (deleted by hand, a partial restore...).
     let retired = env.keyring_dir().join(format!("{first}.key"));
@@ -385,7 +408,7 @@ fn the_same_condition_gives_the_same_exit_code_from_every_command() {
         assert_eq!(code_of(&env, args, None), 2, "{args:?}");
     }
     // Tampered ciphertext: 3 from reading and from rotating.
-    let db = std::fs::read(env.store()).unwrap();
+    let db = db_bytes(&env.store());
     let at = envelope_offsets(&db)[0];
     edit_db(&env.store(), |b| b[at + 20] ^= 1);
     assert_eq!(code_of(&env, &["secret", "get", "alice", "x"], None), 3);

@@ -36,6 +36,38 @@ pub(crate) struct RawAudit {
     pub detail: Option<String>,
 }
 
+/// One audit record with its place in the chain, as [`Store::verify_audit`](crate::Store::verify_audit) reads it.
+pub(crate) struct RawAuditRow {
+    pub id: i64,
+    pub entry: RawAudit,
+    pub chain: Option<Vec<u8>>,
+    pub key_id: Option<String>,
+    pub mac: Option<Vec<u8>>,
+}
+
+/// A checkpoint of the audit chain (`prune` or `rekey`).
+pub(crate) struct RawAnchor {
+    pub seq: i64,
+    pub kind: String,
+    pub hash: Vec<u8>,
+    pub key_id: String,
+    pub mac: Vec<u8>,
+}
+
+/// Which audit records to list.
+#[derive(Default)]
+pub(crate) struct AuditQuery<'a> {
+    pub owner: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub operation: Option<&'a str>,
+    pub since: Option<i64>,
+    pub limit: usize,
+}
+
+/// Links a new audit record (sequence number, fields) to the chain value before it; called by the backend inside
+/// the transaction that appends the record.
+pub(crate) type Signer<'a> = dyn Fn(&[u8], i64, &RawAudit) -> crate::audit::Link + 'a;
+
 /// A re-encrypted row: written only if the row is still under `old_key` (another rotation may have won).
 pub(crate) struct Update {
     pub id: i64,
@@ -63,6 +95,7 @@ pub(crate) trait Backend: Send {
         actor: &str,
         now: i64,
         seal: &mut Sealer<'_>,
+        sign: &Signer<'_>,
     ) -> Result<Vec<i64>, Error>;
 
     /// The row for (owner, name) at `version`, or the latest one.
@@ -85,18 +118,38 @@ pub(crate) trait Backend: Send {
         version: Option<i64>,
         actor: &str,
         now: i64,
+        sign: &Signer<'_>,
     ) -> Result<Vec<i64>, Error>;
 
-    /// Append one audit record.
-    fn audit(&mut self, entry: &RawAudit) -> Result<(), Error>;
+    /// Append one audit record, durably.
+    fn audit(&mut self, entry: &RawAudit, sign: &Signer<'_>) -> Result<(), Error>;
 
-    /// The newest `limit` audit records, oldest first.
-    fn audit_log(&mut self, limit: usize) -> Result<Vec<RawAudit>, Error>;
+    /// The newest `limit` audit records matching the query, oldest first.
+    fn audit_log(&mut self, query: &AuditQuery<'_>) -> Result<Vec<RawAudit>, Error>;
+
+    /// Up to `limit` audit records with id > `after`, in id order, with their links.
+    fn audit_rows(&mut self, after: i64, limit: usize) -> Result<Vec<RawAuditRow>, Error>;
+
+    /// Every checkpoint of the audit chain.
+    fn audit_anchors(&mut self) -> Result<Vec<RawAnchor>, Error>;
+
+    /// Add a checkpoint (a `rekey` one; replaces one at the same place).
+    fn add_anchor(&mut self, anchor: &RawAnchor) -> Result<(), Error>;
+
+    /// The newest record such that it and every record before it is older than `before`, if any.
+    fn audit_prune_point(&mut self, before: i64) -> Result<Option<i64>, Error>;
+
+    /// In one transaction: store the `prune` checkpoint, delete the records up to it and the checkpoints it
+    /// supersedes. Returns how many records were deleted.
+    fn prune(&mut self, anchor: &RawAnchor) -> Result<u64, Error>;
+
+    /// Set the links of records written before the audit was chained (migration), in one transaction.
+    fn attest(&mut self, links: &[(i64, crate::audit::Link)]) -> Result<(), Error>;
 
     /// The schema version the store records.
     fn schema(&self) -> i64;
 
-    /// Migrate a schema 1 store to schema 2 in one transaction (a no-op when another process did it meanwhile).
+    /// Migrate a schema 1 or 2 store to the current schema in one transaction (a no-op when another process did it meanwhile).
     fn migrate(&mut self, actor: &str, now: i64) -> Result<(), Error>;
 
     /// The latest version of (owner, name) as puts and removals through secretctl left it (0 for none).
@@ -119,6 +172,18 @@ pub(crate) trait Backend: Send {
         after: i64,
         limit: usize,
     ) -> Result<Vec<RawRow>, Error>;
+
+    /// Up to `limit` rows that are the latest version of their (owner, name) as secretctl recorded it, of `owner`
+    /// or all, with id > `after`, in id order.
+    fn fetch_latest(
+        &mut self,
+        owner: Option<&str>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error>;
+
+    /// Fold the write-ahead log into the database after a bulk write (SQLite), so the next process opens fast.
+    fn checkpoint(&mut self) -> Result<(), Error>;
 
     /// Write re-encrypted rows under `new_key` in one transaction. Returns how many rows changed.
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error>;

@@ -186,6 +186,75 @@ pub enum Error {
         /// The keyring's key ids, comma-separated.
         keyring: String,
     },
+    /// A put with a key the store was never sealed under, while it holds keys of its own: the keyfile is not this
+    /// store's (a wrong backup restored), or the store was not rotated to the keyfile's new key.
+    #[error(
+        "key {key} is not a key of {store}, whose values are sealed under {store_keys}; nothing was stored. If \
+         this keyfile keeps the store's key as a retired key, move the store to the active key with `secretctl \
+         key rotate --store {store}`; otherwise the keyfile is not this store's: restore its key with `secretctl \
+         key restore --expect-id KEY_ID --force BACKUP` (KEY_ID one of the store's keys above)"
+    )]
+    UnknownKey {
+        /// The key the value was to be sealed under.
+        key: KeyId,
+        /// The key ids the store knows, comma-separated.
+        store_keys: String,
+        /// The store, without credentials ([`StoreUrl::without_credentials`](crate::StoreUrl::without_credentials)).
+        store: String,
+    },
+    /// `key retire` could not check a store the keyring has sealed for: a key it still needs would be lost.
+    #[error(
+        "cannot check {store} for rows under key {id}: {source}; nothing was destroyed; make the store \
+         reachable, or pass --force to retire the key without checking it (its rows under that key would be lost)"
+    )]
+    StoreUnreachable {
+        /// The store, as recorded by the keyring.
+        store: String,
+        /// The key id.
+        id: KeyId,
+        /// Why it could not be checked.
+        #[source]
+        source: Box<Error>,
+    },
+    /// An audit record is missing, altered or out of order, or a checkpoint does not verify.
+    #[error(
+        "audit record {seq} {what}: the audit table was changed behind secretctl's back; restore it from a backup \
+         of the store"
+    )]
+    AuditBroken {
+        /// The record's sequence number.
+        seq: u64,
+        /// What is wrong with it.
+        what: String,
+    },
+    /// An audit record (or checkpoint) is MACed under a key the keyring no longer holds, and no later checkpoint
+    /// vouches for it.
+    #[error(
+        "audit record {seq} is MACed under key {key_id}, which is not in the keyring, and no later rotation \
+         checkpoint vouches for it; restore the keyfile backup that holds it to verify the log"
+    )]
+    AuditKeyMissing {
+        /// The record's sequence number.
+        seq: u64,
+        /// The key id it names.
+        key_id: String,
+    },
+    /// A date the audit filters could not read.
+    #[error(
+        "bad date `{0}`: expected YYYY-MM-DD or an RFC 3339 time such as 2026-01-31T12:00:00Z"
+    )]
+    BadDate(String),
+    /// A line of an import is not what [`Store::import`](crate::Store::import) reads (never quoting a value).
+    #[error("import line {line}: {reason}; nothing after it was imported")]
+    BadImport {
+        /// The 1-based line (0 when the whole input is at fault).
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Writing an export failed.
+    #[error("cannot write the export: {0}")]
+    Write(#[source] std::io::Error),
     /// Sealing a value failed (the value is too large, or the random number generator failed).
     #[error("cannot seal {owner}/{name}: {source}")]
     Seal {
@@ -210,11 +279,22 @@ pub enum Error {
     /// A value in the database is out of range (a negative version or count): the database was edited by hand.
     #[error("store holds an out-of-range {0}; the database was edited by hand")]
     OutOfRange(&'static str),
-    /// [`Store::open_existing`](crate::Store::open_existing) found no SQLite store file.
-    #[error("no secret store at {}; `secretctl secret put` creates it, or pass --store URL", path.display())]
+    /// There is no secretctl store at the URL (no file, an empty database, or a database without secretctl's
+    /// tables); nothing was created.
+    #[error("no secretctl store at {store}; nothing created; create it with `secretctl store init {store}`")]
     NoStore {
-        /// The store file that is missing.
-        path: PathBuf,
+        /// The store, as its URL shows it (password redacted).
+        store: String,
+    },
+    /// `store init` (or a put to the default store) found a database that holds other tables: it is not made a
+    /// store.
+    #[error(
+        "{store} is a database that holds other tables, not a secretctl store; nothing was changed; use an empty \
+         database or a new file"
+    )]
+    ForeignDatabase {
+        /// The store, as its URL shows it (password redacted).
+        store: String,
     },
     /// The keyfile or its keyring failed (loading, making a new key, destroying a retired one).
     #[error(transparent)]
@@ -253,15 +333,15 @@ pub enum Error {
     },
     /// Rows of the store still reference the key asked to be retired.
     #[error(
-        "{rows} rows of {store} still reference key {id}; run `secretctl key rotate` to finish re-encrypting \
-         them, then retire it"
+        "{rows} rows of {store} still reference key {id}; run `secretctl key rotate --store {store}` to finish \
+         re-encrypting them, then retire it"
     )]
     KeyInUse {
         /// The key id.
         id: KeyId,
         /// How many rows reference it.
         rows: u64,
-        /// The store, as its URL shows it (password redacted).
+        /// The store, without credentials (so the printed fix works with PGPASSWORD or a password file).
         store: String,
     },
 }
@@ -277,8 +357,17 @@ impl Kind for Error {
             | Error::MissingKey { .. }
             | Error::WrongKey { .. }
             | Error::BadKeyIdColumn { .. }
-            | Error::RolledBack { .. } => ErrorKind::Integrity,
-            Error::RetireActive { .. } | Error::KeyInUse { .. } => ErrorKind::Refused,
+            | Error::RolledBack { .. }
+            | Error::UnknownKey { .. }
+            | Error::AuditBroken { .. }
+            | Error::AuditKeyMissing { .. } => ErrorKind::Integrity,
+            Error::BadDate(_) => ErrorKind::Usage,
+            Error::BadImport { .. } => ErrorKind::Invalid,
+            Error::Write(e) => secretctl_error::io_kind(e),
+            Error::StoreUnreachable { source, .. } => source.kind(),
+            Error::RetireActive { .. } | Error::KeyInUse { .. } | Error::ForeignDatabase { .. } => {
+                ErrorKind::Refused
+            }
             Error::Io { .. }
             | Error::Sqlite { .. }
             | Error::Postgres(_)

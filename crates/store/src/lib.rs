@@ -47,7 +47,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod audit;
 mod backend;
+mod bulk;
 mod error;
 mod master;
 mod pgconn;
@@ -64,16 +66,21 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use secrecy::{ExposeSecret, SecretSlice};
 use secretctl_envelope::{Context, Envelope, Key, KeyId, Keyring};
 
-use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
+use crate::audit::AuditKey;
+pub use crate::audit::AuditVerified;
+use crate::backend::{AuditQuery, Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
+pub use crate::bulk::{ImportFormat, IMPORT_BATCH};
 pub use crate::error::Error;
-pub use crate::master::{MasterKeyRotation, RotateMode, RotationEvent, RotationPlan};
-pub use crate::report::Listing;
+pub use crate::master::{
+    retire_key_everywhere, MasterKeyRotation, RetireReport, RotateMode, RotationEvent, RotationPlan,
+};
+pub use crate::report::{audit_json, Listing};
 
 /// The envelope context domain of every store row: the envelope binds (domain, owner, name, version).
 pub const CONTEXT_DOMAIN: &str = "secretctl/store/v1";
 
 /// The newest schema version this build reads and writes.
-pub(crate) const SCHEMA_VERSION: i64 = 2;
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 
 /// Largest value [`Store::put`] accepts, in bytes (1 MiB): any bytes, binary included, stored and returned exactly.
 pub const MAX_VALUE_LEN: usize = 1 << 20;
@@ -123,6 +130,58 @@ impl StoreUrl {
             .unwrap_or_else(|| Path::new("."));
         StoreUrl::Sqlite(dir.join("store.db"))
     }
+}
+
+impl StoreUrl {
+    /// The store as a keyring records it ([`secretctl_keyfile::Keyring::record_store`]): an SQLite path made
+    /// absolute, a PostgreSQL URL without any credential (the password of its user info and any `password`
+    /// query parameter are dropped; libpq's `PGPASSWORD` or password file supplies it when the store is opened).
+    #[must_use]
+    pub fn without_credentials(&self) -> String {
+        match self {
+            StoreUrl::Sqlite(p) => {
+                let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                format!("sqlite:{}", abs.display())
+            }
+            StoreUrl::Postgres(url) => strip_credentials(url),
+        }
+    }
+}
+
+fn strip_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            if user.is_empty() {
+                host.to_owned()
+            } else {
+                format!("{user}@{host}")
+            }
+        }
+        None => authority.to_owned(),
+    };
+    let query: Vec<&str> = query
+        .map(|q| {
+            q.split('&')
+                .filter(|kv| kv.split('=').next() != Some("password"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = format!("{scheme}://{authority}{path}");
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(&query.join("&"));
+    }
+    out
 }
 
 impl FromStr for StoreUrl {
@@ -273,6 +332,49 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
+/// Which audit records [`Store::audit_query`] returns: all of these that are set must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AuditFilter {
+    /// Only records about this owner's secrets.
+    pub owner: Option<String>,
+    /// Only records about secrets of this name.
+    pub name: Option<String>,
+    /// Only records of this operation (`put`, `get`, `get-miss`, `rm`, `rotate`, `retire`, `prune`, ...).
+    pub operation: Option<String>,
+    /// Only records at or after this time (seconds since the Unix epoch).
+    pub since: Option<i64>,
+    /// At most this many (the newest).
+    pub limit: usize,
+}
+
+impl AuditFilter {
+    /// The newest `limit` records, unfiltered.
+    #[must_use]
+    pub fn newest(limit: usize) -> AuditFilter {
+        AuditFilter {
+            limit,
+            ..AuditFilter::default()
+        }
+    }
+}
+
+/// A date or time as the audit filters take it: `YYYY-MM-DD` (midnight UTC) or RFC 3339. Returns seconds since the
+/// Unix epoch.
+///
+/// # Errors
+/// [`Error::BadDate`] for anything else.
+pub fn parse_date(text: &str) -> Result<i64, Error> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(t.unix_timestamp());
+    }
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &day)
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+        .map_err(|_| Error::BadDate(text.chars().take(64).filter(|c| !c.is_control()).collect()))
+}
+
 /// How [`Store::rotate`] works through the store.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -336,6 +438,7 @@ pub struct Store {
     backend: Box<dyn Backend>,
     url: StoreUrl,
     actor: String,
+    audit_key: Option<AuditKey>,
 }
 
 impl fmt::Debug for Store {
@@ -348,35 +451,60 @@ impl fmt::Debug for Store {
 }
 
 impl Store {
-    /// Open (creating the schema if needed) the store at `url`. The actor recorded in the audit table is the
-    /// OS user until [`Store::set_actor`] names another.
+    /// Open the store at `url`, creating it when there is none yet (a missing SQLite file, an empty database): what
+    /// a put to the default store does. The actor recorded in the audit table is the OS user until
+    /// [`Store::set_actor`] names another.
     ///
     /// # Errors
+    /// [`Error::ForeignDatabase`] when the database holds tables that are not secretctl's (nothing is changed);
     /// [`Error::Io`] / [`Error::Sqlite`] / [`Error::Postgres`] when the database cannot be opened or created,
     /// [`Error::SchemaTooNew`] when a newer secretctl wrote it.
     /// [`Error::SchemaTooOld`] when an older secretctl wrote it and [`Store::migrate`] has not run.
     pub fn open(url: &StoreUrl) -> Result<Store, Error> {
-        let store = Store::open_any_schema(url)?;
-        let found = store.backend.schema();
+        Store::init(url).map(|(store, _)| store)
+    }
+
+    /// Create the store at `url` on purpose (`secretctl store init`): a missing SQLite file or an empty database
+    /// becomes a new store. An existing secretctl store is opened as it is. Returns the store and whether it was
+    /// created now.
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn init(url: &StoreUrl) -> Result<(Store, bool), Error> {
+        let (store, created) = Store::open_any_schema(url, true)?;
+        store.check_current()?;
+        Ok((store, created))
+    }
+
+    fn check_current(&self) -> Result<(), Error> {
+        let found = self.backend.schema();
         if found < SCHEMA_VERSION {
             return Err(Error::SchemaTooOld {
                 found,
-                store: url.to_string(),
+                store: self.url.to_string(),
             });
         }
-        Ok(store)
+        Ok(())
     }
 
-    fn open_any_schema(url: &StoreUrl) -> Result<Store, Error> {
-        let backend: Box<dyn Backend> = match url {
-            StoreUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open(path)?),
-            StoreUrl::Postgres(u) => Box::new(postgres::Postgres::open(u)?),
+    fn open_any_schema(url: &StoreUrl, create: bool) -> Result<(Store, bool), Error> {
+        let (backend, created): (Box<dyn Backend>, bool) = match url {
+            StoreUrl::Sqlite(path) => {
+                let (b, created) = sqlite::Sqlite::open(path, create)?;
+                (Box::new(b), created)
+            }
+            StoreUrl::Postgres(u) => {
+                let (b, created) = postgres::Postgres::open(u, create)?;
+                (Box::new(b), created)
+            }
         };
-        Ok(Store {
+        let store = Store {
             backend,
             url: url.clone(),
             actor: default_actor(),
-        })
+            audit_key: None,
+        };
+        Ok((store, created))
     }
 
     /// Bring an existing store written by an older secretctl up to this build's schema, in one transaction, and
@@ -385,37 +513,66 @@ impl Store {
     /// Returns the schema version found before; a store already current is left as it is.
     ///
     /// # Errors
-    /// [`Error::NoStore`] for a missing SQLite file; as [`Store::open`].
-    pub fn migrate(url: &StoreUrl, actor: Option<&str>) -> Result<(Store, i64), Error> {
-        if let StoreUrl::Sqlite(path) = url {
-            if !path.exists() {
-                return Err(Error::NoStore { path: path.clone() });
-            }
-        }
-        let mut store = Store::open_any_schema(url)?;
+    /// [`Error::NoStore`] when there is no store at `url`; as [`Store::open`].
+    ///
+    /// Schema 2 -> 3 numbers the audit records without gaps and chains and MACs every one of them under `key` (the
+    /// active master key): the records written before are vouched for as they are at the migration. Without
+    /// `key` they stay unattested and [`Store::verify_audit`] reports the first of them.
+    pub fn migrate(
+        url: &StoreUrl,
+        actor: Option<&str>,
+        key: Option<&Key>,
+    ) -> Result<(Store, i64), Error> {
+        let mut store = Store::open_any_schema(url, false)?.0;
         if let Some(actor) = actor {
             store.set_actor(actor);
         }
         let found = store.backend.schema();
         if found < SCHEMA_VERSION {
             store.backend.migrate(&store.actor, now())?;
+            if let Some(key) = key {
+                store.attest_legacy(key)?;
+                store.set_audit_key(key);
+                store.record(
+                    "migrate",
+                    &format!("schema {found} -> {SCHEMA_VERSION}: audit records chained"),
+                )?;
+            }
         }
         Ok((store, found))
     }
 
-    /// Open the store at `url` only if it exists: a missing SQLite file is [`Error::NoStore`] rather than a new,
-    /// empty store (a read, a list or a retirement must not create one). A PostgreSQL store is opened as by
-    /// [`Store::open`].
+    /// MAC the audit records this store writes from now on under a key derived from `master` (the active master
+    /// key). [`Store::put`] uses its key when none was set; reads use the key of the row read.
+    pub fn set_audit_key(&mut self, master: &Key) {
+        if self.audit_key.as_ref().map(AuditKey::key_id) != Some(master.id()) {
+            self.audit_key = Some(AuditKey::derive(master));
+        }
+    }
+
+    /// Use a key of `keyring` for the audit records when none was set: `prefer` if the keyring holds it, else any.
+    pub(crate) fn default_audit_key(&mut self, keyring: &Keyring, prefer: Option<KeyId>) {
+        if self.audit_key.is_some() {
+            return;
+        }
+        let key = prefer
+            .and_then(|id| keyring.get(&id))
+            .or_else(|| keyring.ids().first().and_then(|id| keyring.get(id)));
+        if let Some(key) = key {
+            self.audit_key = Some(AuditKey::derive(key));
+        }
+    }
+
+    /// Open the store at `url` only if it exists. Nothing is created or written: a missing file, an empty database
+    /// or one without secretctl's tables is [`Error::NoStore`] (a read, a list, a rotation or a retirement must not
+    /// create a store).
     ///
     /// # Errors
     /// [`Error::NoStore`]; as [`Store::open`].
     pub fn open_existing(url: &StoreUrl) -> Result<Store, Error> {
-        if let StoreUrl::Sqlite(path) = url {
-            if !path.exists() {
-                return Err(Error::NoStore { path: path.clone() });
-            }
-        }
-        Store::open(url)
+        let store = Store::open_any_schema(url, false)?.0;
+        store.check_current()?;
+        Ok(store)
     }
 
     /// The URL the store was opened from.
@@ -438,8 +595,9 @@ impl Store {
     /// Store `value` as the next version of (owner, name), sealed under `key`. Returns the new version.
     ///
     /// # Errors
-    /// [`Error::BadName`] for an empty, overlong or control-character owner or name; [`Error::Seal`] when the
-    /// value cannot be sealed; a database error.
+    /// [`Error::BadName`] for an empty, overlong or control-character owner or name; [`Error::UnknownKey`] when the
+    /// store holds rows and `key` is none of the keys it was ever sealed under; [`Error::Seal`] when the value
+    /// cannot be sealed; a database error.
     pub fn put(&mut self, key: &Key, owner: &str, name: &str, value: &[u8]) -> Result<u64, Error> {
         let versions = self.put_many(key, &[(owner, name, value)])?;
         versions
@@ -466,11 +624,20 @@ impl Store {
                 });
             }
         }
+        let key_id = key.id().to_string();
+        let known = self.backend.known_keys()?;
+        if !known.is_empty() && !known.contains(&key_id) {
+            // A second key mixed into a store makes its old rows look "retired too early" later: refuse it now.
+            return Err(Error::UnknownKey {
+                key: key.id(),
+                store_keys: known.join(", "),
+                store: self.url.without_credentials(),
+            });
+        }
         let items: Vec<PutItem<'_>> = items
             .iter()
             .map(|(owner, name, value)| PutItem { owner, name, value })
             .collect();
-        let key_id = key.id().to_string();
         let mut seal = |owner: &str, name: &str, version: i64, value: &[u8]| {
             let version = u64::try_from(version).map_err(|_| Error::OutOfRange("version"))?;
             let ctx = Context::new(CONTEXT_DOMAIN, owner, name, version);
@@ -482,13 +649,36 @@ impl Store {
                     source,
                 })
         };
+        if self.audit_key.is_none() {
+            self.set_audit_key(key);
+        }
+        let ak = self.audit_key.as_ref();
+        let sign = |prev: &[u8], seq: i64, e: &RawAudit| audit::link(ak, prev, seq, e);
         let versions = self
             .backend
-            .put(&items, &key_id, &self.actor, now(), &mut seal)?;
+            .put(&items, &key_id, &self.actor, now(), &mut seal, &sign)?;
         versions
             .into_iter()
             .map(|v| u64::try_from(v).map_err(|_| Error::OutOfRange("version")))
             .collect()
+    }
+
+    /// Record this store in the keyfile's keyring (see [`Keyring::record_store`](secretctl_keyfile::Keyring)), then
+    /// store `value` as the next version of (owner, name) under the keyring's active key: what `secretctl secret
+    /// put` does, so that retiring a key later checks this store too.
+    ///
+    /// # Errors
+    /// [`Error::Keyfile`] when the keyring cannot record the store; as [`Store::put`].
+    pub fn put_active(
+        &mut self,
+        keyring: &mut secretctl_keyfile::Keyring,
+        owner: &str,
+        name: &str,
+        value: &[u8],
+    ) -> Result<u64, Error> {
+        check_names(owner, name)?;
+        keyring.record_store(&self.url.without_credentials())?;
+        self.put(keyring.active(), owner, name, value)
     }
 
     /// Open (owner, name) at `version`, or its latest version. The read is recorded in the audit table, and so
@@ -524,9 +714,15 @@ impl Store {
                 self.audit_get(owner, name, None, Some("denied: rolled back".to_owned()))?;
                 return Err(e);
             }
-            (None, None) => return Err(not_found(owner, name, version)),
+            (None, None) => {
+                self.default_audit_key(keyring, None);
+                let v = version.and_then(|v| i64::try_from(v).ok());
+                self.audit_op("get-miss", owner, name, v, None)?;
+                return Err(not_found(owner, name, version));
+            }
         };
         let (row, rollback) = row;
+        self.default_audit_key(keyring, row.key_id.parse().ok());
         let mut opened = open_row(keyring, &[], &row);
         if matches!(opened, Err(Error::WrongKey { .. })) {
             // Only now is it worth asking which keys the store has used: a missing key or the wrong keyfile?
@@ -554,15 +750,30 @@ impl Store {
         version: Option<u64>,
         detail: Option<String>,
     ) -> Result<(), Error> {
-        self.backend.audit(&RawAudit {
+        let v = version.and_then(|v| i64::try_from(v).ok());
+        self.audit_op("get", owner, name, v, detail)
+    }
+
+    fn audit_op(
+        &mut self,
+        operation: &str,
+        owner: &str,
+        name: &str,
+        version: Option<i64>,
+        detail: Option<String>,
+    ) -> Result<(), Error> {
+        let entry = RawAudit {
             at: now(),
             actor: self.actor.clone(),
-            operation: "get".to_owned(),
+            operation: operation.to_owned(),
             owner: Some(owner.to_owned()),
             name: Some(name.to_owned()),
-            version: version.and_then(|v| i64::try_from(v).ok()),
+            version,
             detail,
-        })
+        };
+        let ak = self.audit_key.as_ref();
+        let sign = |prev: &[u8], seq: i64, e: &RawAudit| audit::link(ak, prev, seq, e);
+        self.backend.audit(&entry, &sign)
     }
 
     /// [`Error::RolledBack`] when `row` (the newest row of (owner, name)) is not the latest version the store
@@ -628,9 +839,11 @@ impl Store {
             }
             Versions::All => None,
         };
+        let ak = self.audit_key.as_ref();
+        let sign = |prev: &[u8], seq: i64, e: &RawAudit| audit::link(ak, prev, seq, e);
         let removed = self
             .backend
-            .remove(owner, name, version, &self.actor, now())?;
+            .remove(owner, name, version, &self.actor, now(), &sign)?;
         if removed.is_empty() {
             let version = match which {
                 Versions::One(v) => Some(v),
@@ -649,7 +862,7 @@ impl Store {
     /// # Errors
     /// A database error.
     pub fn record(&mut self, operation: &str, detail: &str) -> Result<(), Error> {
-        self.backend.audit(&RawAudit {
+        let entry = RawAudit {
             at: now(),
             actor: self.actor.clone(),
             operation: operation.to_owned(),
@@ -657,7 +870,10 @@ impl Store {
             name: None,
             version: None,
             detail: Some(detail.to_owned()),
-        })
+        };
+        let ak = self.audit_key.as_ref();
+        let sign = |prev: &[u8], seq: i64, e: &RawAudit| audit::link(ak, prev, seq, e);
+        self.backend.audit(&entry, &sign)
     }
 
     /// The newest `limit` audit records, oldest first.
@@ -665,8 +881,26 @@ impl Store {
     /// # Errors
     /// A database error, or [`Error::OutOfRange`] for a negative version written by hand.
     pub fn audit_log(&mut self, limit: usize) -> Result<Vec<AuditEntry>, Error> {
+        self.audit_query(&AuditFilter {
+            limit,
+            ..AuditFilter::default()
+        })
+    }
+
+    /// The newest [`AuditFilter::limit`] audit records that match `filter`, oldest first.
+    ///
+    /// # Errors
+    /// A database error, or [`Error::OutOfRange`] for a negative version written by hand.
+    pub fn audit_query(&mut self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, Error> {
+        let query = AuditQuery {
+            owner: filter.owner.as_deref(),
+            name: filter.name.as_deref(),
+            operation: filter.operation.as_deref(),
+            since: filter.since,
+            limit: filter.limit,
+        };
         self.backend
-            .audit_log(limit)?
+            .audit_log(&query)?
             .into_iter()
             .map(|a| {
                 Ok(AuditEntry {
@@ -770,6 +1004,7 @@ impl Store {
                 count += 1;
             }
         }
+        self.default_audit_key(keyring, None);
         self.record("verify", &format!("{count} rows opened"))?;
         Ok(count)
     }
@@ -797,6 +1032,7 @@ impl Store {
         let active_id = active.id();
         let active_text = active_id.to_string();
         let batch_size = options.batch_size.max(1);
+        self.set_audit_key(active);
         self.backend.begin_rotation(&active_text, now())?;
         let known = self.known_keys()?;
         let mut total = self.pending(active_id)?;

@@ -6,7 +6,7 @@
 use secretctl_envelope::KeyId;
 use secretctl_keyfile::Keyring;
 
-use crate::{Error, Progress, RotateOptions, RotateSummary, Store};
+use crate::{Error, Progress, RotateOptions, RotateSummary, Store, StoreUrl};
 
 /// Whether [`Store::rotate_master_key`] may make a new key.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -67,6 +67,10 @@ pub struct MasterKeyRotation {
     /// The keyring's retired keys afterwards. No row of this store uses them any more; other stores sharing the
     /// keyfile may.
     pub retired: Vec<KeyId>,
+    /// The audit record up to which the audit log verified and was checkpointed under the active key (so it stays
+    /// verifiable once the old keys are retired); `None` when it did not verify (nothing was checkpointed: run
+    /// [`Store::verify_audit`] to see why).
+    pub audit_checkpoint: Option<u64>,
 }
 
 impl MasterKeyRotation {
@@ -100,6 +104,8 @@ impl Store {
         options: &RotateOptions,
         on_event: &mut dyn FnMut(RotationEvent),
     ) -> Result<MasterKeyRotation, Error> {
+        // The keyring learns of every store it seals for, so that retiring a key checks this one too.
+        keyring.record_store(&self.url.without_credentials())?;
         let before = keyring.active_id();
         let pending = self.pending(before)?;
         let plan = if pending > 0 {
@@ -111,6 +117,7 @@ impl Store {
             RotationPlan::NothingToResume { active: before }
         } else {
             let active = keyring.rotate()?;
+            self.set_audit_key(keyring.active());
             RotationPlan::NewKey {
                 active,
                 retired: before,
@@ -126,6 +133,7 @@ impl Store {
                     active,
                 },
                 retired: keyring.retired_ids(),
+                audit_checkpoint: None,
             });
         }
         let active = keyring.active().clone();
@@ -139,10 +147,18 @@ impl Store {
             },
             Err(_) => e,
         })?;
+        let audit_checkpoint = match self.rekey_audit(keyring.keys(), &active) {
+            Ok(seq) => Some(seq),
+            Err(e) => {
+                self.record("rekey", &format!("audit log not checkpointed: {e}"))?;
+                None
+            }
+        };
         Ok(MasterKeyRotation {
             plan,
             summary,
             retired: keyring.retired_ids(),
+            audit_checkpoint,
         })
     }
 
@@ -169,10 +185,92 @@ impl Store {
             return Err(Error::KeyInUse {
                 id,
                 rows,
-                store: self.url().to_string(),
+                store: self.url().without_credentials(),
             });
         }
+        self.set_audit_key(keyring.active());
         keyring.destroy_retired(id)?;
         self.record("retire", &format!("key {id} destroyed"))
     }
+}
+
+/// What [`retire_key_everywhere`] checked.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct RetireReport {
+    /// The stores that were checked and hold no row under the key.
+    pub checked: Vec<String>,
+    /// The stores that could not be checked and were skipped (`force`), with why.
+    pub skipped: Vec<(String, Error)>,
+}
+
+/// Destroy the retired key `id` of `keyring` once no store the keyring has sealed for ([`Keyring::stores`]), nor
+/// `also` (the store named on the command line), holds a row that needs it: what `secretctl key retire` does.
+///
+/// A store that cannot be opened (unreachable, deleted, renamed) refuses the retirement, since it cannot prove that
+/// it needs nothing; with `force` it is skipped, and `warn` hears about it. A store that holds rows under the key
+/// always refuses: those rows would be lost. The retirement is noted in the audit table of every store checked.
+///
+/// # Errors
+/// [`Error::RetireActive`], [`Error::NoRetiredKey`] as [`Store::retire_key`]; [`Error::StoreUnreachable`] without
+/// `force`; [`Error::KeyInUse`]; [`Error::Keyfile`] when the key file cannot be removed.
+pub fn retire_key_everywhere(
+    keyring: &mut Keyring,
+    id: KeyId,
+    also: Option<&StoreUrl>,
+    force: bool,
+    warn: &mut dyn FnMut(&str, &Error),
+) -> Result<RetireReport, Error> {
+    let keyfile = keyring.keyfile().to_path_buf();
+    if id == keyring.active_id() {
+        return Err(Error::RetireActive { id, keyfile });
+    }
+    if !keyring.retired_ids().contains(&id) {
+        return Err(Error::NoRetiredKey { id, keyfile });
+    }
+    let mut urls: Vec<String> = keyring.stores().to_vec();
+    if let Some(url) = also {
+        let url = url.without_credentials();
+        if !urls.contains(&url) {
+            urls.push(url);
+        }
+    }
+    let mut report = RetireReport::default();
+    let mut open = Vec::new();
+    for shown in urls {
+        let opened = shown
+            .parse::<StoreUrl>()
+            .and_then(|url| Store::open_existing(&url));
+        let mut store = match opened {
+            Ok(store) => store,
+            Err(e) if force => {
+                warn(&shown, &e);
+                report.skipped.push((shown, e));
+                continue;
+            }
+            Err(e) => {
+                return Err(Error::StoreUnreachable {
+                    store: shown,
+                    id,
+                    source: Box::new(e),
+                })
+            }
+        };
+        let rows = store.references(id)?;
+        if rows > 0 {
+            return Err(Error::KeyInUse {
+                id,
+                rows,
+                store: store.url().without_credentials(),
+            });
+        }
+        store.set_audit_key(keyring.active());
+        report.checked.push(shown);
+        open.push(store);
+    }
+    keyring.destroy_retired(id)?;
+    for store in &mut open {
+        store.record("retire", &format!("key {id} destroyed"))?;
+    }
+    Ok(report)
 }

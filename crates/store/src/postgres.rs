@@ -3,7 +3,11 @@
 use postgres::Client;
 use postgres::NoTls;
 
-use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Sealer, Update};
+use crate::audit::{Link, GENESIS};
+use crate::backend::{
+    AuditQuery, Backend, PutItem, RawAnchor, RawAudit, RawAuditRow, RawMeta, RawRow, Sealer,
+    Signer, Update,
+};
 use crate::{Error, SCHEMA_VERSION};
 
 /// Advisory lock key that serialises schema creation between processes ("secretct" in ASCII).
@@ -30,16 +34,124 @@ CREATE TABLE IF NOT EXISTS secretctl_versions (
 );
 CREATE TABLE IF NOT EXISTS secretctl_keys (key_id TEXT PRIMARY KEY, first_used BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS secretctl_audit (
-    id BIGSERIAL PRIMARY KEY,
+    id BIGINT PRIMARY KEY,
     at BIGINT NOT NULL,
     actor TEXT NOT NULL,
     operation TEXT NOT NULL,
     owner TEXT,
     name TEXT,
     version BIGINT,
-    detail TEXT
+    detail TEXT,
+    key_id TEXT,
+    chain BYTEA,
+    mac BYTEA
+);
+CREATE TABLE IF NOT EXISTS secretctl_audit_anchor (
+    seq BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    hash BYTEA NOT NULL,
+    key_id TEXT NOT NULL,
+    mac BYTEA NOT NULL,
+    PRIMARY KEY (kind, seq)
 );
 ";
+
+/// Schema 2 -> 3: audit records numbered 1, 2, 3... without gaps, with chain and MAC columns (set by the store
+/// right after, see `Store::attest_legacy`); the checkpoints' table.
+const MIGRATE_2_TO_3: &str = "
+CREATE TABLE secretctl_audit_v3 (
+    id BIGINT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    owner TEXT,
+    name TEXT,
+    version BIGINT,
+    detail TEXT,
+    key_id TEXT,
+    chain BYTEA,
+    mac BYTEA
+);
+INSERT INTO secretctl_audit_v3 (id, at, actor, operation, owner, name, version, detail)
+    SELECT row_number() OVER (ORDER BY id), at, actor, operation, owner, name, version, detail FROM secretctl_audit;
+DROP TABLE secretctl_audit;
+ALTER TABLE secretctl_audit_v3 RENAME TO secretctl_audit;
+CREATE TABLE IF NOT EXISTS secretctl_audit_anchor (
+    seq BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    hash BYTEA NOT NULL,
+    key_id TEXT NOT NULL,
+    mac BYTEA NOT NULL,
+    PRIMARY KEY (kind, seq)
+);
+UPDATE secretctl_meta SET v = '3' WHERE k = 'schema_version';
+";
+
+/// Advisory lock key that serialises appends to the audit chain ("secretca").
+const AUDIT_LOCK: i64 = 0x7365_6372_6574_6361;
+
+/// The end of the audit chain inside one transaction (which holds [`AUDIT_LOCK`] until it ends).
+struct Appender {
+    seq: i64,
+    prev: Vec<u8>,
+}
+
+impl Appender {
+    fn load(tx: &mut postgres::Transaction<'_>) -> Result<Appender, Error> {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])?;
+        let last = tx.query_opt(
+            "SELECT id, chain FROM secretctl_audit ORDER BY id DESC LIMIT 1",
+            &[],
+        )?;
+        let (seq, prev) = match last {
+            Some(r) => (
+                r.get::<_, i64>(0),
+                r.get::<_, Option<Vec<u8>>>(1)
+                    .unwrap_or_else(|| GENESIS.to_vec()),
+            ),
+            None => tx
+                .query_opt(
+                    "SELECT seq, hash FROM secretctl_audit_anchor WHERE kind = 'prune' ORDER BY seq DESC LIMIT 1",
+                    &[],
+                )?
+                .map_or((0, GENESIS.to_vec()), |r| (r.get(0), r.get(1))),
+        };
+        Ok(Appender { seq, prev })
+    }
+
+    fn append(
+        &mut self,
+        tx: &mut postgres::Transaction<'_>,
+        e: &RawAudit,
+        sign: &Signer<'_>,
+    ) -> Result<(), Error> {
+        let seq = self.seq + 1;
+        let link = sign(&self.prev, seq, e);
+        tx.execute(
+            "INSERT INTO secretctl_audit (id, at, actor, operation, owner, name, version, detail, key_id, chain, mac) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            &[
+                &seq, &e.at, &e.actor, &e.operation, &e.owner, &e.name, &e.version, &e.detail, &link.key_id,
+                &link.chain, &link.mac,
+            ],
+        )?;
+        self.seq = seq;
+        self.prev = link.chain;
+        Ok(())
+    }
+}
+
+fn entry(at: i64, actor: &str, op: &str, owner: &str, name: &str, version: i64) -> RawAudit {
+    RawAudit {
+        at,
+        actor: actor.to_owned(),
+        operation: op.to_owned(),
+        owner: Some(owner.to_owned()),
+        name: Some(name.to_owned()),
+        version: Some(version),
+        detail: None,
+    }
+}
 
 /// Schema 1 -> 2: the latest version of each (owner, name) is recorded, so a deleted latest row is detected.
 const MIGRATE_1_TO_2: &str = "
@@ -58,25 +170,52 @@ pub(crate) struct Postgres {
 }
 
 impl Postgres {
-    pub(crate) fn open(url: &str) -> Result<Postgres, Error> {
+    /// Open the store in the database at `url`. With `create`, an empty database becomes a new store (returned with
+    /// `true`) and a database holding other tables is refused; without it, nothing is created: a database without
+    /// secretctl's tables is [`Error::NoStore`].
+    pub(crate) fn open(url: &str, create: bool) -> Result<(Postgres, bool), Error> {
         let (config, at) = crate::pgconn::config(url)?;
         let mut client = config
             .connect(NoTls)
             .map_err(|source| Error::PostgresConnect { at, source })?;
-        let mut tx = client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
-        tx.batch_execute(SCHEMA)?;
-        tx.execute(
-            "INSERT INTO secretctl_meta (k, v) VALUES ('schema_version', $1) ON CONFLICT (k) DO NOTHING",
-            &[&SCHEMA_VERSION.to_string()],
-        )?;
-        let v: String = tx
+        let shown = crate::redact_password(url);
+        let mut created = false;
+        if !is_store(&mut client)? {
+            if !create {
+                return Err(Error::NoStore { store: shown });
+            }
+            let mut tx = client.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
+            // Catalog lookups (to_regclass) may use a snapshot older than the lock: count with the statement's own.
+            let row = tx.query_one(
+                "SELECT count(*) FILTER (WHERE c.relname = 'secretctl_meta' AND n.nspname = current_schema()), \
+                 count(*) FROM pg_catalog.pg_class c \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
+                 AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%' \
+                 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')",
+                &[],
+            )?;
+            let (ours, objects): (i64, i64) = (row.get(0), row.get(1));
+            if ours == 0 {
+                if objects > 0 {
+                    return Err(Error::ForeignDatabase { store: shown });
+                }
+                tx.batch_execute(SCHEMA)?;
+                tx.execute(
+                    "INSERT INTO secretctl_meta (k, v) VALUES ('schema_version', $1)",
+                    &[&SCHEMA_VERSION.to_string()],
+                )?;
+                created = true;
+            }
+            tx.commit()?;
+        }
+        let v: String = client
             .query_one(
                 "SELECT v FROM secretctl_meta WHERE k = 'schema_version'",
                 &[],
             )?
             .get(0);
-        tx.commit()?;
         let found: i64 = v.parse().map_err(|_| Error::OutOfRange("schema version"))?;
         if found > SCHEMA_VERSION {
             return Err(Error::SchemaTooNew {
@@ -84,11 +223,21 @@ impl Postgres {
                 supported: SCHEMA_VERSION,
             });
         }
-        Ok(Postgres {
-            client,
-            schema: found,
-        })
+        Ok((
+            Postgres {
+                client,
+                schema: found,
+            },
+            created,
+        ))
     }
+}
+
+/// True when the database (as the search path sees it) holds secretctl's tables.
+fn is_store(client: &mut impl postgres::GenericClient) -> Result<bool, Error> {
+    Ok(client
+        .query_one("SELECT to_regclass('secretctl_meta') IS NOT NULL", &[])?
+        .get(0))
 }
 
 fn raw_row(r: &postgres::Row) -> RawRow {
@@ -111,6 +260,7 @@ impl Backend for Postgres {
         actor: &str,
         now: i64,
         seal: &mut Sealer<'_>,
+        sign: &Signer<'_>,
     ) -> Result<Vec<i64>, Error> {
         let mut tx = self.client.transaction()?;
         let next = tx.prepare(
@@ -122,10 +272,7 @@ impl Backend for Postgres {
             "INSERT INTO secretctl_secrets (owner, name, version, key_id, envelope, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )?;
-        let audit = tx.prepare(
-            "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version) \
-             VALUES ($1, $2, 'put', $3, $4, $5)",
-        )?;
+        let mut chain = Appender::load(&mut tx)?;
         let mut versions = Vec::with_capacity(items.len());
         for item in items {
             let version: i64 = tx.query_one(&next, &[&item.owner, &item.name])?.get(0);
@@ -135,7 +282,11 @@ impl Backend for Postgres {
                 &insert,
                 &[&item.owner, &item.name, &version, &key_id, &envelope, &now],
             )?;
-            tx.execute(&audit, &[&now, &actor, &item.owner, &item.name, &version])?;
+            chain.append(
+                &mut tx,
+                &entry(now, actor, "put", item.owner, item.name, version),
+                sign,
+            )?;
             versions.push(version);
         }
         tx.execute(
@@ -187,6 +338,7 @@ impl Backend for Postgres {
         version: Option<i64>,
         actor: &str,
         now: i64,
+        sign: &Signer<'_>,
     ) -> Result<Vec<i64>, Error> {
         let mut tx = self.client.transaction()?;
         let removed: Vec<i64> = tx
@@ -198,12 +350,9 @@ impl Backend for Postgres {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        let audit = tx.prepare(
-            "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version) \
-             VALUES ($1, $2, 'rm', $3, $4, $5)",
-        )?;
+        let mut chain = Appender::load(&mut tx)?;
         for v in &removed {
-            tx.execute(&audit, &[&now, &actor, &owner, &name, v])?;
+            chain.append(&mut tx, &entry(now, actor, "rm", owner, name, *v), sign)?;
         }
         if !removed.is_empty() {
             // As in SQLite: only a removal through secretctl of the latest version (or all) moves the latest.
@@ -218,29 +367,21 @@ impl Backend for Postgres {
         Ok(removed)
     }
 
-    fn audit(&mut self, e: &RawAudit) -> Result<(), Error> {
-        self.client.execute(
-            "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &e.at,
-                &e.actor,
-                &e.operation,
-                &e.owner,
-                &e.name,
-                &e.version,
-                &e.detail,
-            ],
-        )?;
+    fn audit(&mut self, e: &RawAudit, sign: &Signer<'_>) -> Result<(), Error> {
+        let mut tx = self.client.transaction()?;
+        Appender::load(&mut tx)?.append(&mut tx, e, sign)?;
+        tx.commit()?;
         Ok(())
     }
 
-    fn audit_log(&mut self, limit: usize) -> Result<Vec<RawAudit>, Error> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    fn audit_log(&mut self, q: &AuditQuery<'_>) -> Result<Vec<RawAudit>, Error> {
+        let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
         let rows = self.client.query(
             "SELECT at, actor, operation, owner, name, version, detail FROM \
-             (SELECT * FROM secretctl_audit ORDER BY id DESC LIMIT $1) AS recent ORDER BY id",
-            &[&limit],
+             (SELECT * FROM secretctl_audit WHERE ($2::TEXT IS NULL OR owner = $2) \
+              AND ($3::TEXT IS NULL OR name = $3) AND ($4::TEXT IS NULL OR operation = $4) \
+              AND ($5::BIGINT IS NULL OR at >= $5) ORDER BY id DESC LIMIT $1) AS recent ORDER BY id",
+            &[&limit, &q.owner, &q.name, &q.operation, &q.since],
         )?;
         Ok(rows
             .iter()
@@ -254,6 +395,100 @@ impl Backend for Postgres {
                 detail: r.get(6),
             })
             .collect())
+    }
+
+    fn audit_rows(&mut self, after: i64, limit: usize) -> Result<Vec<RawAuditRow>, Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.client.query(
+            "SELECT id, at, actor, operation, owner, name, version, detail, chain, key_id, mac \
+             FROM secretctl_audit WHERE id > $1 ORDER BY id LIMIT $2",
+            &[&after, &limit],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| RawAuditRow {
+                id: r.get(0),
+                entry: RawAudit {
+                    at: r.get(1),
+                    actor: r.get(2),
+                    operation: r.get(3),
+                    owner: r.get(4),
+                    name: r.get(5),
+                    version: r.get(6),
+                    detail: r.get(7),
+                },
+                chain: r.get(8),
+                key_id: r.get(9),
+                mac: r.get(10),
+            })
+            .collect())
+    }
+
+    fn audit_anchors(&mut self) -> Result<Vec<RawAnchor>, Error> {
+        let rows = self.client.query(
+            "SELECT seq, kind, hash, key_id, mac FROM secretctl_audit_anchor ORDER BY seq",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| RawAnchor {
+                seq: r.get(0),
+                kind: r.get(1),
+                hash: r.get(2),
+                key_id: r.get(3),
+                mac: r.get(4),
+            })
+            .collect())
+    }
+
+    fn add_anchor(&mut self, a: &RawAnchor) -> Result<(), Error> {
+        self.client.execute(
+            "INSERT INTO secretctl_audit_anchor (seq, kind, hash, key_id, mac) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (kind, seq) DO UPDATE SET hash = $3, key_id = $4, mac = $5",
+            &[&a.seq, &a.kind, &a.hash, &a.key_id, &a.mac],
+        )?;
+        Ok(())
+    }
+
+    fn audit_prune_point(&mut self, before: i64) -> Result<Option<i64>, Error> {
+        let p: Option<i64> = self
+            .client
+            .query_one(
+                "SELECT coalesce((SELECT min(id) - 1 FROM secretctl_audit WHERE at >= $1), \
+                 (SELECT max(id) FROM secretctl_audit))",
+                &[&before],
+            )?
+            .get(0);
+        Ok(p.filter(|p| *p > 0))
+    }
+
+    fn prune(&mut self, a: &RawAnchor) -> Result<u64, Error> {
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])?;
+        tx.execute(
+            "INSERT INTO secretctl_audit_anchor (seq, kind, hash, key_id, mac) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (kind, seq) DO UPDATE SET hash = $3, key_id = $4, mac = $5",
+            &[&a.seq, &a.kind, &a.hash, &a.key_id, &a.mac],
+        )?;
+        tx.execute(
+            "DELETE FROM secretctl_audit_anchor WHERE (kind = 'prune' AND seq < $1) OR (kind <> 'prune' AND seq <= $1)",
+            &[&a.seq],
+        )?;
+        let n = tx.execute("DELETE FROM secretctl_audit WHERE id <= $1", &[&a.seq])?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn attest(&mut self, links: &[(i64, Link)]) -> Result<(), Error> {
+        let mut tx = self.client.transaction()?;
+        let st = tx.prepare(
+            "UPDATE secretctl_audit SET key_id = $2, chain = $3, mac = $4 WHERE id = $1 AND mac IS NULL",
+        )?;
+        for (id, l) in links {
+            tx.execute(&st, &[id, &l.key_id, &l.chain, &l.mac])?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     fn schema(&self) -> i64 {
@@ -272,10 +507,14 @@ impl Backend for Postgres {
         if found == "1" {
             tx.batch_execute(MIGRATE_1_TO_2)?;
             tx.execute(
-                "INSERT INTO secretctl_audit (at, actor, operation, detail) \
-                 VALUES ($1, $2, 'migrate', 'schema 1 -> 2: latest versions recorded')",
+                "INSERT INTO secretctl_audit (id, at, actor, operation, detail) \
+                 VALUES ((SELECT coalesce(max(id), 0) + 1 FROM secretctl_audit), $1, $2, 'migrate', \
+                 'schema 1 -> 2: latest versions recorded')",
                 &[&now, &actor],
             )?;
+        }
+        if found == "1" || found == "2" {
+            tx.batch_execute(MIGRATE_2_TO_3)?;
         }
         tx.commit()?;
         self.schema = SCHEMA_VERSION;
@@ -326,6 +565,28 @@ impl Backend for Postgres {
             &[&after, &not_under, &limit],
         )?;
         Ok(rows.iter().map(raw_row).collect())
+    }
+
+    fn fetch_latest(
+        &mut self,
+        owner: Option<&str>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.client.query(
+            "SELECT s.id, s.owner, s.name, s.version, s.key_id, s.envelope, s.created_at \
+             FROM secretctl_secrets AS s JOIN secretctl_versions AS v \
+             ON v.owner = s.owner AND v.name = s.name AND v.current = s.version \
+             WHERE s.id > $1 AND ($2::TEXT IS NULL OR s.owner = $2) ORDER BY s.id LIMIT $3",
+            &[&after, &owner, &limit],
+        )?;
+        Ok(rows.iter().map(raw_row).collect())
+    }
+
+    fn checkpoint(&mut self) -> Result<(), Error> {
+        // PostgreSQL checkpoints on its own.
+        Ok(())
     }
 
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error> {

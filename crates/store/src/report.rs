@@ -96,21 +96,97 @@ impl fmt::Display for Listing<'_> {
     }
 }
 
-/// `time  actor  operation  owner/name vN  (detail)`, `-` for a record about no one secret.
+/// `text` with every character a terminal could act on escaped: control characters (C0, DEL, C1) as `\n`, `\t`,
+/// `\u{1b}`..., bidirectional overrides and line/paragraph separators as `\u{...}`, and `\` itself as `\\`, so
+/// that a stored actor or name can never forge a line or recolour the output.
+pub(crate) struct Escaped<'a>(pub &'a str);
+
+/// Characters printed escaped: controls, and the invisible ones that reorder or break lines.
+pub(crate) fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '\\' => f.write_str("\\\\")?,
+                c if needs_escape(c) => write!(f, "{}", c.escape_default())?,
+                c => fmt::Write::write_char(f, c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `time  actor  operation  owner/name vN  (detail)`, `-` for a record about no one secret; every stored text
+/// escaped ([`Escaped`]).
 impl fmt::Display for AuditEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (at, actor, op) = (rfc3339(self.at), &self.actor, &self.operation);
+        let (at, actor, op) = (
+            rfc3339(self.at),
+            Escaped(&self.actor),
+            Escaped(&self.operation),
+        );
         write!(f, "{at}  {actor}  {op}  ")?;
-        match (&self.owner, &self.name, self.version) {
+        let (owner, name) = (
+            self.owner.as_deref().map(Escaped),
+            self.name.as_deref().map(Escaped),
+        );
+        match (owner, name, self.version) {
             (Some(o), Some(n), Some(v)) => write!(f, "{o}/{n} v{v}")?,
             (Some(o), Some(n), None) => write!(f, "{o}/{n}")?,
             _ => f.write_str("-")?,
         }
         match &self.detail {
-            Some(d) => write!(f, "  ({d})"),
+            Some(d) => write!(f, "  ({})", Escaped(d)),
             None => Ok(()),
         }
     }
+}
+
+/// serde_json's compact output, with every character [`needs_escape`] names written as a `\uXXXX` escape (JSON
+/// already escapes C0 controls): the same strings for a JSON reader, nothing a terminal acts on for a person.
+struct SafeJson;
+
+impl serde_json::ser::Formatter for SafeJson {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if needs_escape(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{u:04x}")?;
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// Audit records as one JSON array (as `secretctl --json secret audit` prints it), with control, bidirectional and
+/// line-separator characters of stored texts escaped as `\uXXXX`.
+///
+/// # Errors
+/// Never in practice (serializing to memory); a serde error otherwise.
+pub fn audit_json(entries: &[AuditEntry]) -> Result<String, serde_json::Error> {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeJson);
+    serde::Serialize::serialize(entries, &mut ser)?;
+    // The formatter writes only valid UTF-8 (input fragments and ASCII escapes).
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// `re-encrypted N rows in S s (R rows/s); active key K`.
@@ -130,13 +206,14 @@ impl Serialize for MasterKeyRotation {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let summary = &self.summary;
         let retired: Vec<String> = self.retired.iter().map(ToString::to_string).collect();
-        let mut st = s.serialize_struct("MasterKeyRotation", 6)?;
+        let mut st = s.serialize_struct("MasterKeyRotation", 7)?;
         st.serialize_field("rows", &summary.rotated)?;
         st.serialize_field("seconds", &summary.elapsed.as_secs_f64())?;
         st.serialize_field("rows_per_second", &summary.rows_per_second())?;
         st.serialize_field("active_key", &summary.active.to_string())?;
         st.serialize_field("resumed", &self.resumed())?;
         st.serialize_field("retired_keys", &retired)?;
+        st.serialize_field("audit_checkpoint", &self.audit_checkpoint)?;
         st.end()
     }
 }
@@ -222,6 +299,36 @@ mod tests {
     }
 
     #[test]
+    fn stored_texts_are_printed_escaped_in_text_and_json() {
+        let e = AuditEntry {
+            at: 0,
+            actor: "evil\n1970-01-01T00:00:00Z  root  rm  x\u{1b}[31m\u{202e}\u{9b}\\".into(),
+            operation: "get".into(),
+            owner: Some("o\r".into()),
+            name: Some("n\t".into()),
+            version: None,
+            detail: Some("d\u{2028}".into()),
+        };
+        let text = e.to_string();
+        assert!(!text.chars().any(needs_escape), "{text:?}");
+        assert!(!text.contains('\n'));
+        assert!(
+            text.contains("evil\\n1970") && text.contains("\\u{1b}[31m") && text.contains("\\\\"),
+            "{text}"
+        );
+        let json = audit_json(std::slice::from_ref(&e)).unwrap();
+        assert!(!json.chars().any(needs_escape), "{json:?}");
+        assert!(
+            json.contains("\\u202e") && json.contains("\\u009b") && json.contains("\\u2028"),
+            "{json}"
+        );
+        // The same strings for a JSON reader.
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back[0]["actor"], e.actor.as_str());
+        assert_eq!(back[0]["detail"], "d\u{2028}");
+    }
+
+    #[test]
     fn a_rotation_reports_rows_rate_and_keys() {
         let (active, retired) = (Key::generate().id(), Key::generate().id());
         let summary = RotateSummary {
@@ -233,6 +340,7 @@ mod tests {
             plan: RotationPlan::NewKey { active, retired },
             summary,
             retired: vec![retired],
+            audit_checkpoint: Some(7),
         };
         assert_eq!(
             summary.to_string(),
@@ -241,7 +349,7 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&done).unwrap(),
             json!({"rows": 10, "seconds": 2.0, "rows_per_second": 5.0, "active_key": active.to_string(),
-                   "resumed": false, "retired_keys": [retired.to_string()]})
+                   "resumed": false, "retired_keys": [retired.to_string()], "audit_checkpoint": 7})
         );
     }
 }

@@ -5,13 +5,20 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use crate::backend::{Backend, PutItem, RawAudit, RawMeta, RawRow, Sealer, Update};
+use crate::audit::{Link, GENESIS};
+use crate::backend::{
+    AuditQuery, Backend, PutItem, RawAnchor, RawAudit, RawAuditRow, RawMeta, RawRow, Sealer,
+    Signer, Update,
+};
 use crate::{Error, SCHEMA_VERSION};
 
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// WAL pages after which a commit checkpoints (SQLite's default is 1000).
+const WAL_PAGES: i64 = 128;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS secretctl_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -41,8 +48,50 @@ CREATE TABLE IF NOT EXISTS secretctl_audit (
     owner TEXT,
     name TEXT,
     version INTEGER,
-    detail TEXT
+    detail TEXT,
+    key_id TEXT,
+    chain BLOB,
+    mac BLOB
 );
+CREATE TABLE IF NOT EXISTS secretctl_audit_anchor (
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    key_id TEXT NOT NULL,
+    mac BLOB NOT NULL,
+    PRIMARY KEY (kind, seq)
+) WITHOUT ROWID;
+";
+
+/// Schema 2 -> 3: audit records are numbered 1, 2, 3... without gaps and carry a chain value and a MAC (set by the
+/// store right after, see `Store::attest_legacy`); checkpoints get their table.
+const MIGRATE_2_TO_3: &str = "
+CREATE TABLE secretctl_audit_v3 (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    owner TEXT,
+    name TEXT,
+    version INTEGER,
+    detail TEXT,
+    key_id TEXT,
+    chain BLOB,
+    mac BLOB
+);
+INSERT INTO secretctl_audit_v3 (id, at, actor, operation, owner, name, version, detail)
+    SELECT row_number() OVER (ORDER BY id), at, actor, operation, owner, name, version, detail FROM secretctl_audit;
+DROP TABLE secretctl_audit;
+ALTER TABLE secretctl_audit_v3 RENAME TO secretctl_audit;
+CREATE TABLE IF NOT EXISTS secretctl_audit_anchor (
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    key_id TEXT NOT NULL,
+    mac BLOB NOT NULL,
+    PRIMARY KEY (kind, seq)
+) WITHOUT ROWID;
+UPDATE secretctl_meta SET v = '3' WHERE k = 'schema_version';
 ";
 
 /// Schema 1 -> 2: the latest version of each (owner, name) is recorded, so a deleted latest row is detected.
@@ -55,6 +104,62 @@ UPDATE secretctl_versions SET current = coalesce((SELECT max(s.version) FROM sec
 UPDATE secretctl_meta SET v = '2' WHERE k = 'schema_version';
 ";
 
+/// The end of the audit chain inside one write transaction: the next record's sequence number follows `seq`, and
+/// its chain value follows `prev`.
+struct Appender {
+    seq: i64,
+    prev: Vec<u8>,
+}
+
+impl Appender {
+    fn load(tx: &Connection) -> rusqlite::Result<Appender> {
+        let last = tx
+            .prepare_cached("SELECT id, chain FROM secretctl_audit ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+            })
+            .optional()?;
+        let (seq, prev) = match last {
+            Some((seq, chain)) => (seq, chain.unwrap_or_else(|| GENESIS.to_vec())),
+            None => tx
+                .prepare_cached(
+                    "SELECT seq, hash FROM secretctl_audit_anchor WHERE kind = 'prune' ORDER BY seq DESC LIMIT 1",
+                )?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .unwrap_or((0, GENESIS.to_vec())),
+        };
+        Ok(Appender { seq, prev })
+    }
+
+    fn append(&mut self, tx: &Connection, e: &RawAudit, sign: &Signer<'_>) -> rusqlite::Result<()> {
+        let seq = self.seq + 1;
+        let link = sign(&self.prev, seq, e);
+        tx.prepare_cached(
+            "INSERT INTO secretctl_audit (id, at, actor, operation, owner, name, version, detail, key_id, chain, mac) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            seq, e.at, e.actor, e.operation, e.owner, e.name, e.version, e.detail, link.key_id, link.chain, link.mac
+        ])?;
+        self.seq = seq;
+        self.prev = link.chain;
+        Ok(())
+    }
+}
+
+fn entry(at: i64, actor: &str, op: &str, owner: &str, name: &str, version: i64) -> RawAudit {
+    RawAudit {
+        at,
+        actor: actor.to_owned(),
+        operation: op.to_owned(),
+        owner: Some(owner.to_owned()),
+        name: Some(name.to_owned()),
+        version: Some(version),
+        detail: None,
+    }
+}
+
 pub(crate) struct Sqlite {
     path: PathBuf,
     conn: Connection,
@@ -62,34 +167,46 @@ pub(crate) struct Sqlite {
 }
 
 impl Sqlite {
-    pub(crate) fn open(path: &Path) -> Result<Sqlite, Error> {
+    /// Open the store in the SQLite file at `path`. With `create`, a missing file or an empty database becomes a new
+    /// store (returned with `true`); a database holding anything else is refused. Without it, nothing is created and
+    /// nothing is written: a missing file, an empty or foreign database is [`Error::NoStore`].
+    pub(crate) fn open(path: &Path, create: bool) -> Result<(Sqlite, bool), Error> {
         let shown = path.display().to_string();
         let io = |source| Error::Io {
             path: shown.clone(),
             source,
         };
-        // Create the file ourselves so it is 0600 from the first byte whatever the umask; SQLite gives the -wal
-        // and -shm files the database file's mode.
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-        {
-            Ok(f) => {
-                f.set_permissions(std::fs::Permissions::from_mode(0o600))
-                    .map_err(io)?;
-                f.sync_all().map_err(io)?;
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::File::open(dir)
-                        .and_then(|d| d.sync_all())
+        let no_store = || Error::NoStore {
+            store: format!("sqlite:{shown}"),
+        };
+        if create {
+            // Create the file ourselves so it is 0600 from the first byte whatever the umask; SQLite gives the -wal
+            // and -shm files the database file's mode.
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+            {
+                Ok(f) => {
+                    f.set_permissions(std::fs::Permissions::from_mode(0o600))
                         .map_err(io)?;
+                    f.sync_all().map_err(io)?;
+                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        std::fs::File::open(dir)
+                            .and_then(|d| d.sync_all())
+                            .map_err(io)?;
+                    }
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io(e)),
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(io(e)),
+        } else if !path.is_file() {
+            return Err(no_store());
         }
-        let conn = Connection::open(path).map_err(|source| Error::Sqlite {
+        // Never let SQLite create the file: only the code above does, 0600.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| Error::Sqlite {
             path: shown.clone(),
             source,
         })?;
@@ -98,9 +215,92 @@ impl Sqlite {
             conn,
             schema: 0,
         };
-        s.init().map_err(|e| s.err(e))?;
+        s.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| s.err(e))?;
+        // A read only: a file that is not a database, or a database without our tables, is not touched.
+        let ours = match s.is_store() {
+            Ok(ours) => ours,
+            Err(_) if !create => return Err(no_store()),
+            Err(_) => {
+                return Err(Error::ForeignDatabase {
+                    store: format!("sqlite:{shown}"),
+                })
+            }
+        };
+        if !ours && !create {
+            return Err(no_store());
+        }
+        let created = if ours {
+            s.set_durability().map_err(|e| s.err(e))?;
+            false
+        } else {
+            s.create_schema()?
+        };
         s.check_schema()?;
-        Ok(s)
+        Ok((s, created))
+    }
+
+    /// True when the database holds secretctl's tables.
+    fn is_store(&self) -> rusqlite::Result<bool> {
+        self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'secretctl_meta'",
+            [],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        )
+    }
+
+    /// WAL journal and full syncing: a committed write survives a power cut. In WAL mode `synchronous=FULL` fsyncs
+    /// the WAL at every commit (`NORMAL` would not: a power cut could lose a committed read's audit record), so
+    /// one commit costs one fsync. Closing does not checkpoint: that would fsync the WAL and the database once more
+    /// for every short-lived process (a read); commits checkpoint every 1000 pages instead.
+    fn set_durability(&self) -> rusqlite::Result<()> {
+        self.conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        // The first connection of a process rebuilds the WAL index by reading the whole WAL: keep it short (512 KiB)
+        // so a read stays cheap, at the price of a checkpoint every ~100 small commits.
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", WAL_PAGES)?;
+        self.conn
+            .set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                true,
+            )
+            .map(drop)
+    }
+
+    /// Create secretctl's tables in an empty database, in one transaction. Returns false when another process
+    /// created them meanwhile; refuses a database that holds anything else.
+    fn create_schema(&mut self) -> Result<bool, Error> {
+        let foreign = || Error::ForeignDatabase {
+            store: format!("sqlite:{}", self.path.display()),
+        };
+        let run = |conn: &mut Connection| -> rusqlite::Result<Option<bool>> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (ours, objects): (i64, i64) = tx.query_row(
+                "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'secretctl_meta'), count(*) \
+                 FROM sqlite_master",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if ours > 0 {
+                return Ok(Some(false));
+            }
+            if objects > 0 {
+                return Ok(None);
+            }
+            tx.execute_batch(SCHEMA)?;
+            tx.execute(
+                "INSERT INTO secretctl_meta (k, v) VALUES ('schema_version', ?1)",
+                [SCHEMA_VERSION.to_string()],
+            )?;
+            tx.commit()?;
+            Ok(Some(true))
+        };
+        let created = run(&mut self.conn)
+            .map_err(|e| self.err(e))?
+            .ok_or_else(foreign)?;
+        self.set_durability().map_err(|e| self.err(e))?;
+        Ok(created)
     }
 
     fn err(&self, source: rusqlite::Error) -> Error {
@@ -108,22 +308,6 @@ impl Sqlite {
             path: self.path.display().to_string(),
             source,
         }
-    }
-
-    fn init(&mut self) -> rusqlite::Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
-        self.conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(SCHEMA)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO secretctl_meta (k, v) VALUES ('schema_version', ?1)",
-            [SCHEMA_VERSION.to_string()],
-        )?;
-        tx.commit()
     }
 
     fn check_schema(&mut self) -> Result<(), Error> {
@@ -159,16 +343,19 @@ impl Sqlite {
             [],
             |r| r.get(0),
         )?;
-        if found != "1" {
-            // Another process migrated it meanwhile.
-            return Ok(());
+        if found == "1" {
+            tx.execute_batch(MIGRATE_1_TO_2)?;
+            tx.execute(
+                "INSERT INTO secretctl_audit (id, at, actor, operation, detail) \
+                 VALUES ((SELECT coalesce(max(id), 0) + 1 FROM secretctl_audit), ?1, ?2, 'migrate', \
+                 'schema 1 -> 2: latest versions recorded')",
+                params![now, actor],
+            )?;
         }
-        tx.execute_batch(MIGRATE_1_TO_2)?;
-        tx.execute(
-            "INSERT INTO secretctl_audit (at, actor, operation, detail) \
-             VALUES (?1, ?2, 'migrate', 'schema 1 -> 2: latest versions recorded')",
-            params![now, actor],
-        )?;
+        if found == "1" || found == "2" {
+            tx.execute_batch(MIGRATE_2_TO_3)?;
+        }
+        // Otherwise another process migrated it meanwhile.
         tx.commit()
     }
 
@@ -179,10 +366,12 @@ impl Sqlite {
         actor: &str,
         now: i64,
         seal: &mut Sealer<'_>,
+        sign: &Signer<'_>,
     ) -> Result<Result<Vec<i64>, Error>, rusqlite::Error> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut chain = Appender::load(&tx)?;
         let mut versions = Vec::with_capacity(items.len());
         {
             let mut next = tx.prepare_cached(
@@ -192,10 +381,6 @@ impl Sqlite {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO secretctl_secrets (owner, name, version, key_id, envelope, created_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            let mut audit = tx.prepare_cached(
-                "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version) \
-                 VALUES (?1, ?2, 'put', ?3, ?4, ?5)",
             )?;
             for item in items {
                 let version: i64 = next.query_row(params![item.owner, item.name], |r| r.get(0))?;
@@ -207,7 +392,11 @@ impl Sqlite {
                 insert.execute(params![
                     item.owner, item.name, version, key_id, envelope, now
                 ])?;
-                audit.execute(params![now, actor, item.owner, item.name, version])?;
+                chain.append(
+                    &tx,
+                    &entry(now, actor, "put", item.owner, item.name, version),
+                    sign,
+                )?;
                 versions.push(version);
             }
         }
@@ -226,6 +415,7 @@ impl Sqlite {
         version: Option<i64>,
         actor: &str,
         now: i64,
+        sign: &Signer<'_>,
     ) -> rusqlite::Result<Vec<i64>> {
         let tx = self
             .conn
@@ -238,14 +428,9 @@ impl Sqlite {
             let rows = st.query_map(params![owner, name, version], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        {
-            let mut audit = tx.prepare_cached(
-                "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version) \
-                 VALUES (?1, ?2, 'rm', ?3, ?4, ?5)",
-            )?;
-            for v in &removed {
-                audit.execute(params![now, actor, owner, name, v])?;
-            }
+        let mut chain = Appender::load(&tx)?;
+        for v in &removed {
+            chain.append(&tx, &entry(now, actor, "rm", owner, name, *v), sign)?;
         }
         if !removed.is_empty() {
             // Removing the latest version (or all) through secretctl moves the latest to the newest row left; a row
@@ -299,8 +484,9 @@ impl Backend for Sqlite {
         actor: &str,
         now: i64,
         seal: &mut Sealer<'_>,
+        sign: &Signer<'_>,
     ) -> Result<Vec<i64>, Error> {
-        self.do_put(items, key_id, actor, now, seal)
+        self.do_put(items, key_id, actor, now, seal, sign)
             .map_err(|e| self.err(e))?
     }
 
@@ -351,64 +537,153 @@ impl Backend for Sqlite {
         version: Option<i64>,
         actor: &str,
         now: i64,
+        sign: &Signer<'_>,
     ) -> Result<Vec<i64>, Error> {
-        self.do_remove(owner, name, version, actor, now)
+        self.do_remove(owner, name, version, actor, now, sign)
             .map_err(|e| self.err(e))
     }
 
-    fn audit(&mut self, e: &RawAudit) -> Result<(), Error> {
-        // A lone audit record (a read, a verification) is committed without its own fsync: it survives a crash of
-        // the process, and a power cut loses at most the last few such records. Puts and removals keep their
-        // audit records inside their own fully synced transactions.
-        self.conn
-            .pragma_update(None, "synchronous", "NORMAL")
-            .map_err(|e| self.err(e))?;
-        let written = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO secretctl_audit (at, actor, operation, owner, name, version, detail) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    e.at,
-                    e.actor,
-                    e.operation,
-                    e.owner,
-                    e.name,
-                    e.version,
-                    e.detail
-                ])
-            })
-            .map(drop)
-            .map_err(|e| self.err(e));
-        self.conn
-            .pragma_update(None, "synchronous", "FULL")
-            .map_err(|e| self.err(e))?;
-        written
+    fn audit(&mut self, e: &RawAudit, sign: &Signer<'_>) -> Result<(), Error> {
+        // A lone record (a read, a miss, a verification) is its own fully synced transaction: an audited read is
+        // on disk before its value is shown.
+        let run = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            Appender::load(&tx)?.append(&tx, e, sign)?;
+            tx.commit()
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
     }
 
-    fn audit_log(&mut self, limit: usize) -> Result<Vec<RawAudit>, Error> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    fn audit_log(&mut self, q: &AuditQuery<'_>) -> Result<Vec<RawAudit>, Error> {
+        let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
         let run = |conn: &Connection| -> rusqlite::Result<Vec<RawAudit>> {
             let mut st = conn.prepare_cached(
                 "SELECT at, actor, operation, owner, name, version, detail FROM \
-                 (SELECT * FROM secretctl_audit ORDER BY id DESC LIMIT ?1) ORDER BY id",
+                 (SELECT * FROM secretctl_audit WHERE (?2 IS NULL OR owner = ?2) AND (?3 IS NULL OR name = ?3) \
+                  AND (?4 IS NULL OR operation = ?4) AND (?5 IS NULL OR at >= ?5) ORDER BY id DESC LIMIT ?1) \
+                 ORDER BY id",
             )?;
-            let rows = st.query_map([limit], |r| {
-                Ok(RawAudit {
-                    at: r.get(0)?,
-                    actor: r.get(1)?,
-                    operation: r.get(2)?,
-                    owner: r.get(3)?,
-                    name: r.get(4)?,
-                    version: r.get(5)?,
-                    detail: r.get(6)?,
+            let rows =
+                st.query_map(params![limit, q.owner, q.name, q.operation, q.since], |r| {
+                    Ok(RawAudit {
+                        at: r.get(0)?,
+                        actor: r.get(1)?,
+                        operation: r.get(2)?,
+                        owner: r.get(3)?,
+                        name: r.get(4)?,
+                        version: r.get(5)?,
+                        detail: r.get(6)?,
+                    })
+                })?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn audit_rows(&mut self, after: i64, limit: usize) -> Result<Vec<RawAuditRow>, Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawAuditRow>> {
+            let mut st = conn.prepare_cached(
+                "SELECT id, at, actor, operation, owner, name, version, detail, chain, key_id, mac \
+                 FROM secretctl_audit WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![after, limit], |r| {
+                Ok(RawAuditRow {
+                    id: r.get(0)?,
+                    entry: RawAudit {
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        operation: r.get(3)?,
+                        owner: r.get(4)?,
+                        name: r.get(5)?,
+                        version: r.get(6)?,
+                        detail: r.get(7)?,
+                    },
+                    chain: r.get(8)?,
+                    key_id: r.get(9)?,
+                    mac: r.get(10)?,
                 })
             })?;
             rows.collect()
         };
         run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn audit_anchors(&mut self) -> Result<Vec<RawAnchor>, Error> {
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawAnchor>> {
+            let mut st = conn.prepare_cached(
+                "SELECT seq, kind, hash, key_id, mac FROM secretctl_audit_anchor ORDER BY seq",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(RawAnchor {
+                    seq: r.get(0)?,
+                    kind: r.get(1)?,
+                    hash: r.get(2)?,
+                    key_id: r.get(3)?,
+                    mac: r.get(4)?,
+                })
+            })?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn add_anchor(&mut self, a: &RawAnchor) -> Result<(), Error> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO secretctl_audit_anchor (seq, kind, hash, key_id, mac) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![a.seq, a.kind, a.hash, a.key_id, a.mac],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    fn audit_prune_point(&mut self, before: i64) -> Result<Option<i64>, Error> {
+        self.conn
+            .query_row(
+                "SELECT coalesce((SELECT min(id) - 1 FROM secretctl_audit WHERE at >= ?1), \
+                 (SELECT max(id) FROM secretctl_audit))",
+                [before],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .map(|p| p.filter(|p| *p > 0))
+            .map_err(|e| self.err(e))
+    }
+
+    fn prune(&mut self, a: &RawAnchor) -> Result<u64, Error> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<u64> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO secretctl_audit_anchor (seq, kind, hash, key_id, mac) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![a.seq, a.kind, a.hash, a.key_id, a.mac],
+            )?;
+            tx.execute(
+                "DELETE FROM secretctl_audit_anchor WHERE (kind = 'prune' AND seq < ?1) OR (kind <> 'prune' AND seq <= ?1)",
+                [a.seq],
+            )?;
+            let n = tx.execute("DELETE FROM secretctl_audit WHERE id <= ?1", [a.seq])?;
+            tx.commit()?;
+            Ok(n as u64)
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
+    }
+
+    fn attest(&mut self, links: &[(i64, Link)]) -> Result<(), Error> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut st = tx.prepare_cached(
+                    "UPDATE secretctl_audit SET key_id = ?2, chain = ?3, mac = ?4 WHERE id = ?1 AND mac IS NULL",
+                )?;
+                for (id, l) in links {
+                    st.execute(params![id, l.key_id, l.chain, l.mac])?;
+                }
+            }
+            tx.commit()
+        };
+        run(&mut self.conn).map_err(|e| self.err(e))
     }
 
     fn schema(&self) -> i64 {
@@ -458,9 +733,10 @@ impl Backend for Sqlite {
             // Batches are committed without an fsync each: a lost batch after a power cut leaves its rows under
             // the old key, which stays in the keyring until `end_rotation` has synced and `key retire` checked.
             conn.pragma_update(None, "synchronous", "NORMAL")?;
-            // Fewer, larger checkpoints (each one syncs) and a bigger page cache while every row is rewritten.
+            // Fewer, larger checkpoints (each one syncs) while every row is rewritten. The page cache stays at 4 MiB:
+            // rows are visited in id order, so a bigger cache buys little and would count against peak memory.
             conn.pragma_update(None, "wal_autocheckpoint", 16384)?;
-            conn.pragma_update(None, "cache_size", -16384)
+            conn.pragma_update(None, "cache_size", -4096)
         };
         run(&self.conn).map_err(|e| self.err(e))
     }
@@ -483,6 +759,32 @@ impl Backend for Sqlite {
         run(&self.conn).map_err(|e| self.err(e))
     }
 
+    fn fetch_latest(
+        &mut self,
+        owner: Option<&str>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawRow>> {
+            let mut st = conn.prepare_cached(
+                "SELECT s.id, s.owner, s.name, s.version, s.key_id, s.envelope, s.created_at \
+                 FROM secretctl_secrets AS s JOIN secretctl_versions AS v \
+                 ON v.owner = s.owner AND v.name = s.name AND v.current = s.version \
+                 WHERE s.id > ?1 AND (?2 IS NULL OR s.owner = ?2) ORDER BY s.id LIMIT ?3",
+            )?;
+            let rows = st.query_map(params![after, owner, limit], raw_row)?;
+            rows.collect()
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn checkpoint(&mut self) -> Result<(), Error> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| self.err(e))
+    }
+
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error> {
         self.do_apply(new_key, updates).map_err(|e| self.err(e))
     }
@@ -490,10 +792,11 @@ impl Backend for Sqlite {
     fn end_rotation(&mut self) -> Result<(), Error> {
         let run = |conn: &Connection| -> rusqlite::Result<()> {
             conn.pragma_update(None, "synchronous", "FULL")?;
-            conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
+            conn.pragma_update(None, "wal_autocheckpoint", WAL_PAGES)?;
             conn.pragma_update(None, "cache_size", -2000)?;
-            // A checkpoint under synchronous=FULL fsyncs the WAL and the database file.
-            conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |_| Ok(()))
+            // A checkpoint under synchronous=FULL fsyncs the WAL and the database file; TRUNCATE leaves an empty WAL,
+            // so the next process does not read the rotation's WAL to rebuild its index.
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         };
         run(&self.conn).map_err(|e| self.err(e))
     }

@@ -343,8 +343,13 @@ fn concurrent_puts(t: &TestStore, rng: &mut XorShift) {
     let new = Key::generate();
     write_keys(&put_keys, std::slice::from_ref(&old));
     write_keys(&rotate_keys, &[old.clone(), new.clone()]);
-    // Create the schema before three processes race to.
+    // Create the schema before three processes race to. The store knows the old key, as a store that daemons have
+    // written under it does (a put under a key the store never knew is refused).
     drop(Store::open(&t.url).unwrap());
+    t.exec(
+        "INSERT INTO secretctl_keys (key_id, first_used) VALUES ($1, 0)",
+        &[&old.id().to_string()],
+    );
 
     // Each putter's reported lines arrive on a channel as they are printed.
     let putter = |who: &'static str| {

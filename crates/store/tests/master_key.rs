@@ -258,11 +258,11 @@ fn open_existing_never_creates_a_store() {
     let url = StoreUrl::Sqlite(path.clone());
     let err = Store::open_existing(&url).unwrap_err();
     assert!(
-        matches!(&err, Error::NoStore { path: p } if *p == path),
+        matches!(&err, Error::NoStore { store } if *store == format!("sqlite:{}", path.display())),
         "{err:?}"
     );
     assert_eq!(err.kind(), ErrorKind::NotFound);
-    assert!(err.to_string().contains("no secret store at"), "{err}");
+    assert!(err.to_string().contains("no secretctl store at"), "{err}");
     assert!(!path.exists());
     Store::open(&url).unwrap();
     Store::open_existing(&url).unwrap();

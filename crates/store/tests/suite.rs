@@ -17,6 +17,15 @@ fn keyring(keys: &[&Key]) -> Keyring {
     k
 }
 
+/// Make the store know `key`, as a rotation to it does when it begins (an interrupted rotation leaves the store
+/// with rows under two keys).
+fn knows_key(t: &TestStore, key: &Key) {
+    t.exec(
+        "INSERT INTO secretctl_keys (key_id, first_used) VALUES ($1, 0)",
+        &[&key.id().to_string()],
+    );
+}
+
 fn open(t: &TestStore) -> Store {
     Store::open(&t.url).unwrap()
 }
@@ -319,6 +328,16 @@ fn missing_key_and_wrong_key_are_told_apart(t: TestStore) {
     let k2 = Key::generate();
     let mut s = open(&t);
     s.put(&k1, "alice", "old", b"under k1").unwrap();
+    // A put with a key the store does not know is refused (the store knows k1 only)...
+    let err = s.put(&k2, "alice", "new", b"under k2").unwrap_err();
+    assert!(
+        matches!(err, Error::UnknownKey { key, .. } if key == k2.id()),
+        "{err}"
+    );
+    assert!(err.is_integrity());
+    assert!(err.to_string().contains(&k1.id().to_string()), "{err}");
+    // ...until the store knows it, as it does once a rotation to k2 has begun.
+    knows_key(&t, &k2);
     s.put(&k2, "alice", "new", b"under k2").unwrap();
 
     // The keyring lost k1 but holds k2, which this store uses: a missing key.
@@ -506,6 +525,7 @@ fn rotation_with_a_missing_key_stops(t: TestStore) {
     let k3 = Key::generate();
     let mut s = open(&t);
     s.put(&k1, "o", "a", b"1").unwrap();
+    knows_key(&t, &k2);
     s.put(&k2, "o", "b", b"2").unwrap();
     // k1 is not in the keyring: rotating to k3 must fail on o/a, not skip it.
     let err = s
@@ -699,8 +719,11 @@ fn schema_1_store_is_refused_until_migrated(t: TestStore) {
         Store::open(&t.url),
         Err(Error::SchemaTooOld { .. })
     ));
-    let (mut s, found) = Store::migrate(&t.url, Some("admin")).unwrap();
+    let (mut s, found) = Store::migrate(&t.url, Some("admin"), Some(&key)).unwrap();
     assert_eq!(found, 1);
+    // Every audit record written before is chained and MACed by the migration.
+    let verified = s.verify_audit(&ring).unwrap();
+    assert!(verified.rows >= 3, "{verified:?}");
     assert_eq!(s.get(&ring, "o", "n", None).unwrap().expose_value(), b"two");
     assert!(s
         .audit_log(10)
@@ -708,7 +731,7 @@ fn schema_1_store_is_refused_until_migrated(t: TestStore) {
         .iter()
         .any(|e| e.operation == "migrate"));
     // Migrating again is a no-op; the migrated store detects rollback.
-    assert_eq!(Store::migrate(&t.url, None).unwrap().1, 2);
+    assert_eq!(Store::migrate(&t.url, None, None).unwrap().1, 3);
     t.exec(
         "DELETE FROM secretctl_secrets WHERE owner = 'o' AND name = 'n' AND version = 2",
         &[],
@@ -752,6 +775,67 @@ fn random_binary_values_round_trip_byte_for_byte(t: TestStore) {
     ));
 }
 
+/// Random binary values (and names) round-trip byte for byte through export and import into a second store of
+/// the same backend, and through get after the import.
+fn random_binary_values_round_trip_through_export_and_import(t: TestStore) {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let dir = tempfile::tempdir().unwrap();
+    let keyfile = dir.path().join("master.key");
+    secretctl_keyfile::create(&keyfile).unwrap();
+    let ring =
+        secretctl_keyfile::Keyring::open(&keyfile, secretctl_keyfile::LoadOptions::default())
+            .unwrap();
+    let ring = std::cell::RefCell::new(ring);
+    let target = TestStore::sqlite();
+    let mut runner = TestRunner::new(Config::with_cases(8));
+    let secrets = proptest::collection::btree_map(
+        "[a-z][a-z0-9_]{0,12}",
+        proptest::collection::vec(any::<u8>(), 0..512),
+        1..40,
+    );
+    let round = std::cell::Cell::new(0u32);
+    runner
+        .run(&secrets, |secrets| {
+            let owner = format!("o{}", round.get());
+            round.set(round.get() + 1);
+            let mut ring = ring.borrow_mut();
+            let mut src = open(&t);
+            for (name, value) in &secrets {
+                src.put(ring.active(), &owner, name, value).unwrap();
+            }
+            let mut lines = Vec::new();
+            let n = src
+                .export(ring.keys(), Some(&owner), &mut lines, &mut |_| {})
+                .unwrap();
+            prop_assert_eq!(n, secrets.len() as u64);
+            let mut dst = open(&target);
+            let imported = dst
+                .import(
+                    &mut ring,
+                    &mut &lines[..],
+                    secretctl_store::ImportFormat::Jsonl,
+                    None,
+                    &mut |_| {},
+                )
+                .unwrap();
+            prop_assert_eq!(imported, n);
+            for (name, value) in &secrets {
+                let got = dst.get(ring.keys(), &owner, name, None).unwrap();
+                prop_assert_eq!(got.expose_value(), &value[..]);
+            }
+            Ok(())
+        })
+        .unwrap();
+    // The keyring recorded the store it imported into.
+    let ring = ring.into_inner();
+    assert!(ring
+        .stores()
+        .iter()
+        .any(|s| s.starts_with("sqlite:") && s.ends_with("store.db")));
+    assert!(open(&target).verify_audit(ring.keys()).is_ok());
+}
+
 macro_rules! suite {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -766,6 +850,7 @@ macro_rules! suite {
 }
 
 suite!(
+    random_binary_values_round_trip_through_export_and_import,
     put_get_and_versions,
     empty_and_binary_values,
     not_found_and_remove,

@@ -11,6 +11,7 @@
 
 mod fake_docker;
 pub mod instance;
+pub mod pg;
 mod sandbox;
 mod store_env;
 mod tools;

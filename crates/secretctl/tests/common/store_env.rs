@@ -58,10 +58,11 @@ impl StoreEnv {
         format!("sqlite:{}", self.sandbox.path("other.db").display())
     }
 
-    /// Create the second store ([`StoreEnv::other_store`]) with one row (`other/seed`): rotation never creates a
-    /// store, so a test that rotates against it makes it first. Returns its URL.
+    /// Create the second store ([`StoreEnv::other_store`]) with `store init` and one row (`other/seed`): only
+    /// `store init` creates a store other than the default one. Returns its URL.
     pub fn create_other_store(&self) -> String {
         let url = self.other_store();
+        self.cmd().args(["store", "init", &url]).assert().success();
         self.cmd()
             .args(["secret", "put", "other", "seed", "--store", &url])
             .write_stdin("x")
