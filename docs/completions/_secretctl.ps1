@@ -31,19 +31,27 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Read and edit a Docker Compose .env file without losing a byte of it')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage the master keyfile: create, show its id, back up, restore, rotate, retire')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store and read secrets in the encrypted secret store')
+            [CompletionResult]::new('store', 'store', [CompletionResultType]::ParameterValue, 'Create the encrypted secret store on purpose (no other command creates one, but a put to the default store)')
             [CompletionResult]::new('name', 'name', [CompletionResultType]::ParameterValue, 'Versioned secret names (name_vN) and Docker Swarm name rules')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print one freshly generated secret value')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a .env against its schema: missing, too short, overdue, one-shot keys changed')
             [CompletionResult]::new('gitops', 'gitops', [CompletionResultType]::ParameterValue, 'Keep encrypted vars files in a git repository (SOPS format, age recipients)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Hand secrets to Kubernetes (Secret manifests) or Docker Swarm (versioned secret names)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bring secrets in from a secrets manager (Vault / OpenBao KV v2) through the instance''s policy')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL')
             [CompletionResult]::new('__generate', '__generate', [CompletionResultType]::ParameterValue, 'Generate man pages or completion files (used by `cargo xtask man | completions`)')
+            [CompletionResult]::new('escrow', 'escrow', [CompletionResultType]::ParameterValue, 'Copy an instance''s current secret values to the operator''s `pass` password store')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'secretctl;init' {
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Values already given (like `canasta create -e`): copied into the new .env and kept; only the declared secrets it lacks are generated')
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Also write every generated value to the `pass` password store, at secretctl/<instance>/<name>_v<N> (a versioned key) or secretctl/<instance>/<name>; the .env is written only when that worked')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -65,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove every assignment of KEY')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename KEY to NEW_KEY, keeping its value and layout')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace KEY''s value with a freshly generated one (from the schema''s generator)')
+            [CompletionResult]::new('migrate-to-store', 'migrate-to-store', [CompletionResultType]::ParameterValue, 'Move the values of the versioned secrets the schema declares `store = true` (or all, under `[instance] store = true`) out of the .env into the encrypted secret store; the .env keeps only the version pointers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -98,9 +107,14 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Read the value from this file (a single trailing newline is dropped)')
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Generate the value with the schema''s generator for KEY')
             [CompletionResult]::new('--new-version', '--new-version', [CompletionResultType]::ParameterName, 'For a versioned KEY: add the value as its next version (KEY_V<N+1>) and move its pointer')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Also write the new value to the `pass` password store, at secretctl/<instance>/<name>_v<N> (a versioned key) or secretctl/<instance>/<name>; the .env is written only when that worked')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -135,7 +149,28 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Rotate a one-shot key even though rotating it breaks something (the schema says what), or a key the pods of a Kubernetes instance read from a Secret')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Also write the new value to the `pass` password store, at secretctl/<instance>/<name>_v<N> (a versioned key) or secretctl/<instance>/<name>; the .env is written only when that worked')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;env;migrate-to-store' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml), instead of --file')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -151,6 +186,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove every assignment of KEY')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename KEY to NEW_KEY, keeping its value and layout')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace KEY''s value with a freshly generated one (from the schema''s generator)')
+            [CompletionResult]::new('migrate-to-store', 'migrate-to-store', [CompletionResultType]::ParameterValue, 'Move the values of the versioned secrets the schema declares `store = true` (or all, under `[instance] store = true`) out of the .env into the encrypted secret store; the .env keeps only the version pointers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -172,6 +208,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;env;help;rotate' {
             break
         }
+        'secretctl;env;help;migrate-to-store' {
+            break
+        }
         'secretctl;env;help;help' {
             break
         }
@@ -189,11 +228,13 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore the master keyfile from a backup (age with --identity or --passphrase, or --base64)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new key active and re-encrypt the store under it')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove a retired key once nothing references it')
+            [CompletionResult]::new('rewrap', 'rewrap', [CompletionResultType]::ParameterValue, 'Re-wrap a Transit-wrapped keyfile and its retired keys under the Transit key''s latest version')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'secretctl;key;init' {
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--transit', '--transit', [CompletionResultType]::ParameterName, 'Keep the key only wrapped by this Vault / OpenBao Transit key (VAULT_ADDR/v1/transit/keys/NAME): a random key is encrypted by Transit and only the ciphertext is written; each run unwraps it in memory. The token comes from VAULT_TOKEN (or BAO_TOKEN, or ~/.vault-token)')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
@@ -284,10 +325,22 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Retire even when a store the keyring has sealed for cannot be reached (a warning per store)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;key;rewrap' {
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -300,6 +353,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore the master keyfile from a backup (age with --identity or --passphrase, or --base64)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new key active and re-encrypt the store under it')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove a retired key once nothing references it')
+            [CompletionResult]::new('rewrap', 'rewrap', [CompletionResultType]::ParameterValue, 'Re-wrap a Transit-wrapped keyfile and its retired keys under the Transit key''s latest version')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -324,6 +378,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;key;help;retire' {
             break
         }
+        'secretctl;key;help;rewrap' {
+            break
+        }
         'secretctl;key;help;help' {
             break
         }
@@ -340,7 +397,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete one version (--version N) or every version (--all) of OWNER/NAME')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the versions of OWNER/NAME with their key ids and creation times')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)')
-            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: who did what to which secret, and when (never a value)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: who did what to which secret, and when (never a value); --verify checks its chain of MACs, --prune --before DATE deletes older records behind a verifiable checkpoint')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import secrets from FILE (or stdin): JSON lines {"owner","name","value"} ("value_base64" for binary values), or a .env as one owner''s secrets (--format env --owner O). Creates the store if needed')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the latest version of every secret (of --owner) as JSON lines to FILE (created 0600) or stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -424,7 +483,43 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;secret;audit' {
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many of the newest records')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many of the newest matching records')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only records about this owner''s secrets')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Only records about secrets of this name')
+            [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only records of this action (put, get, get-miss, rm, rotate, retire, prune, verify, migrate, rekey)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records at or after DATE (YYYY-MM-DD, midnight UTC, or an RFC 3339 time)')
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'With --prune: delete the records before DATE (YYYY-MM-DD or RFC 3339)')
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check every record''s MAC and place in the chain: exit 3 naming the first missing, altered or reordered one')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Delete the records older than --before, keeping a verifiable checkpoint (the log is verified first)')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;secret;import' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The input format')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'The owner of a .env''s secrets; for JSON lines, only this owner''s lines are accepted')
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;secret;export' {
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Only this owner''s secrets')
             [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
@@ -444,7 +539,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete one version (--version N) or every version (--all) of OWNER/NAME')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the versions of OWNER/NAME with their key ids and creation times')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)')
-            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: who did what to which secret, and when (never a value)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: who did what to which secret, and when (never a value); --verify checks its chain of MACs, --prune --before DATE deletes older records behind a verifiable checkpoint')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import secrets from FILE (or stdin): JSON lines {"owner","name","value"} ("value_base64" for binary values), or a .env as one owner''s secrets (--format env --owner O). Creates the store if needed')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the latest version of every secret (of --owner) as JSON lines to FILE (created 0600) or stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -469,7 +566,44 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;secret;help;audit' {
             break
         }
+        'secretctl;secret;help;import' {
+            break
+        }
+        'secretctl;secret;help;export' {
+            break
+        }
         'secretctl;secret;help;help' {
+            break
+        }
+        'secretctl;store' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the store at URL (`sqlite:PATH` or a `postgres://` URL of an empty database)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secretctl;store;init' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;store;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the store at URL (`sqlite:PATH` or a `postgres://` URL of an empty database)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secretctl;store;help;init' {
+            break
+        }
+        'secretctl;store;help;help' {
             break
         }
         'secretctl;name' {
@@ -548,6 +682,12 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;generate' {
+            [CompletionResult]::new('--separator', '--separator', [CompletionResultType]::ParameterName, 'words: join the words with C (one of -_.:;+=/~^*!@#%& or a space) instead of `-`')
+            [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'words: append a random digit, symbol, or both (like pwqgen''s separators)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Also write the value to ENTRY of the `pass` password store (e.g. secretctl/wiki/smtp_password_v1), with `pass insert --multiline --force` and the value on its stdin; nothing is printed when that fails')
+            [CompletionResult]::new('--symbols', '--symbols', [CompletionResultType]::ParameterName, 'alnum: add pwgen''s 32 symbols to the letters and digits (like `pwgen -y`)')
+            [CompletionResult]::new('--no-ambiguous', '--no-ambiguous', [CompletionResultType]::ParameterName, 'alnum: leave out characters easily mistaken for one another, B8G6I1l0OQDS5Z2 (like `pwgen -B`)')
+            [CompletionResult]::new('--capitalize', '--capitalize', [CompletionResultType]::ParameterName, 'words: start each word with a capital letter')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -588,6 +728,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt one file as `sops -e` does (to stdout, or --in-place)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt one file as `sops -d` does (to stdout, or --in-place)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Pre-commit check: fail if a secret is staged in plaintext')
+            [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Re-wrap each file''s data key to its .sops.yaml creation rule''s recipients, as `sops updatekeys`')
             [CompletionResult]::new('recipients', 'recipients', [CompletionResultType]::ParameterValue, 'Add or remove age recipients across every vars file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -682,7 +823,10 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;gitops;encrypt' {
-            [CompletionResult]::new('--recipient', '--recipient', [CompletionResultType]::ParameterName, 'Recipients [default: those in the repository''s .sops.yaml]')
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The file''s format: yaml, json, dotenv, ini or binary [default: from its extension, as sops does: .yaml/.yml, .json, .env, .ini, anything else binary]')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'The format to write [default: the input''s]')
+            [CompletionResult]::new('--recipient', '--recipient', [CompletionResultType]::ParameterName, 'Recipients [default, without --hc-vault-transit: those in the repository''s .sops.yaml]')
+            [CompletionResult]::new('--hc-vault-transit', '--hc-vault-transit', [CompletionResultType]::ParameterName, 'A Vault / OpenBao Transit key that also wraps the data key, as sops''s --hc-vault-transit (https://HOST:8200/v1/MOUNT/keys/NAME); repeat or separate with commas. The token comes from VAULT_TOKEN, BAO_TOKEN or ~/.vault-token')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the file with its encrypted form')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
@@ -694,6 +838,8 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;gitops;decrypt' {
+            [CompletionResult]::new('--input-type', '--input-type', [CompletionResultType]::ParameterName, 'The file''s format: yaml, json, dotenv, ini or binary [default: from its extension, as sops does: .yaml/.yml, .json, .env, .ini, anything else binary]')
+            [CompletionResult]::new('--output-type', '--output-type', [CompletionResultType]::ParameterName, 'The format to write [default: the input''s]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the file with its plaintext (written 0600); refused inside a git working tree')
@@ -707,6 +853,17 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         }
         'secretctl;gitops;check' {
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;gitops;updatekeys' {
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The gitops repository (any directory inside its working tree)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
@@ -781,6 +938,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt one file as `sops -e` does (to stdout, or --in-place)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt one file as `sops -d` does (to stdout, or --in-place)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Pre-commit check: fail if a secret is staged in plaintext')
+            [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Re-wrap each file''s data key to its .sops.yaml creation rule''s recipients, as `sops updatekeys`')
             [CompletionResult]::new('recipients', 'recipients', [CompletionResultType]::ParameterValue, 'Add or remove age recipients across every vars file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -815,6 +973,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;gitops;help;check' {
             break
         }
+        'secretctl;gitops;help;updatekeys' {
+            break
+        }
         'secretctl;gitops;help;recipients' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Wrap every vars file''s data key to more recipients (values unchanged) and commit')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove recipients: every vars file they could read gets a new data key; commit')
@@ -838,6 +999,8 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('k8s', 'k8s', [CompletionResultType]::ParameterValue, 'Print Kubernetes Secret manifests, one per k8s_secret group of the schema, for `kubectl apply -f`')
             [CompletionResult]::new('swarm', 'swarm', [CompletionResultType]::ParameterValue, 'Print the Docker Swarm names of the versioned secrets and a script that creates them')
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Write the instance''s secrets to a Vault / OpenBao KV v2 secret, with check-and-set')
+            [CompletionResult]::new('eso', 'eso', [CompletionResultType]::ParameterValue, 'Print External Secrets Operator manifests that make the Secrets `export k8s` makes, from Vault KV v2')
             [CompletionResult]::new('value', 'value', [CompletionResultType]::ParameterValue, 'Write one value to a pipe, byte for byte (used by the script `export swarm` writes)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -875,6 +1038,48 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the script to FILE (created 0700, replaced atomically) instead of standard output')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the script to FILE (created 0700, replaced atomically) instead of standard output')
             [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'The script also removes the other versions of these secrets in the stack (`docker secret rm`), those the .env''s pointers no longer name; never the version in use, nor one a service still uses')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;export;vault' {
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s `[instance]` name, else the name of the directory holding the .env]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance')
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The KV v2 secret to write: MOUNT/PATH, e.g. secret/myapp/prod')
+            [CompletionResult]::new('--cas', '--cas', [CompletionResultType]::ParameterName, 'Write only if the secret''s current version is VERSION (0: only if it does not exist yet) [default: the version read just before writing]')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;export;eso' {
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s `[instance]` name, else the name of the directory holding the .env]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance')
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The KV v2 secret the values are in (as `export vault --path` wrote it): MOUNT/PATH')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace of every ExternalSecret (and SecretStore) [default: the schema''s `[instance]` namespace]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace of every ExternalSecret (and SecretStore) [default: the schema''s `[instance]` namespace]')
+            [CompletionResult]::new('--store-name', '--store-name', [CompletionResultType]::ParameterName, 'The name of the store the ExternalSecrets reference')
+            [CompletionResult]::new('--vault-server', '--vault-server', [CompletionResultType]::ParameterName, 'With --with-store: the Vault server ESO talks to [default: VAULT_ADDR]')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'With --with-store: the Vault Kubernetes auth role [default: the instance name]')
+            [CompletionResult]::new('--refresh-interval', '--refresh-interval', [CompletionResultType]::ParameterName, 'How often ESO re-reads the values')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--cluster-store', '--cluster-store', [CompletionResultType]::ParameterName, 'Reference (and with --with-store write) a ClusterSecretStore instead of a SecretStore')
+            [CompletionResult]::new('--with-store', '--with-store', [CompletionResultType]::ParameterName, 'Also write the SecretStore (or ClusterSecretStore) for Vault KV v2 with Kubernetes auth')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -899,6 +1104,8 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;export;help' {
             [CompletionResult]::new('k8s', 'k8s', [CompletionResultType]::ParameterValue, 'Print Kubernetes Secret manifests, one per k8s_secret group of the schema, for `kubectl apply -f`')
             [CompletionResult]::new('swarm', 'swarm', [CompletionResultType]::ParameterValue, 'Print the Docker Swarm names of the versioned secrets and a script that creates them')
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Write the instance''s secrets to a Vault / OpenBao KV v2 secret, with check-and-set')
+            [CompletionResult]::new('eso', 'eso', [CompletionResultType]::ParameterValue, 'Print External Secrets Operator manifests that make the Secrets `export k8s` makes, from Vault KV v2')
             [CompletionResult]::new('value', 'value', [CompletionResultType]::ParameterValue, 'Write one value to a pipe, byte for byte (used by the script `export swarm` writes)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -909,10 +1116,51 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;export;help;swarm' {
             break
         }
+        'secretctl;export;help;vault' {
+            break
+        }
+        'secretctl;export;help;eso' {
+            break
+        }
         'secretctl;export;help;value' {
             break
         }
         'secretctl;export;help;help' {
+            break
+        }
+        'secretctl;import' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Write the values of a Vault / OpenBao KV v2 secret into an instance''s .env')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secretctl;import;vault' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The KV v2 secret to read: MOUNT/PATH, e.g. secret/myapp/prod')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Change one-shot keys and keys the pods of a Kubernetes instance read from a Secret')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;import;help' {
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Write the values of a Vault / OpenBao KV v2 secret into an instance''s .env')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secretctl;import;help;vault' {
+            break
+        }
+        'secretctl;import;help;help' {
             break
         }
         'secretctl;completions' {
@@ -934,18 +1182,58 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'secretctl;escrow' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('pass', 'pass', [CompletionResultType]::ParameterValue, 'Copy the current version of every versioned secret, and the value of every other secret key, to the `pass` password store at secretctl/<instance>/<name>_v<N> (or secretctl/<instance>/<name>)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secretctl;escrow;pass' {
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'The instance directory (its .env and secretctl.toml)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The instance''s .env [default: ./.env]')
+            [CompletionResult]::new('--keyfile', '--keyfile', [CompletionResultType]::ParameterName, 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who to record in the audit table [default: the OS user]')
+            [CompletionResult]::new('--allow-loose-permissions', '--allow-loose-permissions', [CompletionResultType]::ParameterName, 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of text for people')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'secretctl;escrow;help' {
+            [CompletionResult]::new('pass', 'pass', [CompletionResultType]::ParameterValue, 'Copy the current version of every versioned secret, and the value of every other secret key, to the `pass` password store at secretctl/<instance>/<name>_v<N> (or secretctl/<instance>/<name>)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'secretctl;escrow;help;pass' {
+            break
+        }
+        'secretctl;escrow;help;help' {
+            break
+        }
         'secretctl;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create an instance directory with a .env where every declared secret is generated')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Read and edit a Docker Compose .env file without losing a byte of it')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage the master keyfile: create, show its id, back up, restore, rotate, retire')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store and read secrets in the encrypted secret store')
+            [CompletionResult]::new('store', 'store', [CompletionResultType]::ParameterValue, 'Create the encrypted secret store on purpose (no other command creates one, but a put to the default store)')
             [CompletionResult]::new('name', 'name', [CompletionResultType]::ParameterValue, 'Versioned secret names (name_vN) and Docker Swarm name rules')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print one freshly generated secret value')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a .env against its schema: missing, too short, overdue, one-shot keys changed')
             [CompletionResult]::new('gitops', 'gitops', [CompletionResultType]::ParameterValue, 'Keep encrypted vars files in a git repository (SOPS format, age recipients)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Hand secrets to Kubernetes (Secret manifests) or Docker Swarm (versioned secret names)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bring secrets in from a secrets manager (Vault / OpenBao KV v2) through the instance''s policy')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL')
             [CompletionResult]::new('__generate', '__generate', [CompletionResultType]::ParameterValue, 'Generate man pages or completion files (used by `cargo xtask man | completions`)')
+            [CompletionResult]::new('escrow', 'escrow', [CompletionResultType]::ParameterValue, 'Copy an instance''s current secret values to the operator''s `pass` password store')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -959,6 +1247,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove every assignment of KEY')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename KEY to NEW_KEY, keeping its value and layout')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace KEY''s value with a freshly generated one (from the schema''s generator)')
+            [CompletionResult]::new('migrate-to-store', 'migrate-to-store', [CompletionResultType]::ParameterValue, 'Move the values of the versioned secrets the schema declares `store = true` (or all, under `[instance] store = true`) out of the .env into the encrypted secret store; the .env keeps only the version pointers')
             break
         }
         'secretctl;help;env;list' {
@@ -979,6 +1268,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;help;env;rotate' {
             break
         }
+        'secretctl;help;env;migrate-to-store' {
+            break
+        }
         'secretctl;help;key' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the master keyfile: 32 random bytes, mode 0400, in a 0700 directory. Never overwrites')
             [CompletionResult]::new('id', 'id', [CompletionResultType]::ParameterValue, 'Print the active key''s id (a keyed derivation of the key; safe to share)')
@@ -987,6 +1279,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore the master keyfile from a backup (age with --identity or --passphrase, or --base64)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Make a new key active and re-encrypt the store under it')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Remove a retired key once nothing references it')
+            [CompletionResult]::new('rewrap', 'rewrap', [CompletionResultType]::ParameterValue, 'Re-wrap a Transit-wrapped keyfile and its retired keys under the Transit key''s latest version')
             break
         }
         'secretctl;help;key;init' {
@@ -1010,6 +1303,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;help;key;retire' {
             break
         }
+        'secretctl;help;key;rewrap' {
+            break
+        }
         'secretctl;help;secret' {
             [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Store a new version of OWNER/NAME. The value is read from stdin (or --from-file), a prompt on a terminal')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the value of OWNER/NAME (latest version, or --version N) on stdout')
@@ -1017,7 +1313,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete one version (--version N) or every version (--all) of OWNER/NAME')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'List the versions of OWNER/NAME with their key ids and creation times')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)')
-            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: who did what to which secret, and when (never a value)')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: who did what to which secret, and when (never a value); --verify checks its chain of MACs, --prune --before DATE deletes older records behind a verifiable checkpoint')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import secrets from FILE (or stdin): JSON lines {"owner","name","value"} ("value_base64" for binary values), or a .env as one owner''s secrets (--format env --owner O). Creates the store if needed')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export the latest version of every secret (of --owner) as JSON lines to FILE (created 0600) or stdout')
             break
         }
         'secretctl;help;secret;put' {
@@ -1039,6 +1337,19 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             break
         }
         'secretctl;help;secret;audit' {
+            break
+        }
+        'secretctl;help;secret;import' {
+            break
+        }
+        'secretctl;help;secret;export' {
+            break
+        }
+        'secretctl;help;store' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the store at URL (`sqlite:PATH` or a `postgres://` URL of an empty database)')
+            break
+        }
+        'secretctl;help;store;init' {
             break
         }
         'secretctl;help;name' {
@@ -1077,6 +1388,7 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt one file as `sops -e` does (to stdout, or --in-place)')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt one file as `sops -d` does (to stdout, or --in-place)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Pre-commit check: fail if a secret is staged in plaintext')
+            [CompletionResult]::new('updatekeys', 'updatekeys', [CompletionResultType]::ParameterValue, 'Re-wrap each file''s data key to its .sops.yaml creation rule''s recipients, as `sops updatekeys`')
             [CompletionResult]::new('recipients', 'recipients', [CompletionResultType]::ParameterValue, 'Add or remove age recipients across every vars file')
             break
         }
@@ -1110,6 +1422,9 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;help;gitops;check' {
             break
         }
+        'secretctl;help;gitops;updatekeys' {
+            break
+        }
         'secretctl;help;gitops;recipients' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Wrap every vars file''s data key to more recipients (values unchanged) and commit')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove recipients: every vars file they could read gets a new data key; commit')
@@ -1124,6 +1439,8 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;help;export' {
             [CompletionResult]::new('k8s', 'k8s', [CompletionResultType]::ParameterValue, 'Print Kubernetes Secret manifests, one per k8s_secret group of the schema, for `kubectl apply -f`')
             [CompletionResult]::new('swarm', 'swarm', [CompletionResultType]::ParameterValue, 'Print the Docker Swarm names of the versioned secrets and a script that creates them')
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Write the instance''s secrets to a Vault / OpenBao KV v2 secret, with check-and-set')
+            [CompletionResult]::new('eso', 'eso', [CompletionResultType]::ParameterValue, 'Print External Secrets Operator manifests that make the Secrets `export k8s` makes, from Vault KV v2')
             [CompletionResult]::new('value', 'value', [CompletionResultType]::ParameterValue, 'Write one value to a pipe, byte for byte (used by the script `export swarm` writes)')
             break
         }
@@ -1133,13 +1450,33 @@ Register-ArgumentCompleter -Native -CommandName 'secretctl' -ScriptBlock {
         'secretctl;help;export;swarm' {
             break
         }
+        'secretctl;help;export;vault' {
+            break
+        }
+        'secretctl;help;export;eso' {
+            break
+        }
         'secretctl;help;export;value' {
+            break
+        }
+        'secretctl;help;import' {
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Write the values of a Vault / OpenBao KV v2 secret into an instance''s .env')
+            break
+        }
+        'secretctl;help;import;vault' {
             break
         }
         'secretctl;help;completions' {
             break
         }
         'secretctl;help;__generate' {
+            break
+        }
+        'secretctl;help;escrow' {
+            [CompletionResult]::new('pass', 'pass', [CompletionResultType]::ParameterValue, 'Copy the current version of every versioned secret, and the value of every other secret key, to the `pass` password store at secretctl/<instance>/<name>_v<N> (or secretctl/<instance>/<name>)')
+            break
+        }
+        'secretctl;help;escrow;pass' {
             break
         }
         'secretctl;help;help' {

@@ -28,6 +28,9 @@ _secretctl() {
             secretctl,env)
                 cmd="secretctl__subcmd__env"
                 ;;
+            secretctl,escrow)
+                cmd="secretctl__subcmd__escrow"
+                ;;
             secretctl,export)
                 cmd="secretctl__subcmd__export"
                 ;;
@@ -39,6 +42,9 @@ _secretctl() {
                 ;;
             secretctl,help)
                 cmd="secretctl__subcmd__help"
+                ;;
+            secretctl,import)
+                cmd="secretctl__subcmd__import"
                 ;;
             secretctl,init)
                 cmd="secretctl__subcmd__init"
@@ -52,6 +58,9 @@ _secretctl() {
             secretctl,secret)
                 cmd="secretctl__subcmd__secret"
                 ;;
+            secretctl,store)
+                cmd="secretctl__subcmd__store"
+                ;;
             secretctl__subcmd__env,get)
                 cmd="secretctl__subcmd__env__subcmd__get"
                 ;;
@@ -60,6 +69,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__env,list)
                 cmd="secretctl__subcmd__env__subcmd__list"
+                ;;
+            secretctl__subcmd__env,migrate-to-store)
+                cmd="secretctl__subcmd__env__subcmd__migrate__subcmd__to__subcmd__store"
                 ;;
             secretctl__subcmd__env,rename)
                 cmd="secretctl__subcmd__env__subcmd__rename"
@@ -82,6 +94,9 @@ _secretctl() {
             secretctl__subcmd__env__subcmd__help,list)
                 cmd="secretctl__subcmd__env__subcmd__help__subcmd__list"
                 ;;
+            secretctl__subcmd__env__subcmd__help,migrate-to-store)
+                cmd="secretctl__subcmd__env__subcmd__help__subcmd__migrate__subcmd__to__subcmd__store"
+                ;;
             secretctl__subcmd__env__subcmd__help,rename)
                 cmd="secretctl__subcmd__env__subcmd__help__subcmd__rename"
                 ;;
@@ -93,6 +108,21 @@ _secretctl() {
                 ;;
             secretctl__subcmd__env__subcmd__help,unset)
                 cmd="secretctl__subcmd__env__subcmd__help__subcmd__unset"
+                ;;
+            secretctl__subcmd__escrow,help)
+                cmd="secretctl__subcmd__escrow__subcmd__help"
+                ;;
+            secretctl__subcmd__escrow,pass)
+                cmd="secretctl__subcmd__escrow__subcmd__pass"
+                ;;
+            secretctl__subcmd__escrow__subcmd__help,help)
+                cmd="secretctl__subcmd__escrow__subcmd__help__subcmd__help"
+                ;;
+            secretctl__subcmd__escrow__subcmd__help,pass)
+                cmd="secretctl__subcmd__escrow__subcmd__help__subcmd__pass"
+                ;;
+            secretctl__subcmd__export,eso)
+                cmd="secretctl__subcmd__export__subcmd__eso"
                 ;;
             secretctl__subcmd__export,help)
                 cmd="secretctl__subcmd__export__subcmd__help"
@@ -106,6 +136,12 @@ _secretctl() {
             secretctl__subcmd__export,value)
                 cmd="secretctl__subcmd__export__subcmd__value"
                 ;;
+            secretctl__subcmd__export,vault)
+                cmd="secretctl__subcmd__export__subcmd__vault"
+                ;;
+            secretctl__subcmd__export__subcmd__help,eso)
+                cmd="secretctl__subcmd__export__subcmd__help__subcmd__eso"
+                ;;
             secretctl__subcmd__export__subcmd__help,help)
                 cmd="secretctl__subcmd__export__subcmd__help__subcmd__help"
                 ;;
@@ -117,6 +153,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__export__subcmd__help,value)
                 cmd="secretctl__subcmd__export__subcmd__help__subcmd__value"
+                ;;
+            secretctl__subcmd__export__subcmd__help,vault)
+                cmd="secretctl__subcmd__export__subcmd__help__subcmd__vault"
                 ;;
             secretctl__subcmd__gitops,check)
                 cmd="secretctl__subcmd__gitops__subcmd__check"
@@ -154,6 +193,9 @@ _secretctl() {
             secretctl__subcmd__gitops,textconv)
                 cmd="secretctl__subcmd__gitops__subcmd__textconv"
                 ;;
+            secretctl__subcmd__gitops,updatekeys)
+                cmd="secretctl__subcmd__gitops__subcmd__updatekeys"
+                ;;
             secretctl__subcmd__gitops__subcmd__help,check)
                 cmd="secretctl__subcmd__gitops__subcmd__help__subcmd__check"
                 ;;
@@ -189,6 +231,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__gitops__subcmd__help,textconv)
                 cmd="secretctl__subcmd__gitops__subcmd__help__subcmd__textconv"
+                ;;
+            secretctl__subcmd__gitops__subcmd__help,updatekeys)
+                cmd="secretctl__subcmd__gitops__subcmd__help__subcmd__updatekeys"
                 ;;
             secretctl__subcmd__gitops__subcmd__help__subcmd__recipients,add)
                 cmd="secretctl__subcmd__gitops__subcmd__help__subcmd__recipients__subcmd__add"
@@ -226,6 +271,9 @@ _secretctl() {
             secretctl__subcmd__help,env)
                 cmd="secretctl__subcmd__help__subcmd__env"
                 ;;
+            secretctl__subcmd__help,escrow)
+                cmd="secretctl__subcmd__help__subcmd__escrow"
+                ;;
             secretctl__subcmd__help,export)
                 cmd="secretctl__subcmd__help__subcmd__export"
                 ;;
@@ -237,6 +285,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__help,help)
                 cmd="secretctl__subcmd__help__subcmd__help"
+                ;;
+            secretctl__subcmd__help,import)
+                cmd="secretctl__subcmd__help__subcmd__import"
                 ;;
             secretctl__subcmd__help,init)
                 cmd="secretctl__subcmd__help__subcmd__init"
@@ -250,11 +301,17 @@ _secretctl() {
             secretctl__subcmd__help,secret)
                 cmd="secretctl__subcmd__help__subcmd__secret"
                 ;;
+            secretctl__subcmd__help,store)
+                cmd="secretctl__subcmd__help__subcmd__store"
+                ;;
             secretctl__subcmd__help__subcmd__env,get)
                 cmd="secretctl__subcmd__help__subcmd__env__subcmd__get"
                 ;;
             secretctl__subcmd__help__subcmd__env,list)
                 cmd="secretctl__subcmd__help__subcmd__env__subcmd__list"
+                ;;
+            secretctl__subcmd__help__subcmd__env,migrate-to-store)
+                cmd="secretctl__subcmd__help__subcmd__env__subcmd__migrate__subcmd__to__subcmd__store"
                 ;;
             secretctl__subcmd__help__subcmd__env,rename)
                 cmd="secretctl__subcmd__help__subcmd__env__subcmd__rename"
@@ -268,6 +325,12 @@ _secretctl() {
             secretctl__subcmd__help__subcmd__env,unset)
                 cmd="secretctl__subcmd__help__subcmd__env__subcmd__unset"
                 ;;
+            secretctl__subcmd__help__subcmd__escrow,pass)
+                cmd="secretctl__subcmd__help__subcmd__escrow__subcmd__pass"
+                ;;
+            secretctl__subcmd__help__subcmd__export,eso)
+                cmd="secretctl__subcmd__help__subcmd__export__subcmd__eso"
+                ;;
             secretctl__subcmd__help__subcmd__export,k8s)
                 cmd="secretctl__subcmd__help__subcmd__export__subcmd__k8s"
                 ;;
@@ -276,6 +339,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__help__subcmd__export,value)
                 cmd="secretctl__subcmd__help__subcmd__export__subcmd__value"
+                ;;
+            secretctl__subcmd__help__subcmd__export,vault)
+                cmd="secretctl__subcmd__help__subcmd__export__subcmd__vault"
                 ;;
             secretctl__subcmd__help__subcmd__gitops,check)
                 cmd="secretctl__subcmd__help__subcmd__gitops__subcmd__check"
@@ -310,11 +376,17 @@ _secretctl() {
             secretctl__subcmd__help__subcmd__gitops,textconv)
                 cmd="secretctl__subcmd__help__subcmd__gitops__subcmd__textconv"
                 ;;
+            secretctl__subcmd__help__subcmd__gitops,updatekeys)
+                cmd="secretctl__subcmd__help__subcmd__gitops__subcmd__updatekeys"
+                ;;
             secretctl__subcmd__help__subcmd__gitops__subcmd__recipients,add)
                 cmd="secretctl__subcmd__help__subcmd__gitops__subcmd__recipients__subcmd__add"
                 ;;
             secretctl__subcmd__help__subcmd__gitops__subcmd__recipients,remove)
                 cmd="secretctl__subcmd__help__subcmd__gitops__subcmd__recipients__subcmd__remove"
+                ;;
+            secretctl__subcmd__help__subcmd__import,vault)
+                cmd="secretctl__subcmd__help__subcmd__import__subcmd__vault"
                 ;;
             secretctl__subcmd__help__subcmd__key,backup)
                 cmd="secretctl__subcmd__help__subcmd__key__subcmd__backup"
@@ -334,6 +406,9 @@ _secretctl() {
             secretctl__subcmd__help__subcmd__key,retire)
                 cmd="secretctl__subcmd__help__subcmd__key__subcmd__retire"
                 ;;
+            secretctl__subcmd__help__subcmd__key,rewrap)
+                cmd="secretctl__subcmd__help__subcmd__key__subcmd__rewrap"
+                ;;
             secretctl__subcmd__help__subcmd__key,rotate)
                 cmd="secretctl__subcmd__help__subcmd__key__subcmd__rotate"
                 ;;
@@ -352,11 +427,17 @@ _secretctl() {
             secretctl__subcmd__help__subcmd__secret,audit)
                 cmd="secretctl__subcmd__help__subcmd__secret__subcmd__audit"
                 ;;
+            secretctl__subcmd__help__subcmd__secret,export)
+                cmd="secretctl__subcmd__help__subcmd__secret__subcmd__export"
+                ;;
             secretctl__subcmd__help__subcmd__secret,get)
                 cmd="secretctl__subcmd__help__subcmd__secret__subcmd__get"
                 ;;
             secretctl__subcmd__help__subcmd__secret,history)
                 cmd="secretctl__subcmd__help__subcmd__secret__subcmd__history"
+                ;;
+            secretctl__subcmd__help__subcmd__secret,import)
+                cmd="secretctl__subcmd__help__subcmd__secret__subcmd__import"
                 ;;
             secretctl__subcmd__help__subcmd__secret,list)
                 cmd="secretctl__subcmd__help__subcmd__secret__subcmd__list"
@@ -369,6 +450,21 @@ _secretctl() {
                 ;;
             secretctl__subcmd__help__subcmd__secret,rm)
                 cmd="secretctl__subcmd__help__subcmd__secret__subcmd__rm"
+                ;;
+            secretctl__subcmd__help__subcmd__store,init)
+                cmd="secretctl__subcmd__help__subcmd__store__subcmd__init"
+                ;;
+            secretctl__subcmd__import,help)
+                cmd="secretctl__subcmd__import__subcmd__help"
+                ;;
+            secretctl__subcmd__import,vault)
+                cmd="secretctl__subcmd__import__subcmd__vault"
+                ;;
+            secretctl__subcmd__import__subcmd__help,help)
+                cmd="secretctl__subcmd__import__subcmd__help__subcmd__help"
+                ;;
+            secretctl__subcmd__import__subcmd__help,vault)
+                cmd="secretctl__subcmd__import__subcmd__help__subcmd__vault"
                 ;;
             secretctl__subcmd__key,backup)
                 cmd="secretctl__subcmd__key__subcmd__backup"
@@ -390,6 +486,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__key,retire)
                 cmd="secretctl__subcmd__key__subcmd__retire"
+                ;;
+            secretctl__subcmd__key,rewrap)
+                cmd="secretctl__subcmd__key__subcmd__rewrap"
                 ;;
             secretctl__subcmd__key,rotate)
                 cmd="secretctl__subcmd__key__subcmd__rotate"
@@ -414,6 +513,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__key__subcmd__help,retire)
                 cmd="secretctl__subcmd__key__subcmd__help__subcmd__retire"
+                ;;
+            secretctl__subcmd__key__subcmd__help,rewrap)
+                cmd="secretctl__subcmd__key__subcmd__help__subcmd__rewrap"
                 ;;
             secretctl__subcmd__key__subcmd__help,rotate)
                 cmd="secretctl__subcmd__key__subcmd__help__subcmd__rotate"
@@ -451,6 +553,9 @@ _secretctl() {
             secretctl__subcmd__secret,audit)
                 cmd="secretctl__subcmd__secret__subcmd__audit"
                 ;;
+            secretctl__subcmd__secret,export)
+                cmd="secretctl__subcmd__secret__subcmd__export"
+                ;;
             secretctl__subcmd__secret,get)
                 cmd="secretctl__subcmd__secret__subcmd__get"
                 ;;
@@ -459,6 +564,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__secret,history)
                 cmd="secretctl__subcmd__secret__subcmd__history"
+                ;;
+            secretctl__subcmd__secret,import)
+                cmd="secretctl__subcmd__secret__subcmd__import"
                 ;;
             secretctl__subcmd__secret,list)
                 cmd="secretctl__subcmd__secret__subcmd__list"
@@ -475,6 +583,9 @@ _secretctl() {
             secretctl__subcmd__secret__subcmd__help,audit)
                 cmd="secretctl__subcmd__secret__subcmd__help__subcmd__audit"
                 ;;
+            secretctl__subcmd__secret__subcmd__help,export)
+                cmd="secretctl__subcmd__secret__subcmd__help__subcmd__export"
+                ;;
             secretctl__subcmd__secret__subcmd__help,get)
                 cmd="secretctl__subcmd__secret__subcmd__help__subcmd__get"
                 ;;
@@ -483,6 +594,9 @@ _secretctl() {
                 ;;
             secretctl__subcmd__secret__subcmd__help,history)
                 cmd="secretctl__subcmd__secret__subcmd__help__subcmd__history"
+                ;;
+            secretctl__subcmd__secret__subcmd__help,import)
+                cmd="secretctl__subcmd__secret__subcmd__help__subcmd__import"
                 ;;
             secretctl__subcmd__secret__subcmd__help,list)
                 cmd="secretctl__subcmd__secret__subcmd__help__subcmd__list"
@@ -496,6 +610,18 @@ _secretctl() {
             secretctl__subcmd__secret__subcmd__help,rm)
                 cmd="secretctl__subcmd__secret__subcmd__help__subcmd__rm"
                 ;;
+            secretctl__subcmd__store,help)
+                cmd="secretctl__subcmd__store__subcmd__help"
+                ;;
+            secretctl__subcmd__store,init)
+                cmd="secretctl__subcmd__store__subcmd__init"
+                ;;
+            secretctl__subcmd__store__subcmd__help,help)
+                cmd="secretctl__subcmd__store__subcmd__help__subcmd__help"
+                ;;
+            secretctl__subcmd__store__subcmd__help,init)
+                cmd="secretctl__subcmd__store__subcmd__help__subcmd__init"
+                ;;
             *)
                 ;;
         esac
@@ -503,7 +629,7 @@ _secretctl() {
 
     case "${cmd}" in
         secretctl)
-            opts="-h -V --json --follow-symlinks --help --version init env key secret name generate check gitops export completions __generate help"
+            opts="-h -V --json --follow-symlinks --help --version init env key secret store name generate check gitops export import completions __generate escrow help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -579,7 +705,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env)
-            opts="-h -V --json --follow-symlinks --help --version list get set unset rename rotate help"
+            opts="-h -V --json --follow-symlinks --help --version list get set unset rename rotate migrate-to-store help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -615,7 +741,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__help)
-            opts="list get set unset rename rotate help"
+            opts="list get set unset rename rotate migrate-to-store help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +783,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__env__subcmd__help__subcmd__migrate__subcmd__to__subcmd__store)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -748,6 +888,44 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secretctl__subcmd__env__subcmd__migrate__subcmd__to__subcmd__store)
+            opts="-h -V --file --instance --schema --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secretctl__subcmd__env__subcmd__rename)
             opts="-h -V --file --instance --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -771,7 +949,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__rotate)
-            opts="-h -V --file --instance --force --schema --json --follow-symlinks --help --version"
+            opts="-h -V --file --instance --force --pass --schema --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -789,6 +967,18 @@ _secretctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -797,7 +987,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__env__subcmd__set)
-            opts="-h -V --file --instance --from-file --generate --new-version --force --schema --json --follow-symlinks --help --version"
+            opts="-h -V --file --instance --from-file --generate --new-version --force --pass --schema --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -816,6 +1006,18 @@ _secretctl() {
                     return 0
                     ;;
                 --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -848,8 +1050,8 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        secretctl__subcmd__export)
-            opts="-h -V --json --follow-symlinks --help --version k8s swarm value help"
+        secretctl__subcmd__escrow)
+            opts="-h -V --json --follow-symlinks --help --version pass help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -862,9 +1064,175 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        secretctl__subcmd__export__subcmd__help)
-            opts="k8s swarm value help"
+        secretctl__subcmd__escrow__subcmd__help)
+            opts="pass help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__escrow__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__escrow__subcmd__help__subcmd__pass)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__escrow__subcmd__pass)
+            opts="-h -V --instance --env --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__export)
+            opts="-h -V --json --follow-symlinks --help --version k8s swarm vault eso value help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__export__subcmd__eso)
+            opts="-n -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --path --namespace --store-name --cluster-store --with-store --vault-server --role --refresh-interval --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__export__subcmd__help)
+            opts="k8s swarm vault eso value help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__export__subcmd__help__subcmd__eso)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -919,6 +1287,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export__subcmd__help__subcmd__value)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__export__subcmd__help__subcmd__vault)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -995,7 +1377,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__export__subcmd__swarm)
-            opts="-o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --stack --out --json --follow-symlinks --help --version"
+            opts="-o -h -V --instance --schema --env --store --keyfile --allow-loose-permissions --stack --out --prune --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1074,13 +1456,67 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secretctl__subcmd__export__subcmd__vault)
+            opts="-h -V --instance --schema --env --store --keyfile --allow-loose-permissions --path --cas --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secretctl__subcmd__generate)
-            opts="-h -V --json --follow-symlinks --help --version"
+            opts="-h -V --symbols --no-ambiguous --separator --capitalize --append --pass --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --append)
+                    COMPREPLY=($(compgen -W "digit symbol both" -- "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1089,7 +1525,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops)
-            opts="-h -V --repo --json --follow-symlinks --help --version init setup push pull diff merge-driver textconv encrypt decrypt check recipients help"
+            opts="-h -V --repo --json --follow-symlinks --help --version init setup push pull diff merge-driver textconv encrypt decrypt check updatekeys recipients help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1129,12 +1565,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__decrypt)
-            opts="-h -V --in-place --identity --repo --json --follow-symlinks --help --version"
+            opts="-h -V --input-type --output-type --in-place --identity --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1173,13 +1617,25 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__encrypt)
-            opts="-h -V --recipient --in-place --repo --json --follow-symlinks --help --version"
+            opts="-h -V --input-type --output-type --recipient --hc-vault-transit --in-place --repo --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --recipient)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hc-vault-transit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1195,7 +1651,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__help)
-            opts="init setup push pull diff merge-driver textconv encrypt decrypt check recipients help"
+            opts="init setup push pull diff merge-driver textconv encrypt decrypt check updatekeys recipients help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1391,6 +1847,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__gitops__subcmd__help__subcmd__textconv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__gitops__subcmd__help__subcmd__updatekeys)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1702,8 +2172,30 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secretctl__subcmd__gitops__subcmd__updatekeys)
+            opts="-h -V --identity --repo --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secretctl__subcmd__help)
-            opts="init env key secret name generate check gitops export completions __generate help"
+            opts="init env key secret store name generate check gitops export import completions __generate escrow help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1759,7 +2251,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__env)
-            opts="list get set unset rename rotate"
+            opts="list get set unset rename rotate migrate-to-store"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1787,6 +2279,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__env__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__env__subcmd__migrate__subcmd__to__subcmd__store)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1856,9 +2362,51 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        secretctl__subcmd__help__subcmd__export)
-            opts="k8s swarm value"
+        secretctl__subcmd__help__subcmd__escrow)
+            opts="pass"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__escrow__subcmd__pass)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__export)
+            opts="k8s swarm vault eso value"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__export__subcmd__eso)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1912,6 +2460,20 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secretctl__subcmd__help__subcmd__export__subcmd__vault)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secretctl__subcmd__help__subcmd__generate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1927,7 +2489,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__gitops)
-            opts="init setup push pull diff merge-driver textconv encrypt decrypt check recipients"
+            opts="init setup push pull diff merge-driver textconv encrypt decrypt check updatekeys recipients"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2122,9 +2684,51 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secretctl__subcmd__help__subcmd__gitops__subcmd__updatekeys)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secretctl__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__import)
+            opts="vault"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__import__subcmd__vault)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2151,7 +2755,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__key)
-            opts="init id list backup restore rotate retire"
+            opts="init id list backup restore rotate retire rewrap"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2235,6 +2839,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__key__subcmd__retire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__key__subcmd__rewrap)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2333,7 +2951,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__secret)
-            opts="put get list rm history migrate audit"
+            opts="put get list rm history migrate audit import export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2347,6 +2965,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__secret__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__secret__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2375,6 +3007,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__help__subcmd__secret__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__secret__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2444,8 +3090,118 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secretctl__subcmd__help__subcmd__store)
+            opts="init"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__help__subcmd__store__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__import)
+            opts="-h -V --json --follow-symlinks --help --version vault help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__import__subcmd__help)
+            opts="vault help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__import__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__import__subcmd__help__subcmd__vault)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__import__subcmd__vault)
+            opts="-h -V --path --env --schema --force --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secretctl__subcmd__init)
-            opts="-h -V --schema --env-file --json --follow-symlinks --help --version"
+            opts="-h -V --schema --env-file --pass --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2459,6 +3215,18 @@ _secretctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2467,7 +3235,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key)
-            opts="-h -V --json --follow-symlinks --help --version init id list backup restore rotate retire help"
+            opts="-h -V --json --follow-symlinks --help --version init id list backup restore rotate retire rewrap help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2527,7 +3295,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__help)
-            opts="init id list backup restore rotate retire help"
+            opts="init id list backup restore rotate retire rewrap help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2638,6 +3406,20 @@ _secretctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        secretctl__subcmd__key__subcmd__help__subcmd__rewrap)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         secretctl__subcmd__key__subcmd__help__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2671,13 +3453,17 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__init)
-            opts="-h -V --keyfile --allow-loose-permissions --json --follow-symlinks --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --transit --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2741,7 +3527,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__key__subcmd__retire)
-            opts="-h -V --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
+            opts="-h -V --keyfile --allow-loose-permissions --store --actor --force --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2756,6 +3542,24 @@ _secretctl() {
                     return 0
                     ;;
                 --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__key__subcmd__rewrap)
+            opts="-h -V --keyfile --allow-loose-permissions --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keyfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2959,7 +3763,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret)
-            opts="-h -V --json --follow-symlinks --help --version put get list rm history migrate audit help"
+            opts="-h -V --json --follow-symlinks --help --version put get list rm history migrate audit import export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2973,13 +3777,63 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__audit)
-            opts="-h -V --limit --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
+            opts="-h -V --limit --owner --name --action --since --verify --prune --before --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --action)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__secret__subcmd__export)
+            opts="-h -V --owner --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --owner)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3033,7 +3887,7 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__help)
-            opts="put get list rm history migrate audit help"
+            opts="put get list rm history migrate audit import export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3047,6 +3901,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__secret__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3089,6 +3957,20 @@ _secretctl() {
             return 0
             ;;
         secretctl__subcmd__secret__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__secret__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3165,6 +4047,40 @@ _secretctl() {
                 return 0
             fi
             case "${prev}" in
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__secret__subcmd__import)
+            opts="-h -V --format --owner --keyfile --allow-loose-permissions --store --actor --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl env" -- "${cur}"))
+                    return 0
+                    ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --keyfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3293,6 +4209,76 @@ _secretctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__store)
+            opts="-h -V --json --follow-symlinks --help --version init help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__store__subcmd__help)
+            opts="init help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__store__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__store__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        secretctl__subcmd__store__subcmd__init)
+            opts="-h -V --json --follow-symlinks --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

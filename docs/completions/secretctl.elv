@@ -28,18 +28,26 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand env 'Read and edit a Docker Compose .env file without losing a byte of it'
             cand key 'Manage the master keyfile: create, show its id, back up, restore, rotate, retire'
             cand secret 'Store and read secrets in the encrypted secret store'
+            cand store 'Create the encrypted secret store on purpose (no other command creates one, but a put to the default store)'
             cand name 'Versioned secret names (name_vN) and Docker Swarm name rules'
             cand generate 'Print one freshly generated secret value'
             cand check 'Check a .env against its schema: missing, too short, overdue, one-shot keys changed'
             cand gitops 'Keep encrypted vars files in a git repository (SOPS format, age recipients)'
             cand export 'Hand secrets to Kubernetes (Secret manifests) or Docker Swarm (versioned secret names)'
+            cand import 'Bring secrets in from a secrets manager (Vault / OpenBao KV v2) through the instance''s policy'
             cand completions 'Print shell completions for SHELL'
             cand __generate 'Generate man pages or completion files (used by `cargo xtask man | completions`)'
+            cand escrow 'Copy an instance''s current secret values to the operator''s `pass` password store'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;init'= {
             cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
             cand --env-file 'Values already given (like `canasta create -e`): copied into the new .env and kept; only the declared secrets it lacks are generated'
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
+            cand --actor 'Who to record in the audit table [default: the OS user]'
+            cand --pass 'Also write every generated value to the `pass` password store, at secretctl/<instance>/<name>_v<N> (a versioned key) or secretctl/<instance>/<name>; the .env is written only when that worked'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
@@ -60,6 +68,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand unset 'Remove every assignment of KEY'
             cand rename 'Rename KEY to NEW_KEY, keeping its value and layout'
             cand rotate 'Replace KEY''s value with a freshly generated one (from the schema''s generator)'
+            cand migrate-to-store 'Move the values of the versioned secrets the schema declares `store = true` (or all, under `[instance] store = true`) out of the .env into the encrypted secret store; the .env keeps only the version pointers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;env;list'= {
@@ -90,9 +99,14 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --from-file 'Read the value from this file (a single trailing newline is dropped)'
             cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
+            cand --actor 'Who to record in the audit table [default: the OS user]'
             cand --generate 'Generate the value with the schema''s generator for KEY'
             cand --new-version 'For a versioned KEY: add the value as its next version (KEY_V<N+1>) and move its pointer'
             cand --force 'Change a one-shot key that has a value, or a key the pods of a Kubernetes instance read from a Secret'
+            cand --pass 'Also write the new value to the `pass` password store, at secretctl/<instance>/<name>_v<N> (a versioned key) or secretctl/<instance>/<name>; the .env is written only when that worked'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
@@ -124,7 +138,27 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
             cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
             cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
+            cand --actor 'Who to record in the audit table [default: the OS user]'
             cand --force 'Rotate a one-shot key even though rotating it breaks something (the schema says what), or a key the pods of a Kubernetes instance read from a Secret'
+            cand --pass 'Also write the new value to the `pass` password store, at secretctl/<instance>/<name>_v<N> (a versioned key) or secretctl/<instance>/<name>; the .env is written only when that worked'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;env;migrate-to-store'= {
+            cand --file 'The .env file; its instance''s schema is the secretctl.toml beside it [default: ./.env]'
+            cand --instance 'The instance directory (its .env and secretctl.toml), instead of --file'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
+            cand --actor 'Who to record in the audit table [default: the OS user]'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
@@ -139,6 +173,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand unset 'Remove every assignment of KEY'
             cand rename 'Rename KEY to NEW_KEY, keeping its value and layout'
             cand rotate 'Replace KEY''s value with a freshly generated one (from the schema''s generator)'
+            cand migrate-to-store 'Move the values of the versioned secrets the schema declares `store = true` (or all, under `[instance] store = true`) out of the .env into the encrypted secret store; the .env keeps only the version pointers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;env;help;list'= {
@@ -152,6 +187,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;env;help;rename'= {
         }
         &'secretctl;env;help;rotate'= {
+        }
+        &'secretctl;env;help;migrate-to-store'= {
         }
         &'secretctl;env;help;help'= {
         }
@@ -169,10 +206,12 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand restore 'Restore the master keyfile from a backup (age with --identity or --passphrase, or --base64)'
             cand rotate 'Make a new key active and re-encrypt the store under it'
             cand retire 'Remove a retired key once nothing references it'
+            cand rewrap 'Re-wrap a Transit-wrapped keyfile and its retired keys under the Transit key''s latest version'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;key;init'= {
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --transit 'Keep the key only wrapped by this Vault / OpenBao Transit key (VAULT_ADDR/v1/transit/keys/NAME): a random key is encrypted by Transit and only the ciphertext is written; each run unwraps it in memory. The token comes from VAULT_TOKEN (or BAO_TOKEN, or ~/.vault-token)'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
@@ -257,10 +296,21 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
             cand --actor 'Who to record in the audit table [default: the OS user]'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --force 'Retire even when a store the keyring has sealed for cannot be reached (a warning per store)'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;key;rewrap'= {
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -272,6 +322,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand restore 'Restore the master keyfile from a backup (age with --identity or --passphrase, or --base64)'
             cand rotate 'Make a new key active and re-encrypt the store under it'
             cand retire 'Remove a retired key once nothing references it'
+            cand rewrap 'Re-wrap a Transit-wrapped keyfile and its retired keys under the Transit key''s latest version'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;key;help;init'= {
@@ -288,6 +339,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;key;help;retire'= {
         }
+        &'secretctl;key;help;rewrap'= {
+        }
         &'secretctl;key;help;help'= {
         }
         &'secretctl;secret'= {
@@ -303,7 +356,9 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand rm 'Delete one version (--version N) or every version (--all) of OWNER/NAME'
             cand history 'List the versions of OWNER/NAME with their key ids and creation times'
             cand migrate 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)'
-            cand audit 'Show the audit log: who did what to which secret, and when (never a value)'
+            cand audit 'Show the audit log: who did what to which secret, and when (never a value); --verify checks its chain of MACs, --prune --before DATE deletes older records behind a verifiable checkpoint'
+            cand import 'Import secrets from FILE (or stdin): JSON lines {"owner","name","value"} ("value_base64" for binary values), or a .env as one owner''s secrets (--format env --owner O). Creates the store if needed'
+            cand export 'Export the latest version of every secret (of --owner) as JSON lines to FILE (created 0600) or stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;secret;put'= {
@@ -380,7 +435,41 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;secret;audit'= {
-            cand --limit 'Show at most this many of the newest records'
+            cand --limit 'Show at most this many of the newest matching records'
+            cand --owner 'Only records about this owner''s secrets'
+            cand --name 'Only records about secrets of this name'
+            cand --action 'Only records of this action (put, get, get-miss, rm, rotate, retire, prune, verify, migrate, rekey)'
+            cand --since 'Only records at or after DATE (YYYY-MM-DD, midnight UTC, or an RFC 3339 time)'
+            cand --before 'With --prune: delete the records before DATE (YYYY-MM-DD or RFC 3339)'
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
+            cand --actor 'Who to record in the audit table [default: the OS user]'
+            cand --verify 'Check every record''s MAC and place in the chain: exit 3 naming the first missing, altered or reordered one'
+            cand --prune 'Delete the records older than --before, keeping a verifiable checkpoint (the log is verified first)'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;secret;import'= {
+            cand --format 'The input format'
+            cand --owner 'The owner of a .env''s secrets; for JSON lines, only this owner''s lines are accepted'
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
+            cand --actor 'Who to record in the audit table [default: the OS user]'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;secret;export'= {
+            cand --owner 'Only this owner''s secrets'
             cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
             cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
             cand --actor 'Who to record in the audit table [default: the OS user]'
@@ -399,7 +488,9 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand rm 'Delete one version (--version N) or every version (--all) of OWNER/NAME'
             cand history 'List the versions of OWNER/NAME with their key ids and creation times'
             cand migrate 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)'
-            cand audit 'Show the audit log: who did what to which secret, and when (never a value)'
+            cand audit 'Show the audit log: who did what to which secret, and when (never a value); --verify checks its chain of MACs, --prune --before DATE deletes older records behind a verifiable checkpoint'
+            cand import 'Import secrets from FILE (or stdin): JSON lines {"owner","name","value"} ("value_base64" for binary values), or a .env as one owner''s secrets (--format env --owner O). Creates the store if needed'
+            cand export 'Export the latest version of every secret (of --owner) as JSON lines to FILE (created 0600) or stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;secret;help;put'= {
@@ -416,7 +507,37 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;secret;help;audit'= {
         }
+        &'secretctl;secret;help;import'= {
+        }
+        &'secretctl;secret;help;export'= {
+        }
         &'secretctl;secret;help;help'= {
+        }
+        &'secretctl;store'= {
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create the store at URL (`sqlite:PATH` or a `postgres://` URL of an empty database)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secretctl;store;init'= {
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;store;help'= {
+            cand init 'Create the store at URL (`sqlite:PATH` or a `postgres://` URL of an empty database)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secretctl;store;help;init'= {
+        }
+        &'secretctl;store;help;help'= {
         }
         &'secretctl;name'= {
             cand --json 'Print machine-readable JSON instead of text for people'
@@ -483,6 +604,12 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;name;help;help'= {
         }
         &'secretctl;generate'= {
+            cand --separator 'words: join the words with C (one of -_.:;+=/~^*!@#%& or a space) instead of `-`'
+            cand --append 'words: append a random digit, symbol, or both (like pwqgen''s separators)'
+            cand --pass 'Also write the value to ENTRY of the `pass` password store (e.g. secretctl/wiki/smtp_password_v1), with `pass insert --multiline --force` and the value on its stdin; nothing is printed when that fails'
+            cand --symbols 'alnum: add pwgen''s 32 symbols to the letters and digits (like `pwgen -y`)'
+            cand --no-ambiguous 'alnum: leave out characters easily mistaken for one another, B8G6I1l0OQDS5Z2 (like `pwgen -B`)'
+            cand --capitalize 'words: start each word with a capital letter'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help'
@@ -521,6 +648,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand encrypt 'Encrypt one file as `sops -e` does (to stdout, or --in-place)'
             cand decrypt 'Decrypt one file as `sops -d` does (to stdout, or --in-place)'
             cand check 'Pre-commit check: fail if a secret is staged in plaintext'
+            cand updatekeys 'Re-wrap each file''s data key to its .sops.yaml creation rule''s recipients, as `sops updatekeys`'
             cand recipients 'Add or remove age recipients across every vars file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -607,7 +735,10 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;gitops;encrypt'= {
-            cand --recipient 'Recipients [default: those in the repository''s .sops.yaml]'
+            cand --input-type 'The file''s format: yaml, json, dotenv, ini or binary [default: from its extension, as sops does: .yaml/.yml, .json, .env, .ini, anything else binary]'
+            cand --output-type 'The format to write [default: the input''s]'
+            cand --recipient 'Recipients [default, without --hc-vault-transit: those in the repository''s .sops.yaml]'
+            cand --hc-vault-transit 'A Vault / OpenBao Transit key that also wraps the data key, as sops''s --hc-vault-transit (https://HOST:8200/v1/MOUNT/keys/NAME); repeat or separate with commas. The token comes from VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --in-place 'Replace the file with its encrypted form'
             cand --json 'Print machine-readable JSON instead of text for people'
@@ -618,6 +749,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
         }
         &'secretctl;gitops;decrypt'= {
+            cand --input-type 'The file''s format: yaml, json, dotenv, ini or binary [default: from its extension, as sops does: .yaml/.yml, .json, .env, .ini, anything else binary]'
+            cand --output-type 'The format to write [default: the input''s]'
             cand --identity 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --in-place 'Replace the file with its plaintext (written 0600); refused inside a git working tree'
@@ -630,6 +763,16 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;gitops;check'= {
             cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --repo 'The gitops repository (any directory inside its working tree)'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;gitops;updatekeys'= {
+            cand --identity 'An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY]'
             cand --repo 'The gitops repository (any directory inside its working tree)'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
@@ -696,6 +839,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand encrypt 'Encrypt one file as `sops -e` does (to stdout, or --in-place)'
             cand decrypt 'Decrypt one file as `sops -d` does (to stdout, or --in-place)'
             cand check 'Pre-commit check: fail if a secret is staged in plaintext'
+            cand updatekeys 'Re-wrap each file''s data key to its .sops.yaml creation rule''s recipients, as `sops updatekeys`'
             cand recipients 'Add or remove age recipients across every vars file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -719,6 +863,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;gitops;help;check'= {
         }
+        &'secretctl;gitops;help;updatekeys'= {
+        }
         &'secretctl;gitops;help;recipients'= {
             cand add 'Wrap every vars file''s data key to more recipients (values unchanged) and commit'
             cand remove 'Remove recipients: every vars file they could read gets a new data key; commit'
@@ -738,6 +884,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand --version 'Print version'
             cand k8s 'Print Kubernetes Secret manifests, one per k8s_secret group of the schema, for `kubectl apply -f`'
             cand swarm 'Print the Docker Swarm names of the versioned secrets and a script that creates them'
+            cand vault 'Write the instance''s secrets to a Vault / OpenBao KV v2 secret, with check-and-set'
+            cand eso 'Print External Secrets Operator manifests that make the Secrets `export k8s` makes, from Vault KV v2'
             cand value 'Write one value to a pipe, byte for byte (used by the script `export swarm` writes)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -773,6 +921,46 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand -o 'Write the script to FILE (created 0700, replaced atomically) instead of standard output'
             cand --out 'Write the script to FILE (created 0700, replaced atomically) instead of standard output'
             cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --prune 'The script also removes the other versions of these secrets in the stack (`docker secret rm`), those the .env''s pointers no longer name; never the version in use, nor one a service still uses'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;export;vault'= {
+            cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s `[instance]` name, else the name of the directory holding the .env]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --env 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it'
+            cand --store 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance'
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --path 'The KV v2 secret to write: MOUNT/PATH, e.g. secret/myapp/prod'
+            cand --cas 'Write only if the secret''s current version is VERSION (0: only if it does not exist yet) [default: the version read just before writing]'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;export;eso'= {
+            cand --instance 'The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner [default: the schema''s `[instance]` name, else the name of the directory holding the .env]'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --env 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it'
+            cand --store 'Read the values from the encrypted secret store (`sqlite:PATH` or a `postgres://` URL) instead of a .env; the store owner is --instance'
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --path 'The KV v2 secret the values are in (as `export vault --path` wrote it): MOUNT/PATH'
+            cand -n 'The namespace of every ExternalSecret (and SecretStore) [default: the schema''s `[instance]` namespace]'
+            cand --namespace 'The namespace of every ExternalSecret (and SecretStore) [default: the schema''s `[instance]` namespace]'
+            cand --store-name 'The name of the store the ExternalSecrets reference'
+            cand --vault-server 'With --with-store: the Vault server ESO talks to [default: VAULT_ADDR]'
+            cand --role 'With --with-store: the Vault Kubernetes auth role [default: the instance name]'
+            cand --refresh-interval 'How often ESO re-reads the values'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --cluster-store 'Reference (and with --with-store write) a ClusterSecretStore instead of a SecretStore'
+            cand --with-store 'Also write the SecretStore (or ClusterSecretStore) for Vault KV v2 with Kubernetes auth'
             cand --json 'Print machine-readable JSON instead of text for people'
             cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
             cand -h 'Print help (see more with ''--help'')'
@@ -795,6 +983,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;export;help'= {
             cand k8s 'Print Kubernetes Secret manifests, one per k8s_secret group of the schema, for `kubectl apply -f`'
             cand swarm 'Print the Docker Swarm names of the versioned secrets and a script that creates them'
+            cand vault 'Write the instance''s secrets to a Vault / OpenBao KV v2 secret, with check-and-set'
+            cand eso 'Print External Secrets Operator manifests that make the Secrets `export k8s` makes, from Vault KV v2'
             cand value 'Write one value to a pipe, byte for byte (used by the script `export swarm` writes)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -802,9 +992,43 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;export;help;swarm'= {
         }
+        &'secretctl;export;help;vault'= {
+        }
+        &'secretctl;export;help;eso'= {
+        }
         &'secretctl;export;help;value'= {
         }
         &'secretctl;export;help;help'= {
+        }
+        &'secretctl;import'= {
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand vault 'Write the values of a Vault / OpenBao KV v2 secret into an instance''s .env'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secretctl;import;vault'= {
+            cand --path 'The KV v2 secret to read: MOUNT/PATH, e.g. secret/myapp/prod'
+            cand --env 'The instance''s .env [default: ./.env]; its schema is the secretctl.toml beside it'
+            cand --schema 'The instance''s schema [default: the secretctl.toml beside the .env, when it exists]'
+            cand --force 'Change one-shot keys and keys the pods of a Kubernetes instance read from a Secret'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;import;help'= {
+            cand vault 'Write the values of a Vault / OpenBao KV v2 secret into an instance''s .env'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secretctl;import;help;vault'= {
+        }
+        &'secretctl;import;help;help'= {
         }
         &'secretctl;completions'= {
             cand --json 'Print machine-readable JSON instead of text for people'
@@ -823,18 +1047,53 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'secretctl;escrow'= {
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand pass 'Copy the current version of every versioned secret, and the value of every other secret key, to the `pass` password store at secretctl/<instance>/<name>_v<N> (or secretctl/<instance>/<name>)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secretctl;escrow;pass'= {
+            cand --instance 'The instance directory (its .env and secretctl.toml)'
+            cand --env 'The instance''s .env [default: ./.env]'
+            cand --keyfile 'The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key]'
+            cand --store 'The store: `sqlite:PATH` or a `postgres://` URL [default: sqlite:store.db next to the keyfile]'
+            cand --actor 'Who to record in the audit table [default: the OS user]'
+            cand --allow-loose-permissions 'Load the keyfile even if group or other users can read it (not recommended; fix it with chmod 0400)'
+            cand --json 'Print machine-readable JSON instead of text for people'
+            cand --follow-symlinks 'Follow a symbolic link where a secret file belongs (.env, keyfile) when the link and the file it points to have the same owner; without it such a link is refused'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'secretctl;escrow;help'= {
+            cand pass 'Copy the current version of every versioned secret, and the value of every other secret key, to the `pass` password store at secretctl/<instance>/<name>_v<N> (or secretctl/<instance>/<name>)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'secretctl;escrow;help;pass'= {
+        }
+        &'secretctl;escrow;help;help'= {
+        }
         &'secretctl;help'= {
             cand init 'Create an instance directory with a .env where every declared secret is generated'
             cand env 'Read and edit a Docker Compose .env file without losing a byte of it'
             cand key 'Manage the master keyfile: create, show its id, back up, restore, rotate, retire'
             cand secret 'Store and read secrets in the encrypted secret store'
+            cand store 'Create the encrypted secret store on purpose (no other command creates one, but a put to the default store)'
             cand name 'Versioned secret names (name_vN) and Docker Swarm name rules'
             cand generate 'Print one freshly generated secret value'
             cand check 'Check a .env against its schema: missing, too short, overdue, one-shot keys changed'
             cand gitops 'Keep encrypted vars files in a git repository (SOPS format, age recipients)'
             cand export 'Hand secrets to Kubernetes (Secret manifests) or Docker Swarm (versioned secret names)'
+            cand import 'Bring secrets in from a secrets manager (Vault / OpenBao KV v2) through the instance''s policy'
             cand completions 'Print shell completions for SHELL'
             cand __generate 'Generate man pages or completion files (used by `cargo xtask man | completions`)'
+            cand escrow 'Copy an instance''s current secret values to the operator''s `pass` password store'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'secretctl;help;init'= {
@@ -846,6 +1105,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand unset 'Remove every assignment of KEY'
             cand rename 'Rename KEY to NEW_KEY, keeping its value and layout'
             cand rotate 'Replace KEY''s value with a freshly generated one (from the schema''s generator)'
+            cand migrate-to-store 'Move the values of the versioned secrets the schema declares `store = true` (or all, under `[instance] store = true`) out of the .env into the encrypted secret store; the .env keeps only the version pointers'
         }
         &'secretctl;help;env;list'= {
         }
@@ -859,6 +1119,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;help;env;rotate'= {
         }
+        &'secretctl;help;env;migrate-to-store'= {
+        }
         &'secretctl;help;key'= {
             cand init 'Create the master keyfile: 32 random bytes, mode 0400, in a 0700 directory. Never overwrites'
             cand id 'Print the active key''s id (a keyed derivation of the key; safe to share)'
@@ -867,6 +1129,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand restore 'Restore the master keyfile from a backup (age with --identity or --passphrase, or --base64)'
             cand rotate 'Make a new key active and re-encrypt the store under it'
             cand retire 'Remove a retired key once nothing references it'
+            cand rewrap 'Re-wrap a Transit-wrapped keyfile and its retired keys under the Transit key''s latest version'
         }
         &'secretctl;help;key;init'= {
         }
@@ -882,6 +1145,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;help;key;retire'= {
         }
+        &'secretctl;help;key;rewrap'= {
+        }
         &'secretctl;help;secret'= {
             cand put 'Store a new version of OWNER/NAME. The value is read from stdin (or --from-file), a prompt on a terminal'
             cand get 'Print the value of OWNER/NAME (latest version, or --version N) on stdout'
@@ -889,7 +1154,9 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand rm 'Delete one version (--version N) or every version (--all) of OWNER/NAME'
             cand history 'List the versions of OWNER/NAME with their key ids and creation times'
             cand migrate 'Upgrade a store written by an older secretctl to this build''s schema (reads refuse it until then)'
-            cand audit 'Show the audit log: who did what to which secret, and when (never a value)'
+            cand audit 'Show the audit log: who did what to which secret, and when (never a value); --verify checks its chain of MACs, --prune --before DATE deletes older records behind a verifiable checkpoint'
+            cand import 'Import secrets from FILE (or stdin): JSON lines {"owner","name","value"} ("value_base64" for binary values), or a .env as one owner''s secrets (--format env --owner O). Creates the store if needed'
+            cand export 'Export the latest version of every secret (of --owner) as JSON lines to FILE (created 0600) or stdout'
         }
         &'secretctl;help;secret;put'= {
         }
@@ -904,6 +1171,15 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;help;secret;migrate'= {
         }
         &'secretctl;help;secret;audit'= {
+        }
+        &'secretctl;help;secret;import'= {
+        }
+        &'secretctl;help;secret;export'= {
+        }
+        &'secretctl;help;store'= {
+            cand init 'Create the store at URL (`sqlite:PATH` or a `postgres://` URL of an empty database)'
+        }
+        &'secretctl;help;store;init'= {
         }
         &'secretctl;help;name'= {
             cand parse 'Split a versioned name (`<base>_v<N>`) into its base and version'
@@ -934,6 +1210,7 @@ set edit:completion:arg-completer[secretctl] = {|@words|
             cand encrypt 'Encrypt one file as `sops -e` does (to stdout, or --in-place)'
             cand decrypt 'Decrypt one file as `sops -d` does (to stdout, or --in-place)'
             cand check 'Pre-commit check: fail if a secret is staged in plaintext'
+            cand updatekeys 'Re-wrap each file''s data key to its .sops.yaml creation rule''s recipients, as `sops updatekeys`'
             cand recipients 'Add or remove age recipients across every vars file'
         }
         &'secretctl;help;gitops;init'= {
@@ -956,6 +1233,8 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         }
         &'secretctl;help;gitops;check'= {
         }
+        &'secretctl;help;gitops;updatekeys'= {
+        }
         &'secretctl;help;gitops;recipients'= {
             cand add 'Wrap every vars file''s data key to more recipients (values unchanged) and commit'
             cand remove 'Remove recipients: every vars file they could read gets a new data key; commit'
@@ -967,17 +1246,33 @@ set edit:completion:arg-completer[secretctl] = {|@words|
         &'secretctl;help;export'= {
             cand k8s 'Print Kubernetes Secret manifests, one per k8s_secret group of the schema, for `kubectl apply -f`'
             cand swarm 'Print the Docker Swarm names of the versioned secrets and a script that creates them'
+            cand vault 'Write the instance''s secrets to a Vault / OpenBao KV v2 secret, with check-and-set'
+            cand eso 'Print External Secrets Operator manifests that make the Secrets `export k8s` makes, from Vault KV v2'
             cand value 'Write one value to a pipe, byte for byte (used by the script `export swarm` writes)'
         }
         &'secretctl;help;export;k8s'= {
         }
         &'secretctl;help;export;swarm'= {
         }
+        &'secretctl;help;export;vault'= {
+        }
+        &'secretctl;help;export;eso'= {
+        }
         &'secretctl;help;export;value'= {
+        }
+        &'secretctl;help;import'= {
+            cand vault 'Write the values of a Vault / OpenBao KV v2 secret into an instance''s .env'
+        }
+        &'secretctl;help;import;vault'= {
         }
         &'secretctl;help;completions'= {
         }
         &'secretctl;help;__generate'= {
+        }
+        &'secretctl;help;escrow'= {
+            cand pass 'Copy the current version of every versioned secret, and the value of every other secret key, to the `pass` password store at secretctl/<instance>/<name>_v<N> (or secretctl/<instance>/<name>)'
+        }
+        &'secretctl;help;escrow;pass'= {
         }
         &'secretctl;help;help'= {
         }

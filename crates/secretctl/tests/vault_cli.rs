@@ -209,6 +209,7 @@ fn outages_and_denials_fail_cleanly_and_rotation_resumes() {
     // or a rotation run against another store), then an outage: it fails, and once Vault is back it resumes
     // instead of making yet another key.
     let other = format!("sqlite:{}", env.sb.path("other.db").display());
+    env.run(&["store", "init", &other], "", 0);
     env.run(&["secret", "put", "o", "seed", "--store", &other], "x", 0);
     env.run(&["key", "rotate", "--store", &other], "", 0);
     let (id, _) = env.run(&["key", "id"], "", 0);
