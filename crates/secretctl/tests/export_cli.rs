@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{find_tool, require_tool, tools_venv};
+use common::{find_tool, require_tool, tools_venv, FakeDocker};
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -1229,83 +1229,6 @@ fn missing_things_exit_4() {
 // ---------------------------------------------------------------------------------------------------------------
 // Docker Swarm.
 
-/// A `docker` stand-in that records its argv and what `docker secret create NAME -` reads from stdin, and reports
-/// the secrets it holds to `docker secret inspect`.
-const FAKE_DOCKER: &str = r#"#!/bin/sh
-printf '%s\n' "$*" >> "$FAKE_DOCKER_DIR/argv.log"
-case "$1 $2" in
-"secret inspect")
-    [ -e "$FAKE_DOCKER_DIR/secrets/$3" ]
-    exit $?
-    ;;
-"secret create")
-    shift 2
-    while [ $# -gt 2 ]; do shift; done
-    [ "$2" = "-" ] || exit 3
-    [ ! -e "$FAKE_DOCKER_DIR/secrets/$1" ] || { echo "secret $1 already exists" >&2; exit 1; }
-    cat > "$FAKE_DOCKER_DIR/secrets/$1"
-    [ -s "$FAKE_DOCKER_DIR/secrets/$1" ] || { rm "$FAKE_DOCKER_DIR/secrets/$1"; echo "empty secret" >&2; exit 1; }
-    echo fake-id
-    ;;
-*) exit 2 ;;
-esac
-"#;
-
-struct FakeDocker {
-    dir: tempfile::TempDir,
-}
-
-impl FakeDocker {
-    fn new() -> FakeDocker {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir(dir.path().join("bin")).unwrap();
-        fs::create_dir(dir.path().join("secrets")).unwrap();
-        let docker = dir.path().join("bin/docker");
-        fs::write(&docker, FAKE_DOCKER).unwrap();
-        fs::set_permissions(&docker, fs::Permissions::from_mode(0o755)).unwrap();
-        FakeDocker { dir }
-    }
-
-    /// Run a script with this `docker` first on PATH and `$SECRETCTL` the binary under test.
-    fn run_script(&self, script: &Path, extra_env: &[(&str, &str)]) -> Output {
-        let bash = find_tool("bash").expect("bash");
-        let path = format!(
-            "{}:{}",
-            self.dir.path().join("bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        let mut cmd = Command::new(bash);
-        cmd.arg(script)
-            .env("PATH", path)
-            .env("FAKE_DOCKER_DIR", self.dir.path())
-            .env("SECRETCTL", assert_cmd::cargo::cargo_bin("secretctl"))
-            .env_remove("SECRETCTL_STORE")
-            .env_remove("SECRETCTL_KEYFILE")
-            .stdin(Stdio::null());
-        for (k, v) in extra_env {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
-    }
-
-    fn secrets(&self) -> BTreeMap<String, Vec<u8>> {
-        fs::read_dir(self.dir.path().join("secrets"))
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (
-                    e.file_name().into_string().unwrap(),
-                    fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect()
-    }
-
-    fn argv_log(&self) -> String {
-        fs::read_to_string(self.dir.path().join("argv.log")).unwrap_or_default()
-    }
-}
-
 const SWARM_ENV: &str = "DOMAIN=wiki.example.com\n\
 DB_PASSWORD_V1=first-version\n\
 DB_PASSWORD_V2='second version, with a trailing space '\n\
@@ -1347,7 +1270,7 @@ fn swarm_script_pipes_every_version_without_a_value_on_argv() {
         );
     }
 
-    let docker = FakeDocker::new();
+    let docker = FakeDocker::new(&[], &[]);
     let out = docker.run_script(&script_path, &[]);
     assert!(
         out.status.success(),
@@ -1405,7 +1328,7 @@ fn swarm_script_fails_when_a_value_cannot_be_read() {
     ]));
     // The version disappears between export and run: the script stops with an error and creates nothing from it.
     fs::write(inst.env(), SWARM_ENV.replace("DB_PASSWORD_V2=", "GONE=")).unwrap();
-    let docker = FakeDocker::new();
+    let docker = FakeDocker::new(&[], &[]);
     let out = docker.run_script(&script_path, &[]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -1670,7 +1593,7 @@ fn the_store_swarm_script_reads_each_version_from_the_store() {
     assert!(script.contains("export SECRETCTL_STORE\n"), "{script}");
     assert!(!script.contains("--store"), "{script}");
 
-    let docker = FakeDocker::new();
+    let docker = FakeDocker::new(&[], &[]);
     let out = docker.run_script(&script_path, &[]);
     assert!(
         out.status.success(),

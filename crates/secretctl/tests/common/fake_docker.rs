@@ -9,7 +9,8 @@ use std::process::{Command, Output, Stdio};
 
 use super::find_tool;
 
-/// The stand-in: `secret inspect|create` as in export_cli.rs, plus `secret ls --filter name=X --format …` (the
+/// The stand-in: `secret inspect`, `secret create NAME -` (the bytes read from stdin; an empty secret refused, as
+/// Docker refuses one), plus `secret ls --filter name=X --format …` (the
 /// names containing X, as Docker's name filter matches) and `secret rm NAME` (refused for a name listed in
 /// `in-use`, as Docker refuses a secret a service uses).
 const FAKE_DOCKER: &str = r#"#!/bin/sh
@@ -25,6 +26,7 @@ case "$1 $2" in
     [ "$2" = "-" ] || exit 3
     [ ! -e "$FAKE_DOCKER_DIR/secrets/$1" ] || { echo "secret $1 already exists" >&2; exit 1; }
     cat > "$FAKE_DOCKER_DIR/secrets/$1"
+    [ -s "$FAKE_DOCKER_DIR/secrets/$1" ] || { rm "$FAKE_DOCKER_DIR/secrets/$1"; echo "empty secret" >&2; exit 1; }
     echo fake-id
     ;;
 "secret ls")
