@@ -102,18 +102,113 @@ pub(crate) fn current_value<'e>(spec: &SecretSpec, env: &'e EnvFile) -> Option<&
     }
 }
 
+/// An edit of an instance in progress: its `.env` and state as read under the `.env`'s lock, and what they were.
+struct Edit {
+    env_path: std::path::PathBuf,
+    env: EnvFile,
+    state: State,
+    migrated: usize,
+    env_before: Zeroizing<String>,
+    state_before: State,
+    _lock: secretctl_fs::Lock,
+}
+
+thread_local! {
+    /// The edit of [`Instance::batch`] running on this thread, which every edit of the same `.env` joins.
+    static BATCH: std::cell::RefCell<Option<Edit>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Empties [`BATCH`] when dropped.
+struct BatchGuard;
+
+impl Drop for BatchGuard {
+    fn drop(&mut self) {
+        // The value is dropped outside the borrow (its drop releases the lock).
+        let edit = BATCH.with(|slot| slot.try_borrow_mut().ok().and_then(|mut s| s.take()));
+        drop(edit);
+    }
+}
+
 impl Instance {
     /// Run `f` on the `.env` and the state under the `.env`'s lock. Old `SECRETCTL_*` records in the `.env` move
     /// to the state first. When `f` fails nothing is written; otherwise the state file is written before the
-    /// `.env` (a crash between the two leaves every record, in one place or both), each atomically.
+    /// `.env` (a crash between the two leaves every record, in one place or both), each atomically. Inside
+    /// [`Instance::batch`] `f` edits the batch's copy instead, which the batch writes once at its end.
     pub(crate) fn transact<T>(
         &self,
         create: bool,
         f: impl FnOnce(&mut EnvFile, &mut State, usize) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        let mut f = Some(f);
+        let batched = BATCH.with(|slot| {
+            let Ok(mut slot) = slot.try_borrow_mut() else {
+                // Only an edit made inside another edit's closure could get here; none is.
+                return Some(Err(self.nested("an edit of this .env is already running")));
+            };
+            match slot.as_mut() {
+                Some(e) if e.env_path == self.env_path => {
+                    f.take().map(|f| f(&mut e.env, &mut e.state, e.migrated))
+                }
+                _ => None,
+            }
+        });
+        if let Some(out) = batched {
+            return out;
+        }
+        let Some(f) = f else {
+            return Err(self.nested("the edit already ran"));
+        };
+        let mut e = self.open_edit(create)?;
+        let out = f(&mut e.env, &mut e.state, e.migrated)?;
+        self.commit_edit(&e)?;
+        Ok(out)
+    }
+
+    /// Several edits as one: every [`Instance::set`], [`Instance::add_version`] (and the other writers of this
+    /// instance) that `f` makes edits one copy of the `.env` and the state, read under the `.env`'s lock, and both
+    /// files are written once, after `f` returned `Ok`; when `f` (any edit in it) fails, neither file changes.
+    /// Effects outside the two files (an escrow to `pass`, a value put in the secret store) happen as each edit
+    /// runs, as they do outside a batch. Edits through another [`Instance`] of the same `.env` made inside `f` are
+    /// not part of the batch (and would wait for its lock): make them through `f`'s argument.
+    ///
+    /// # Errors
+    /// What `f` returns; [`Error::Io`] for a batch inside a batch and for the lock; [`Error::Envfile`] and the
+    /// state's errors when reading or writing.
+    pub fn batch<T>(
+        &self,
+        create: bool,
+        f: impl FnOnce(&Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if BATCH.with(|slot| slot.try_borrow().map_or(true, |s| s.is_some())) {
+            return Err(self.nested("a batch of edits is already running"));
+        }
+        let edit = self.open_edit(create)?;
+        BATCH.with(|slot| *slot.borrow_mut() = Some(edit));
+        // Emptied however `f` ends (a panic included), so no later edit on this thread sees a stale batch.
+        let guard = BatchGuard;
+        let out = f(self);
+        let edit = BATCH.with(|slot| slot.borrow_mut().take());
+        drop(guard);
+        let out = out?;
+        if let Some(edit) = edit {
+            self.commit_edit(&edit)?;
+        }
+        Ok(out)
+    }
+
+    fn nested(&self, why: &str) -> Error {
+        Error::Io {
+            path: self.env_path.clone(),
+            action: "edit",
+            error: std::io::Error::other(why.to_owned()),
+        }
+    }
+
+    /// Lock the `.env`, read it and the state, and move old records into the state.
+    fn open_edit(&self, create: bool) -> Result<Edit, Error> {
         // The lock of the .env's real file (every path to it takes the same one); the state file is written while
         // it is held, so the two change together for every writer.
-        let _lock = secretctl_fs::lock(&self.env_path).map_err(|e| Error::Io {
+        let lock = secretctl_fs::lock(&self.env_path).map_err(|e| Error::Io {
             path: self.env_path.clone(),
             action: "lock",
             error: e.into(),
@@ -127,19 +222,31 @@ impl Instance {
         let env_before = Zeroizing::new(env.as_str().to_owned());
         let state_before = state.clone();
         let migrated = state.absorb_legacy(&mut env);
-        let out = f(&mut env, &mut state, migrated)?;
-        let env_changed = env.as_str() != env_before.as_str();
+        Ok(Edit {
+            env_path: self.env_path.clone(),
+            env,
+            state,
+            migrated,
+            env_before,
+            state_before,
+            _lock: lock,
+        })
+    }
+
+    /// Write what an edit changed: the state first, then the `.env`, each atomically (the lock still held).
+    fn commit_edit(&self, e: &Edit) -> Result<(), Error> {
+        let env_changed = e.env.as_str() != e.env_before.as_str();
         if env_changed {
             // Before the state is written: a .env too large to read again is refused with nothing changed.
-            env.check_size(&self.env_path)?;
+            e.env.check_size(&self.env_path)?;
         }
-        if state != state_before {
-            self.save_state(&state)?;
+        if e.state != e.state_before {
+            self.save_state(&e.state)?;
         }
         if env_changed {
-            env.save(&self.env_path)?;
+            e.env.save(&self.env_path)?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The state as it is now, with any records still in an old `.env` read (not moved: reading writes nothing).
@@ -770,5 +877,78 @@ impl Instance {
             }
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str =
+        "[secrets.DB_PASSWORD]\nmin_length = 12\n\n[secrets.API_TOKEN]\nversioned = true\n";
+
+    fn instance(env: &str) -> (tempfile::TempDir, Instance) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(".env"), env).expect("write .env");
+        std::fs::write(dir.path().join("secretctl.toml"), SCHEMA).expect("write schema");
+        let inst = Instance::open(&dir.path().join(".env"), None).expect("open");
+        (dir, inst)
+    }
+
+    fn value(v: &str) -> SecretString {
+        SecretString::from(v.to_owned())
+    }
+
+    #[test]
+    fn a_batch_writes_every_edit_once_or_none() {
+        let before =
+            "# kept\nDB_PASSWORD=old-password-1\nAPI_TOKEN_V1=t1\nSECRET_API_TOKEN_VERSION=v1\n";
+        let (dir, inst) = instance(before);
+        let env_path = dir.path().join(".env");
+        let state_path = dir.path().join(STATE_DIR);
+
+        // The second edit breaks the policy: the first is not written either, and no state appears.
+        let err = inst
+            .batch(false, |i| {
+                i.add_version("API_TOKEN", &value("t2"), SetOptions::default())?;
+                i.set("DB_PASSWORD", &value("short"), SetOptions::default())
+            })
+            .expect_err("min_length refuses");
+        assert!(matches!(err, Error::Refused { .. }), "{err}");
+        assert_eq!(std::fs::read_to_string(&env_path).expect("read"), before);
+        assert!(!state_path.exists());
+
+        // Both edits pass: one write holding both, the comment kept.
+        inst.batch(false, |i| {
+            i.add_version("API_TOKEN", &value("t2"), SetOptions::default())?;
+            i.set(
+                "DB_PASSWORD",
+                &value("new-password-22"),
+                SetOptions::default(),
+            )
+        })
+        .expect("batch");
+        let after = std::fs::read_to_string(&env_path).expect("read");
+        assert!(after.starts_with("# kept\n"), "{after}");
+        assert!(after.contains("DB_PASSWORD=new-password-22"), "{after}");
+        assert!(
+            after.contains("API_TOKEN_V2=t2") && after.contains("API_TOKEN_V1=t1"),
+            "{after}"
+        );
+        assert!(after.contains("SECRET_API_TOKEN_VERSION=v2"), "{after}");
+        assert!(state_path.exists());
+
+        // Outside a batch an edit is its own write again, and a batch inside a batch is refused.
+        inst.set(
+            "DB_PASSWORD",
+            &value("third-password"),
+            SetOptions::default(),
+        )
+        .expect("set");
+        let nested = inst.batch(false, |i| i.batch(false, |_| Ok(())));
+        assert!(matches!(nested, Err(Error::Io { .. })));
+        assert!(std::fs::read_to_string(&env_path)
+            .expect("read")
+            .contains("DB_PASSWORD=third-password"));
     }
 }

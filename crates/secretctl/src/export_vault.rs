@@ -34,7 +34,8 @@ pub enum ImportCommand {
     ///
     /// Each KV key goes to the .env key whose schema entry has that k8s_key (else the key of the same name), through
     /// the instance's policy (one-shot and Kubernetes-read keys need --force; a versioned key gets a new version).
-    /// Every key is mapped before anything is written.
+    /// Every key is mapped before anything is written, and the keys are written as one edit: when the policy refuses
+    /// one, the .env is left as it was.
     Vault(ImportVaultArgs),
 }
 
@@ -86,20 +87,24 @@ pub fn import(g: Globals, command: ImportCommand) -> anyhow::Result<()> {
     let keys = secret.data.keys().map(String::as_str);
     let targets = secretctl_export::import_targets(inst.schema(), keys, &a.path.to_string())?;
     let opts = SetOptions::force(a.force);
-    let mut changed = Vec::new();
-    for t in &targets {
-        let Some(value) = secret.data.get(&t.data_key) else {
-            continue;
-        };
-        let change = if t.versioned {
-            inst.add_version(&t.env_key, value, opts)?
-        } else {
-            inst.set(&t.env_key, value, opts)?
-        };
-        if change.changed {
-            changed.push(t.env_key.clone());
+    // One edit of the .env: a key the policy refuses leaves every key as it was.
+    let changed = inst.batch(true, |inst| {
+        let mut changed = Vec::new();
+        for t in &targets {
+            let Some(value) = secret.data.get(&t.data_key) else {
+                continue;
+            };
+            let change = if t.versioned {
+                inst.add_version(&t.env_key, value, opts)?
+            } else {
+                inst.set(&t.env_key, value, opts)?
+            };
+            if change.changed {
+                changed.push(t.env_key.clone());
+            }
         }
-    }
+        Ok(changed)
+    })?;
     let doc = json!({ "path": a.path.to_string(), "version": secret.version, "env": env.display().to_string(), "changed": changed });
     let text = format!(
         "imported {} key(s) from {} (version {}) into {}; changed: {}",

@@ -357,6 +357,31 @@ fn kv_export_import_round_trip_and_check_and_set_conflict() {
     let (k8s_other, _) = env.run(&["--json", "export", "k8s", "--env", other_arg], "", 0);
     assert_eq!(k8s_data(&k8s_other), kv);
 
+    // One key the policy refuses (an empty DB_PASSWORD, after a valid jwt-secret in key order): exit 1, and the
+    // .env is byte for byte as it was, the valid key not written either.
+    let half: std::collections::BTreeMap<String, secrecy::SecretString> =
+        [("jwt-secret", "new-jwt-value-0123456789"), ("password", "")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), secrecy::SecretString::from(v.to_owned())))
+            .collect();
+    env.server
+        .client()
+        .kv()
+        .write_cas(&"secret/wiki/half".parse().unwrap(), &half, 0)
+        .unwrap();
+    let before = std::fs::read(&other_env).unwrap();
+    let args = [
+        "import",
+        "vault",
+        "--path",
+        "secret/wiki/half",
+        "--env",
+        other_arg,
+    ];
+    let (_, err) = env.run(&args, "", 1);
+    assert!(err.contains("DB_PASSWORD"), "{err}");
+    assert_eq!(std::fs::read(&other_env).unwrap(), before);
+
     // A concurrent writer: someone writes version 2 after we read version 1; our write fails and loses nothing.
     let theirs: std::collections::BTreeMap<String, secrecy::SecretString> = [(
         "jwt-secret".to_owned(),
