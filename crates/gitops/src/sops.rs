@@ -1097,6 +1097,7 @@ fn parse_layout(text: &str, format: Format) -> Result<Layout, Error> {
 
 /// What [`top_level`] gives per top-level key: its name, the value as YAML text, and whether every scalar under
 /// it is a sops ciphertext (`None`: it holds no scalar).
+#[cfg(feature = "git")] // the repository scans (`repo/scan.rs`) are its only reader
 pub(crate) type TopLevel = (String, Zeroizing<String>, Option<bool>);
 
 /// The top-level keys of a file (every document of a YAML stream, the sections of INI), without the metadata and
@@ -1104,6 +1105,7 @@ pub(crate) type TopLevel = (String, Zeroizing<String>, Option<bool>);
 ///
 /// # Errors
 /// As [`parse_layout`].
+#[cfg(feature = "git")] // the repository scans (`repo/scan.rs`) are its only reader
 pub(crate) fn top_level(text: &str, format: Format) -> Result<Vec<TopLevel>, Error> {
     let docs = match parse_layout(text, format)? {
         Layout::Shared(doc, _) => vec![doc],
@@ -1125,6 +1127,7 @@ pub(crate) fn top_level(text: &str, format: Format) -> Result<Vec<TopLevel>, Err
 }
 
 /// Whether every scalar under `node` is a sops ciphertext (`None` when there is no scalar).
+#[cfg(feature = "git")] // the repository scans (`repo/scan.rs`) are its only reader
 fn all_encrypted(node: &Node) -> Option<bool> {
     match node {
         Node::Scalar(Scalar::Null) | Node::Comment(_) => None,

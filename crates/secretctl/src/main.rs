@@ -1,5 +1,8 @@
 //! `secretctl`: the thin command-line front end over the secretctl libraries.
 #![forbid(unsafe_code)]
+// The doc comments of the argument types are clap's --help text for a terminal, where `<instance>` reads as a
+// placeholder; rustdoc would take it for an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
 
 mod assets;
 mod check;

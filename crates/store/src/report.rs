@@ -126,7 +126,7 @@ impl fmt::Display for Escaped<'_> {
 }
 
 /// `time  actor  operation  owner/name vN  (detail)`, `-` for a record about no one secret; every stored text
-/// escaped ([`Escaped`]).
+/// escaped (control characters, bidirectional overrides and line separators as escape sequences, `\` as `\\`).
 impl fmt::Display for AuditEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (at, actor, op) = (
