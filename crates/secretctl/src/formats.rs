@@ -1,7 +1,14 @@
-//! sops's `--input-type` / `--output-type` flags of `gitops encrypt|decrypt`, and `--hc-vault-transit`.
+//! `gitops encrypt|decrypt`: their arguments, sops's `--input-type` / `--output-type` and `--hc-vault-transit`.
 
-use secretctl_gitops::sops::{Format, Formats, MasterKeys, Recipient};
+use std::path::{Path, PathBuf};
+
+use secrecy::ExposeSecret;
+use secretctl_gitops::repo::{self, Repo};
+use secretctl_gitops::sops::{Format, Formats, MasterKeys, Recipient, Unwrap};
 use secretctl_vault::TransitUri;
+
+use crate::common::write_stdout;
+use crate::gitops::IdentityOpt;
 
 /// sops's `--input-type` / `--output-type`.
 #[derive(Debug, clap::Args)]
@@ -47,4 +54,56 @@ impl KeyArgs {
         keys.hc_vault.clone_from(&self.hc_vault);
         Some(keys)
     }
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct EncryptArgs {
+    /// The plaintext file (YAML, JSON, dotenv, INI, or any file as binary).
+    file: PathBuf,
+    #[command(flatten)]
+    formats: FormatArgs,
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// Replace the file with its encrypted form.
+    #[arg(long)]
+    in_place: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct DecryptArgs {
+    /// The SOPS file.
+    file: PathBuf,
+    #[command(flatten)]
+    formats: FormatArgs,
+    /// Replace the file with its plaintext (written 0600); refused inside a git working tree.
+    #[arg(long)]
+    in_place: bool,
+    #[command(flatten)]
+    identity: IdentityOpt,
+}
+
+/// `gitops encrypt`: to the keys given, else as the repository's `.sops.yaml` rule for the file says.
+pub(crate) fn encrypt(dir: &Path, a: &EncryptArgs) -> anyhow::Result<()> {
+    let formats = a.formats.formats();
+    let encrypted = match a.keys.master_keys() {
+        None => Repo::open(dir)?.encrypt_file(&a.file, a.in_place, formats)?,
+        Some(keys) => repo::encrypt_file_at_to(&a.file, &keys, a.in_place, formats)?,
+    };
+    write_stdout(&[if a.in_place {
+        b""
+    } else {
+        encrypted.as_bytes()
+    }])
+}
+
+/// `gitops decrypt`: with the age identities, and through Vault for `hc_vault` key groups.
+pub(crate) fn decrypt(a: &DecryptArgs) -> anyhow::Result<()> {
+    let (ids, formats) = (a.identity.load()?, a.formats.formats());
+    let unwrap = Unwrap::with_vault(ids.as_ref());
+    let plain = repo::decrypt_file_at_using(&a.file, unwrap, a.in_place, formats)?;
+    write_stdout(&[if a.in_place {
+        b""
+    } else {
+        plain.expose_secret().as_bytes()
+    }])
 }

@@ -8,14 +8,14 @@ use std::path::PathBuf;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use secretctl_gitops::repo::{self, Author, PushOptions, Repo, SchemaRestore};
-use secretctl_gitops::sops::{Identities, Recipient, Unwrap};
+use secretctl_gitops::sops::{Identities, Recipient};
 use secretctl_instance::Instance;
 use serde_json::json;
 
 use crate::cli::Globals;
 use crate::common::{progress_bar, say, write_stdout, SchemaOpt};
 use crate::exit::usage;
-use crate::formats::{FormatArgs, KeyArgs};
+use crate::formats::{self, DecryptArgs, EncryptArgs};
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
@@ -30,7 +30,7 @@ pub struct Args {
 
 /// Where age identities come from.
 #[derive(Debug, Clone, clap::Args)]
-struct IdentityOpt {
+pub(crate) struct IdentityOpt {
     /// An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then
     /// $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY].
     #[arg(long, value_name = "FILE")]
@@ -38,7 +38,7 @@ struct IdentityOpt {
 }
 
 impl IdentityOpt {
-    fn load(&self) -> anyhow::Result<Option<Identities>> {
+    pub(crate) fn load(&self) -> anyhow::Result<Option<Identities>> {
         match &self.identity {
             Some(path) => Identities::from_key_file(path)
                 .map(Some)
@@ -197,32 +197,6 @@ struct MergeArgs {
     identity: IdentityOpt,
 }
 
-#[derive(Debug, clap::Args)]
-struct EncryptArgs {
-    /// The plaintext file (YAML, JSON, dotenv, INI, or any file as binary).
-    file: PathBuf,
-    #[command(flatten)]
-    formats: FormatArgs,
-    #[command(flatten)]
-    keys: KeyArgs,
-    /// Replace the file with its encrypted form.
-    #[arg(long)]
-    in_place: bool,
-}
-
-#[derive(Debug, clap::Args)]
-struct DecryptArgs {
-    /// The SOPS file.
-    file: PathBuf,
-    #[command(flatten)]
-    formats: FormatArgs,
-    /// Replace the file with its plaintext (written 0600); refused inside a git working tree.
-    #[arg(long)]
-    in_place: bool,
-    #[command(flatten)]
-    identity: IdentityOpt,
-}
-
 #[derive(Debug, clap::Subcommand)]
 enum RecipientsCmd {
     /// Wrap every vars file's data key to more recipients (values unchanged) and commit.
@@ -305,22 +279,8 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             )?)
         }
         Cmd::Textconv { file } => write_stdout(&[repo::textconv_file(&file)?.as_bytes()]),
-        Cmd::Encrypt(a) => {
-            let formats = a.formats.formats();
-            let encrypted = match a.keys.master_keys() {
-                None => Repo::open(dir)?.encrypt_file(&a.file, a.in_place, formats)?,
-                Some(keys) => repo::encrypt_file_at_to(&a.file, &keys, a.in_place, formats)?,
-            };
-            let out = encrypted.as_bytes();
-            write_stdout(&[if a.in_place { b"" } else { out }])
-        }
-        Cmd::Decrypt(a) => {
-            let (ids, formats) = (a.identity.load()?, a.formats.formats());
-            let unwrap = Unwrap::with_vault(ids.as_ref());
-            let plain = repo::decrypt_file_at_using(&a.file, unwrap, a.in_place, formats)?;
-            let out = plain.expose_secret().as_bytes();
-            write_stdout(&[if a.in_place { b"" } else { out }])
-        }
+        Cmd::Encrypt(a) => formats::encrypt(dir, &a),
+        Cmd::Decrypt(a) => formats::decrypt(&a),
         Cmd::Check { schema } => {
             // The instance rule: every key is secret unless the schema (--schema, else ./secretctl.toml) declares it
             // plain; values that look like credentials are refused even when declared plain.
