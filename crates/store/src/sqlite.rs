@@ -160,6 +160,14 @@ fn entry(at: i64, actor: &str, op: &str, owner: &str, name: &str, version: i64) 
     }
 }
 
+/// SQLite's "database is locked" (any of its extended codes).
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy)
+    )
+}
+
 pub(crate) struct Sqlite {
     path: PathBuf,
     conn: Connection,
@@ -216,10 +224,37 @@ impl Sqlite {
             schema: 0,
         };
         s.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| s.err(e))?;
+        // Two processes opening a new file at once race to switch it to WAL and create the tables. SQLite answers
+        // one of them "busy" at once, without waiting, where waiting could deadlock; every step below is idempotent,
+        // so that one starts again until the busy timeout.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match s.initialise(create) {
+                Err(Error::Sqlite { source, .. })
+                    if is_busy(&source) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(100));
+                }
+                Err(e) => return Err(e),
+                Ok(created) => return Ok((s, created)),
+            }
+        }
+    }
+
+    /// Check (and with `create`, make) the database a store of ours; true when this call created its tables.
+    fn initialise(&mut self, create: bool) -> Result<bool, Error> {
+        let shown = self.path.display().to_string();
         // A read only: a file that is not a database, or a database without our tables, is not touched.
-        let ours = match s.is_store() {
+        let ours = match self.is_store() {
             Ok(ours) => ours,
-            Err(_) if !create => return Err(no_store()),
+            Err(e) if is_busy(&e) => return Err(self.err(e)),
+            Err(_) if !create => {
+                return Err(Error::NoStore {
+                    store: format!("sqlite:{shown}"),
+                })
+            }
             Err(_) => {
                 return Err(Error::ForeignDatabase {
                     store: format!("sqlite:{shown}"),
@@ -227,16 +262,28 @@ impl Sqlite {
             }
         };
         if !ours && !create {
-            return Err(no_store());
+            return Err(Error::NoStore {
+                store: format!("sqlite:{shown}"),
+            });
         }
-        let created = if ours {
-            s.set_durability().map_err(|e| s.err(e))?;
-            false
-        } else {
-            s.create_schema()?
-        };
-        s.check_schema()?;
-        Ok((s, created))
+        // WAL first: the tables of a new store are then created in a WAL transaction, so once that transaction has
+        // committed nothing below can be answered "busy" and make a retry report the store as found, not created.
+        // A database holding anything else is left exactly as it is (create_schema refuses it).
+        if ours || self.is_empty().map_err(|e| self.err(e))? {
+            self.set_durability().map_err(|e| self.err(e))?;
+        }
+        let created = !ours && self.create_schema()?;
+        self.check_schema()?;
+        Ok(created)
+    }
+
+    /// True when the database holds no table, index, view or trigger.
+    fn is_empty(&self) -> rusqlite::Result<bool> {
+        self.conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n == 0)
     }
 
     /// True when the database holds secretctl's tables.
@@ -296,11 +343,9 @@ impl Sqlite {
             tx.commit()?;
             Ok(Some(true))
         };
-        let created = run(&mut self.conn)
+        run(&mut self.conn)
             .map_err(|e| self.err(e))?
-            .ok_or_else(foreign)?;
-        self.set_durability().map_err(|e| self.err(e))?;
-        Ok(created)
+            .ok_or_else(foreign)
     }
 
     fn err(&self, source: rusqlite::Error) -> Error {
