@@ -212,7 +212,10 @@ pub(crate) fn emit(sections: &[Entry], extra: &[Entry]) -> std::result::Result<S
             write_comment(&mut out, &c.text);
             rest = tail;
         }
-        if !(first && name == DEFAULT_SECTION) {
+        // The keys of `DEFAULT` are written first and without a header, unless comments lead the section: read
+        // back, those would belong to the section's first key or to the next header, so `[DEFAULT]` keeps them.
+        let leading_comments = rest.len() < entries.len();
+        if !(first && name == DEFAULT_SECTION && !leading_comments) {
             if name.is_empty() || name.contains([']', '\n', '\r']) || name.trim() != name {
                 return Err(name.clone());
             }
@@ -396,6 +399,27 @@ mod tests {
             let out = emit(&e, &[]).unwrap();
             assert_eq!(pairs(&parse(&out).unwrap())[0].1[0].1, v, "{out}");
         }
+    }
+
+    /// Found by the `sops_formats_parse` fuzz target: a comment above `[DEFAULT]` moved to the next section (or
+    /// after DEFAULT's first key) on a second render.
+    #[test]
+    fn comments_leading_the_default_section_stay_there() {
+        for text in [
+            "[a]\nk = v\n; c\n[DEFAULT]\n[b]\nx = y\n",
+            "; c\n[DEFAULT]\nk = v\n[b]\nx = y\n",
+            "[a]\n; c\n[DEFAULT]\n",
+            "; only a comment\n",
+        ] {
+            let once = emit(&parse(text).unwrap(), &[]).unwrap();
+            let twice = emit(&parse(&once).unwrap(), &[]).unwrap();
+            assert_eq!(once, twice, "{text:?}");
+            assert!(parse(&once).unwrap() == parse(text).unwrap(), "{text:?}");
+        }
+        // The fuzzer's own input.
+        let found = "[\x01\x00]\n[\x01\x08];`\x00t\x00]\n;`;\n\x08 =____[!\x00]\n[\x05\x00];`\nc\x00\"6\x00\x00=\n;\n\x08|=____[\x01\x00]\n[\x01\x003\x00]\n[!\x05]\n;\x05\x00];`\nc\x00\"6\x00\x00=\n;\n\x08\x00:2__`_[!\"-_[\x01\x00]\n[\x01\x00]\n[!{M+\x00]\n;`___#\x00\x00W\n[DEFAULT]";
+        let once = emit(&parse(found).unwrap(), &[]).unwrap();
+        assert_eq!(emit(&parse(&once).unwrap(), &[]).unwrap(), once);
     }
 
     #[test]
