@@ -5,8 +5,11 @@
 //! - every byte of a batch comes from the OS generator and is handed out once: the position moves past a nonce
 //!   before it is returned, and a batch is never refilled in place while bytes of it remain unused;
 //! - a batch belongs to one thread (`thread_local!`), so two threads never share one;
-//! - a forked child inherits a copy of its parent's batch: the batch records the process id it was drawn in, and a
-//!   draw in any other process throws it away and draws a new one first, so parent and child never both use it.
+//! - a forked child inherits a copy of its parent's batch and throws it away before its first draw. The child is
+//!   recognised without a system call per seal: before a batch is first drawn, a `pthread_atfork` child handler is
+//!   registered (the `forkguard` crate) that bumps a process-wide fork counter in every child; a batch remembers
+//!   the counter it was drawn under, and a draw under another value refills it. Should the handler not register,
+//!   the batch remembers the process id instead and every draw compares it (one `getpid` per seal).
 //!
 //! Nonces stay random (not a counter), so the collision bound of random 96-bit nonces applies per key, as before.
 
@@ -17,16 +20,52 @@ use rand_core::{OsRng, RngCore};
 /// Bytes drawn from the OS at once (170 AES-GCM nonces, 85 XChaCha20 ones).
 const POOL: usize = 2048;
 
+/// How a batch recognises the process it was drawn in.
+enum Owner {
+    /// Never drawn.
+    None,
+    /// The fork counter of `pthread_atfork`: differs in any child forked after the batch was drawn.
+    Forks(forkguard::atfork::Guard),
+    /// The handler could not be registered: the process id, read on every draw.
+    Pid(u32),
+}
+
 struct Pool {
     bytes: [u8; POOL],
     /// Bytes before this are used.
     at: usize,
-    /// The process the bytes were drawn in (0: never drawn).
-    pid: u32,
+    owner: Owner,
+}
+
+impl Pool {
+    /// True when the batch was drawn in this process (false in a forked child, and before the first draw).
+    fn drawn_here(&mut self) -> bool {
+        match &mut self.owner {
+            Owner::None => false,
+            Owner::Forks(guard) => !guard.detected_fork(),
+            Owner::Pid(pid) => *pid == std::process::id(),
+        }
+    }
+
+    /// Throw the batch away and draw a new one in this process.
+    fn refill(&mut self) -> Result<(), rand_core::Error> {
+        self.at = POOL;
+        // Registered (the first time in the process) and read before the draw: a fork after this point bumps the
+        // counter in the child, whatever the child's thread.
+        self.owner = match forkguard::atfork::Guard::try_new() {
+            Ok(guard) => Owner::Forks(guard),
+            Err(_) => Owner::Pid(std::process::id()),
+        };
+        OsRng.try_fill_bytes(&mut self.bytes)?;
+        self.at = 0;
+        Ok(())
+    }
 }
 
 thread_local! {
-    static NONCES: RefCell<Pool> = const { RefCell::new(Pool { bytes: [0; POOL], at: POOL, pid: 0 }) };
+    static NONCES: RefCell<Pool> = const {
+        RefCell::new(Pool { bytes: [0; POOL], at: POOL, owner: Owner::None })
+    };
 }
 
 /// Fill `out` (at most [`POOL`] bytes) with fresh random bytes never handed out before in this process.
@@ -36,13 +75,10 @@ pub(crate) fn fill(out: &mut [u8]) -> Result<(), rand_core::Error> {
     }
     NONCES.with(|pool| {
         let mut pool = pool.borrow_mut();
-        let pid = std::process::id();
-        if pool.pid != pid || pool.at + out.len() > POOL {
-            // A fork (another pid) or an exhausted batch: draw a whole new one; nothing of the old is reused.
-            pool.at = POOL;
-            OsRng.try_fill_bytes(&mut pool.bytes)?;
-            pool.pid = pid;
-            pool.at = 0;
+        // `drawn_here` first: it must see (and consume) a fork even when the batch is exhausted anyway.
+        if !pool.drawn_here() || pool.at + out.len() > POOL {
+            // A fork, a first draw or an exhausted batch: draw a whole new one; nothing of the old is reused.
+            pool.refill()?;
         }
         let start = pool.at;
         pool.at += out.len();
@@ -74,18 +110,25 @@ mod tests {
     }
 
     #[test]
+    fn the_fork_handler_is_registered() {
+        let mut n = [0u8; 12];
+        fill(&mut n).unwrap();
+        NONCES.with(|p| assert!(matches!(p.borrow().owner, Owner::Forks(_))));
+    }
+
+    #[test]
     fn a_stale_pid_discards_the_batch() {
         let mut first = [0u8; 12];
         fill(&mut first).unwrap();
-        // As a forked child sees its inherited copy: drawn by another process.
+        // As a forked child sees its inherited copy when only the pid check is available.
         let before = NONCES.with(|p| {
             let mut p = p.borrow_mut();
-            p.pid = p.pid.wrapping_add(1);
+            p.owner = Owner::Pid(std::process::id().wrapping_add(1));
             p.bytes[p.at..p.at + 12].to_vec()
         });
         let mut next = [0u8; 12];
         fill(&mut next).unwrap();
         assert_ne!(next.to_vec(), before, "the inherited batch was used");
-        NONCES.with(|p| assert_eq!(p.borrow().pid, std::process::id()));
+        NONCES.with(|p| assert!(!matches!(p.borrow().owner, Owner::Pid(_) | Owner::None)));
     }
 }
