@@ -7,9 +7,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -66,7 +63,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
 /// One page per command that is not hidden, `secretctl-env-set.1` for `secretctl env set`.
 fn man_pages() -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
-    let (mut out, mut root) = (BTreeMap::new(), Cli::command());
+    let (mut out, mut root) = (BTreeMap::new(), crate::cli::eager_command());
     root.build();
     add_pages(&root, "secretctl", &mut out)?;
     Ok(out)
@@ -101,7 +98,12 @@ fn completions() -> BTreeMap<String, Vec<u8>> {
     ];
     let script = |shell| {
         let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "secretctl", &mut buf);
+        clap_complete::generate(
+            shell,
+            &mut crate::cli::eager_command(),
+            "secretctl",
+            &mut buf,
+        );
         buf
     };
     files

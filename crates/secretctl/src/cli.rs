@@ -1,6 +1,8 @@
 //! The command line: `secretctl [--json] <group> <verb>`.
 
-use clap::{Parser, Subcommand};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::{assets, check, env, escrow, export, generate, gitops, init, key, name, secret, store};
 
@@ -50,7 +52,7 @@ pub enum Command {
   secretctl env set APP_SECRET_KEY --generate  # from the schema's generator
   secretctl env rotate DB_PASSWORD  # new value; one-shot keys need --force")]
     #[command(subcommand)]
-    Env(env::Command),
+    Env(Deferred<env::Command>),
     /// Manage the master keyfile: create, show its id, back up, restore, rotate, retire.
     #[command(after_help = "Examples:
   secretctl key init  # 32 random bytes, 0400, never overwrites
@@ -59,7 +61,7 @@ pub enum Command {
   secretctl key rotate  # new key, re-encrypt the store; rerun resumes after a crash
   secretctl key retire 3f9c0b7e5a1d2c48  # only once no stored secret needs it")]
     #[command(subcommand)]
-    Key(key::KeyCommand),
+    Key(Deferred<key::KeyCommand>),
     /// Store and read secrets in the encrypted secret store.
     #[command(after_help = "Examples:
   printf '%s' \"$token\" | secretctl secret put tenant-42 api_token
@@ -67,13 +69,13 @@ pub enum Command {
   secretctl --json secret list tenant-42  # names, versions, key ids; nothing decrypted
   secretctl secret audit")]
     #[command(subcommand)]
-    Secret(secret::Cmd),
+    Secret(Deferred<secret::Cmd>),
     /// Create the encrypted secret store on purpose (no other command creates one, but a put to the default store).
     #[command(after_help = "Examples:
   secretctl store init sqlite:/var/lib/secretctl/store.db
   PGPASSWORD=... secretctl store init postgres://secretctl@db:5432/secrets")]
     #[command(subcommand)]
-    Store(store::Cmd),
+    Store(Deferred<store::Cmd>),
     /// Versioned secret names (name_vN) and Docker Swarm name rules.
     #[command(after_help = "Examples:
   secretctl name parse db_password_v12
@@ -81,7 +83,7 @@ pub enum Command {
   # checked against Swarm's 64 characters
   secretctl name swarm db_password_v2 --domain wiki.example.com")]
     #[command(subcommand)]
-    Name(name::NameCommand),
+    Name(Deferred<name::NameCommand>),
     /// Print one freshly generated secret value.
     #[command(after_help = "Examples:
   secretctl generate alnum:32
@@ -105,12 +107,12 @@ pub enum Command {
   secretctl export k8s --sops --age age1... --out-dir manifests/
   secretctl export swarm --stack wiki_example_com --out create-secrets.sh")]
     #[command(subcommand)]
-    Export(export::ExportCommand),
+    Export(Deferred<export::ExportCommand>),
     /// Bring secrets in from a secrets manager (Vault / OpenBao KV v2) through the instance's policy.
     #[command(after_help = "Examples:
   secretctl import vault --path secret/wiki/prod --env /srv/wiki/.env")]
     #[command(subcommand)]
-    Import(crate::export_vault::ImportCommand),
+    Import(Deferred<crate::export_vault::ImportCommand>),
     /// Print shell completions for SHELL.
     ///
     /// Example: `secretctl completions bash > /etc/bash_completion.d/secretctl`
@@ -125,7 +127,88 @@ pub enum Command {
     #[command(after_help = "Examples:
   secretctl escrow pass --instance /srv/wiki  # secretctl/wiki/<name>_v<N> for each versioned secret")]
     #[command(subcommand)]
-    Escrow(escrow::Command),
+    Escrow(Deferred<escrow::Command>),
+}
+
+/// A group's subcommands, built only when the group is chosen (`Command::defer`): parsing `secretctl env get`
+/// builds the `env` group's commands and not the other groups' (start-up time: every command's arguments and help
+/// text would otherwise be allocated on every run). Help, completions and man pages see the whole tree: clap builds
+/// a deferred group when its help is asked for, and [`eager_command`] builds everything at once.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+/// Set by [`eager_command`]: groups are built at once, as without [`Deferred`].
+static EAGER: AtomicBool = AtomicBool::new(false);
+
+/// The whole command tree, every group built (for completions and man pages, which walk all of it).
+pub fn eager_command() -> clap::Command {
+    EAGER.store(true, Ordering::Relaxed);
+    let cmd = Cli::command();
+    EAGER.store(false, Ordering::Relaxed);
+    cmd
+}
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+/// Adds `T`'s subcommands, keeping the texts the group's variant gave (clap applies the variant's attributes
+/// before a deferred group is built, and `T`'s own doc comment would replace them).
+fn build_group<T: Subcommand>(cmd: clap::Command) -> clap::Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let after_help = cmd.get_after_help().cloned();
+    let after_long_help = cmd.get_after_long_help().cloned();
+    let mut cmd = T::augment_subcommands(cmd);
+    if let Some(t) = about {
+        cmd = cmd.about(t);
+    }
+    if let Some(t) = long_about {
+        cmd = cmd.long_about(t);
+    }
+    if let Some(t) = after_help {
+        cmd = cmd.after_help(t);
+    }
+    if let Some(t) = after_long_help {
+        cmd = cmd.after_long_help(t);
+    }
+    cmd
+}
+
+impl<T: Subcommand> Subcommand for Deferred<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        if EAGER.load(Ordering::Relaxed) {
+            T::augment_subcommands(cmd)
+        } else {
+            cmd.defer(build_group::<T>)
+        }
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        if EAGER.load(Ordering::Relaxed) {
+            T::augment_subcommands_for_update(cmd)
+        } else {
+            cmd.defer(T::augment_subcommands_for_update)
+        }
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
 }
 
 /// Options every command sees.
@@ -133,4 +216,50 @@ pub enum Command {
 pub struct Globals {
     /// `--json` was given.
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What clap prints for `args` (help and usage errors are `Err`s carrying the text).
+    fn render(cmd: clap::Command, args: &[&str]) -> String {
+        match cmd.try_get_matches_from(args) {
+            Ok(_) => "parsed".to_owned(),
+            Err(e) => e.render().to_string(),
+        }
+    }
+
+    /// Deferring a group's commands changes nothing a user sees: every group's and every command's help, and a
+    /// usage error inside a group, read the same as from the eagerly built tree that man pages are made from.
+    #[test]
+    fn deferred_groups_print_what_the_eager_tree_prints() {
+        let eager = eager_command();
+        let mut checked = 0;
+        for group in eager.get_subcommands() {
+            let g = group.get_name();
+            let mut cases = vec![
+                vec!["secretctl", g, "--help"],
+                vec!["secretctl", g, "-h"],
+                vec!["secretctl", "help", g],
+                vec!["secretctl", g, "--no-such-flag"],
+            ];
+            for verb in group.get_subcommands() {
+                cases.push(vec!["secretctl", g, verb.get_name(), "--help"]);
+                cases.push(vec!["secretctl", "help", g, verb.get_name()]);
+            }
+            for args in cases {
+                assert_eq!(
+                    render(Cli::command(), &args),
+                    render(eager_command(), &args),
+                    "{args:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(
+            checked > 100,
+            "only {checked} cases: the tree was not walked"
+        );
+    }
 }

@@ -25,7 +25,7 @@ pub struct Args {
     repo: PathBuf,
 
     #[command(subcommand)]
-    command: Cmd,
+    command: crate::cli::Deferred<Cmd>,
 }
 
 /// Where age identities come from.
@@ -223,7 +223,7 @@ fn exe() -> anyhow::Result<PathBuf> {
 
 pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
     let dir = args.repo.as_path();
-    match args.command {
+    match args.command.0 {
         Cmd::Init { recipients, author } => {
             let repo = Repo::init(dir, &recipients, &exe()?, &author.author())?;
             let (root, n) = (repo.root().display(), recipients.len());

@@ -29,7 +29,7 @@ mod store;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
 use crate::cli::{Cli, Command, Globals};
 
@@ -70,20 +70,20 @@ fn main() -> ExitCode {
 fn run(g: Globals, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Init(a) => init::run(g, a),
-        Command::Env(a) => env::run(g, a),
-        Command::Key(a) => key::run(g, a),
-        Command::Secret(a) => secret::run(g, a),
-        Command::Store(a) => store::run(g, a),
-        Command::Name(a) => name::run(g, a),
+        Command::Env(a) => env::run(g, a.0),
+        Command::Key(a) => key::run(g, a.0),
+        Command::Secret(a) => secret::run(g, a.0),
+        Command::Store(a) => store::run(g, a.0),
+        Command::Name(a) => name::run(g, a.0),
         Command::Generate(a) => generate::run(g, a),
         Command::Check(a) => check::run(g, a),
         Command::Gitops(a) => gitops::run(g, a),
-        Command::Export(a) => export::run(g, a),
-        Command::Import(a) => export_vault::import(g, a),
+        Command::Export(a) => export::run(g, a.0),
+        Command::Import(a) => export_vault::import(g, a.0),
         Command::GenerateAssets(a) => assets::run(&a),
-        Command::Escrow(a) => escrow::run(g, a),
+        Command::Escrow(a) => escrow::run(g, a.0),
         Command::Completions { shell } => {
-            let mut cmd = Cli::command();
+            let mut cmd = cli::eager_command();
             clap_complete::generate(shell, &mut cmd, "secretctl", &mut std::io::stdout());
             Ok(())
         }
