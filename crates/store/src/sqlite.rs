@@ -20,6 +20,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
 /// WAL pages after which a commit checkpoints (SQLite's default is 1000).
 const WAL_PAGES: i64 = 128;
 
+/// WAL size past which closing a connection copies the WAL into the database and truncates it (about 16 frames of
+/// 4 KiB): see `impl Drop for Sqlite`.
+const WAL_TRUNCATE_BYTES: u64 = 64 * 1024;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS secretctl_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS secretctl_secrets (
@@ -157,6 +161,26 @@ fn entry(at: i64, actor: &str, op: &str, owner: &str, name: &str, version: i64) 
         name: Some(name.to_owned()),
         version: Some(version),
         detail: None,
+    }
+}
+
+impl Drop for Sqlite {
+    /// A process that is the store's only connection rebuilds the WAL index by reading every frame of the WAL
+    /// (SQLite's recovery), and a recovered WAL counts as not yet checkpointed: without this, the WAL of a store used
+    /// by short-lived commands (each audited read appends to it) keeps growing, and every command reads all of it,
+    /// then checkpoints all of it again at its commit. So a connection that leaves a WAL past
+    /// [`WAL_TRUNCATE_BYTES`] copies it into the database and truncates it (synced first: `synchronous=FULL`). It
+    /// does not wait: with another connection busy the checkpoint does what it can and a later command finishes
+    /// it. Errors are ignored: this only keeps the store fast, every write is already durable.
+    fn drop(&mut self) {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        let big = std::fs::symlink_metadata(&wal).is_ok_and(|m| m.len() > WAL_TRUNCATE_BYTES);
+        if big && self.conn.busy_timeout(Duration::ZERO).is_ok() {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
     }
 }
 
