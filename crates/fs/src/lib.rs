@@ -68,7 +68,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use crate::error::Error;
 pub use crate::harden::harden_process;
 pub use crate::lock::{lock, Lock};
-pub use crate::read::{read, Owner, ReadOptions};
+pub use crate::read::{open, read, Owner, ReadOptions, Reader};
 pub use crate::write::{create_dir, create_new, remove, replace, WriteOptions};
 
 /// What to do with a symbolic link where a secret file belongs.

@@ -1,7 +1,7 @@
 //! Open a secret file safely and read it: every check on the open descriptor, before a byte is read.
 
 use std::fs::{File, Metadata};
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -111,6 +111,107 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Zeroizing<Vec<u8>>, Error
     Ok(buf)
 }
 
+/// Open the file at `path` to read it as a stream (an import of millions of lines in bounded memory), with every
+/// check [`read`] makes done on the open descriptor before the first byte.
+///
+/// The returned [`Reader`] yields at most the limit: should the file grow past it while it is read, the read that
+/// would cross it fails (`InvalidData`, naming the file) rather than ending early, so a caller never takes a cut
+/// file for the whole of it.
+///
+/// # Errors
+/// As [`read`], except [`Error::Changed`] for a file that grows (the reader reports that).
+pub fn open(path: &Path, opts: &ReadOptions) -> Result<Reader, Error> {
+    let policy = opts.symlinks.unwrap_or_else(Symlinks::process_default);
+    let resolved = resolve(path, policy)?;
+    let file = open_checked(path, &resolved)?;
+    let meta = file.metadata().map_err(|e| Error::io("inspect", path, e))?;
+    check(path, &meta, opts)?;
+    Ok(Reader {
+        file,
+        left: opts.max_bytes,
+        path: path.to_path_buf(),
+        buf: Zeroizing::new(vec![0; READER_BUF]),
+        pos: 0,
+        filled: 0,
+    })
+}
+
+/// A checked file being read (see [`open`]); buffered ([`BufRead`]), its buffer wiped when dropped.
+pub struct Reader {
+    file: File,
+    /// Bytes the limit still allows.
+    left: u64,
+    path: std::path::PathBuf,
+    buf: Zeroizing<Vec<u8>>,
+    /// `buf[pos..filled]` is read from the file and not yet consumed.
+    pos: usize,
+    filled: usize,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// [`Reader`]'s buffer.
+const READER_BUF: usize = 64 * 1024;
+
+impl BufRead for Reader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.filled {
+            let mut buf = std::mem::take(&mut self.buf);
+            let n = self.read_file(&mut buf);
+            self.buf = buf;
+            self.filled = n?;
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..self.filled])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos = (self.pos + amt).min(self.filled);
+    }
+}
+
+impl Read for Reader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let available = self.fill_buf()?;
+            let n = available.len().min(out.len());
+            out[..n].copy_from_slice(&available[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl Reader {
+    /// Read from the file into `buf`, within the limit.
+    fn read_file(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // One byte beyond the limit is asked for, so that a file that grew past it is seen, not cut.
+        let want = usize::try_from(self.left.saturating_add(1))
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.file.read(&mut buf[..want])?;
+        let n64 = n as u64;
+        if n64 > self.left {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{} grew past the size limit while it was read",
+                    self.path.display()
+                ),
+            ));
+        }
+        self.left -= n64;
+        Ok(n)
+    }
+}
+
 fn too_large(path: &Path, size: u64, limit: u64) -> Error {
     Error::TooLarge {
         path: path.to_path_buf(),
@@ -213,5 +314,31 @@ mod tests {
         assert!(owner_accepted(0, 1000));
         assert!(!owner_accepted(1001, 1000));
         assert!(owner_accepted(1001, 0));
+    }
+
+    #[test]
+    fn a_stream_reads_the_whole_file_and_fails_past_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lines");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let mut all = Vec::new();
+        open(&path, &ReadOptions::new(10))
+            .unwrap()
+            .read_to_end(&mut all)
+            .unwrap();
+        assert_eq!(all, b"0123456789");
+        assert!(matches!(
+            open(&path, &ReadOptions::new(9)),
+            Err(Error::TooLarge { .. })
+        ));
+        // Grown after the checks: the reader fails instead of stopping at the limit.
+        let mut r = open(&path, &ReadOptions::new(10)).unwrap();
+        std::fs::write(&path, b"0123456789ABC").unwrap();
+        let err = r.read_to_end(&mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(
+            err.to_string().contains("grew past the size limit"),
+            "{err}"
+        );
     }
 }

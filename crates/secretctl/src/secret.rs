@@ -207,10 +207,20 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
     }
 }
 
-/// Largest import file read through secretctl-fs (stdin has no limit: it streams).
+/// Largest import file read through secretctl-fs (stdin has no limit).
 const IMPORT_FILE_MAX: u64 = 4 << 30;
 
 fn import(g: Globals, a: &ImportArgs) -> anyhow::Result<()> {
+    // The input first: a file that is refused (a link, too large, ...) creates no store.
+    let mut file = match a.file.as_deref().filter(|p| p.as_os_str() != "-") {
+        // Through secretctl-fs (no-follow, checked, bounded), streamed like stdin: memory does not grow with the
+        // number of secrets.
+        Some(path) => Some(secretctl_fs::open(
+            path,
+            &secretctl_fs::ReadOptions::new(IMPORT_FILE_MAX),
+        )?),
+        None => None,
+    };
     let mut keyring = a.at.keyfile.keyring()?;
     // An import creates the store it is given, as `store init` does.
     let mut store = Store::open(&a.at.url()?)?;
@@ -224,13 +234,8 @@ fn import(g: Globals, a: &ImportArgs) -> anyhow::Result<()> {
     let bar = progress_bar("{spinner} imported {pos} secrets ({per_sec})", "=> ");
     let mut progress = |n| bar.set_position(n);
     let owner = a.owner.as_deref();
-    let n = match a.file.as_deref().filter(|p| p.as_os_str() != "-") {
-        Some(path) => {
-            // Through secretctl-fs (no-follow, checked, bounded); it reads whole files, so a file import is held
-            // in memory (wiped after). Stdin streams: `secret import < FILE` for millions of secrets.
-            let bytes = secretctl_fs::read(path, &secretctl_fs::ReadOptions::new(IMPORT_FILE_MAX))?;
-            store.import(&mut keyring, &mut &bytes[..], format, owner, &mut progress)?
-        }
+    let n = match file.as_mut() {
+        Some(file) => store.import(&mut keyring, file, format, owner, &mut progress)?,
         None => {
             let mut input = std::io::stdin().lock();
             store.import(&mut keyring, &mut input, format, owner, &mut progress)?

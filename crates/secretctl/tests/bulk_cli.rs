@@ -196,3 +196,36 @@ fn sqlite_to_postgres_migration_keeps_every_value() {
         .assert()
         .success();
 }
+
+/// An import from a FILE is streamed through the checked reader of secretctl-fs: a file of many buffers (lines
+/// cross buffer boundaries) imports every value exactly; a link at FILE is refused before any store is created.
+#[test]
+fn a_file_import_streams_every_line_and_refuses_a_link() {
+    let env = StoreEnv::new();
+    let url = format!("sqlite:{}", env.path("s.db").display());
+    let (text, mut want) = jsonl(6000);
+    assert!(
+        text.len() > 3 * 64 * 1024,
+        "the file must span several buffers"
+    );
+    std::fs::write(env.path("in.jsonl"), &text).unwrap();
+    std::os::unix::fs::symlink(env.path("in.jsonl"), env.path("link.jsonl")).unwrap();
+    env.cmd()
+        .args(["secret", "import", "--store", &url])
+        .arg(env.path("link.jsonl"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("link"));
+    assert!(
+        !env.path("s.db").exists(),
+        "a refused import created the store"
+    );
+    env.cmd()
+        .args(["secret", "import", "--store", &url])
+        .arg(env.path("in.jsonl"))
+        .assert()
+        .success()
+        .stdout(format!("imported 6000 secrets into {url}\n"));
+    want.sort();
+    assert_eq!(exported(&export(&env, &url)), want);
+}
