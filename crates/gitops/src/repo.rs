@@ -34,6 +34,7 @@ mod files;
 mod guard;
 mod local;
 mod merge;
+mod pack;
 mod placement;
 mod push;
 mod recipients;
@@ -1189,10 +1190,12 @@ impl Repo {
                     source,
                 })?;
             let text = self.read(rel)?.ok_or_else(not_found)?;
-            let blob = self
-                .git
-                .blob(text.as_bytes())
-                .map_err(git_err("cannot write a git object"))?;
+            let blob = if text.len() >= pack::PACK_AT {
+                pack::write_blob(&self.git, text.as_bytes())
+            } else {
+                self.git.blob(text.as_bytes())
+            }
+            .map_err(git_err("cannot write a git object"))?;
             staged.push((rel, blob, meta));
             let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
             let base = match tree_oid {

@@ -12,9 +12,15 @@ use super::{
     same_recipients, wrap_all, DataKey, Doc, Entry, Error, Format, Layout, Metadata, Node,
     Recipient, Scalar, Stash, Unwrap, Vars, SOPS_VERSION,
 };
-use super::{Identities, Sha256};
+use super::{
+    hex_upper, normalize_lastmodified, now_rfc3339, scalar_bytes, static_type, typed, verify_mac,
+    ValueCipher, MAC_ONLY_ENCRYPTED_INIT,
+};
+use super::{Identities, Sha256, Sha512};
 use sha2::Digest;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use zeroize::Zeroizing;
 
 /// A SOPS file, parsed and split into its documents and metadata; no value is decrypted.
 pub(crate) struct Parsed {
@@ -161,6 +167,9 @@ pub(crate) fn write_vars_over(
     let (mut prev, meta) = prev.into_file()?;
     let mut meta = require_meta(meta)?;
     meta.check_writable()?;
+    if let Some(flat) = Flat::decrypt(&prev, &meta, ids)? {
+        return flat.write(vars, format, recipients, prev_text, meta);
+    }
     let mut stash = Stash::default();
     let key = decrypt_doc(&mut prev, &meta, Unwrap::age(ids), Some(&mut stash))?;
     let prev_flat = prev.0.len() == 1
@@ -184,5 +193,256 @@ pub(crate) fn write_vars_over(
         meta.age = wrap_all(&key, recipients, &meta.age)?;
         encrypt_doc(&mut doc, &mut meta, &key, Some(&mut stash))?;
         written(render(&doc, Some(&meta), format)?, &key, &meta)
+    }
+}
+
+/// A flat previous file (one document of `KEY: scalar` pairs, no comment, no key twice; what every vars file is),
+/// decrypted and verified without changing its tree: each value's plaintext is kept in one buffer, and each
+/// ciphertext that may be reused is borrowed from the tree. This is [`super::decrypt_doc`] with the ciphertext
+/// stash of [`super::Walk`], without a string, vector and hash-map entry per value.
+struct Flat<'a> {
+    key: super::DataKey,
+    rules: super::Rules,
+    /// Every plaintext value, one after the other.
+    plain: Zeroizing<Vec<u8>>,
+    /// Each key: where its value's text is in `plain` when the value is a string (`None`: null, a number, a
+    /// boolean), and its ciphertext when it may be reused for the same plaintext (sops type `str`).
+    keys: HashMap<&'a str, (Option<Range<usize>>, Option<&'a str>)>,
+    /// The keys in the file's order.
+    order: Vec<&'a str>,
+}
+
+impl<'a> Flat<'a> {
+    /// Decrypts and verifies `doc` when it is flat; `None` when it is not (the general walk does it then).
+    ///
+    /// # Errors
+    /// As [`super::decrypt_doc`], in the same order.
+    fn decrypt(doc: &'a Doc, meta: &Metadata, ids: &Identities) -> Result<Option<Flat<'a>>, Error> {
+        let [entries] = doc.0.as_slice() else {
+            return Ok(None);
+        };
+        if !entries
+            .iter()
+            .all(|e| matches!(e, Entry::Pair(_, Node::Scalar(_))))
+        {
+            return Ok(None);
+        }
+        let key = data_key(meta, Unwrap::age(ids))?;
+        let rules = meta.rules()?;
+        let cipher = ValueCipher::new(&key);
+        let mut hash = Sha512::new();
+        if rules.mac_only_encrypted {
+            hash.update(MAC_ONLY_ENCRYPTED_INIT);
+        }
+        let mut plain = Zeroizing::new(Vec::new());
+        let mut keys = HashMap::with_capacity(entries.len());
+        let mut order = Vec::with_capacity(entries.len());
+        let mut ad = String::new();
+        for e in entries {
+            let Entry::Pair(k, Node::Scalar(s)) = e else {
+                return Ok(None);
+            };
+            let path = std::slice::from_ref(k);
+            let mut text: Option<Range<usize>> = None;
+            let mut reusable: Option<&str> = None;
+            if *s != Scalar::Null {
+                let encrypted = rules.should_encrypt(path);
+                let hashed = !rules.mac_only_encrypted || encrypted;
+                match s {
+                    Scalar::Str(enc) if encrypted && !enc.is_empty() => {
+                        ad.clear();
+                        ad.push_str(k);
+                        ad.push(':');
+                        let parsed =
+                            super::cipher::parse(enc).map_err(|reason| Error::BadValue {
+                                key_path: k.clone(),
+                                reason,
+                            })?;
+                        let value = match cipher.decrypt(&parsed, &ad) {
+                            Ok(p) => p,
+                            Err(super::DecryptFailure::Format(reason)) => {
+                                return Err(Error::BadValue {
+                                    key_path: k.clone(),
+                                    reason,
+                                })
+                            }
+                            Err(super::DecryptFailure::Auth) => {
+                                return Err(Error::Authentication {
+                                    key_path: k.clone(),
+                                })
+                            }
+                        };
+                        if parsed.ty == "comment" {
+                            // A comment in a list's place: the general walk turns it into a comment.
+                            return Ok(None);
+                        }
+                        let bad_type = || Error::BadValue {
+                            key_path: k.clone(),
+                            reason: "the decrypted value does not match its type",
+                        };
+                        match parsed.ty.as_str() {
+                            "str" | "bytes" | "time" => {
+                                std::str::from_utf8(&value).map_err(|_| bad_type())?;
+                                if hashed {
+                                    hash.update(value.as_slice());
+                                }
+                                let start = plain.len();
+                                plain.extend_from_slice(&value);
+                                text = Some(start..plain.len());
+                                if static_type(&parsed.ty) == Some("str") {
+                                    reusable = Some(enc.as_str());
+                                }
+                            }
+                            ty => {
+                                let typed = typed(&value, ty).ok_or_else(bad_type)?;
+                                if let (true, Some((bytes, _))) = (hashed, scalar_bytes(&typed)) {
+                                    hash.update(bytes.as_slice());
+                                }
+                            }
+                        }
+                    }
+                    Scalar::Str(_) if encrypted => {
+                        // An empty string stays as it is (sops does not encrypt it).
+                        text = Some(plain.len()..plain.len());
+                    }
+                    Scalar::Str(t) => {
+                        if hashed {
+                            hash.update(t.as_bytes());
+                        }
+                        let start = plain.len();
+                        plain.extend_from_slice(t.as_bytes());
+                        text = Some(start..plain.len());
+                    }
+                    _ if encrypted => {
+                        return Err(Error::BadValue {
+                            key_path: k.clone(),
+                            reason: "the value is not encrypted (expected ENC[AES256_GCM,...])",
+                        })
+                    }
+                    other => {
+                        if let (true, Some((bytes, _))) = (hashed, scalar_bytes(other)) {
+                            hash.update(bytes.as_slice());
+                        }
+                    }
+                }
+            }
+            if keys.insert(k.as_str(), (text, reusable)).is_some() {
+                // A key twice: the general walk's stash keeps every ciphertext of it.
+                return Ok(None);
+            }
+            order.push(k.as_str());
+        }
+        verify_mac(&key, meta, &hex_upper(&hash.finalize()))?;
+        Ok(Some(Flat {
+            key,
+            rules,
+            plain,
+            keys,
+            order,
+        }))
+    }
+
+    /// The plaintext of `key` when it is the string `value`.
+    fn same(&self, key: &str, value: &[u8]) -> bool {
+        matches!(self.keys.get(key), Some((Some(r), _)) if self.plain[r.clone()] == *value)
+    }
+
+    /// [`write_vars_over`] after [`Flat::decrypt`]: unchanged values keep their ciphertext.
+    fn write(
+        self,
+        vars: &Vars,
+        format: Format,
+        recipients: &[Recipient],
+        prev_text: &str,
+        mut meta: Metadata,
+    ) -> Result<Written, Error> {
+        let unchanged = self.order.len() == vars.len()
+            && self
+                .order
+                .iter()
+                .zip(vars)
+                .all(|(k, (nk, v))| *k == nk && self.same(k, v.expose_secret().as_bytes()));
+        if unchanged && same_recipients(&meta.age, recipients) {
+            return Ok(Written {
+                text: prev_text.to_owned(),
+                key_id: key_id(&self.key),
+                recipients: recipients_in(&meta)?,
+            });
+        }
+        let removed = {
+            let now: HashSet<String> = recipients.iter().map(ToString::to_string).collect();
+            meta.age.iter().any(|k| !now.contains(k.recipient.trim()))
+        };
+        meta.version = SOPS_VERSION.to_owned();
+        let new_doc = || {
+            Doc::single(
+                vars.iter()
+                    .map(|(k, v)| {
+                        Entry::Pair(
+                            k.clone(),
+                            Node::Scalar(Scalar::Str(v.expose_secret().to_owned())),
+                        )
+                    })
+                    .collect(),
+            )
+        };
+        if removed {
+            // A removed recipient knew the data key: a new one, every value encrypted again.
+            let mut doc = new_doc();
+            let fresh = DataKey::generate().map_err(|_| Error::Random)?;
+            meta.age = wrap_all(&fresh, recipients, &[])?;
+            encrypt_doc(&mut doc, &mut meta, &fresh, None)?;
+            return Ok(Written {
+                text: render(&doc, Some(&meta), format)?,
+                key_id: key_id(&fresh),
+                recipients: recipients_in(&meta)?,
+            });
+        }
+        meta.age = wrap_all(&self.key, recipients, &meta.age)?;
+        let mut cipher = ValueCipher::new(&self.key);
+        let mut hash = Sha512::new();
+        if self.rules.mac_only_encrypted {
+            hash.update(MAC_ONLY_ENCRYPTED_INIT);
+        }
+        let mut entries = Vec::with_capacity(vars.len());
+        let mut ad = String::new();
+        for (k, v) in vars {
+            let bytes = v.expose_secret().as_bytes();
+            let encrypted = self.rules.should_encrypt(std::slice::from_ref(k));
+            if !self.rules.mac_only_encrypted || encrypted {
+                hash.update(bytes);
+            }
+            let value = if encrypted && !bytes.is_empty() {
+                let reuse = match self.keys.get(k.as_str()) {
+                    Some((Some(r), Some(enc))) if self.plain[r.clone()] == *bytes => Some(*enc),
+                    _ => None,
+                };
+                match reuse {
+                    Some(enc) => enc.to_owned(),
+                    None => {
+                        ad.clear();
+                        ad.push_str(k);
+                        ad.push(':');
+                        cipher
+                            .encrypt(bytes, &ad, "str")
+                            .map_err(|_| Error::Random)?
+                    }
+                }
+            } else {
+                v.expose_secret().to_owned()
+            };
+            entries.push(Entry::Pair(k.clone(), Node::Scalar(Scalar::Str(value))));
+        }
+        meta.lastmodified = now_rfc3339();
+        let mac_ad = normalize_lastmodified(&meta.lastmodified)?;
+        meta.mac = cipher
+            .encrypt(hex_upper(&hash.finalize()).as_bytes(), &mac_ad, "str")
+            .map_err(|_| Error::Random)?;
+        let doc = Doc::single(entries);
+        Ok(Written {
+            text: render(&doc, Some(&meta), format)?,
+            key_id: key_id(&self.key),
+            recipients: recipients_in(&meta)?,
+        })
     }
 }
