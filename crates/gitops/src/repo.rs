@@ -34,7 +34,7 @@ mod files;
 mod guard;
 mod local;
 mod merge;
-mod pack;
+mod object;
 mod placement;
 mod push;
 mod recipients;
@@ -1190,8 +1190,8 @@ impl Repo {
                     source,
                 })?;
             let text = self.read(rel)?.ok_or_else(not_found)?;
-            let blob = if text.len() >= pack::PACK_AT {
-                pack::write_blob(&self.git, text.as_bytes())
+            let blob = if text.len() >= object::LARGE {
+                object::write_blob(&self.git, text.as_bytes())
             } else {
                 self.git.blob(text.as_bytes())
             }

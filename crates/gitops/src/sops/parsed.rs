@@ -100,6 +100,20 @@ impl Parsed {
     }
 }
 
+/// The plaintext document of flat vars.
+fn new_doc(vars: &Vars) -> Doc {
+    Doc::single(
+        vars.iter()
+            .map(|(k, v)| {
+                Entry::Pair(
+                    k.clone(),
+                    Node::Scalar(Scalar::Str(v.expose_secret().to_owned())),
+                )
+            })
+            .collect(),
+    )
+}
+
 fn unsupported_stream() -> Error {
     Error::Unsupported {
         feature: "changing a YAML stream whose documents are encrypted separately (change each document on its own)",
@@ -141,16 +155,6 @@ pub(crate) fn write_vars_over(
         return Err(Error::NoRecipients);
     }
     check_keys(vars, format)?;
-    let mut doc = Doc::single(
-        vars.iter()
-            .map(|(k, v)| {
-                Entry::Pair(
-                    k.clone(),
-                    Node::Scalar(Scalar::Str(v.expose_secret().to_owned())),
-                )
-            })
-            .collect(),
-    );
     let written = |text: String, key: &DataKey, meta: &Metadata| -> Result<Written, Error> {
         Ok(Written {
             text,
@@ -159,6 +163,7 @@ pub(crate) fn write_vars_over(
         })
     };
     let Some((prev_text, prev, ids)) = previous else {
+        let mut doc = new_doc(vars);
         let key = DataKey::generate().map_err(|_| Error::Random)?;
         let mut meta = Metadata::new(wrap_all(&key, recipients, &[])?);
         encrypt_doc(&mut doc, &mut meta, &key, None)?;
@@ -170,6 +175,7 @@ pub(crate) fn write_vars_over(
     if let Some(flat) = Flat::decrypt(&prev, &meta, ids)? {
         return flat.write(vars, format, recipients, prev_text, meta);
     }
+    let mut doc = new_doc(vars);
     let mut stash = Stash::default();
     let key = decrypt_doc(&mut prev, &meta, Unwrap::age(ids), Some(&mut stash))?;
     let prev_flat = prev.0.len() == 1
@@ -374,21 +380,9 @@ impl<'a> Flat<'a> {
             meta.age.iter().any(|k| !now.contains(k.recipient.trim()))
         };
         meta.version = SOPS_VERSION.to_owned();
-        let new_doc = || {
-            Doc::single(
-                vars.iter()
-                    .map(|(k, v)| {
-                        Entry::Pair(
-                            k.clone(),
-                            Node::Scalar(Scalar::Str(v.expose_secret().to_owned())),
-                        )
-                    })
-                    .collect(),
-            )
-        };
         if removed {
             // A removed recipient knew the data key: a new one, every value encrypted again.
-            let mut doc = new_doc();
+            let mut doc = new_doc(vars);
             let fresh = DataKey::generate().map_err(|_| Error::Random)?;
             meta.age = wrap_all(&fresh, recipients, &[])?;
             encrypt_doc(&mut doc, &mut meta, &fresh, None)?;
