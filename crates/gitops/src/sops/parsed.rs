@@ -7,6 +7,7 @@
 
 use secrecy::ExposeSecret;
 
+use super::cipher::OpenFailure;
 use super::{
     check_keys, data_key, decrypt_doc, encrypt_doc, parse_layout, render, require_meta,
     same_recipients, wrap_all, DataKey, Doc, Entry, Error, Format, Layout, Metadata, Node,
@@ -244,6 +245,8 @@ impl<'a> Flat<'a> {
         let mut keys = HashMap::with_capacity(entries.len());
         let mut order = Vec::with_capacity(entries.len());
         let mut ad = String::new();
+        // Each value's plaintext, in turn (one buffer, wiped when dropped).
+        let mut value = Zeroizing::new(Vec::with_capacity(4096));
         for e in entries {
             let Entry::Pair(k, Node::Scalar(s)) = e else {
                 return Ok(None);
@@ -259,26 +262,21 @@ impl<'a> Flat<'a> {
                         ad.clear();
                         ad.push_str(k);
                         ad.push(':');
-                        let parsed =
-                            super::cipher::parse(enc).map_err(|reason| Error::BadValue {
-                                key_path: k.clone(),
-                                reason,
-                            })?;
-                        let value = match cipher.decrypt(&parsed, &ad) {
-                            Ok(p) => p,
-                            Err(super::DecryptFailure::Format(reason)) => {
+                        let ty = match cipher.open_into(enc, &ad, &mut value) {
+                            Ok(ty) => ty,
+                            Err(OpenFailure::Parse(reason)) => {
                                 return Err(Error::BadValue {
                                     key_path: k.clone(),
                                     reason,
                                 })
                             }
-                            Err(super::DecryptFailure::Auth) => {
+                            Err(OpenFailure::Auth) => {
                                 return Err(Error::Authentication {
                                     key_path: k.clone(),
                                 })
                             }
                         };
-                        if parsed.ty == "comment" {
+                        if ty == "comment" {
                             // A comment in a list's place: the general walk turns it into a comment.
                             return Ok(None);
                         }
@@ -286,7 +284,7 @@ impl<'a> Flat<'a> {
                             key_path: k.clone(),
                             reason: "the decrypted value does not match its type",
                         };
-                        match parsed.ty.as_str() {
+                        match ty {
                             "str" | "bytes" | "time" => {
                                 std::str::from_utf8(&value).map_err(|_| bad_type())?;
                                 if hashed {
@@ -295,7 +293,7 @@ impl<'a> Flat<'a> {
                                 let start = plain.len();
                                 plain.extend_from_slice(&value);
                                 text = Some(start..plain.len());
-                                if static_type(&parsed.ty) == Some("str") {
+                                if static_type(ty) == Some("str") {
                                     reusable = Some(enc.as_str());
                                 }
                             }
