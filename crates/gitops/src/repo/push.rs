@@ -418,15 +418,15 @@ impl Repo {
             .map(|(k, v)| (k.as_str(), v))
             .collect();
         let value_of = |key: &str| values.get(key).map(|v| (*v).clone());
-        let host_encrypted = Before::encrypted_keys(prev_host.as_ref(), &host_rel);
-        let plain = {
-            let mut encrypted = host_encrypted.clone();
-            encrypted.extend(placement::encrypted_keys(
-                &shared_rel,
-                prev_shared.as_deref(),
-            ));
-            placement::check_plain(&doc, &placer, &encrypted, &prev_reviewed, &opts.allow_plain)
-        };
+        // The keys encrypted today: the host's file first (its first `host_encrypted` entries), then the shared one.
+        let mut encrypted = Before::encrypted_keys(prev_host.as_ref(), &host_rel);
+        let host_encrypted = encrypted.len();
+        encrypted.extend(placement::encrypted_keys(
+            &shared_rel,
+            prev_shared.as_deref(),
+        ));
+        let plain =
+            placement::check_plain(&doc, &placer, &encrypted, &prev_reviewed, &opts.allow_plain);
         let place = |key: &str| placer.place(key).0;
         let split = template::split(req.env_text, &place, &value_of, &plain.reviewed)
             .map_err(|e| e.at(req.env_path.to_owned()))?;
@@ -635,10 +635,13 @@ impl Repo {
             .filter(|u| place(&u.key) != Placement::Plain)
             .map(|u| (u.key, u.variable))
             .collect();
-        outcome.unshadowed = host_encrypted
+        let shared_keys: std::collections::HashSet<&str> =
+            outcome.shared_keys.iter().map(String::as_str).collect();
+        outcome.unshadowed = encrypted
             .into_iter()
+            .take(host_encrypted)
             .map(|(k, _)| k)
-            .filter(|k| outcome.shared_keys.contains(k))
+            .filter(|k| shared_keys.contains(k.as_str()))
             .collect();
         outcome.recipient_changes = changes;
         if let Some(author) = author.filter(|_| !outcome.changed.is_empty()) {
