@@ -57,7 +57,9 @@ use zeroize::Zeroizing;
 pub use inspect::{inspect, Inspection, PlainValue};
 
 use cipher::{DataKey, DecryptFailure, ValueCipher};
-pub(crate) use parsed::{write_vars_over, Parsed, Written};
+#[cfg(feature = "git")] // the repository pins what push wrote
+pub(crate) use parsed::Written;
+pub(crate) use parsed::{write_vars_over, Parsed};
 use tree::{go_format_float_f, go_parse_bool, Comment, Doc, Entry, Node, Scalar};
 
 /// The sops version written into the metadata of files we write.

@@ -30,6 +30,7 @@ pub(crate) struct Parsed {
 
 /// What [`write_vars_over`] wrote: the text, the id of its data key ([`super::data_key_id`]) and its recipients
 /// ([`super::recipients_of`]), as those functions would read them back from `text`.
+#[cfg_attr(not(feature = "git"), allow(dead_code))] // the id and recipients are the repository's pins (git)
 pub(crate) struct Written {
     pub(crate) text: String,
     pub(crate) key_id: String,
@@ -48,6 +49,7 @@ impl Parsed {
     }
 
     /// The metadata of a file of sops's usual layout (one metadata for every document).
+    #[cfg(feature = "git")] // the repository's questions below are its only readers
     fn metadata(&self) -> Result<&Metadata, Error> {
         match &self.layout {
             Layout::Shared(_, Some(meta)) => Ok(meta),
@@ -60,6 +62,7 @@ impl Parsed {
     ///
     /// # Errors
     /// As [`super::recipients_of`].
+    #[cfg(feature = "git")] // push's recipient check is its only reader
     pub(crate) fn recipients(&self) -> Result<Vec<Recipient>, Error> {
         recipients_in(self.metadata()?)
     }
@@ -68,6 +71,7 @@ impl Parsed {
     ///
     /// # Errors
     /// As [`super::data_key_id`].
+    #[cfg(feature = "git")] // push's data-key check is its only reader
     pub(crate) fn data_key_id(&self, ids: &Identities) -> Result<String, Error> {
         let key = data_key(self.metadata()?, Unwrap::age(ids))?;
         Ok(key_id(&key))
