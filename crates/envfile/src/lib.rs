@@ -310,25 +310,31 @@ impl EnvFile {
         for (key, _) in pairs {
             Self::check_key(key)?;
         }
-        let mut wanted: HashMap<&str, usize> = HashMap::with_capacity(pairs.len());
+        // Each key's first and last place in `pairs`: one hash per pair and one per assignment (a 100,000-key
+        // template is made with this call).
+        let mut places: HashMap<&str, (usize, usize)> = HashMap::with_capacity(pairs.len());
         for (p, (key, _)) in pairs.iter().enumerate() {
-            wanted.insert(key, p);
+            places
+                .entry(key)
+                .and_modify(|(_, last)| *last = p)
+                .or_insert((p, p));
         }
+        // By a key's last place: the last assignment of the key.
         let mut target: Vec<Option<usize>> = vec![None; pairs.len()];
         for (i, e) in self.assignments() {
-            if let Some(&p) = wanted.get(self.key_of(e)) {
+            if let Some(&(_, p)) = places.get(self.key_of(e)) {
                 target[p] = Some(i);
             }
         }
-        let mut edits: Vec<(Range<usize>, Zeroizing<String>)> = Vec::new();
+        // By a key's first place: its last place.
+        let mut last_at_first: Vec<Option<usize>> = vec![None; pairs.len()];
+        for &(first, last) in places.values() {
+            last_at_first[first] = Some(last);
+        }
+        let mut edits: Vec<(Range<usize>, Zeroizing<String>)> = Vec::with_capacity(places.len());
         let mut appends: Vec<usize> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::with_capacity(wanted.len());
-        for (key, _) in pairs {
-            if !seen.insert(key) {
-                continue;
-            }
-            // A key is set once, at its first place in `pairs`, to its last value.
-            let p = wanted[key];
+        // A key is set once, at its first place in `pairs`, to its last value.
+        for p in last_at_first.into_iter().flatten() {
             match target[p] {
                 Some(i) => edits.extend(self.value_edit(i, pairs[p].1)),
                 None => appends.push(p),

@@ -34,6 +34,7 @@ mod files;
 mod guard;
 mod local;
 mod merge;
+mod object;
 mod placement;
 mod push;
 mod recipients;
@@ -82,6 +83,32 @@ const LINK_MODE: i32 = 0o120_000;
 pub const MAX_FILE_BYTES: u64 = secretctl_envfile::MAX_FILE_BYTES;
 
 /// Refuse to write `len` bytes to `path` when secretctl would then refuse to read the file.
+/// The index entry of the working-tree file `rel` whose content is the blob `id`, with the file's stat data as
+/// `git add` records it (git's index keeps 32-bit stat fields: larger values are truncated, as git truncates them).
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // git's on-disk index format, see above
+fn index_entry(rel: &Path, id: git2::Oid, meta: &std::fs::Metadata) -> git2::IndexEntry {
+    use std::os::unix::fs::MetadataExt;
+    let mode = if meta.mode() & 0o111 != 0 {
+        0o100_755
+    } else {
+        0o100_644
+    };
+    git2::IndexEntry {
+        ctime: git2::IndexTime::new(meta.ctime() as i32, meta.ctime_nsec() as u32),
+        mtime: git2::IndexTime::new(meta.mtime() as i32, meta.mtime_nsec() as u32),
+        dev: meta.dev() as u32,
+        ino: meta.ino() as u32,
+        mode,
+        uid: meta.uid(),
+        gid: meta.gid(),
+        file_size: meta.size() as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: rel.as_os_str().as_encoded_bytes().to_vec(),
+    }
+}
+
 fn check_size(path: &Path, len: usize) -> Result<()> {
     let size = len as u64;
     if size > MAX_FILE_BYTES {
@@ -1147,15 +1174,29 @@ impl Repo {
             None => None,
         };
         let mut tree_oid = head_tree.as_ref().map(git2::Tree::id);
+        // Each file is read, hashed and compressed once: the index gets the blob the commit has (staging the path
+        // again would hash and compress a 16 MB vars file a second time).
+        let mut staged: Vec<(&PathBuf, git2::Oid, std::fs::Metadata)> = Vec::new();
         for rel in paths {
-            let text = self.read(rel)?.ok_or_else(|| Error::Read {
+            let not_found = || Error::Read {
                 path: self.root.join(rel),
                 source: std::io::ErrorKind::NotFound.into(),
-            })?;
-            let blob = self
-                .git
-                .blob(text.as_bytes())
-                .map_err(git_err("cannot write a git object"))?;
+            };
+            // Stat before reading: a change after the stat leaves the index entry's stat stale, so git
+            // re-reads the file rather than trusting an entry that names older content.
+            let meta =
+                std::fs::symlink_metadata(self.root.join(rel)).map_err(|source| Error::Read {
+                    path: self.root.join(rel),
+                    source,
+                })?;
+            let text = self.read(rel)?.ok_or_else(not_found)?;
+            let blob = if text.len() >= object::LARGE {
+                object::write_blob(&self.git, text.as_bytes())
+            } else {
+                self.git.blob(text.as_bytes())
+            }
+            .map_err(git_err("cannot write a git object"))?;
+            staged.push((rel, blob, meta));
             let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
             let base = match tree_oid {
                 Some(oid) => Some(
@@ -1193,9 +1234,9 @@ impl Repo {
         index
             .read(false)
             .map_err(git_err("cannot read the index"))?;
-        for rel in paths {
+        for (rel, id, meta) in staged {
             index
-                .add_path(rel)
+                .add(&index_entry(rel, id, &meta))
                 .map_err(git_err(format!("cannot stage {}", rel.display())))?;
         }
         index.write().map_err(git_err("cannot write the index"))?;

@@ -38,6 +38,7 @@ mod hcvault;
 mod ini;
 mod inspect;
 mod json;
+mod parsed;
 mod style;
 pub(crate) mod tree;
 pub(crate) mod yaml;
@@ -56,6 +57,9 @@ use zeroize::Zeroizing;
 pub use inspect::{inspect, Inspection, PlainValue};
 
 use cipher::{DataKey, DecryptFailure, ValueCipher};
+#[cfg(feature = "git")] // the repository pins what push wrote
+pub(crate) use parsed::Written;
+pub(crate) use parsed::{write_vars_over, Parsed};
 use tree::{go_format_float_f, go_parse_bool, Comment, Doc, Entry, Node, Scalar};
 
 /// The sops version written into the metadata of files we write.
@@ -1736,6 +1740,16 @@ fn typed(plain: &[u8], ty: &str) -> Option<Scalar> {
     }
 }
 
+fn hex_lower(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    s
+}
+
 fn hex_upper(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -1899,48 +1913,11 @@ pub fn write_vars(
         return Err(Error::NoRecipients);
     }
     check_keys(vars, format)?;
-    let mut doc = Doc::single(
-        vars.iter()
-            .map(|(k, v)| {
-                Entry::Pair(
-                    k.clone(),
-                    Node::Scalar(Scalar::Str(v.expose_secret().to_owned())),
-                )
-            })
-            .collect(),
-    );
-    let Some((prev_text, ids)) = previous else {
-        let key = DataKey::generate().map_err(|_| Error::Random)?;
-        let mut meta = Metadata::new(wrap_all(&key, recipients, &[])?);
-        encrypt_doc(&mut doc, &mut meta, &key, None)?;
-        return render(&doc, Some(&meta), format);
+    let previous = match previous {
+        Some((text, ids)) => Some((text, Parsed::parse(text, format)?, ids)),
+        None => None,
     };
-    let (mut prev, meta) = parse_file(prev_text, format)?;
-    let mut meta = require_meta(meta)?;
-    meta.check_writable()?;
-    let mut stash = Stash::default();
-    let key = decrypt_doc(&mut prev, &meta, Unwrap::age(ids), Some(&mut stash))?;
-    let prev_flat = prev.0.len() == 1
-        && prev.0[0]
-            .iter()
-            .all(|e| matches!(e, Entry::Pair(_, Node::Scalar(_))));
-    if prev_flat && same_recipients(&meta.age, recipients) && prev.0 == doc.0 {
-        return Ok(prev_text.to_owned());
-    }
-    let removed = {
-        let now: HashSet<String> = recipients.iter().map(ToString::to_string).collect();
-        meta.age.iter().any(|k| !now.contains(k.recipient.trim()))
-    };
-    meta.version = SOPS_VERSION.to_owned();
-    if removed {
-        let fresh = DataKey::generate().map_err(|_| Error::Random)?;
-        meta.age = wrap_all(&fresh, recipients, &[])?;
-        encrypt_doc(&mut doc, &mut meta, &fresh, None)?;
-    } else {
-        meta.age = wrap_all(&key, recipients, &meta.age)?;
-        encrypt_doc(&mut doc, &mut meta, &key, Some(&mut stash))?;
-    }
-    render(&doc, Some(&meta), format)
+    write_vars_over(vars, format, recipients, previous).map(|w| w.text)
 }
 
 /// Recipients (age) listed in a file's metadata, without decrypting.
@@ -1949,15 +1926,7 @@ pub fn write_vars(
 /// [`Error::Parse`], [`Error::NoMetadata`], [`Error::Metadata`] (including a recipient that is not `age1...`).
 pub fn recipients_of(text: &str, format: Format) -> Result<Vec<Recipient>, Error> {
     let (_, meta) = parse_file(text, format)?;
-    let meta = require_meta(meta)?;
-    meta.age
-        .iter()
-        .map(|k| {
-            k.recipient.parse().map_err(|_| Error::Metadata {
-                reason: "an age recipient is not age1...",
-            })
-        })
-        .collect()
+    parsed::recipients_in(&require_meta(meta)?)
 }
 
 /// An identifier of a file's data key: 32 hex digits of SHA-256 over a fixed label and the key. It tells whether
@@ -1971,14 +1940,7 @@ pub fn data_key_id(text: &str, format: Format, ids: &Identities) -> Result<Strin
     let (_, meta) = parse_file(text, format)?;
     let meta = require_meta(meta)?;
     let key = data_key(&meta, Unwrap::age(ids))?;
-    let mut h = Sha256::new();
-    h.update(b"secretctl sops data key id v1\0");
-    h.update(key.bytes());
-    Ok(h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(parsed::key_id(&key))
 }
 
 /// Re-wraps the same data key to exactly `recipients` (to add recipients): values, MAC and `lastmodified` are

@@ -68,13 +68,17 @@ pub(super) fn read_file(root: &Path, rel: &Path) -> Result<Option<String>> {
     utf8(bytes, &path).map(Some)
 }
 
-/// The bytes of a file as text; the bytes are wiped either way (they may be a secret).
-pub(super) fn utf8(bytes: Zeroizing<Vec<u8>>, path: &Path) -> Result<String> {
-    match std::str::from_utf8(&bytes) {
-        Ok(text) => Ok(text.to_owned()),
-        Err(_) => Err(Error::NotUtf8 {
-            path: path.to_owned(),
-        }),
+/// The bytes of a file as text: the bytes become the string (no second copy is made, so none is left behind); bytes
+/// that are not UTF-8 are wiped (they may be a secret).
+pub(super) fn utf8(mut bytes: Zeroizing<Vec<u8>>, path: &Path) -> Result<String> {
+    match String::from_utf8(std::mem::take(&mut *bytes)) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            zeroize::Zeroize::zeroize(&mut e.into_bytes());
+            Err(Error::NotUtf8 {
+                path: path.to_owned(),
+            })
+        }
     }
 }
 

@@ -287,15 +287,12 @@ impl Repo {
         self.set_pin(rel, "recipients", &recipients.join(","))
     }
 
-    /// Record the data key and the recipients of `text` (the vars file `rel` as this push wrote it) in the
-    /// clone's `.git/config`.
-    fn pin_file(&self, rel: &Path, text: &str, ids: &Identities) -> Result<()> {
-        let id = sops::data_key_id(text, Format::Yaml, ids).map_err(|source| Error::Sops {
-            path: rel.to_owned(),
-            source,
-        })?;
-        self.set_pin(rel, "datakey", &id)?;
-        self.pin_recipients(rel, text)
+    /// Record the data key and the recipients of the vars file `rel` as this push wrote it in the clone's
+    /// `.git/config` (what [`sops::data_key_id`] and [`sops::recipients_of`] would read back from its text).
+    fn pin_written(&self, rel: &Path, written: &sops::Written) -> Result<()> {
+        self.set_pin(rel, "datakey", &written.key_id)?;
+        let recipients: Vec<String> = written.recipients.iter().map(ToString::to_string).collect();
+        self.set_pin(rel, "recipients", &recipients.join(","))
     }
 
     /// After `recipients add|remove` (the operator's own word on who reads the files): record the recipients of
@@ -401,11 +398,12 @@ impl Repo {
                 source,
             })?;
 
-        // Only the texts are needed: write_vars decrypts (and verifies) them itself to keep unchanged ciphertexts.
-        let prev_host = self.read(&host_rel)?;
+        // Each previous vars file is read and parsed once; write_vars_over decrypts (and verifies) it to keep
+        // unchanged ciphertexts.
+        let mut prev_host = Before::read(self, &host_rel)?;
         let prev_shared = self.read(&shared_rel)?;
-        let prev_state = match req.state {
-            Some(_) => self.read(&state_rel)?,
+        let mut prev_state = match req.state {
+            Some(_) => Before::read(self, &state_rel)?,
             None => None,
         };
         let prev_template = self.read(&template_path(host))?;
@@ -420,14 +418,15 @@ impl Repo {
             .map(|(k, v)| (k.as_str(), v))
             .collect();
         let value_of = |key: &str| values.get(key).map(|v| (*v).clone());
-        let plain = {
-            let mut encrypted = placement::encrypted_keys(&host_rel, prev_host.as_deref());
-            encrypted.extend(placement::encrypted_keys(
-                &shared_rel,
-                prev_shared.as_deref(),
-            ));
-            placement::check_plain(&doc, &placer, &encrypted, &prev_reviewed, &opts.allow_plain)
-        };
+        // The keys encrypted today: the host's file first (its first `host_encrypted` entries), then the shared one.
+        let mut encrypted = Before::encrypted_keys(prev_host.as_ref(), &host_rel);
+        let host_encrypted = encrypted.len();
+        encrypted.extend(placement::encrypted_keys(
+            &shared_rel,
+            prev_shared.as_deref(),
+        ));
+        let plain =
+            placement::check_plain(&doc, &placer, &encrypted, &prev_reviewed, &opts.allow_plain);
         let place = |key: &str| placer.place(key).0;
         let split = template::split(req.env_text, &place, &value_of, &plain.reviewed)
             .map_err(|e| e.at(req.env_path.to_owned()))?;
@@ -445,7 +444,7 @@ impl Repo {
         let mut changes: Vec<RecipientChange> = Vec::new();
         // For the host's own files, the recipients this clone last wrote them to, when it did (a commit can
         // change what a file says, not what the clone remembers); otherwise those the file is encrypted to.
-        let mut pin = |rel: &Path, prev: Option<&str>, wanted: &[Recipient]| -> Result<()> {
+        let mut pin = |rel: &Path, prev: Option<&Before>, wanted: &[Recipient]| -> Result<()> {
             if changes.iter().any(|c| c.file == rel) {
                 return Ok(());
             }
@@ -456,29 +455,28 @@ impl Repo {
             };
             let current = match (remembered, prev) {
                 (Some(r), _) => r,
-                (None, Some(text)) => {
-                    sops::recipients_of(text, Format::Yaml).map_err(|source| Error::Sops {
-                        path: rel.to_owned(),
-                        source,
-                    })?
-                }
+                (None, Some(before)) => before.recipients().map_err(|source| Error::Sops {
+                    path: rel.to_owned(),
+                    source,
+                })?,
                 (None, None) => return Ok(()),
             };
             changes.extend(placement::recipient_changes(rel, &current, wanted));
             Ok(())
         };
-        pin(&host_rel, prev_host.as_deref(), &host_rule.recipients)?;
+        let shared_before = prev_shared.as_deref().map(Before::unparsed);
+        pin(&host_rel, prev_host.as_ref(), &host_rule.recipients)?;
         if let Some(rule) = shared_rule {
-            pin(&shared_rel, prev_shared.as_deref(), &rule.recipients)?;
+            pin(&shared_rel, shared_before.as_ref(), &rule.recipients)?;
         }
         if let Some(rule) = state_rule {
-            pin(&state_rel, prev_state.as_deref(), &rule.recipients)?;
+            pin(&state_rel, prev_state.as_ref(), &rule.recipients)?;
         }
         if prev_host.is_none() && prev_state.is_none() {
             // A host whose files are gone (or new): what the clone remembers, else the repository's recipients as
             // its shared file carries them.
             pin(&host_rel, None, &host_rule.recipients)?;
-            pin(&shared_rel, prev_shared.as_deref(), &host_rule.recipients)?;
+            pin(&shared_rel, shared_before.as_ref(), &host_rule.recipients)?;
         }
         if !changes.is_empty() && !opts.accept_recipients {
             return Err(Error::RecipientsChanged {
@@ -515,11 +513,11 @@ impl Repo {
         // that key is the one this clone last wrote it with; otherwise someone else chose it, and a fresh one is
         // made.
         let mut rekeyed: Vec<PathBuf> = Vec::new();
-        let mut keep_key = |rel: &Path, prev: Option<&str>| -> Result<bool> {
-            let (Some(text), Some(ids)) = (prev, ids) else {
+        let mut keep_key = |rel: &Path, prev: Option<&Before>| -> Result<bool> {
+            let (Some(before), Some(ids)) = (prev, ids) else {
                 return Ok(true);
             };
-            let id = sops::data_key_id(text, Format::Yaml, ids).map_err(sops_error(rel))?;
+            let id = before.data_key_id(ids).map_err(sops_error(rel))?;
             match self.pinned(rel, "datakey")? {
                 Some(pinned) if pinned != id => {
                     rekeyed.push(rel.to_owned());
@@ -528,16 +526,17 @@ impl Repo {
                 _ => Ok(true),
             }
         };
+        let mut written: Vec<(PathBuf, sops::Written)> = Vec::new();
         if !(split.host.is_empty() && prev_host.is_none()) {
-            let keep = keep_key(&host_rel, prev_host.as_deref())?;
-            let text = sops::write_vars(
+            let keep = keep_key(&host_rel, prev_host.as_ref())?;
+            let w = Before::write(
                 &split.host,
-                Format::Yaml,
                 &host_rule.recipients,
-                prev_host.as_deref().zip(ids).filter(|_| keep),
+                prev_host.as_mut().zip(ids).filter(|_| keep),
             )
             .map_err(sops_error(&host_rel))?;
-            pending.push((host_rel.clone(), text));
+            pending.push((host_rel.clone(), w.text.clone()));
+            written.push((host_rel.clone(), w));
         }
         if let Some(rule) = shared_rule {
             let previous = self.read_vars_file(&shared_rel, ids)?;
@@ -566,15 +565,15 @@ impl Repo {
                 return Err(Error::IdentityRequired { path: state_rel });
             }
             let vars: Vars = vec![(STATE_KEY.to_owned(), SecretString::from(state.to_owned()))];
-            let keep = keep_key(&state_rel, prev_state.as_deref())?;
-            let text = sops::write_vars(
+            let keep = keep_key(&state_rel, prev_state.as_ref())?;
+            let w = Before::write(
                 &vars,
-                Format::Yaml,
                 &rule.recipients,
-                prev_state.as_deref().zip(ids).filter(|_| keep),
+                prev_state.as_mut().zip(ids).filter(|_| keep),
             )
             .map_err(sops_error(&state_rel))?;
-            pending.push((state_rel.clone(), text));
+            pending.push((state_rel.clone(), w.text.clone()));
+            written.push((state_rel.clone(), w));
         }
         if let SchemaTravel::Instance(Some(text)) = req.schema {
             pending.push((schema_rel, text.to_owned()));
@@ -586,7 +585,23 @@ impl Repo {
         }
         let mut outcome = PushOutcome::default();
         for (rel, text) in &pending {
-            if self.read(rel)?.as_deref() != Some(text.as_str()) {
+            // The files read above (under the lock) are not read again.
+            let before = if *rel == host_rel {
+                prev_host.as_ref().map(|b| Some(b.text.as_str()))
+            } else if *rel == state_rel {
+                prev_state.as_ref().map(|b| Some(b.text.as_str()))
+            } else if *rel == shared_rel {
+                Some(prev_shared.as_deref())
+            } else if *rel == template_path(host) {
+                Some(prev_template.as_deref())
+            } else {
+                None
+            };
+            let same = match before {
+                Some(before) => before == Some(text.as_str()),
+                None => self.read(rel)?.as_deref() == Some(text.as_str()),
+            };
+            if !same {
                 outcome.changed.push(rel.clone());
             }
         }
@@ -598,12 +613,9 @@ impl Repo {
                 self.write(rel, text)?;
             }
         }
-        if let Some(ids) = ids {
-            for (rel, text) in pending
-                .iter()
-                .filter(|(r, _)| *r == host_rel || *r == state_rel)
-            {
-                self.pin_file(rel, text, ids)?;
+        if ids.is_some() {
+            for (rel, w) in &written {
+                self.pin_written(rel, w)?;
             }
         }
         outcome.rekeyed = rekeyed;
@@ -623,10 +635,13 @@ impl Repo {
             .filter(|u| place(&u.key) != Placement::Plain)
             .map(|u| (u.key, u.variable))
             .collect();
-        outcome.unshadowed = placement::encrypted_keys(&host_rel, prev_host.as_deref())
+        let shared_keys: std::collections::HashSet<&str> =
+            outcome.shared_keys.iter().map(String::as_str).collect();
+        outcome.unshadowed = encrypted
             .into_iter()
+            .take(host_encrypted)
             .map(|(k, _)| k)
-            .filter(|k| outcome.shared_keys.contains(k))
+            .filter(|k| shared_keys.contains(k.as_str()))
             .collect();
         outcome.recipient_changes = changes;
         if let Some(author) = author.filter(|_| !outcome.changed.is_empty()) {
@@ -637,5 +652,97 @@ impl Repo {
             )?;
         }
         Ok(outcome)
+    }
+}
+
+/// A vars file as it was before this push: its text, read once under the lock, and parsed once (the 16 MB vars
+/// file of a 100,000-key host was parsed six times). A file that does not parse gives, wherever it is used, the
+/// error the function reading it from its text gives.
+struct Before {
+    text: String,
+    parsed: Option<std::result::Result<sops::Parsed, sops::Error>>,
+}
+
+impl Before {
+    /// The working-tree file `rel`, parsed; `None` when it does not exist.
+    fn read(repo: &Repo, rel: &Path) -> Result<Option<Before>> {
+        Ok(repo.read(rel)?.map(|text| {
+            let parsed = Some(sops::Parsed::parse(&text, Format::Yaml));
+            Before { text, parsed }
+        }))
+    }
+
+    /// A file read only for its recipients (parsed when asked).
+    fn unparsed(text: &str) -> Before {
+        Before {
+            text: text.to_owned(),
+            parsed: None,
+        }
+    }
+
+    fn parsed(&self) -> Option<&sops::Parsed> {
+        self.parsed.as_ref().and_then(|p| p.as_ref().ok())
+    }
+
+    /// [`placement::encrypted_keys`] of this file.
+    fn encrypted_keys(before: Option<&Before>, rel: &Path) -> Vec<(String, PathBuf)> {
+        let Some(before) = before else {
+            return Vec::new();
+        };
+        match before.parsed() {
+            Some(p) => p
+                .top_level_encrypted()
+                .into_iter()
+                .filter(|(_, encrypted)| *encrypted)
+                .map(|(k, _)| (k.to_owned(), rel.to_owned()))
+                .collect(),
+            None => placement::encrypted_keys(rel, Some(&before.text)),
+        }
+    }
+
+    /// [`sops::recipients_of`] of this file.
+    fn recipients(&self) -> std::result::Result<Vec<Recipient>, sops::Error> {
+        match self.parsed() {
+            Some(p) => p.recipients(),
+            None => sops::recipients_of(&self.text, Format::Yaml),
+        }
+    }
+
+    /// [`sops::data_key_id`] of this file.
+    fn data_key_id(&self, ids: &Identities) -> std::result::Result<String, sops::Error> {
+        match self.parsed() {
+            Some(p) => p.data_key_id(ids),
+            None => sops::data_key_id(&self.text, Format::Yaml, ids),
+        }
+    }
+
+    /// [`sops::write_vars`] over this file (its parsed form is used up) when given, else a new file.
+    fn write(
+        vars: &Vars,
+        recipients: &[Recipient],
+        previous: Option<(&mut Before, &Identities)>,
+    ) -> std::result::Result<sops::Written, sops::Error> {
+        let Some((before, ids)) = previous else {
+            return sops::write_vars_over(vars, Format::Yaml, recipients, None);
+        };
+        match before.parsed.take() {
+            Some(Ok(parsed)) => sops::write_vars_over(
+                vars,
+                Format::Yaml,
+                recipients,
+                Some((&before.text, parsed, ids)),
+            ),
+            // Not parsed, or unparsable: the error write_vars gives for this text.
+            _ => {
+                let text =
+                    sops::write_vars(vars, Format::Yaml, recipients, Some((&before.text, ids)))?;
+                let parsed = sops::Parsed::parse(&text, Format::Yaml)?;
+                Ok(sops::Written {
+                    key_id: parsed.data_key_id(ids)?,
+                    recipients: parsed.recipients()?,
+                    text,
+                })
+            }
+        }
     }
 }

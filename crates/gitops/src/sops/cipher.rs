@@ -153,6 +153,68 @@ impl ValueCipher {
     }
 }
 
+impl ValueCipher {
+    /// [`parse`] then [`ValueCipher::decrypt`] of `value`, the plaintext left in `buf` (its previous content is
+    /// wiped) and the type returned, without allocating per value when the fields are plain base64 and `buf` is
+    /// large enough; any other value takes [`parse`]'s path, so every error is the one it gives.
+    pub(crate) fn open_into<'v>(
+        &self,
+        value: &'v str,
+        ad: &str,
+        buf: &mut Zeroizing<Vec<u8>>,
+    ) -> Result<&'v str, OpenFailure> {
+        let [data, iv, tag, ty] = fields(value).map_err(OpenFailure::Parse)?;
+        // Room for more than an IV: decode_slice may want more room than the bytes it writes.
+        let mut nonce = [0u8; 2 * IV_LEN];
+        let quick = !value.contains('\r')
+            && buf.capacity() >= data.len() + tag.len()
+            && GO_STD.decode_slice(iv, &mut nonce[..]) == Ok(IV_LEN);
+        if quick {
+            // Base64 never decodes to more bytes than it has characters: `buf` does not grow (no copy of a
+            // previous plaintext is left behind by a reallocation).
+            buf.clear();
+            buf.resize(data.len() + tag.len(), 0);
+            let decoded = GO_STD
+                .decode_slice(data, &mut buf[..])
+                .ok()
+                .and_then(|n| GO_STD.decode_slice(tag, &mut buf[n..]).ok().map(|m| n + m));
+            if let Some(n) = decoded.filter(|n| *n >= TAG_LEN) {
+                buf.truncate(n);
+                let split = n - TAG_LEN;
+                let tag_bytes: [u8; TAG_LEN] =
+                    buf[split..].try_into().map_err(|_| OpenFailure::Auth)?;
+                buf.truncate(split);
+                self.aes
+                    .decrypt_in_place_detached(
+                        aes_gcm::Nonce::<U32>::from_slice(&nonce[..IV_LEN]),
+                        ad.as_bytes(),
+                        buf,
+                        &aes_gcm::Tag::from(tag_bytes),
+                    )
+                    .map_err(|_| OpenFailure::Auth)?;
+                return Ok(ty);
+            }
+        }
+        let enc = parse(value).map_err(OpenFailure::Parse)?;
+        let plain = self.decrypt(&enc, ad).map_err(|e| match e {
+            DecryptFailure::Format(reason) => OpenFailure::Parse(reason),
+            DecryptFailure::Auth => OpenFailure::Auth,
+        })?;
+        zeroize::Zeroize::zeroize(&mut **buf);
+        if buf.capacity() < plain.len() {
+            *buf = Zeroizing::new(Vec::with_capacity(plain.len().max(64)));
+        }
+        buf.extend_from_slice(&plain);
+        Ok(ty)
+    }
+}
+
+/// Why [`ValueCipher::open_into`] failed: the value's format (the reason), or authentication.
+pub(crate) enum OpenFailure {
+    Parse(&'static str),
+    Auth,
+}
+
 /// A parsed (not yet authenticated) `ENC[...]` value.
 pub(crate) struct EncValue {
     data: Vec<u8>,
@@ -179,6 +241,17 @@ fn go_b64(s: &str) -> Option<Vec<u8>> {
 /// `^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]` (greedy groups, `.` not matching a newline,
 /// text after the final `]` ignored).
 pub(crate) fn parse(value: &str) -> Result<EncValue, &'static str> {
+    let [data, iv, tag, ty] = fields(value)?;
+    Ok(EncValue {
+        data: go_b64(data).ok_or("encrypted value's data is not valid base64")?,
+        iv: go_b64(iv).ok_or("encrypted value's iv is not valid base64")?,
+        tag: go_b64(tag).ok_or("encrypted value's tag is not valid base64")?,
+        ty: ty.to_owned(),
+    })
+}
+
+/// The data, iv, tag and type fields of an `ENC[...]` value, as [`parse`] finds them, not decoded.
+fn fields(value: &str) -> Result<[&str; 4], &'static str> {
     let line = value.split('\n').next().unwrap_or_default();
     let body = line
         .strip_prefix(PREFIX)
@@ -199,12 +272,7 @@ pub(crate) fn parse(value: &str) -> Result<EncValue, &'static str> {
     if data.is_empty() || iv.is_empty() || tag.is_empty() || ty.is_empty() {
         return Err("encrypted value has an empty field");
     }
-    Ok(EncValue {
-        data: go_b64(data).ok_or("encrypted value's data is not valid base64")?,
-        iv: go_b64(iv).ok_or("encrypted value's iv is not valid base64")?,
-        tag: go_b64(tag).ok_or("encrypted value's tag is not valid base64")?,
-        ty: ty.to_owned(),
-    })
+    Ok([data, iv, tag, ty])
 }
 
 /// Why a value could not be decrypted.
@@ -276,6 +344,70 @@ mod tests {
             };
             p.data[i / 8] ^= 1 << (i % 8);
             assert!(matches!(decrypt(&k, &p, "k:"), Err(DecryptFailure::Auth)));
+        }
+    }
+
+    /// open_into gives what parse then decrypt give, for every value (the fast path or not).
+    #[test]
+    fn open_into_is_parse_then_decrypt() {
+        let k = key();
+        let c = ValueCipher::new(&k);
+        let good = encrypt(&k, b"hunter2", "k:", "str").unwrap();
+        let twelve = {
+            let iv = [3u8; 12];
+            let cipher = AesGcm::<Aes256, U12>::new(k.bytes().into());
+            let mut buf = b"short iv".to_vec();
+            let tag = cipher
+                .encrypt_in_place_detached(aes_gcm::Nonce::<U12>::from_slice(&iv), b"k:", &mut buf)
+                .unwrap();
+            format!(
+                "ENC[AES256_GCM,data:{},iv:{},tag:{},type:int]",
+                STANDARD.encode(&buf),
+                STANDARD.encode(iv),
+                STANDARD.encode(tag)
+            )
+        };
+        let long: String = "x".repeat(5000);
+        let big = encrypt(&k, long.as_bytes(), "k:", "str").unwrap();
+        let mut values = vec![
+            good.clone(),
+            twelve,
+            big,
+            good.replacen("data:", "data:AAAA", 1),
+            good.replacen(",tag:", ",tag:AA", 1),
+            good.replacen("iv:", "iv:\r", 1),
+            good.replacen("type:str", "type:", 1),
+            "ENC[AES256_GCM,data:!!!!,iv:AAAA,tag:AAAA,type:str]".to_owned(),
+            "ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]".to_owned(),
+            "not encrypted".to_owned(),
+        ];
+        values.push(good.replace('=', ""));
+        let cases = ["k:", "other:"]
+            .into_iter()
+            .flat_map(|ad| values.iter().map(move |v| (ad, v)));
+        for (ad, v) in cases {
+            let slow = parse(v).map_err(|r| r.to_owned()).and_then(|e| {
+                c.decrypt(&e, ad)
+                    .map(|p| (p.to_vec(), e.ty.clone()))
+                    .map_err(|f| match f {
+                        DecryptFailure::Format(r) => r.to_owned(),
+                        DecryptFailure::Auth => "auth".to_owned(),
+                    })
+            });
+            let mut buf = Zeroizing::new(Vec::with_capacity(64));
+            let fast = c
+                .open_into(v, ad, &mut buf)
+                .map(|ty| (buf.to_vec(), ty.to_owned()))
+                .map_err(|f| match f {
+                    OpenFailure::Parse(r) => r.to_owned(),
+                    OpenFailure::Auth => "auth".to_owned(),
+                });
+            assert_eq!(slow.is_ok(), fast.is_ok(), "{v}");
+            match (slow, fast) {
+                (Ok(a), Ok(b)) => assert!(a == b, "{v}"),
+                (Err(a), Err(b)) => assert_eq!(a, b, "{v}"),
+                _ => unreachable!(),
+            }
         }
     }
 

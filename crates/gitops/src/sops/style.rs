@@ -275,6 +275,26 @@ fn analyze(s: &str) -> Analysis {
 
 /// The style go-yaml writes a string value (or, with `key`, a mapping key) in.
 pub(crate) fn string_style(s: &str, key: bool) -> Style {
+    if is_ciphertext_shaped(s) {
+        // What `general_style` decides for it, without resolving the scalar's type twice per value of a 16 MB file.
+        return Style::Plain;
+    }
+    general_style(s, key)
+}
+
+/// `ENC[AES256_GCM,data:` ... `]` of base64 characters, `,` and `:` only: every sops ciphertext. Such a string
+/// resolves to a string (it starts with `E`, no tag pattern matches), has no space, break, leading indicator or
+/// trailing `:`, so it is plain as a key or a value.
+fn is_ciphertext_shaped(s: &str) -> bool {
+    s.starts_with("ENC[AES256_GCM,data:")
+        && s.ends_with(']')
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(b, b'+' | b'/' | b'=' | b',' | b':' | b'[' | b']' | b'_')
+        })
+}
+
+fn general_style(s: &str, key: bool) -> Style {
     // `<<` resolves to go-yaml's merge tag, so go-yaml quotes it (a plain `<<` key would be a merge).
     let can_use_plain = matches!(resolve_plain(s), Ok(Scalar::Str(_)))
         && s != "<<"
@@ -405,6 +425,22 @@ mod tests {
             assert_eq!(string_style(s, false), *style, "{s:?}");
         }
         assert_eq!(string_style("a\nb", true), Style::Double);
+        for s in [
+            "ENC[AES256_GCM,data:YWJj,iv:AAAA+/==,tag:QUJD,type:str]",
+            "ENC[AES256_GCM,data:x,iv:y,tag:z,type:comment]",
+            "ENC[AES256_GCM,data:]",
+        ] {
+            assert!(is_ciphertext_shaped(s));
+            assert_eq!(general_style(s, false), Style::Plain, "{s}");
+            assert_eq!(general_style(s, true), Style::Plain, "{s}");
+        }
+        for s in [
+            "ENC[AES256_GCM,data: x]",
+            "ENC[AES256_GCM,data:x]:",
+            "ENC[AES256_GCM,data:#x]",
+        ] {
+            assert!(!is_ciphertext_shaped(s));
+        }
     }
 
     #[test]
