@@ -185,6 +185,17 @@ pub(crate) trait Backend: Send {
     /// Fold the write-ahead log into the database after a bulk write (SQLite), so the next process opens fast.
     fn checkpoint(&mut self) -> Result<(), Error>;
 
+    /// Prepare for a run of large put transactions (an import): SQLite keeps more pages in its cache and checkpoints
+    /// less often. Each commit stays as durable as any other.
+    fn begin_bulk(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Undo [`Backend::begin_bulk`] and fold the write-ahead log into the database.
+    fn end_bulk(&mut self) -> Result<(), Error> {
+        self.checkpoint()
+    }
+
     /// Write re-encrypted rows under `new_key` in one transaction. Returns how many rows changed.
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error>;
 
