@@ -9,8 +9,8 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use crate::audit::{Link, GENESIS};
 use crate::backend::{
-    AuditQuery, Backend, PutItem, RawAnchor, RawAudit, RawAuditRow, RawMeta, RawRow, Sealer,
-    Signer, Update,
+    AuditQuery, Backend, BatchReader, PutItem, RawAnchor, RawAudit, RawAuditRow, RawMeta, RawRow,
+    Sealer, Signer, Update,
 };
 use crate::{Error, SCHEMA_VERSION};
 
@@ -629,6 +629,42 @@ impl Sqlite {
     }
 }
 
+/// A rotation's read connection (see [`Backend::batch_reader`]).
+struct SqliteReader {
+    path: PathBuf,
+    conn: Connection,
+}
+
+impl BatchReader for SqliteReader {
+    fn fetch_batch(
+        &mut self,
+        not_under: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error> {
+        fetch_rows(&self.conn, not_under, after, limit).map_err(|source| Error::Sqlite {
+            path: self.path.display().to_string(),
+            source,
+        })
+    }
+}
+
+/// Up to `limit` rows not under `not_under` with id > `after`, in id order.
+fn fetch_rows(
+    conn: &Connection,
+    not_under: &str,
+    after: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<RawRow>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut st = conn.prepare_cached(
+        "SELECT id, owner, name, version, key_id, envelope, created_at FROM secretctl_secrets \
+         WHERE id > ?1 AND key_id <> ?2 ORDER BY id LIMIT ?3",
+    )?;
+    let rows = st.query_map(params![after, not_under, limit], raw_row)?;
+    rows.collect()
+}
+
 fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok(RawRow {
         id: r.get(0)?,
@@ -889,6 +925,13 @@ impl Backend for Sqlite {
         run(&self.conn).map_err(|e| self.err(e))
     }
 
+    fn count_not_under(&mut self, key_id: &str) -> Result<i64, Error> {
+        self.conn
+            .prepare_cached("SELECT count(*) FROM secretctl_secrets WHERE key_id <> ?1")
+            .and_then(|mut st| st.query_row([key_id], |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
     fn begin_rotation(&mut self, key_id: &str, now: i64) -> Result<(), Error> {
         let run = |conn: &Connection| -> rusqlite::Result<()> {
             conn.execute(
@@ -912,16 +955,28 @@ impl Backend for Sqlite {
         after: i64,
         limit: usize,
     ) -> Result<Vec<RawRow>, Error> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawRow>> {
-            let mut st = conn.prepare_cached(
-                "SELECT id, owner, name, version, key_id, envelope, created_at FROM secretctl_secrets \
-                 WHERE id > ?1 AND key_id <> ?2 ORDER BY id LIMIT ?3",
+        fetch_rows(&self.conn, not_under, after, limit).map_err(|e| self.err(e))
+    }
+
+    fn batch_reader(&self) -> Result<Option<Box<dyn BatchReader>>, Error> {
+        let run = || -> rusqlite::Result<Connection> {
+            // The file exists (this connection has it open): without SQLITE_OPEN_CREATE nothing is created.
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(&self.path, flags)?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            // Rows are read once, in id order: a small cache is enough.
+            conn.pragma_update(None, "cache_size", -1024)?;
+            conn.set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                true,
             )?;
-            let rows = st.query_map(params![after, not_under, limit], raw_row)?;
-            rows.collect()
+            Ok(conn)
         };
-        run(&self.conn).map_err(|e| self.err(e))
+        let conn = run().map_err(|e| self.err(e))?;
+        Ok(Some(Box::new(SqliteReader {
+            path: self.path.clone(),
+            conn,
+        })))
     }
 
     fn fetch_latest(
