@@ -18,7 +18,7 @@ use crate::{Error, SCHEMA_VERSION};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// SQLite page cache of an import, KiB.
-const BULK_CACHE_KIB: i64 = 16 << 10;
+const BULK_CACHE_KIB: i64 = 8 << 10;
 
 /// WAL pages after which a commit checkpoints (SQLite's default is 1000).
 const WAL_PAGES: i64 = 128;
