@@ -161,8 +161,17 @@ pub(crate) trait Backend: Send {
     /// Rows per key id column.
     fn key_counts(&mut self) -> Result<Vec<(String, i64)>, Error>;
 
+    /// Rows whose key id column is not `key_id`: a count, without grouping (no sort of every row).
+    fn count_not_under(&mut self, key_id: &str) -> Result<i64, Error>;
+
     /// Record that the store seals under `key_id` from now on, and prepare for a long run of batches.
     fn begin_rotation(&mut self, key_id: &str, now: i64) -> Result<(), Error>;
+
+    /// A second connection that reads rotation batches ([`BatchReader::fetch_batch`]) on another thread while this
+    /// one writes, where the backend has one to spare (SQLite); `None`: the rotation reads on this connection.
+    fn batch_reader(&self) -> Result<Option<Box<dyn BatchReader>>, Error> {
+        Ok(None)
+    }
 
     /// Up to `limit` rows whose key id column is not `not_under` (all rows when it is empty), with id > `after`,
     /// in id order.
@@ -185,9 +194,32 @@ pub(crate) trait Backend: Send {
     /// Fold the write-ahead log into the database after a bulk write (SQLite), so the next process opens fast.
     fn checkpoint(&mut self) -> Result<(), Error>;
 
+    /// Prepare for a run of large put transactions (an import): SQLite keeps more pages in its cache and checkpoints
+    /// less often. Each commit stays as durable as any other.
+    fn begin_bulk(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Undo [`Backend::begin_bulk`] and fold the write-ahead log into the database.
+    fn end_bulk(&mut self) -> Result<(), Error> {
+        self.checkpoint()
+    }
+
     /// Write re-encrypted rows under `new_key` in one transaction. Returns how many rows changed.
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error>;
 
     /// Make everything written so far durable (rotation batches may be committed with relaxed syncing).
     fn end_rotation(&mut self) -> Result<(), Error>;
+}
+
+/// Reads a rotation's batches on a connection of its own (see [`Backend::batch_reader`]). It only reads: every
+/// write, and so every check that a row is still as read, stays on the backend's connection.
+pub(crate) trait BatchReader: Send {
+    /// As [`Backend::fetch_batch`].
+    fn fetch_batch(
+        &mut self,
+        not_under: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error>;
 }

@@ -24,7 +24,7 @@ pub enum ImportFormat {
 }
 
 /// Secrets per transaction of an import.
-pub const IMPORT_BATCH: usize = 4096;
+pub const IMPORT_BATCH: usize = 16384;
 /// Bytes of values per transaction of an import, at most (a batch of large values is committed early).
 const BATCH_BYTES: usize = 16 << 20;
 /// Longest JSON line read: a value of [`MAX_VALUE_LEN`] bytes escaped as `\u00XX` throughout, and the names.
@@ -88,7 +88,24 @@ impl Store {
     ) -> Result<u64, Error> {
         keyring.record_store(&self.url.without_credentials())?;
         self.set_audit_key(keyring.active());
-        let key = keyring.active();
+        self.backend.begin_bulk()?;
+        let imported = self.import_batches(keyring.active(), input, format, owner, progress);
+        // Restored (and the write-ahead log folded in) on error too: the store stays usable.
+        let ended = self.backend.end_bulk();
+        let done = imported?;
+        ended?;
+        Ok(done)
+    }
+
+    /// [`Store::import`] once the store is recorded and the backend is ready for bulk writes.
+    fn import_batches(
+        &mut self,
+        key: &secretctl_envelope::Key,
+        input: &mut dyn BufRead,
+        format: ImportFormat,
+        owner: Option<&str>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64, Error> {
         let mut batch = Batch::default();
         let mut done = 0u64;
         match format {
@@ -156,7 +173,6 @@ impl Store {
             }
         }
         self.flush(key, &mut batch, &mut done, progress)?;
-        self.backend.checkpoint()?;
         Ok(done)
     }
 

@@ -68,7 +68,9 @@ use secretctl_envelope::{Context, Envelope, Key, KeyId, Keyring};
 
 use crate::audit::AuditKey;
 pub use crate::audit::AuditVerified;
-use crate::backend::{AuditQuery, Backend, PutItem, RawAudit, RawMeta, RawRow, Update};
+use crate::backend::{
+    AuditQuery, Backend, BatchReader, PutItem, RawAudit, RawMeta, RawRow, Update,
+};
 pub use crate::bulk::{ImportFormat, IMPORT_BATCH};
 pub use crate::error::Error;
 pub use crate::master::{
@@ -1035,20 +1037,32 @@ impl Store {
         self.set_audit_key(active);
         self.backend.begin_rotation(&active_text, now())?;
         let known = self.known_keys()?;
-        let mut total = self.pending(active_id)?;
+        // What `pending` counts, without its per-key grouping: SQLite sorts every row for a GROUP BY.
+        let mut total = u64::try_from(self.backend.count_not_under(&active_text)?)
+            .map_err(|_| Error::OutOfRange("count"))?;
         let mut done = 0u64;
+        let mut reader = match self.backend.batch_reader() {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = self.backend.end_rotation();
+                return Err(e);
+            }
+        };
         let result = loop {
-            let pass = self.rotate_pass(keyring, active, &known, batch_size, &mut |n| {
-                done += n;
-                total = total.max(done);
-                progress(Progress { done, total });
-            });
+            let pass =
+                self.rotate_pass(&mut reader, keyring, active, &known, batch_size, &mut |n| {
+                    done += n;
+                    total = total.max(done);
+                    progress(Progress { done, total });
+                });
             match pass {
                 Ok(0) => break Ok(()),
                 Ok(_) => {}
                 Err(e) => break Err(e),
             }
         };
+        // Closed before the final checkpoint, which waits for readers.
+        drop(reader);
         // Sync what was committed even when a row failed, so a retry starts from there.
         let ended = self.backend.end_rotation();
         result?;
@@ -1067,6 +1081,7 @@ impl Store {
     /// One pass over the store in id order. Returns how many rows it found not under the active key.
     fn rotate_pass(
         &mut self,
+        reader: &mut Option<Box<dyn BatchReader>>,
         keyring: &Keyring,
         active: &Key,
         known: &[KeyId],
@@ -1086,6 +1101,35 @@ impl Store {
                     }
                 }
             });
+            if let Some(reader) = reader.as_deref_mut() {
+                // Three stages on three threads: this reader reads batch n+2 while the crypto thread re-seals
+                // n+1 and this thread writes n. A stage that fails drops its channel, which ends the others.
+                let active_text = &active_text;
+                let fetcher = scope.spawn(move || -> Result<u64, Error> {
+                    let mut after = 0;
+                    let mut seen = 0u64;
+                    loop {
+                        let batch = reader.fetch_batch(active_text, after, batch_size)?;
+                        let Some(last) = batch.last() else {
+                            return Ok(seen);
+                        };
+                        after = last.id;
+                        seen += batch.len() as u64;
+                        if to_crypto.send(batch).is_err() {
+                            return Ok(seen);
+                        }
+                    }
+                });
+                for updates in results {
+                    let changed = backend.apply_batch(active_text, &updates?)?;
+                    committed(changed);
+                }
+                return match fetcher.join() {
+                    Ok(seen) => seen,
+                    // The reader does not panic; if it ever did, re-raise it rather than report a short pass.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+            }
             let mut seen = 0u64;
             let mut batch = backend.fetch_batch(&active_text, 0, batch_size)?;
             let mut after = batch.last().map_or(0, |r| r.id);
@@ -1160,8 +1204,18 @@ fn reencrypt(
     rows: Vec<RawRow>,
 ) -> Result<Vec<Update>, Error> {
     let mut out = Vec::with_capacity(rows.len());
+    // The rows of a batch name one or two key ids: parse each text once.
+    let mut column: Option<(String, KeyId)> = None;
     for row in rows {
-        let (version, env) = parse_row(keyring, known, &row)?;
+        let id = match &column {
+            Some((text, id)) if *text == row.key_id => *id,
+            _ => {
+                let id = key_id_column(&row)?;
+                column = Some((row.key_id.clone(), id));
+                id
+            }
+        };
+        let (version, env) = parse_row_under(keyring, known, &row, id)?;
         let ctx = Context::new(CONTEXT_DOMAIN, &row.owner, &row.name, version);
         let plain = secretctl_envelope::open(keyring, &ctx, &env)
             .map_err(|e| open_error(keyring, known, &row, &e))?;
@@ -1184,12 +1238,28 @@ fn reencrypt(
 
 /// Check a row's columns against its envelope header before any decryption.
 fn parse_row(keyring: &Keyring, known: &[KeyId], row: &RawRow) -> Result<(u64, Envelope), Error> {
+    parse_row_under(keyring, known, row, key_id_column(row)?)
+}
+
+/// A row's key id column, parsed.
+fn key_id_column(row: &RawRow) -> Result<KeyId, Error> {
+    // A negative version is reported before a bad column, as it always was.
     let version = u64::try_from(row.version).map_err(|_| tampered(row))?;
-    let column: KeyId = row.key_id.parse().map_err(|_| Error::BadKeyIdColumn {
+    row.key_id.parse().map_err(|_| Error::BadKeyIdColumn {
         owner: row.owner.clone(),
         name: row.name.clone(),
         version,
-    })?;
+    })
+}
+
+/// [`parse_row`] with the row's key id column already parsed (`column`).
+fn parse_row_under(
+    keyring: &Keyring,
+    known: &[KeyId],
+    row: &RawRow,
+    column: KeyId,
+) -> Result<(u64, Envelope), Error> {
+    let version = u64::try_from(row.version).map_err(|_| tampered(row))?;
     let env = Envelope::from_bytes(&row.envelope).map_err(|_| tampered(row))?;
     if env.key_id() != column {
         // The column decides which rows a rotation touches and which keys may be destroyed; it must not lie.

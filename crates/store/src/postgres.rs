@@ -544,6 +544,14 @@ impl Backend for Postgres {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
+    fn count_not_under(&mut self, key_id: &str) -> Result<i64, Error> {
+        let row = self.client.query_one(
+            "SELECT count(*) FROM secretctl_secrets WHERE key_id <> $1",
+            &[&key_id],
+        )?;
+        Ok(row.get(0))
+    }
+
     fn begin_rotation(&mut self, key_id: &str, now: i64) -> Result<(), Error> {
         self.client.execute(
             "INSERT INTO secretctl_keys (key_id, first_used) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING",

@@ -9,13 +9,16 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use crate::audit::{Link, GENESIS};
 use crate::backend::{
-    AuditQuery, Backend, PutItem, RawAnchor, RawAudit, RawAuditRow, RawMeta, RawRow, Sealer,
-    Signer, Update,
+    AuditQuery, Backend, BatchReader, PutItem, RawAnchor, RawAudit, RawAuditRow, RawMeta, RawRow,
+    Sealer, Signer, Update,
 };
 use crate::{Error, SCHEMA_VERSION};
 
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// SQLite page cache of an import, KiB.
+const BULK_CACHE_KIB: i64 = 8 << 10;
 
 /// WAL pages after which a commit checkpoints (SQLite's default is 1000).
 const WAL_PAGES: i64 = 128;
@@ -136,6 +139,14 @@ impl Appender {
         Ok(Appender { seq, prev })
     }
 
+    /// Sequence number and link of the next record, `e`, written by the caller in the same transaction.
+    fn link(&mut self, e: &RawAudit, sign: &Signer<'_>) -> (i64, Link) {
+        self.seq += 1;
+        let link = sign(&self.prev, self.seq, e);
+        self.prev.clone_from(&link.chain);
+        (self.seq, link)
+    }
+
     fn append(&mut self, tx: &Connection, e: &RawAudit, sign: &Signer<'_>) -> rusqlite::Result<()> {
         let seq = self.seq + 1;
         let link = sign(&self.prev, seq, e);
@@ -149,6 +160,99 @@ impl Appender {
         self.seq = seq;
         self.prev = link.chain;
         Ok(())
+    }
+}
+
+/// Secrets per multi-row INSERT of a put: one statement (its cursors opened, its program run) per chunk rather than
+/// per secret. 32 rows of 11 audit columns stay far below SQLite's limit on bound parameters.
+const PUT_CHUNK: usize = 32;
+
+/// A secret of a put, sealed and linked into the audit chain, waiting for its chunk's INSERTs.
+struct Pending<'a> {
+    owner: &'a str,
+    name: &'a str,
+    version: i64,
+    envelope: Vec<u8>,
+    seq: i64,
+    link: Link,
+}
+
+/// `INSERT INTO <head> VALUES (?, ...), ...`: `rows` rows of `cols` parameters.
+fn multi_row(head: &str, cols: usize, rows: usize) -> String {
+    let row = format!("({})", vec!["?"; cols].join(", "));
+    format!("{head} VALUES {}", vec![row; rows].join(", "))
+}
+
+/// Insert the secrets rows and audit records of `pending`: a full chunk in two statements, fewer one by one.
+fn insert_chunk(
+    tx: &Connection,
+    pending: &[Pending<'_>],
+    key_id: &str,
+    actor: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    // OR ROLLBACK: a failing row ends the whole transaction (as any error of a put does), so SQLite keeps no
+    // statement journal (a temporary file written for every page a multi-row statement touches) to undo the
+    // statement alone.
+    const SECRETS: &str =
+        "INSERT OR ROLLBACK INTO secretctl_secrets (owner, name, version, key_id, envelope, created_at)";
+    const AUDIT: &str = "INSERT OR ROLLBACK INTO secretctl_audit \
+        (id, at, actor, operation, owner, name, version, detail, key_id, chain, mac)";
+    static SECRETS_CHUNK: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| multi_row(SECRETS, 6, PUT_CHUNK));
+    static AUDIT_CHUNK: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| multi_row(AUDIT, 11, PUT_CHUNK));
+    static SECRETS_ONE: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| multi_row(SECRETS, 6, 1));
+    static AUDIT_ONE: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| multi_row(AUDIT, 11, 1));
+    let (secrets_sql, audit_sql, per) = if pending.len() == PUT_CHUNK {
+        (&*SECRETS_CHUNK, &*AUDIT_CHUNK, PUT_CHUNK)
+    } else {
+        (&*SECRETS_ONE, &*AUDIT_ONE, 1)
+    };
+    let mut secrets = tx.prepare_cached(secrets_sql)?;
+    let mut audit = tx.prepare_cached(audit_sql)?;
+    for rows in pending.chunks(per) {
+        let mut i = 0;
+        for p in rows {
+            secrets.raw_bind_parameter(i + 1, p.owner)?;
+            secrets.raw_bind_parameter(i + 2, p.name)?;
+            secrets.raw_bind_parameter(i + 3, p.version)?;
+            secrets.raw_bind_parameter(i + 4, key_id)?;
+            secrets.raw_bind_parameter(i + 5, &p.envelope)?;
+            secrets.raw_bind_parameter(i + 6, now)?;
+            i += 6;
+        }
+        secrets.raw_execute()?;
+        let mut i = 0;
+        for p in rows {
+            audit.raw_bind_parameter(i + 1, p.seq)?;
+            audit.raw_bind_parameter(i + 2, now)?;
+            audit.raw_bind_parameter(i + 3, actor)?;
+            audit.raw_bind_parameter(i + 4, "put")?;
+            audit.raw_bind_parameter(i + 5, p.owner)?;
+            audit.raw_bind_parameter(i + 6, p.name)?;
+            audit.raw_bind_parameter(i + 7, p.version)?;
+            audit.raw_bind_parameter(i + 8, rusqlite::types::Null)?;
+            audit.raw_bind_parameter(i + 9, &p.link.key_id)?;
+            audit.raw_bind_parameter(i + 10, &p.link.chain)?;
+            audit.raw_bind_parameter(i + 11, &p.link.mac)?;
+            i += 11;
+        }
+        audit.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// Overwrite an optional string in place (keeping its allocation).
+fn set(slot: &mut Option<String>, value: &str) {
+    match slot {
+        Some(s) => {
+            s.clear();
+            s.push_str(value);
+        }
+        None => *slot = Some(value.to_owned()),
     }
 }
 
@@ -442,33 +546,49 @@ impl Sqlite {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut chain = Appender::load(&tx)?;
         let mut versions = Vec::with_capacity(items.len());
+        // One audit entry, its strings overwritten per item: no allocation per secret for it.
+        let mut e = entry(now, actor, "put", "", "", 0);
+        let mut pending: Vec<Pending<'_>> = Vec::with_capacity(PUT_CHUNK);
         {
-            let mut next = tx.prepare_cached(
-                "INSERT INTO secretctl_versions (owner, name, last, current) VALUES (?1, ?2, 1, 1) \
-                 ON CONFLICT (owner, name) DO UPDATE SET last = last + 1, current = last + 1 RETURNING last",
+            let mut first = tx.prepare_cached(
+                "INSERT OR IGNORE INTO secretctl_versions (owner, name, last, current) VALUES (?1, ?2, 1, 1)",
             )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO secretctl_secrets (owner, name, version, key_id, envelope, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            let mut next = tx.prepare_cached(
+                "UPDATE secretctl_versions SET last = last + 1, current = last + 1 \
+                 WHERE owner = ?1 AND name = ?2 RETURNING last",
             )?;
             for item in items {
-                let version: i64 = next.query_row(params![item.owner, item.name], |r| r.get(0))?;
+                // A new (owner, name) is one plain insert; only an existing one pays for the update.
+                let version: i64 = if first.execute(params![item.owner, item.name])? == 1 {
+                    1
+                } else {
+                    next.query_row(params![item.owner, item.name], |r| r.get(0))?
+                };
                 let envelope = match seal(item.owner, item.name, version, item.value) {
                     Ok(e) => e,
                     // Dropping the transaction rolls it back.
                     Err(e) => return Ok(Err(e)),
                 };
-                insert.execute(params![
-                    item.owner, item.name, version, key_id, envelope, now
-                ])?;
-                chain.append(
-                    &tx,
-                    &entry(now, actor, "put", item.owner, item.name, version),
-                    sign,
-                )?;
+                set(&mut e.owner, item.owner);
+                set(&mut e.name, item.name);
+                e.version = Some(version);
+                let (seq, link) = chain.link(&e, sign);
+                pending.push(Pending {
+                    owner: item.owner,
+                    name: item.name,
+                    version,
+                    envelope,
+                    seq,
+                    link,
+                });
+                if pending.len() == PUT_CHUNK {
+                    insert_chunk(&tx, &pending, key_id, actor, now)?;
+                    pending.clear();
+                }
                 versions.push(version);
             }
         }
+        insert_chunk(&tx, &pending, key_id, actor, now)?;
         tx.execute(
             "INSERT OR IGNORE INTO secretctl_keys (key_id, first_used) VALUES (?1, ?2)",
             params![key_id, now],
@@ -531,6 +651,42 @@ impl Sqlite {
         tx.commit()?;
         Ok(changed)
     }
+}
+
+/// A rotation's read connection (see [`Backend::batch_reader`]).
+struct SqliteReader {
+    path: PathBuf,
+    conn: Connection,
+}
+
+impl BatchReader for SqliteReader {
+    fn fetch_batch(
+        &mut self,
+        not_under: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<RawRow>, Error> {
+        fetch_rows(&self.conn, not_under, after, limit).map_err(|source| Error::Sqlite {
+            path: self.path.display().to_string(),
+            source,
+        })
+    }
+}
+
+/// Up to `limit` rows not under `not_under` with id > `after`, in id order.
+fn fetch_rows(
+    conn: &Connection,
+    not_under: &str,
+    after: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<RawRow>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut st = conn.prepare_cached(
+        "SELECT id, owner, name, version, key_id, envelope, created_at FROM secretctl_secrets \
+         WHERE id > ?1 AND key_id <> ?2 ORDER BY id LIMIT ?3",
+    )?;
+    let rows = st.query_map(params![after, not_under, limit], raw_row)?;
+    rows.collect()
 }
 
 fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
@@ -793,6 +949,13 @@ impl Backend for Sqlite {
         run(&self.conn).map_err(|e| self.err(e))
     }
 
+    fn count_not_under(&mut self, key_id: &str) -> Result<i64, Error> {
+        self.conn
+            .prepare_cached("SELECT count(*) FROM secretctl_secrets WHERE key_id <> ?1")
+            .and_then(|mut st| st.query_row([key_id], |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
     fn begin_rotation(&mut self, key_id: &str, now: i64) -> Result<(), Error> {
         let run = |conn: &Connection| -> rusqlite::Result<()> {
             conn.execute(
@@ -816,16 +979,28 @@ impl Backend for Sqlite {
         after: i64,
         limit: usize,
     ) -> Result<Vec<RawRow>, Error> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let run = |conn: &Connection| -> rusqlite::Result<Vec<RawRow>> {
-            let mut st = conn.prepare_cached(
-                "SELECT id, owner, name, version, key_id, envelope, created_at FROM secretctl_secrets \
-                 WHERE id > ?1 AND key_id <> ?2 ORDER BY id LIMIT ?3",
+        fetch_rows(&self.conn, not_under, after, limit).map_err(|e| self.err(e))
+    }
+
+    fn batch_reader(&self) -> Result<Option<Box<dyn BatchReader>>, Error> {
+        let run = || -> rusqlite::Result<Connection> {
+            // The file exists (this connection has it open): without SQLITE_OPEN_CREATE nothing is created.
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(&self.path, flags)?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            // Rows are read once, in id order: a small cache is enough.
+            conn.pragma_update(None, "cache_size", -1024)?;
+            conn.set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                true,
             )?;
-            let rows = st.query_map(params![after, not_under, limit], raw_row)?;
-            rows.collect()
+            Ok(conn)
         };
-        run(&self.conn).map_err(|e| self.err(e))
+        let conn = run().map_err(|e| self.err(e))?;
+        Ok(Some(Box::new(SqliteReader {
+            path: self.path.clone(),
+            conn,
+        })))
     }
 
     fn fetch_latest(
@@ -852,6 +1027,28 @@ impl Backend for Sqlite {
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(|e| self.err(e))
+    }
+
+    fn begin_bulk(&mut self) -> Result<(), Error> {
+        let run = |conn: &Connection| -> rusqlite::Result<()> {
+            // Every batch writes into the secrets index and the versions table at random places (names arrive in no
+            // order): a page cache of BULK_CACHE_KIB keeps those pages instead of spilling and re-reading them in
+            // each transaction. A fixed size: memory does not grow with the number of secrets.
+            conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+            // One checkpoint per 64 MiB of WAL rather than per 512 KiB: a page written by many batches is copied
+            // into the database once. Commits still fsync the WAL (synchronous stays FULL).
+            conn.pragma_update(None, "wal_autocheckpoint", 16384)
+        };
+        run(&self.conn).map_err(|e| self.err(e))
+    }
+
+    fn end_bulk(&mut self) -> Result<(), Error> {
+        let run = |conn: &Connection| -> rusqlite::Result<()> {
+            conn.pragma_update(None, "wal_autocheckpoint", WAL_PAGES)?;
+            conn.pragma_update(None, "cache_size", -2000)?;
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        };
+        run(&self.conn).map_err(|e| self.err(e))
     }
 
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error> {

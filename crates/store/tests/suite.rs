@@ -836,6 +836,78 @@ fn random_binary_values_round_trip_through_export_and_import(t: TestStore) {
     assert!(open(&target).verify_audit(ring.keys()).is_ok());
 }
 
+/// An import stores each line as the next version of its (owner, name): a name already in the store, a name twice
+/// in one import (in one multi-row chunk and across chunks), and new names; one `put` audit record per secret
+/// that `audit --name` finds, and the chain verifies.
+fn import_versions_and_per_secret_audit(t: TestStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let keyfile = dir.path().join("master.key");
+    secretctl_keyfile::create(&keyfile).unwrap();
+    let mut ring =
+        secretctl_keyfile::Keyring::open(&keyfile, secretctl_keyfile::LoadOptions::default())
+            .unwrap();
+    let mut store = open(&t);
+    store.put(ring.active(), "imp", "old", b"v1").unwrap();
+    let mut lines = String::new();
+    let mut expect = std::collections::BTreeMap::new();
+    for i in 0..150 {
+        let name = match i {
+            0 | 5 | 100 => "old".to_owned(),
+            1 | 2 | 40 => "twice".to_owned(),
+            _ => format!("n{i}"),
+        };
+        let value = format!("value {i}");
+        lines.push_str(&format!(
+            "{{\"owner\":\"imp\",\"name\":\"{name}\",\"value\":\"{value}\"}}\n"
+        ));
+        let e = expect.entry(name).or_insert((0u64, String::new()));
+        e.0 += 1;
+        e.1 = value;
+    }
+    expect.get_mut("old").unwrap().0 += 1;
+    let n = store
+        .import(
+            &mut ring,
+            &mut lines.as_bytes(),
+            secretctl_store::ImportFormat::Jsonl,
+            Some("imp"),
+            &mut |_| {},
+        )
+        .unwrap();
+    assert_eq!(n, 150);
+    for (name, (version, value)) in &expect {
+        let got = store.get(ring.keys(), "imp", name, None).unwrap();
+        assert_eq!(got.info().version, *version, "{name}");
+        assert_eq!(got.expose_value(), value.as_bytes(), "{name}");
+    }
+    let versions: Vec<u64> = store
+        .list(Some("imp"))
+        .unwrap()
+        .iter()
+        .filter(|i| i.name == "twice")
+        .map(|i| i.version)
+        .collect();
+    assert_eq!(versions, [1, 2, 3]);
+    for (name, (version, _)) in &expect {
+        let puts: Vec<Option<u64>> = store
+            .audit_query(&{
+                let mut f = secretctl_store::AuditFilter::newest(100);
+                f.owner = Some("imp".to_owned());
+                f.name = Some(name.clone());
+                f.operation = Some("put".to_owned());
+                f
+            })
+            .unwrap()
+            .iter()
+            .map(|a| a.version)
+            .collect();
+        let want: Vec<Option<u64>> = (1..=*version).map(Some).collect();
+        assert_eq!(puts, want, "{name}");
+    }
+    let verified = store.verify_audit(ring.keys()).unwrap();
+    assert!(verified.rows >= 151, "{verified}");
+}
+
 macro_rules! suite {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -850,6 +922,7 @@ macro_rules! suite {
 }
 
 suite!(
+    import_versions_and_per_secret_audit,
     random_binary_values_round_trip_through_export_and_import,
     put_get_and_versions,
     empty_and_binary_values,
