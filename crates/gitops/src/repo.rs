@@ -82,7 +82,6 @@ const LINK_MODE: i32 = 0o120_000;
 /// [`secretctl_envfile::MAX_FILE_BYTES`]. Every writer checks it before writing anything ([`Error::WouldBeTooLarge`]).
 pub const MAX_FILE_BYTES: u64 = secretctl_envfile::MAX_FILE_BYTES;
 
-/// Refuse to write `len` bytes to `path` when secretctl would then refuse to read the file.
 /// The index entry of the working-tree file `rel` whose content is the blob `id`, with the file's stat data as
 /// `git add` records it (git's index keeps 32-bit stat fields: larger values are truncated, as git truncates them).
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // git's on-disk index format, see above
@@ -109,6 +108,7 @@ fn index_entry(rel: &Path, id: git2::Oid, meta: &std::fs::Metadata) -> git2::Ind
     }
 }
 
+/// Refuse to write `len` bytes to `path` when secretctl would then refuse to read the file.
 fn check_size(path: &Path, len: usize) -> Result<()> {
     let size = len as u64;
     if size > MAX_FILE_BYTES {
