@@ -23,6 +23,12 @@ const BULK_CACHE_KIB: i64 = 8 << 10;
 /// WAL pages after which a commit checkpoints (SQLite's default is 1000).
 const WAL_PAGES: i64 = 128;
 
+/// WAL pages after which a commit checkpoints during an import or a rotation (64 MiB of 4 KiB pages).
+const BULK_WAL_PAGES: i64 = 16384;
+
+/// SQLite's own page cache size (`cache_size = -2000`: 2000 KiB), restored after an import or a rotation.
+const DEFAULT_CACHE_KIB: i64 = 2000;
+
 /// WAL size past which closing a connection copies the WAL into the database and truncates it (about 16 frames of
 /// 4 KiB): see `impl Drop for Sqlite`.
 const WAL_TRUNCATE_BYTES: u64 = 64 * 1024;
@@ -148,8 +154,8 @@ impl Appender {
     }
 
     fn append(&mut self, tx: &Connection, e: &RawAudit, sign: &Signer<'_>) -> rusqlite::Result<()> {
-        let seq = self.seq + 1;
-        let link = sign(&self.prev, seq, e);
+        // On an error the transaction, and with it this appender, is dropped.
+        let (seq, link) = self.link(e, sign);
         tx.prepare_cached(
             "INSERT INTO secretctl_audit (id, at, actor, operation, owner, name, version, detail, key_id, chain, mac) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -157,8 +163,6 @@ impl Appender {
         .execute(params![
             seq, e.at, e.actor, e.operation, e.owner, e.name, e.version, e.detail, link.key_id, link.chain, link.mac
         ])?;
-        self.seq = seq;
-        self.prev = link.chain;
         Ok(())
     }
 }
@@ -288,6 +292,30 @@ impl Drop for Sqlite {
     }
 }
 
+/// After an import or a rotation: the usual checkpoint interval and page cache again, and the WAL folded into the
+/// database and truncated. A checkpoint under synchronous=FULL fsyncs the WAL and the database file; TRUNCATE leaves
+/// an empty WAL, so the next process does not read the long run's WAL to rebuild its index.
+fn end_long_run(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_PAGES)?;
+    conn.pragma_update(None, "cache_size", -DEFAULT_CACHE_KIB)?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+}
+
+/// No store at `path` (nothing was created).
+fn no_store(path: &Path) -> Error {
+    Error::NoStore {
+        store: format!("sqlite:{}", path.display()),
+    }
+}
+
+/// A database error of the store at `path`.
+fn sqlite_error(path: &Path, source: rusqlite::Error) -> Error {
+    Error::Sqlite {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
 /// SQLite's "database is locked" (any of its extended codes).
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
@@ -312,9 +340,6 @@ impl Sqlite {
             path: shown.clone(),
             source,
         };
-        let no_store = || Error::NoStore {
-            store: format!("sqlite:{shown}"),
-        };
         if create {
             // Create the file ourselves so it is 0600 from the first byte whatever the umask; SQLite gives the -wal
             // and -shm files the database file's mode.
@@ -338,14 +363,11 @@ impl Sqlite {
                 Err(e) => return Err(io(e)),
             }
         } else if !path.is_file() {
-            return Err(no_store());
+            return Err(no_store(path));
         }
         // Never let SQLite create the file: only the code above does, 0600.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| Error::Sqlite {
-            path: shown.clone(),
-            source,
-        })?;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
         let mut s = Sqlite {
             path: path.to_path_buf(),
             conn,
@@ -373,26 +395,19 @@ impl Sqlite {
 
     /// Check (and with `create`, make) the database a store of ours; true when this call created its tables.
     fn initialise(&mut self, create: bool) -> Result<bool, Error> {
-        let shown = self.path.display().to_string();
         // A read only: a file that is not a database, or a database without our tables, is not touched.
         let ours = match self.is_store() {
             Ok(ours) => ours,
             Err(e) if is_busy(&e) => return Err(self.err(e)),
-            Err(_) if !create => {
-                return Err(Error::NoStore {
-                    store: format!("sqlite:{shown}"),
-                })
-            }
+            Err(_) if !create => return Err(no_store(&self.path)),
             Err(_) => {
                 return Err(Error::ForeignDatabase {
-                    store: format!("sqlite:{shown}"),
+                    store: format!("sqlite:{}", self.path.display()),
                 })
             }
         };
         if !ours && !create {
-            return Err(Error::NoStore {
-                store: format!("sqlite:{shown}"),
-            });
+            return Err(no_store(&self.path));
         }
         // WAL first: the tables of a new store are then created in a WAL transaction, so once that transaction has
         // committed nothing below can be answered "busy" and make a retry report the store as found, not created.
@@ -477,10 +492,7 @@ impl Sqlite {
     }
 
     fn err(&self, source: rusqlite::Error) -> Error {
-        Error::Sqlite {
-            path: self.path.display().to_string(),
-            source,
-        }
+        sqlite_error(&self.path, source)
     }
 
     fn check_schema(&mut self) -> Result<(), Error> {
@@ -666,10 +678,7 @@ impl BatchReader for SqliteReader {
         after: i64,
         limit: usize,
     ) -> Result<Vec<RawRow>, Error> {
-        fetch_rows(&self.conn, not_under, after, limit).map_err(|source| Error::Sqlite {
-            path: self.path.display().to_string(),
-            source,
-        })
+        fetch_rows(&self.conn, not_under, after, limit).map_err(|e| sqlite_error(&self.path, e))
     }
 }
 
@@ -967,7 +976,7 @@ impl Backend for Sqlite {
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             // Fewer, larger checkpoints (each one syncs) while every row is rewritten. The page cache stays at 4 MiB:
             // rows are visited in id order, so a bigger cache buys little and would count against peak memory.
-            conn.pragma_update(None, "wal_autocheckpoint", 16384)?;
+            conn.pragma_update(None, "wal_autocheckpoint", BULK_WAL_PAGES)?;
             conn.pragma_update(None, "cache_size", -4096)
         };
         run(&self.conn).map_err(|e| self.err(e))
@@ -1037,18 +1046,13 @@ impl Backend for Sqlite {
             conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
             // One checkpoint per 64 MiB of WAL rather than per 512 KiB: a page written by many batches is copied
             // into the database once. Commits still fsync the WAL (synchronous stays FULL).
-            conn.pragma_update(None, "wal_autocheckpoint", 16384)
+            conn.pragma_update(None, "wal_autocheckpoint", BULK_WAL_PAGES)
         };
         run(&self.conn).map_err(|e| self.err(e))
     }
 
     fn end_bulk(&mut self) -> Result<(), Error> {
-        let run = |conn: &Connection| -> rusqlite::Result<()> {
-            conn.pragma_update(None, "wal_autocheckpoint", WAL_PAGES)?;
-            conn.pragma_update(None, "cache_size", -2000)?;
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        };
-        run(&self.conn).map_err(|e| self.err(e))
+        end_long_run(&self.conn).map_err(|e| self.err(e))
     }
 
     fn apply_batch(&mut self, new_key: &str, updates: &[Update]) -> Result<u64, Error> {
@@ -1058,11 +1062,7 @@ impl Backend for Sqlite {
     fn end_rotation(&mut self) -> Result<(), Error> {
         let run = |conn: &Connection| -> rusqlite::Result<()> {
             conn.pragma_update(None, "synchronous", "FULL")?;
-            conn.pragma_update(None, "wal_autocheckpoint", WAL_PAGES)?;
-            conn.pragma_update(None, "cache_size", -2000)?;
-            // A checkpoint under synchronous=FULL fsyncs the WAL and the database file; TRUNCATE leaves an empty WAL,
-            // so the next process does not read the rotation's WAL to rebuild its index.
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            end_long_run(conn)
         };
         run(&self.conn).map_err(|e| self.err(e))
     }
