@@ -75,11 +75,7 @@ impl ReadOptions {
 /// symlink policy; [`Error::NotRegular`]; [`Error::Owner`]; [`Error::Permissions`]; [`Error::TooLarge`];
 /// [`Error::Changed`] when a followed link was re-pointed or the file grew while it was read; [`Error::Io`].
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let policy = opts.symlinks.unwrap_or_else(Symlinks::process_default);
-    let resolved = resolve(path, policy)?;
-    let mut file = open_checked(path, &resolved)?;
-    let meta = file.metadata().map_err(|e| Error::io("inspect", path, e))?;
-    check(path, &meta, opts)?;
+    let (mut file, meta) = open_and_check(path, opts)?;
     // One byte more than the file's size (and at most one more than the limit), allocated once so that no copy of
     // the content is left behind by a reallocation; a file that fills it has grown since the fstat.
     let size = meta.len().min(opts.max_bytes);
@@ -121,11 +117,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Zeroizing<Vec<u8>>, Error
 /// # Errors
 /// As [`read`], except [`Error::Changed`] for a file that grows (the reader reports that).
 pub fn open(path: &Path, opts: &ReadOptions) -> Result<Reader, Error> {
-    let policy = opts.symlinks.unwrap_or_else(Symlinks::process_default);
-    let resolved = resolve(path, policy)?;
-    let file = open_checked(path, &resolved)?;
-    let meta = file.metadata().map_err(|e| Error::io("inspect", path, e))?;
-    check(path, &meta, opts)?;
+    let (file, _) = open_and_check(path, opts)?;
     Ok(Reader {
         file,
         left: opts.max_bytes,
@@ -218,6 +210,17 @@ fn too_large(path: &Path, size: u64, limit: u64) -> Error {
         size,
         limit,
     }
+}
+
+/// Resolve `path` under the symlink policy, open it ([`open_checked`]) and make every check of `opts` on the open
+/// descriptor: what [`read`] and [`open`] do before the first byte.
+fn open_and_check(path: &Path, opts: &ReadOptions) -> Result<(File, Metadata), Error> {
+    let policy = opts.symlinks.unwrap_or_else(Symlinks::process_default);
+    let resolved = resolve(path, policy)?;
+    let file = open_checked(path, &resolved)?;
+    let meta = file.metadata().map_err(|e| Error::io("inspect", path, e))?;
+    check(path, &meta, opts)?;
+    Ok((file, meta))
 }
 
 /// Open the resolved path without following a link at its last component and without blocking on a FIFO, and
