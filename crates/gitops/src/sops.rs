@@ -1526,10 +1526,7 @@ struct Walk<'a> {
 
 impl<'a> Walk<'a> {
     fn new(key: &DataKey, rules: Rules, stash: Option<&'a mut Stash>) -> Self {
-        let mut hash = Sha512::new();
-        if rules.mac_only_encrypted {
-            hash.update(MAC_ONLY_ENCRYPTED_INIT);
-        }
+        let hash = mac_hasher(&rules);
         Walk {
             cipher: ValueCipher::new(key),
             rules,
@@ -1540,7 +1537,7 @@ impl<'a> Walk<'a> {
     }
 
     fn mac(self) -> String {
-        hex_upper(&self.hash.finalize())
+        mac_hex(self.hash)
     }
 
     fn decrypt_entries(&mut self, entries: &mut [Entry]) -> Result<(), Error> {
@@ -1740,24 +1737,19 @@ fn typed(plain: &[u8], ty: &str) -> Option<Scalar> {
     }
 }
 
-fn hex_lower(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 15)]));
+/// The hash a file's MAC is computed with, before the first value: with `mac_only_encrypted`, sops starts it
+/// with a fixed block.
+fn mac_hasher(rules: &Rules) -> Sha512 {
+    let mut hash = Sha512::new();
+    if rules.mac_only_encrypted {
+        hash.update(MAC_ONLY_ENCRYPTED_INIT);
     }
-    s
+    hash
 }
 
-fn hex_upper(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    s
+/// The MAC's plaintext as sops writes it: the hash in upper-case hex.
+fn mac_hex(hash: Sha512) -> String {
+    hex::encode_upper(hash.finalize())
 }
 
 /// Decrypts `doc` in place and verifies the MAC; returns the data key.

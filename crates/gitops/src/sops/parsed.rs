@@ -14,10 +14,10 @@ use super::{
     Recipient, Scalar, Stash, Unwrap, Vars, SOPS_VERSION,
 };
 use super::{
-    hex_upper, normalize_lastmodified, now_rfc3339, scalar_bytes, static_type, typed, verify_mac,
-    ValueCipher, MAC_ONLY_ENCRYPTED_INIT,
+    mac_hasher, mac_hex, normalize_lastmodified, now_rfc3339, scalar_bytes, static_type, typed,
+    verify_mac, ValueCipher,
 };
-use super::{Identities, Sha256, Sha512};
+use super::{Identities, Sha256};
 use sha2::Digest;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -142,7 +142,7 @@ pub(super) fn key_id(key: &DataKey) -> String {
     let mut h = Sha256::new();
     h.update(b"secretctl sops data key id v1\0");
     h.update(key.bytes());
-    super::hex_lower(&h.finalize()[..16])
+    hex::encode(&h.finalize()[..16])
 }
 
 /// [`super::write_vars`] over a previous file already parsed (`previous`: its text, the text parsed, identities
@@ -160,19 +160,8 @@ pub(crate) fn write_vars_over(
         return Err(Error::NoRecipients);
     }
     check_keys(vars, format)?;
-    let written = |text: String, key: &DataKey, meta: &Metadata| -> Result<Written, Error> {
-        Ok(Written {
-            text,
-            key_id: key_id(key),
-            recipients: recipients_in(meta)?,
-        })
-    };
     let Some((prev_text, prev, ids)) = previous else {
-        let mut doc = new_doc(vars);
-        let key = DataKey::generate().map_err(|_| Error::Random)?;
-        let mut meta = Metadata::new(wrap_all(&key, recipients, &[])?);
-        encrypt_doc(&mut doc, &mut meta, &key, None)?;
-        return written(render(&doc, Some(&meta), format)?, &key, &meta);
+        return write_with_new_key(vars, format, recipients, None);
     };
     let (mut prev, meta) = prev.into_file()?;
     let mut meta = require_meta(meta)?;
@@ -190,21 +179,50 @@ pub(crate) fn write_vars_over(
     if prev_flat && same_recipients(&meta.age, recipients) && prev.0 == doc.0 {
         return written(prev_text.to_owned(), &key, &meta);
     }
-    let removed = {
-        let now: HashSet<String> = recipients.iter().map(ToString::to_string).collect();
-        meta.age.iter().any(|k| !now.contains(k.recipient.trim()))
-    };
     meta.version = SOPS_VERSION.to_owned();
-    if removed {
-        let fresh = DataKey::generate().map_err(|_| Error::Random)?;
-        meta.age = wrap_all(&fresh, recipients, &[])?;
-        encrypt_doc(&mut doc, &mut meta, &fresh, None)?;
-        written(render(&doc, Some(&meta), format)?, &fresh, &meta)
-    } else {
-        meta.age = wrap_all(&key, recipients, &meta.age)?;
-        encrypt_doc(&mut doc, &mut meta, &key, Some(&mut stash))?;
-        written(render(&doc, Some(&meta), format)?, &key, &meta)
+    if recipient_removed(&meta, recipients) {
+        return write_with_new_key(vars, format, recipients, Some(meta));
     }
+    meta.age = wrap_all(&key, recipients, &meta.age)?;
+    encrypt_doc(&mut doc, &mut meta, &key, Some(&mut stash))?;
+    written(render(&doc, Some(&meta), format)?, &key, &meta)
+}
+
+/// What was written: `text`, the id of its data key and the recipients of its metadata.
+fn written(text: String, key: &DataKey, meta: &Metadata) -> Result<Written, Error> {
+    Ok(Written {
+        text,
+        key_id: key_id(key),
+        recipients: recipients_in(meta)?,
+    })
+}
+
+/// Whether a recipient of the previous file (`meta`) is not among `recipients`: it knew the data key.
+fn recipient_removed(meta: &Metadata, recipients: &[Recipient]) -> bool {
+    let now: HashSet<String> = recipients.iter().map(ToString::to_string).collect();
+    meta.age.iter().any(|k| !now.contains(k.recipient.trim()))
+}
+
+/// `vars` encrypted under a new data key wrapped to `recipients` only: a new file, or (`meta`, the previous file's
+/// metadata) a file a removed recipient could read, every value encrypted again.
+fn write_with_new_key(
+    vars: &Vars,
+    format: Format,
+    recipients: &[Recipient],
+    meta: Option<Metadata>,
+) -> Result<Written, Error> {
+    let mut doc = new_doc(vars);
+    let key = DataKey::generate().map_err(|_| Error::Random)?;
+    let age = wrap_all(&key, recipients, &[])?;
+    let mut meta = match meta {
+        Some(mut meta) => {
+            meta.age = age;
+            meta
+        }
+        None => Metadata::new(age),
+    };
+    encrypt_doc(&mut doc, &mut meta, &key, None)?;
+    written(render(&doc, Some(&meta), format)?, &key, &meta)
 }
 
 /// A flat previous file (one document of `KEY: scalar` pairs, no comment, no key twice; what every vars file is),
@@ -241,10 +259,7 @@ impl<'a> Flat<'a> {
         let key = data_key(meta, Unwrap::age(ids))?;
         let rules = meta.rules()?;
         let cipher = ValueCipher::new(&key);
-        let mut hash = Sha512::new();
-        if rules.mac_only_encrypted {
-            hash.update(MAC_ONLY_ENCRYPTED_INIT);
-        }
+        let mut hash = mac_hasher(&rules);
         let mut plain = Zeroizing::new(Vec::new());
         let mut keys = HashMap::with_capacity(entries.len());
         let mut order = Vec::with_capacity(entries.len());
@@ -340,7 +355,7 @@ impl<'a> Flat<'a> {
             }
             order.push(k.as_str());
         }
-        verify_mac(&key, meta, &hex_upper(&hash.finalize()))?;
+        verify_mac(&key, meta, &mac_hex(hash))?;
         Ok(Some(Flat {
             key,
             rules,
@@ -371,35 +386,15 @@ impl<'a> Flat<'a> {
                 .zip(vars)
                 .all(|(k, (nk, v))| *k == nk && self.same(k, v.expose_secret().as_bytes()));
         if unchanged && same_recipients(&meta.age, recipients) {
-            return Ok(Written {
-                text: prev_text.to_owned(),
-                key_id: key_id(&self.key),
-                recipients: recipients_in(&meta)?,
-            });
+            return written(prev_text.to_owned(), &self.key, &meta);
         }
-        let removed = {
-            let now: HashSet<String> = recipients.iter().map(ToString::to_string).collect();
-            meta.age.iter().any(|k| !now.contains(k.recipient.trim()))
-        };
         meta.version = SOPS_VERSION.to_owned();
-        if removed {
-            // A removed recipient knew the data key: a new one, every value encrypted again.
-            let mut doc = new_doc(vars);
-            let fresh = DataKey::generate().map_err(|_| Error::Random)?;
-            meta.age = wrap_all(&fresh, recipients, &[])?;
-            encrypt_doc(&mut doc, &mut meta, &fresh, None)?;
-            return Ok(Written {
-                text: render(&doc, Some(&meta), format)?,
-                key_id: key_id(&fresh),
-                recipients: recipients_in(&meta)?,
-            });
+        if recipient_removed(&meta, recipients) {
+            return write_with_new_key(vars, format, recipients, Some(meta));
         }
         meta.age = wrap_all(&self.key, recipients, &meta.age)?;
         let mut cipher = ValueCipher::new(&self.key);
-        let mut hash = Sha512::new();
-        if self.rules.mac_only_encrypted {
-            hash.update(MAC_ONLY_ENCRYPTED_INIT);
-        }
+        let mut hash = mac_hasher(&self.rules);
         let mut entries = Vec::with_capacity(vars.len());
         let mut ad = String::new();
         for (k, v) in vars {
@@ -432,13 +427,12 @@ impl<'a> Flat<'a> {
         meta.lastmodified = now_rfc3339();
         let mac_ad = normalize_lastmodified(&meta.lastmodified)?;
         meta.mac = cipher
-            .encrypt(hex_upper(&hash.finalize()).as_bytes(), &mac_ad, "str")
+            .encrypt(mac_hex(hash).as_bytes(), &mac_ad, "str")
             .map_err(|_| Error::Random)?;
-        let doc = Doc::single(entries);
-        Ok(Written {
-            text: render(&doc, Some(&meta), format)?,
-            key_id: key_id(&self.key),
-            recipients: recipients_in(&meta)?,
-        })
+        written(
+            render(&Doc::single(entries), Some(&meta), format)?,
+            &self.key,
+            &meta,
+        )
     }
 }
