@@ -276,23 +276,24 @@ impl Repo {
 
     /// Record the recipients of `text` (the vars file `rel`) in the clone's `.git/config`.
     pub(super) fn pin_recipients(&self, rel: &Path, text: &str) -> Result<()> {
-        let recipients: Vec<String> = sops::recipients_of(text, Format::Yaml)
-            .map_err(|source| Error::Sops {
-                path: rel.to_owned(),
-                source,
-            })?
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        self.set_pin(rel, "recipients", &recipients.join(","))
+        let recipients = sops::recipients_of(text, Format::Yaml).map_err(|source| Error::Sops {
+            path: rel.to_owned(),
+            source,
+        })?;
+        self.pin_recipient_list(rel, &recipients)
+    }
+
+    /// Record `recipients` as those of the vars file `rel`.
+    fn pin_recipient_list(&self, rel: &Path, recipients: &[Recipient]) -> Result<()> {
+        let list: Vec<String> = recipients.iter().map(ToString::to_string).collect();
+        self.set_pin(rel, "recipients", &list.join(","))
     }
 
     /// Record the data key and the recipients of the vars file `rel` as this push wrote it in the clone's
     /// `.git/config` (what [`sops::data_key_id`] and [`sops::recipients_of`] would read back from its text).
     fn pin_written(&self, rel: &Path, written: &sops::Written) -> Result<()> {
         self.set_pin(rel, "datakey", &written.key_id)?;
-        let recipients: Vec<String> = written.recipients.iter().map(ToString::to_string).collect();
-        self.set_pin(rel, "recipients", &recipients.join(","))
+        self.pin_recipient_list(rel, &written.recipients)
     }
 
     /// After `recipients add|remove` (the operator's own word on who reads the files): record the recipients of

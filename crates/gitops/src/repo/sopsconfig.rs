@@ -945,6 +945,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "vault")] // a build without it refuses hc_vault rules outright
     fn other_master_keys_and_shamir_are_refused_clearly() {
         let (a, b) = (recipient(), recipient());
         let vault = format!(

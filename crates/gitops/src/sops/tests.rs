@@ -542,16 +542,20 @@ fn hc_vault_only_file_without_vault_names_what_was_tried() {
         decrypt_file_using(&text, Format::Yaml, Format::Yaml, none),
         Err(Error::NoIdentity)
     ));
-    // A hostile entry whose path is not a Transit key is refused before any request.
-    let bad = text.replace("engine_path: sops/transit", "engine_path: ../sys");
-    let err = decrypt_file_using(
-        &bad,
-        Format::Yaml,
-        Format::Yaml,
-        Unwrap::with_vault(Some(&other)),
-    )
-    .unwrap_err();
-    assert!(matches!(err, Error::Metadata { .. }), "{err}");
+    // A hostile entry whose path is not a Transit key is refused before any request (a build without Vault
+    // support makes none at all).
+    #[cfg(feature = "vault")]
+    {
+        let bad = text.replace("engine_path: sops/transit", "engine_path: ../sys");
+        let err = decrypt_file_using(
+            &bad,
+            Format::Yaml,
+            Format::Yaml,
+            Unwrap::with_vault(Some(&other)),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Metadata { .. }), "{err}");
+    }
 }
 
 #[test]
