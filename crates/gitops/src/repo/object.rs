@@ -6,8 +6,9 @@
 //! is mostly base64 ciphertext. A loose object may hold its data in zlib's stored blocks, which cost a copy and a
 //! checksum. The object id is the same either way, git reads it as any other loose object, and `git gc` packs and
 //! compresses it with the rest of the repository. It is written as [`secretctl_fs::create_new`] writes every new
-//! file: under a temporary name, fsynced, then linked into place (a crash never leaves a partial object), never
-//! through a link. Repositories this does not describe (shared permissions, another object format, an object
+//! file: under a temporary name, fsynced, then linked into place (a crash never leaves a partial object); a link at
+//! the object's own name is never written through (the fan-out directory `objects/xx` is opened as git and
+//! libgit2 open it, so a link planted there by the repository's owner is followed, as it was before). Repositories this does not describe (shared permissions, another object format, an object
 //! directory elsewhere) get libgit2's own write.
 
 use std::path::PathBuf;
