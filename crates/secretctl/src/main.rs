@@ -1,5 +1,8 @@
 //! `secretctl`: the thin command-line front end over the secretctl libraries.
-#![forbid(unsafe_code)]
+// The process starts at the C `main` below, not through the standard library's runtime: see start.rs.
+#![cfg_attr(not(test), no_main)]
+// No unsafe code but start.rs's, which allows it for itself, and the entry point's name.
+#![deny(unsafe_code)]
 // The doc comments of the argument types are clap's --help text for a terminal, where `<instance>` reads as a
 // placeholder; rustdoc would take it for an HTML tag.
 #![allow(rustdoc::invalid_html_tags)]
@@ -24,30 +27,44 @@ mod key_transit;
 mod name;
 mod rotate;
 mod secret;
+mod start;
 mod store;
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::cli::{Cli, Command, Globals};
 
-fn main() -> ExitCode {
+/// The process's entry point, called by the C runtime (see start.rs).
+#[cfg(not(test))]
+// `no_mangle` makes this function the `main` symbol the C runtime calls; nothing else in the program has that name.
+#[allow(unsafe_code)]
+#[unsafe(no_mangle)]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    start::run(secretctl)
+}
+
+/// The whole command: its exit status.
+#[cfg_attr(test, allow(dead_code))]
+fn secretctl() -> u8 {
     // Before anything is read: no core file, no ptrace by other users, for everything this process will hold.
     if let Err(e) = secretctl_fs::harden_process() {
         let _ = writeln!(
             std::io::stderr(),
             "error: cannot turn off core dumps for this process: {e}"
         );
-        return ExitCode::from(1);
+        return 1;
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; clap knows which exit code each wants.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return if e.use_stderr() { 2 } else { 0 };
         }
     };
     if cli.follow_symlinks {
@@ -55,14 +72,14 @@ fn main() -> ExitCode {
     }
     let globals = Globals { json: cli.json };
     match run(globals, cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Ok(()) => 0,
+        Err(err) if exit::is_broken_pipe(&err) => 0,
         Err(err) => {
             let mut stderr = std::io::stderr().lock();
             for line in exit::report_lines(&err) {
                 let _ = writeln!(stderr, "{line}");
             }
-            ExitCode::from(exit::code_of(&err))
+            exit::code_of(&err)
         }
     }
 }
