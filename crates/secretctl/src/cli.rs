@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::{assets, check, env, escrow, export, generate, gitops, init, key, name, secret, store};
 
@@ -42,7 +42,7 @@ pub enum Command {
   secretctl init my-instance  # built-in example schema, written to my-instance/secretctl.toml
   # keep the values old.env already has
   secretctl init wiki --schema wiki.toml --env-file old.env")]
-    Init(init::Args),
+    Init(Deferred<init::Args>),
     /// Read and edit a Docker Compose .env file without losing a byte of it.
     #[command(after_help = "Examples:
   secretctl env list --file .env  # keys in file order
@@ -88,12 +88,12 @@ pub enum Command {
     #[command(after_help = "Examples:
   secretctl generate alnum:32
   secretctl --json generate words:6  # the value and its entropy in bits")]
-    Generate(generate::Args),
+    Generate(Deferred<generate::Args>),
     /// Check a .env against its schema: missing, too short, overdue, one-shot keys changed.
     #[command(after_help = "Examples:
   secretctl check  # ./.env against ./secretctl.toml; exit 1 on any finding
   secretctl --json check --env /srv/wiki/.env --schema /srv/wiki/secretctl.toml")]
-    Check(check::Args),
+    Check(Deferred<check::Args>),
     /// Keep encrypted vars files in a git repository (SOPS format, age recipients).
     #[command(after_help = "Examples:
   secretctl gitops init --repo ops --recipient age1...
@@ -122,7 +122,7 @@ pub enum Command {
     },
     /// Generate man pages or completion files (used by `cargo xtask man | completions`).
     #[command(name = "__generate", hide = true)]
-    GenerateAssets(assets::Args),
+    GenerateAssets(Deferred<assets::Args>),
     /// Copy an instance's current secret values to the operator's `pass` password store.
     #[command(after_help = "Examples:
   secretctl escrow pass --instance /srv/wiki  # secretctl/wiki/<name>_v<N> for each versioned secret")]
@@ -130,10 +130,13 @@ pub enum Command {
     Escrow(Deferred<escrow::Command>),
 }
 
-/// A group's subcommands, built only when the group is chosen (`Command::defer`): parsing `secretctl env get`
-/// builds the `env` group's commands and not the other groups' (start-up time: every command's arguments and help
-/// text would otherwise be allocated on every run). Help, completions and man pages see the whole tree: clap builds
-/// a deferred group when its help is asked for, and [`eager_command`] builds everything at once.
+/// A group's subcommands, or a command's arguments, built only when that group or command is chosen
+/// (`Command::defer`): parsing `secretctl env get` builds the `env` group's commands, without their arguments, and
+/// the arguments of `get`, and nothing of the other groups and commands (start-up time: every command's arguments
+/// and help text would otherwise be allocated on every run). Help, completions and man pages see the whole tree:
+/// clap builds a deferred group or command when its help is asked for, and [`eager_command`] builds everything at
+/// once. (A command holding a group, like `gitops`, cannot itself be deferred: clap keeps one deferred step per
+/// command.)
 #[derive(Debug)]
 pub struct Deferred<T>(pub T);
 
@@ -169,11 +172,21 @@ impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
 /// Adds `T`'s subcommands, keeping the texts the group's variant gave (clap applies the variant's attributes
 /// before a deferred group is built, and `T`'s own doc comment would replace them).
 fn build_group<T: Subcommand>(cmd: clap::Command) -> clap::Command {
+    keep_texts(cmd, T::augment_subcommands)
+}
+
+/// Adds `T`'s arguments, keeping the texts the command's variant gave (as [`build_group`]).
+fn build_args<T: Args>(cmd: clap::Command) -> clap::Command {
+    keep_texts(cmd, T::augment_args)
+}
+
+/// `build(cmd)` with the about and after-help texts `cmd` had before.
+fn keep_texts(cmd: clap::Command, build: fn(clap::Command) -> clap::Command) -> clap::Command {
     let about = cmd.get_about().cloned();
     let long_about = cmd.get_long_about().cloned();
     let after_help = cmd.get_after_help().cloned();
     let after_long_help = cmd.get_after_long_help().cloned();
-    let mut cmd = T::augment_subcommands(cmd);
+    let mut cmd = build(cmd);
     if let Some(t) = about {
         cmd = cmd.about(t);
     }
@@ -211,6 +224,28 @@ impl<T: Subcommand> Subcommand for Deferred<T> {
     }
 }
 
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        if EAGER.load(Ordering::Relaxed) {
+            T::augment_args(cmd)
+        } else {
+            cmd.defer(build_args::<T>)
+        }
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        if EAGER.load(Ordering::Relaxed) {
+            T::augment_args_for_update(cmd)
+        } else {
+            cmd.defer(T::augment_args_for_update)
+        }
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
 /// Options every command sees.
 #[derive(Debug, Clone, Copy)]
 pub struct Globals {
@@ -230,8 +265,9 @@ mod tests {
         }
     }
 
-    /// Deferring a group's commands changes nothing a user sees: every group's and every command's help, and a
-    /// usage error inside a group, read the same as from the eagerly built tree that man pages are made from.
+    /// Deferring groups and commands changes nothing a user sees: every group's and every command's help, and
+    /// usage errors in a group or a command, read the same as from the eagerly built tree that man pages are made
+    /// from.
     #[test]
     fn deferred_groups_print_what_the_eager_tree_prints() {
         let eager = eager_command();
@@ -245,8 +281,12 @@ mod tests {
                 vec!["secretctl", g, "--no-such-flag"],
             ];
             for verb in group.get_subcommands() {
-                cases.push(vec!["secretctl", g, verb.get_name(), "--help"]);
-                cases.push(vec!["secretctl", "help", g, verb.get_name()]);
+                let v = verb.get_name();
+                cases.push(vec!["secretctl", g, v, "--help"]);
+                cases.push(vec!["secretctl", "help", g, v]);
+                // Usage errors inside a deferred command: an unknown flag, and no arguments at all.
+                cases.push(vec!["secretctl", g, v, "--no-such-flag"]);
+                cases.push(vec!["secretctl", g, v]);
             }
             for args in cases {
                 assert_eq!(

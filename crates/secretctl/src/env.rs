@@ -7,7 +7,7 @@ use clap::Subcommand;
 use secretctl_instance::{Change, Instance, SetOptions, ValueStore};
 use serde_json::json;
 
-use crate::cli::Globals;
+use crate::cli::{Deferred, Globals};
 use crate::common::{say, SchemaOpt, StoreArgs};
 use crate::input::read_value;
 
@@ -15,21 +15,21 @@ use crate::input::read_value;
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the keys in file order; with --json, the values Docker Compose computes for them.
-    List(ListArgs),
+    List(Deferred<ListArgs>),
     /// Print the value of KEY (as Docker Compose computes it, or as written with --raw).
-    Get(GetArgs),
+    Get(Deferred<GetArgs>),
     /// Set KEY to a value read from stdin (or --from-file, or --generate); only that value's bytes change.
-    Set(SetArgs),
+    Set(Deferred<SetArgs>),
     /// Remove every assignment of KEY.
-    Unset(KeyArgs),
+    Unset(Deferred<KeyArgs>),
     /// Rename KEY to NEW_KEY, keeping its value and layout.
-    Rename(RenameArgs),
+    Rename(Deferred<RenameArgs>),
     /// Replace KEY's value with a freshly generated one (from the schema's generator).
-    Rotate(RotateArgs),
+    Rotate(Deferred<RotateArgs>),
     /// Move the values of the versioned secrets the schema declares `store = true` (or all, under `[instance]
     /// store = true`) out of the .env into the encrypted secret store; the .env keeps only the version pointers.
     #[command(name = "migrate-to-store")]
-    MigrateToStore(MigrateArgs),
+    MigrateToStore(Deferred<MigrateArgs>),
 }
 
 /// Arguments of `secretctl env migrate-to-store`.
@@ -179,13 +179,13 @@ pub struct RotateArgs {
 
 pub fn run(g: Globals, command: Command) -> anyhow::Result<()> {
     match command {
-        Command::List(a) => crate::env_read::list(g, &a),
-        Command::Get(a) => crate::env_read::get(g, &a),
-        Command::Set(a) => set(g, &a),
-        Command::Unset(a) => unset(g, &a),
-        Command::Rename(a) => rename(g, &a),
-        Command::Rotate(a) => rotate(g, &a),
-        Command::MigrateToStore(a) => migrate(g, &a),
+        Command::List(Deferred(a)) => crate::env_read::list(g, &a),
+        Command::Get(Deferred(a)) => crate::env_read::get(g, &a),
+        Command::Set(Deferred(a)) => set(g, &a),
+        Command::Unset(Deferred(a)) => unset(g, &a),
+        Command::Rename(Deferred(a)) => rename(g, &a),
+        Command::Rotate(Deferred(a)) => rotate(g, &a),
+        Command::MigrateToStore(Deferred(a)) => migrate(g, &a),
     }
 }
 

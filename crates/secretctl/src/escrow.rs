@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use secretctl_instance::{Instance, Pass, ValueStore};
 
-use crate::cli::Globals;
+use crate::cli::{Deferred, Globals};
 use crate::common::{say, StoreArgs};
 
 /// The `escrow` verbs.
@@ -13,7 +13,7 @@ use crate::common::{say, StoreArgs};
 pub enum Command {
     /// Copy the current version of every versioned secret, and the value of every other secret key, to the `pass`
     /// password store at secretctl/<instance>/<name>_v<N> (or secretctl/<instance>/<name>).
-    Pass(PassArgs),
+    Pass(Deferred<PassArgs>),
 }
 
 /// Arguments of `secretctl escrow pass`.
@@ -31,7 +31,7 @@ pub struct PassArgs {
 }
 
 pub fn run(g: Globals, command: Command) -> anyhow::Result<()> {
-    let Command::Pass(a) = command;
+    let Command::Pass(Deferred(a)) = command;
     let inst = Instance::locate(a.env.as_deref(), a.instance.as_deref(), None)?;
     let mut store = match inst.reads_store()? {
         true => Some(ValueStore::new(a.at.open(false)?, a.at.keyfile.keyring()?)),

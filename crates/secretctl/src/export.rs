@@ -20,7 +20,7 @@ use secretctl_schema::Schema;
 use secretctl_store::{Store, StoreUrl};
 use zeroize::Zeroizing;
 
-use crate::cli::Globals;
+use crate::cli::{Deferred, Globals};
 use crate::common::{write_stdout, KeyfileOpt, SchemaOpt, StoreArgs};
 use crate::exit::{coded, usage, ErrorKind};
 
@@ -35,39 +35,39 @@ pub enum ExportCommand {
     /// values (base64 is not encryption): write it with --out (created 0600) or pipe it to `kubectl apply -f -`
     /// rather than into a terminal or a log. With --sops --age RECIPIENT each Secret is written SOPS-encrypted
     /// (only `data`) for a gitops controller.
-    K8s(K8sArgs),
+    K8s(Deferred<K8sArgs>),
     /// Print the Docker Swarm names of the versioned secrets and a script that creates them.
     ///
     /// The script runs `docker secret create NAME -` for every secret that does not exist yet, piping each value
     /// from secretctl, so no value is ever on a command line. Every name is checked against Swarm's rules
     /// (at most 64 characters) before anything is written.
-    Swarm(SwarmArgs),
+    Swarm(Deferred<SwarmArgs>),
     /// Write the instance's secrets to a Vault / OpenBao KV v2 secret, with check-and-set.
     ///
     /// The KV secret holds every data key `export k8s` would put in the instance's Secrets (the schema's k8s_key,
     /// else the .env key). The write succeeds only if nobody wrote the secret since its version was read (or since
     /// --cas VERSION), so a concurrent writer makes it fail instead of losing an update. Address and token come from
     /// VAULT_ADDR and VAULT_TOKEN (or BAO_ADDR, BAO_TOKEN, ~/.vault-token).
-    Vault(crate::export_vault::ExportVaultArgs),
+    Vault(Deferred<crate::export_vault::ExportVaultArgs>),
     /// Print External Secrets Operator manifests that make the Secrets `export k8s` makes, from Vault KV v2.
     ///
     /// One ExternalSecret (external-secrets.io/v1) per Secret, with the same name, namespace and data keys, each
     /// key read from the KV secret --path (as `export vault` writes it). With --with-store the SecretStore (or,
     /// with --cluster-store, ClusterSecretStore) for Vault KV v2 with Kubernetes auth comes first. No value is in
     /// the output.
-    Eso(crate::export_vault::EsoArgs),
+    Eso(Deferred<crate::export_vault::EsoArgs>),
     /// Write one value to a pipe, byte for byte (used by the script `export swarm` writes).
     #[command(hide = true, disable_version_flag = true)]
-    Value(ValueArgs),
+    Value(Deferred<ValueArgs>),
 }
 
 pub fn run(g: Globals, command: ExportCommand) -> anyhow::Result<()> {
     match command {
-        ExportCommand::K8s(a) => k8s(g, &a),
-        ExportCommand::Swarm(a) => swarm(g, &a),
-        ExportCommand::Value(a) => value(&a),
-        ExportCommand::Vault(a) => crate::export_vault::export(g, &a),
-        ExportCommand::Eso(a) => crate::export_vault::eso(g, &a),
+        ExportCommand::K8s(Deferred(a)) => k8s(g, &a),
+        ExportCommand::Swarm(Deferred(a)) => swarm(g, &a),
+        ExportCommand::Value(Deferred(a)) => value(&a),
+        ExportCommand::Vault(Deferred(a)) => crate::export_vault::export(g, &a),
+        ExportCommand::Eso(Deferred(a)) => crate::export_vault::eso(g, &a),
     }
 }
 

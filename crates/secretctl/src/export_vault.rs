@@ -9,7 +9,7 @@ use secretctl_instance::{Instance, SetOptions};
 use secretctl_vault::{Client, KvPath};
 use serde_json::json;
 
-use crate::cli::Globals;
+use crate::cli::{Deferred, Globals};
 use crate::common::SchemaOpt;
 use crate::export::{load, SourceArgs};
 
@@ -36,7 +36,7 @@ pub enum ImportCommand {
     /// the instance's policy (one-shot and Kubernetes-read keys need --force; a versioned key gets a new version).
     /// Every key is mapped before anything is written, and the keys are written as one edit: when the policy refuses
     /// one, the .env is left as it was.
-    Vault(ImportVaultArgs),
+    Vault(Deferred<ImportVaultArgs>),
 }
 
 /// Arguments of `secretctl import vault`.
@@ -79,7 +79,7 @@ pub fn export(g: Globals, a: &ExportVaultArgs) -> anyhow::Result<()> {
 
 /// `import vault`.
 pub fn import(g: Globals, command: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Vault(a) = command;
+    let ImportCommand::Vault(Deferred(a)) = command;
     let env = a.env_file.as_deref().unwrap_or(Path::new(".env"));
     let inst = Instance::open(env, a.schema.schema.as_deref())?;
     let client = Client::from_env()?;

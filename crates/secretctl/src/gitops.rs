@@ -12,7 +12,7 @@ use secretctl_gitops::sops::{Identities, Recipient};
 use secretctl_instance::Instance;
 use serde_json::json;
 
-use crate::cli::Globals;
+use crate::cli::{Deferred, Globals};
 use crate::common::{progress_bar, say, write_stdout, SchemaOpt};
 use crate::exit::usage;
 use crate::formats::{self, DecryptArgs, EncryptArgs};
@@ -25,7 +25,7 @@ pub struct Args {
     repo: PathBuf,
 
     #[command(subcommand)]
-    command: crate::cli::Deferred<Cmd>,
+    command: Deferred<Cmd>,
 }
 
 /// Where age identities come from.
@@ -92,22 +92,22 @@ enum Cmd {
     /// (git never takes them from the repository itself).
     Setup,
     /// Split the host's .env into its template and encrypted vars, and commit what changed.
-    Push(PushArgs),
+    Push(Deferred<PushArgs>),
     /// Render the host's .env from its template, the shared vars and its own vars (written 0600).
-    Pull(PullArgs),
+    Pull(Deferred<PullArgs>),
     /// Which keys changed per host between REV and the working tree; never values unless --show-values.
-    Diff(DiffArgs),
+    Diff(Deferred<DiffArgs>),
     /// git merge driver for vars files: `merge-driver %O %A %B %L %P`; writes the encrypted merge to %A.
-    MergeDriver(MergeArgs),
+    MergeDriver(Deferred<MergeArgs>),
     /// git diff textconv for vars files: key names and ciphertext digests, never values.
     Textconv {
         /// The file git hands over.
         file: PathBuf,
     },
     /// Encrypt one file as `sops -e` does (to stdout, or --in-place).
-    Encrypt(EncryptArgs),
+    Encrypt(Deferred<EncryptArgs>),
     /// Decrypt one file as `sops -d` does (to stdout, or --in-place).
-    Decrypt(DecryptArgs),
+    Decrypt(Deferred<DecryptArgs>),
     /// Pre-commit check: fail if a secret is staged in plaintext.
     Check {
         #[command(flatten)]
@@ -240,8 +240,8 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let what = "the secretctl merge driver, diff textconv and pre-commit check";
             say(format_args!("registered {what} for {root}"))
         }
-        Cmd::Push(a) => push(g, &Repo::open(dir)?, a),
-        Cmd::Pull(a) => {
+        Cmd::Push(Deferred(a)) => push(g, &Repo::open(dir)?, a),
+        Cmd::Pull(Deferred(a)) => {
             let (repo, ids) = (Repo::open(dir)?, a.identity.require()?);
             repo.pull_with(&a.host, &a.out, &ids, a.force)?;
             // The instance's schema and records (rotation dates, fingerprints) travel beside its .env.
@@ -260,7 +260,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             let text = format_args!("wrote {} for host {}", a.out.display(), a.host);
             g.print(&json!({ "host": a.host, "out": a.out }), text)
         }
-        Cmd::Diff(a) => {
+        Cmd::Diff(Deferred(a)) => {
             let ids = a.show_values.then(|| a.identity.require()).transpose()?;
             let diffs = Repo::open(dir)?.diff(&a.rev, ids.as_ref())?;
             if diffs.is_empty() && !g.json {
@@ -268,7 +268,7 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             }
             g.print_all(&diffs)
         }
-        Cmd::MergeDriver(a) => {
+        Cmd::MergeDriver(Deferred(a)) => {
             let ids = a.identity.require()?;
             Ok(repo::merge_driver(
                 &a.base,
@@ -279,8 +279,8 @@ pub fn run(g: Globals, args: Args) -> anyhow::Result<()> {
             )?)
         }
         Cmd::Textconv { file } => write_stdout(&[repo::textconv_file(&file)?.as_bytes()]),
-        Cmd::Encrypt(a) => formats::encrypt(dir, &a),
-        Cmd::Decrypt(a) => formats::decrypt(&a),
+        Cmd::Encrypt(Deferred(a)) => formats::encrypt(dir, &a),
+        Cmd::Decrypt(Deferred(a)) => formats::decrypt(&a),
         Cmd::Check { schema } => {
             // The instance rule: every key is secret unless the schema (--schema, else ./secretctl.toml) declares it
             // plain; values that look like credentials are refused even when declared plain.

@@ -11,7 +11,7 @@ use secretctl_keyfile::{
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use crate::cli::Globals;
+use crate::cli::{Deferred, Globals};
 use crate::common::{write_stdout, KeyfileOpt};
 use crate::exit::usage;
 use crate::input::read_value;
@@ -28,32 +28,32 @@ pub enum KeyCommand {
     /// `secretctl key backup`: without it, everything encrypted under it is lost with the file.
     ///
     /// With --transit the key is random and stored only as Vault / OpenBao Transit ciphertext (see docs/vault.md).
-    Init(key_transit::InitArgs),
+    Init(Deferred<key_transit::InitArgs>),
     /// Print the active key's id (a keyed derivation of the key; safe to share).
-    Id(KeyfileOpt),
+    Id(Deferred<KeyfileOpt>),
     /// List the keyring: the active key and the retired keys kept for ciphertexts not yet re-encrypted.
-    List(KeyfileOpt),
+    List(Deferred<KeyfileOpt>),
     /// Write an age-encrypted backup of the active key to stdout or --output.
     ///
     /// Encrypt to one or more age X25519 recipients (`--recipient age1...`, as printed by `age-keygen`) or to a
     /// passphrase (`--passphrase`, prompted on the terminal, or `--passphrase-file`). The backup is ASCII-armored
     /// by default so it can be pasted into a password manager or a cloud secret manager; the reference `age` tool
     /// decrypts it (`age -d -i identity.txt backup.age`).
-    Backup(BackupArgs),
+    Backup(Deferred<BackupArgs>),
     /// Restore the master keyfile from a backup (age with --identity or --passphrase, or --base64).
     ///
     /// The key id is checked against --expect-id before anything is written. An existing keyfile holding a
     /// different key is never replaced without --force, and even then it is kept as a retired key.
-    Restore(RestoreArgs),
+    Restore(Deferred<RestoreArgs>),
     /// Make a new key active and re-encrypt the store under it.
-    Rotate(rotate::RotateArgs),
+    Rotate(Deferred<rotate::RotateArgs>),
     /// Remove a retired key once nothing references it.
-    Retire(rotate::RetireArgs),
+    Retire(Deferred<rotate::RetireArgs>),
     /// Re-wrap a Transit-wrapped keyfile and its retired keys under the Transit key's latest version.
     ///
     /// Run it after rotating the Transit key (`bao write -f transit/keys/NAME/rotate`). The keys themselves do not
     /// change, so no store row is touched.
-    Rewrap(KeyfileOpt),
+    Rewrap(Deferred<KeyfileOpt>),
 }
 
 /// Arguments of `secretctl key backup`.
@@ -115,11 +115,11 @@ pub struct RestoreArgs {
 pub fn run(g: Globals, command: KeyCommand) -> anyhow::Result<()> {
     let id_json = |path: &Path, id: KeyId| json!({ "keyfile": path.display().to_string(), "key_id": id.to_string() });
     match command {
-        KeyCommand::Init(a) if a.transit.is_some() => {
+        KeyCommand::Init(Deferred(a)) if a.transit.is_some() => {
             let uri = a.transit.as_ref().ok_or_else(|| usage("--transit"))?;
             key_transit::init(g, &a.keyfile, uri)
         }
-        KeyCommand::Init(a) => {
+        KeyCommand::Init(Deferred(a)) => {
             let path = a.keyfile.path();
             let id = secretctl_keyfile::create(&path)?.id();
             let text = format!("created keyfile {} (key id {id})", path.display());
@@ -132,23 +132,23 @@ pub fn run(g: Globals, command: KeyCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        KeyCommand::Id(k) => {
+        KeyCommand::Id(Deferred(k)) => {
             let path = k.path();
             let id = k.active_key()?.id();
             g.print(&id_json(&path, id), id)
         }
-        KeyCommand::List(k) => {
+        KeyCommand::List(Deferred(k)) => {
             let keys = k.keyring()?.list();
             let rows: Vec<String> = keys.iter().map(ToString::to_string).collect();
             let text = format!("{}\n{}", KeyInfo::HEADER, rows.join("\n"));
             let doc = json!({ "keyfile": k.path().display().to_string(), "keys": keys });
             g.print(&doc, text)
         }
-        KeyCommand::Backup(a) => backup(&a),
-        KeyCommand::Restore(a) => restore(g, &a),
-        KeyCommand::Rotate(a) => rotate::rotate(g, a),
-        KeyCommand::Retire(a) => rotate::retire(g, a),
-        KeyCommand::Rewrap(k) => key_transit::rewrap(g, &k),
+        KeyCommand::Backup(Deferred(a)) => backup(&a),
+        KeyCommand::Restore(Deferred(a)) => restore(g, &a),
+        KeyCommand::Rotate(Deferred(a)) => rotate::rotate(g, a),
+        KeyCommand::Retire(Deferred(a)) => rotate::retire(g, a),
+        KeyCommand::Rewrap(Deferred(k)) => key_transit::rewrap(g, &k),
     }
 }
 

@@ -34,7 +34,7 @@ use std::io::Write;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, Globals};
+use crate::cli::{Cli, Command, Deferred, Globals};
 
 /// The process's entry point, called by the C runtime (see start.rs).
 #[cfg(not(test))]
@@ -86,18 +86,18 @@ fn secretctl() -> u8 {
 
 fn run(g: Globals, command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Init(a) => init::run(g, a),
+        Command::Init(Deferred(a)) => init::run(g, a),
         Command::Env(a) => env::run(g, a.0),
         Command::Key(a) => key::run(g, a.0),
         Command::Secret(a) => secret::run(g, a.0),
         Command::Store(a) => store::run(g, a.0),
         Command::Name(a) => name::run(g, a.0),
-        Command::Generate(a) => generate::run(g, a),
-        Command::Check(a) => check::run(g, a),
+        Command::Generate(Deferred(a)) => generate::run(g, a),
+        Command::Check(Deferred(a)) => check::run(g, a),
         Command::Gitops(a) => gitops::run(g, a),
         Command::Export(a) => export::run(g, a.0),
         Command::Import(a) => export_vault::import(g, a.0),
-        Command::GenerateAssets(a) => assets::run(&a),
+        Command::GenerateAssets(Deferred(a)) => assets::run(&a),
         Command::Escrow(a) => escrow::run(g, a.0),
         Command::Completions { shell } => {
             let mut cmd = cli::eager_command();

@@ -12,7 +12,7 @@ use secretctl_store::{
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use crate::cli::Globals;
+use crate::cli::{Deferred, Globals};
 use crate::common::{progress_bar, say, write_stdout, write_value, StoreArgs};
 use crate::input::read_value;
 
@@ -29,7 +29,7 @@ pub struct SecretId {
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Store a new version of OWNER/NAME. The value is read from stdin (or --from-file), a prompt on a terminal.
-    Put(PutArgs),
+    Put(Deferred<PutArgs>),
     /// Print the value of OWNER/NAME (latest version, or --version N) on stdout.
     #[command(disable_version_flag = true)]
     Get {
@@ -70,15 +70,15 @@ pub enum Cmd {
         at: StoreArgs,
     },
     /// Upgrade a store written by an older secretctl to this build's schema (reads refuse it until then).
-    Migrate(StoreArgs),
+    Migrate(Deferred<StoreArgs>),
     /// Show the audit log: who did what to which secret, and when (never a value); --verify checks its chain of
     /// MACs, --prune --before DATE deletes older records behind a verifiable checkpoint.
-    Audit(AuditArgs),
+    Audit(Deferred<AuditArgs>),
     /// Import secrets from FILE (or stdin): JSON lines {"owner","name","value"} ("value_base64" for binary values),
     /// or a .env as one owner's secrets (--format env --owner O). Creates the store if needed.
-    Import(ImportArgs),
+    Import(Deferred<ImportArgs>),
     /// Export the latest version of every secret (of --owner) as JSON lines to FILE (created 0600) or stdout.
-    Export(ExportArgs),
+    Export(Deferred<ExportArgs>),
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -164,7 +164,7 @@ pub struct PutArgs {
 
 pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
     match command {
-        Cmd::Put(a) => put(g, a),
+        Cmd::Put(Deferred(a)) => put(g, a),
         Cmd::Get { id, version, at } => get(g, &id, version, &at),
         Cmd::List { owner, at } => {
             let rows = at.open(false)?.list(owner.as_deref())?;
@@ -195,15 +195,15 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
             let rows = at.open(false)?.history(&id.owner, &id.name)?;
             g.print(&Listing::versions(&rows), Listing::versions(&rows))
         }
-        Cmd::Migrate(at) => {
+        Cmd::Migrate(Deferred(at)) => {
             let (url, actor, keyring) = (at.url()?, at.actor.as_deref(), at.keyfile.keyring()?);
             let from = secretctl_store::Store::migrate(&url, actor, Some(keyring.active()))?.1;
             let doc = json!({ "store": url.to_string(), "schema_was": from });
             g.print(&doc, format!("{url}: schema {from} -> current"))
         }
-        Cmd::Audit(a) => audit(g, &a),
-        Cmd::Import(a) => import(g, &a),
-        Cmd::Export(a) => export(g, &a),
+        Cmd::Audit(Deferred(a)) => audit(g, &a),
+        Cmd::Import(Deferred(a)) => import(g, &a),
+        Cmd::Export(Deferred(a)) => export(g, &a),
     }
 }
 
