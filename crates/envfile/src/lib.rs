@@ -52,6 +52,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bytes;
 mod edit;
 mod error;
 pub mod fs;
@@ -430,7 +431,7 @@ impl EnvFile {
             }
             range.end = range.start;
         }
-        let line_end = memchr::memchr(b'\n', &self.src.as_bytes()[range.end..])
+        let line_end = crate::bytes::find(b'\n', &self.src.as_bytes()[range.end..])
             .map_or(self.src.len(), |n| range.end + n);
         let encoded = edit::encode(value, &self.src[range.end..line_end]);
         Some((range, encoded))
@@ -456,7 +457,7 @@ impl EnvFile {
 
     fn newline(&self) -> &'static str {
         let b = self.src.as_bytes();
-        match memchr::memchr(b'\n', b) {
+        match crate::bytes::find(b'\n', b) {
             Some(n) if n > 0 && b[n - 1] == b'\r' => "\r\n",
             _ => "\n",
         }
@@ -537,8 +538,8 @@ impl EnvFile {
         } else {
             0
         };
-        let line_start = memchr::memrchr(b'\n', &b[..e.start]).map_or(content_start, |n| n + 1);
-        let line_end = memchr::memchr(b'\n', &b[e.end..]).map_or(b.len(), |n| e.end + n);
+        let line_start = crate::bytes::rfind(b'\n', &b[..e.start]).map_or(content_start, |n| n + 1);
+        let line_end = crate::bytes::find(b'\n', &b[e.end..]).map_or(b.len(), |n| e.end + n);
         let before_blank = self.src[line_start..e.start].trim().is_empty();
         let after = self.src[e.end..line_end].trim_start();
         let after_blank = after.is_empty() || after.starts_with('#');
@@ -686,7 +687,7 @@ impl EnvFile {
         let mut total = 0usize;
         let (mut line, mut counted_to) = (1usize, 0usize);
         for e in &self.entries {
-            line += memchr::memchr_iter(b'\n', &self.src.as_bytes()[counted_to..e.start]).count();
+            line += crate::bytes::count(b'\n', &self.src.as_bytes()[counted_to..e.start]);
             counted_to = e.start;
             let key = self.key_of(e);
             let value = match (e.kind, e.quote) {
@@ -804,7 +805,7 @@ impl EnvFile {
         let text = match std::str::from_utf8(&bytes) {
             Ok(t) => t,
             Err(e) => {
-                let line = memchr::memchr_iter(b'\n', &bytes[..e.valid_up_to()]).count() + 1;
+                let line = crate::bytes::count(b'\n', &bytes[..e.valid_up_to()]) + 1;
                 return Err(Error::NotUtf8 {
                     path: path.to_path_buf(),
                     line,

@@ -95,7 +95,7 @@ pub(crate) fn statement_start(src: &str, mut pos: usize) -> Option<usize> {
         pos = skip_unicode_space(src, pos);
         match bytes.get(pos) {
             None => return None,
-            Some(b'#') => match memchr::memchr(b'\n', &bytes[pos..]) {
+            Some(b'#') => match crate::bytes::find(b'\n', &bytes[pos..]) {
                 Some(n) => pos += n,
                 None => return None,
             },
@@ -202,7 +202,7 @@ fn value(src: &str, v: usize, key: Range<usize>) -> Result<ValueParts, ParseErro
         Some(b'"') => Quote::Double,
         Some(b'\'') => Quote::Single,
         _ => {
-            let line_end = memchr::memchr(b'\n', &bytes[v..]).map_or(bytes.len(), |n| v + n);
+            let line_end = crate::bytes::find(b'\n', &bytes[v..]).map_or(bytes.len(), |n| v + n);
             let line = &src[v..line_end];
             let cut = inline_comment(line.as_bytes()).unwrap_or(line.len());
             let value_end = v + line[..cut].trim_end().len();
@@ -218,7 +218,7 @@ fn value(src: &str, v: usize, key: Range<usize>) -> Result<ValueParts, ParseErro
     let mut j = v + 1;
     let mut escaped = false;
     loop {
-        match memchr::memchr2(q, b'\\', &bytes[j..]) {
+        match crate::bytes::find2(q, b'\\', &bytes[j..]) {
             None => break,
             Some(n) => {
                 let k = j + n;
@@ -252,7 +252,7 @@ fn value(src: &str, v: usize, key: Range<usize>) -> Result<ValueParts, ParseErro
 fn inline_comment(line: &[u8]) -> Option<usize> {
     let mut from = 1;
     while from < line.len() {
-        let n = memchr::memchr(b'#', &line[from..])?;
+        let n = crate::bytes::find(b'#', &line[from..])?;
         let at = from + n;
         if line[at - 1] == b' ' {
             return Some(at - 1);
@@ -280,7 +280,7 @@ pub(crate) fn decode_quoted(inner: &str, quote: Quote, dollar: Dollar) -> Zeroiz
     let bytes = inner.as_bytes();
     let mut from = 0;
     let mut i = 0;
-    while let Some(n) = memchr::memchr(b'\\', &bytes[i..]) {
+    while let Some(n) = crate::bytes::find(b'\\', &bytes[i..]) {
         let k = i + n;
         if bytes.get(k + 1) == Some(&q) {
             scanned.push_str(&inner[from..k]);
@@ -305,7 +305,7 @@ fn expand_escapes(s: &str, dollar: Dollar) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::with_capacity(s.len()));
     let mut from = 0;
     let mut i = 0;
-    while let Some(n) = memchr::memchr(b'\\', &bytes[i..]) {
+    while let Some(n) = crate::bytes::find(b'\\', &bytes[i..]) {
         let k = i + n;
         let Some(&c) = bytes.get(k + 1) else { break };
         let replacement: Option<char> = match c {
@@ -420,8 +420,8 @@ fn char_at(src: &str, i: usize) -> char {
 /// 1-based line and column (in characters) of byte offset `at`.
 pub(crate) fn line_col(src: &str, at: usize) -> (usize, usize) {
     let before = &src[..at];
-    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
-    let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |n| n + 1);
+    let line = crate::bytes::count(b'\n', before.as_bytes()) + 1;
+    let line_start = crate::bytes::rfind(b'\n', before.as_bytes()).map_or(0, |n| n + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
 }

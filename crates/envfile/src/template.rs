@@ -89,8 +89,8 @@ fn last_brace(s: &str, from: usize, cache: &mut Option<LineCache>) -> Option<usi
         }
     }
     let bytes = s.as_bytes();
-    let line_end = memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |n| from + n);
-    let last = memchr::memrchr(b'}', &bytes[from..line_end]).map(|n| from + n);
+    let line_end = crate::bytes::find(b'\n', &bytes[from..]).map_or(bytes.len(), |n| from + n);
+    let last = crate::bytes::rfind(b'}', &bytes[from..line_end]).map(|n| from + n);
     *cache = Some(LineCache {
         from,
         line_end,
@@ -186,7 +186,7 @@ pub(crate) fn substitute(
     let mut cache = None;
     let mut literal_from = 0;
     let mut i = 0;
-    while let Some(n) = memchr::memchr(b'$', &bytes[i..]) {
+    while let Some(n) = crate::bytes::find(b'$', &bytes[i..]) {
         let d = i + n;
         let Some((token, end)) = match_at(s, d, &mut cache) else {
             i = d + 1;
