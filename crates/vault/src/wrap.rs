@@ -86,13 +86,13 @@ impl KeyWrap for TransitKeyWrap {
 /// What [`Keyring::open`] reports; [`Error::NoToken`] and the Transit failures (sealed, unreachable, denied) for a
 /// wrapped keyfile.
 pub fn open_keyring(keyfile: &Path, opts: LoadOptions) -> Result<Keyring, Error> {
-    match secretctl_keyfile::wrapped_by(keyfile, opts.allow_loose_permissions)? {
-        None => Ok(Keyring::open(keyfile, opts)?),
-        Some(uri) => {
-            let wrap = TransitKeyWrap::from_uri(&uri.parse()?)?;
-            Ok(Keyring::open_wrapped(keyfile, opts, Arc::new(wrap))?)
-        }
-    }
+    // A plain keyfile (the usual kind) is read once; a wrapped one is known by what reading it as plain reports.
+    let uri = match Keyring::open(keyfile, opts) {
+        Ok(keyring) => return Ok(keyring),
+        Err(e) => wrapping_uri(keyfile, e)?,
+    };
+    let wrap = TransitKeyWrap::from_uri(&uri.parse()?)?;
+    Ok(Keyring::open_wrapped(keyfile, opts, Arc::new(wrap))?)
 }
 
 /// The active master key of `keyfile`, plain or Transit-wrapped (for `key backup` and `key id`).
@@ -103,6 +103,17 @@ pub fn load_active_key(keyfile: &Path, opts: LoadOptions) -> Result<Key, Error> 
     match secretctl_keyfile::wrapped_by(keyfile, opts.allow_loose_permissions)? {
         None => Ok(secretctl_keyfile::load(keyfile, opts)?),
         Some(_) => Ok(open_keyring(keyfile, opts)?.active().clone()),
+    }
+}
+
+/// The Transit key URI of a wrapped `keyfile`, from the error reading it as a plain keyfile gave; any other error
+/// (including a wrapped retired key beside a plain keyfile) is returned as it is.
+fn wrapping_uri(keyfile: &Path, e: secretctl_keyfile::Error) -> Result<String, Error> {
+    match e {
+        secretctl_keyfile::Error::NeedsUnwrap { path, wrapped_by } if path == keyfile => {
+            Ok(wrapped_by)
+        }
+        e => Err(e.into()),
     }
 }
 
