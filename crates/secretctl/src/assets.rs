@@ -19,6 +19,7 @@ pub enum Kind {
 
 /// Arguments of the hidden `__generate` command.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct Args {
     /// man or completions.
     #[arg(value_enum)]

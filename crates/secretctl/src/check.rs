@@ -11,6 +11,7 @@ use crate::exit::{coded, ErrorKind};
 
 /// Arguments of `secretctl check`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct Args {
     #[command(flatten)]
     pub schema: SchemaOpt,

@@ -14,6 +14,7 @@ use crate::cli::Globals;
 
 /// Where the master keyfile is.
 #[derive(Debug, Clone, clap::Args)]
+#[group(skip)]
 pub struct KeyfileOpt {
     /// The master keyfile [default: /etc/secretctl/master.key for root, else ~/.config/secretctl/master.key].
     #[arg(long, env = "SECRETCTL_KEYFILE", value_name = "PATH")]
@@ -57,6 +58,7 @@ impl KeyfileOpt {
 
 /// Where the store and keyfile are, and who is acting; every `secret` verb and `key rotate | retire` take these.
 #[derive(Debug, Clone, clap::Args)]
+#[group(skip)]
 pub struct StoreArgs {
     #[command(flatten)]
     pub keyfile: KeyfileOpt,
@@ -95,6 +97,7 @@ impl StoreArgs {
 
 /// Which schema (secretctl.toml) to use.
 #[derive(Debug, Clone, clap::Args)]
+#[group(skip)]
 pub struct SchemaOpt {
     /// The instance's schema [default: the secretctl.toml beside the .env, when it exists].
     #[arg(long, value_name = "FILE")]

@@ -34,6 +34,7 @@ pub enum Command {
 
 /// Arguments of `secretctl env migrate-to-store`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct MigrateArgs {
     #[command(flatten)]
     pub file: FileOpt,
@@ -45,6 +46,7 @@ pub struct MigrateArgs {
 
 /// Which instance's .env a verb works on.
 #[derive(Debug, Clone, clap::Args)]
+#[group(skip)]
 pub struct FileOpt {
     /// The .env file; its instance's schema is the secretctl.toml beside it [default: ./.env].
     #[arg(long, value_name = "F", conflicts_with = "instance")]
@@ -72,6 +74,7 @@ impl FileOpt {
 
 /// Arguments of `secretctl env list`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct ListArgs {
     #[command(flatten)]
     pub file: FileOpt,
@@ -83,6 +86,7 @@ pub struct ListArgs {
 
 /// Arguments of `secretctl env get`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct GetArgs {
     /// The key to read.
     #[arg(value_name = "KEY")]
@@ -99,6 +103,7 @@ pub struct GetArgs {
 
 /// Arguments of `secretctl env set`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct SetArgs {
     /// The key to set (letters, digits, `_ . - [ ]`).
     #[arg(value_name = "KEY")]
@@ -133,6 +138,7 @@ pub struct SetArgs {
 
 /// Arguments of `secretctl env unset`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct KeyArgs {
     /// The key to remove.
     #[arg(value_name = "KEY")]
@@ -143,6 +149,7 @@ pub struct KeyArgs {
 
 /// Arguments of `secretctl env rename`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct RenameArgs {
     /// The key to rename.
     #[arg(value_name = "KEY")]
@@ -156,6 +163,7 @@ pub struct RenameArgs {
 
 /// Arguments of `secretctl env rotate`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct RotateArgs {
     /// The key to rotate; the schema must declare a generator for it.
     #[arg(value_name = "KEY")]

@@ -18,6 +18,7 @@ pub enum Command {
 
 /// Arguments of `secretctl escrow pass`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct PassArgs {
     /// The instance directory (its .env and secretctl.toml).
     #[arg(long, value_name = "DIR", conflicts_with = "env")]

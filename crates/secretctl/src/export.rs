@@ -73,6 +73,7 @@ pub fn run(g: Globals, command: ExportCommand) -> anyhow::Result<()> {
 
 /// Where the values come from: the instance's .env (the default) or the encrypted secret store.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct SourceArgs {
     /// The instance: names the Secrets (`{instance}-…`) and, with --store, is the store owner
     /// [default: the schema's `[instance]` name, else the name of the directory holding the .env].
@@ -93,6 +94,7 @@ pub struct SourceArgs {
 
 /// Arguments of `secretctl export k8s`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct K8sArgs {
     #[command(flatten)]
     pub source: SourceArgs,
@@ -125,6 +127,7 @@ pub struct K8sArgs {
 
 /// Arguments of `secretctl export swarm`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct SwarmArgs {
     #[command(flatten)]
     pub source: SourceArgs,
@@ -143,6 +146,7 @@ pub struct SwarmArgs {
 
 /// Arguments of the hidden `secretctl export value`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct ValueArgs {
     /// Read the value from this .env (the key `<KEY>_V<N>`).
     #[arg(long = "env", value_name = "FILE")]

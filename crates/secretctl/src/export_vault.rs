@@ -15,6 +15,7 @@ use crate::export::{load, SourceArgs};
 
 /// Arguments of `secretctl export vault`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct ExportVaultArgs {
     #[command(flatten)]
     pub source: SourceArgs,
@@ -41,6 +42,7 @@ pub enum ImportCommand {
 
 /// Arguments of `secretctl import vault`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct ImportVaultArgs {
     /// The KV v2 secret to read: MOUNT/PATH, e.g. secret/myapp/prod.
     #[arg(long, value_name = "MOUNT/PATH")]
@@ -123,6 +125,7 @@ pub fn import(g: Globals, command: ImportCommand) -> anyhow::Result<()> {
 
 /// Arguments of `secretctl export eso`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct EsoArgs {
     #[command(flatten)]
     pub source: SourceArgs,

@@ -12,6 +12,7 @@ use crate::gitops::IdentityOpt;
 
 /// sops's `--input-type` / `--output-type`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub(crate) struct FormatArgs {
     /// The file's format: yaml, json, dotenv, ini or binary [default: from its extension, as sops does:
     /// .yaml/.yml, .json, .env, .ini, anything else binary].
@@ -31,6 +32,7 @@ impl FormatArgs {
 
 /// The master keys of `gitops encrypt`: sops's `--age` (ours `--recipient`) and `--hc-vault-transit`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub(crate) struct KeyArgs {
     /// Recipients [default, without --hc-vault-transit: those in the repository's .sops.yaml].
     #[arg(long = "recipient", value_name = "AGE1...")]
@@ -57,6 +59,7 @@ impl KeyArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub(crate) struct EncryptArgs {
     /// The plaintext file (YAML, JSON, dotenv, INI, or any file as binary).
     file: PathBuf,
@@ -70,6 +73,7 @@ pub(crate) struct EncryptArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub(crate) struct DecryptArgs {
     /// The SOPS file.
     file: PathBuf,

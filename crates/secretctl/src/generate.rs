@@ -13,6 +13,7 @@ use crate::exit::{coded, ErrorKind};
 
 /// Arguments of `secretctl generate`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct Args {
     /// The generator: alnum:N (letters and digits), hex:N, base64:N (URL-safe alphabet) or words:N (EFF wordlist,
     /// joined by `-`), optionally with the options below after commas (alnum:20,symbols). N counts characters, or

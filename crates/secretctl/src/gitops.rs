@@ -19,6 +19,7 @@ use crate::formats::{self, DecryptArgs, EncryptArgs};
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct Args {
     /// The gitops repository (any directory inside its working tree).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
@@ -30,6 +31,7 @@ pub struct Args {
 
 /// Where age identities come from.
 #[derive(Debug, Clone, clap::Args)]
+#[group(skip)]
 pub(crate) struct IdentityOpt {
     /// An age identity file (AGE-SECRET-KEY-1... lines) [default: $SECRETCTL_AGE_KEY_FILE, then
     /// $SOPS_AGE_KEY_FILE, then $SOPS_AGE_KEY].
@@ -59,6 +61,7 @@ impl IdentityOpt {
 
 /// Who the commits are by.
 #[derive(Debug, Clone, clap::Args)]
+#[group(skip)]
 struct AuthorOpt {
     /// Commit author name [default: git config user.name].
     #[arg(long, value_name = "NAME")]
@@ -129,6 +132,7 @@ enum Cmd {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 struct PushArgs {
     /// The host whose .env this is.
     #[arg(long)]
@@ -155,6 +159,7 @@ struct PushArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 struct PullArgs {
     /// The host to render.
     #[arg(long)]
@@ -170,6 +175,7 @@ struct PullArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 struct DiffArgs {
     /// The revision to compare with.
     #[arg(default_value = "HEAD")]
@@ -182,6 +188,7 @@ struct DiffArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 struct MergeArgs {
     /// The common ancestor's version (%O).
     base: PathBuf,
@@ -206,6 +213,7 @@ enum RecipientsCmd {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 struct RecipientsArgs {
     /// The recipients to add (`add`) or remove (`remove`).
     #[arg(required = true, value_name = "AGE1...")]

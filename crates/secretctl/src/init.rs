@@ -10,6 +10,7 @@ use crate::common::{say, SchemaOpt, StoreArgs};
 
 /// Arguments of `secretctl init`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct Args {
     /// The instance directory; created when missing.
     #[arg(value_name = "DIR", default_value = ".")]

@@ -58,6 +58,7 @@ pub enum KeyCommand {
 
 /// Arguments of `secretctl key backup`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct BackupArgs {
     #[command(flatten)]
     pub keyfile: KeyfileOpt,
@@ -86,6 +87,7 @@ pub struct BackupArgs {
 
 /// Arguments of `secretctl key restore`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct RestoreArgs {
     #[command(flatten)]
     pub keyfile: KeyfileOpt,

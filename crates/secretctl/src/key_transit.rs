@@ -9,6 +9,7 @@ use crate::common::KeyfileOpt;
 
 /// Arguments of `secretctl key init`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct InitArgs {
     #[command(flatten)]
     pub keyfile: KeyfileOpt,

@@ -15,6 +15,7 @@ use crate::common::{progress_bar, StoreArgs};
 
 /// Arguments of `secretctl key rotate`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct RotateArgs {
     #[command(flatten)]
     at: StoreArgs,
@@ -28,6 +29,7 @@ pub struct RotateArgs {
 
 /// Arguments of `secretctl key retire`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct RetireArgs {
     /// The retired key to destroy (16 hex characters, as `secretctl key list` shows it).
     key_id: KeyId,

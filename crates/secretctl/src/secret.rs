@@ -18,6 +18,7 @@ use crate::input::read_value;
 
 /// Which secret: OWNER NAME.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct SecretId {
     /// Who the secret belongs to.
     owner: String,
@@ -90,6 +91,7 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct ImportArgs {
     /// The input format.
     #[arg(long, value_enum, default_value = "jsonl")]
@@ -105,6 +107,7 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct ExportArgs {
     /// Only this owner's secrets.
     #[arg(long, value_name = "OWNER")]
@@ -117,6 +120,7 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct AuditArgs {
     /// Show at most this many of the newest matching records.
     #[arg(long, value_name = "N", default_value_t = 100)]
@@ -147,6 +151,7 @@ pub struct AuditArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct PutArgs {
     /// Who the secret belongs to (a tenant, a user).
     owner: String,
