@@ -354,7 +354,8 @@ fn shannon_entropy(token: &str) -> f64 {
         .filter(|&&c| c > 0)
         .map(|&c| {
             let p = f64::from(c) / n;
-            -p * p.log2()
+            // libm's log2, not f64::log2: see the workspace manifest (no C math library at start-up).
+            -p * libm::log2(p)
         })
         .sum()
 }

@@ -227,7 +227,8 @@ impl Generator {
         let bits = |n: usize, size: usize| {
             let n = u32::try_from(n).map_or(f64::INFINITY, f64::from);
             let size = u32::try_from(size).map_or(f64::INFINITY, f64::from);
-            n * size.log2()
+            // libm's log2, not f64::log2: see the workspace manifest (no C math library at start-up).
+            n * libm::log2(size)
         };
         let appended = match *self {
             Self::Passphrase { append, .. } => {

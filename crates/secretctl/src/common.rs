@@ -5,7 +5,6 @@ use std::fmt::Display;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use secretctl_keyfile::{Keyring, LoadOptions};
 use secretctl_store::{Store, StoreUrl};
 use serde::Serialize;
@@ -140,17 +139,4 @@ pub fn write_stdout(parts: &[&[u8]]) -> anyhow::Result<()> {
 pub fn write_value(value: &[u8]) -> anyhow::Result<()> {
     let newline = &b"\n"[..usize::from(std::io::stdout().is_terminal())];
     write_stdout(&[value, newline])
-}
-
-/// A progress bar on stderr when it is a terminal (hidden otherwise: scripts and CI logs stay quiet), drawn with
-/// indicatif's `template` and `chars` for its filled, current and empty parts.
-pub fn progress_bar(template: &str, chars: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(0);
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style.progress_chars(chars));
-    }
-    bar
 }

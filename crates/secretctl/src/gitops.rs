@@ -13,9 +13,10 @@ use secretctl_instance::Instance;
 use serde_json::json;
 
 use crate::cli::{Deferred, Globals};
-use crate::common::{progress_bar, say, write_stdout, SchemaOpt};
+use crate::common::{say, write_stdout, SchemaOpt};
 use crate::exit::usage;
 use crate::formats::{self, DecryptArgs, EncryptArgs};
+use crate::progress::Progress;
 
 /// Arguments of `secretctl gitops`.
 #[derive(Debug, clap::Args)]
@@ -348,8 +349,7 @@ fn push(g: Globals, repo: &Repo, a: PushArgs) -> anyhow::Result<()> {
 }
 
 fn recipients(g: Globals, repo: &Repo, command: RecipientsCmd) -> anyhow::Result<()> {
-    // indicatif's own bar characters.
-    let bar = progress_bar("{bar:40} {pos}/{len} vars files {msg}", "█░");
+    let mut bar = Progress::bar("vars files");
     let mut progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);

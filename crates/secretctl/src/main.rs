@@ -25,6 +25,7 @@ mod input;
 mod key;
 mod key_transit;
 mod name;
+mod progress;
 mod rotate;
 mod secret;
 mod start;

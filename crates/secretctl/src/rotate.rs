@@ -11,7 +11,8 @@ use secretctl_store::{
 use serde_json::json;
 
 use crate::cli::Globals;
-use crate::common::{progress_bar, StoreArgs};
+use crate::common::StoreArgs;
+use crate::progress::Progress;
 
 /// Arguments of `secretctl key rotate`.
 #[derive(Debug, clap::Args)]
@@ -49,8 +50,7 @@ pub fn rotate(g: Globals, args: RotateArgs) -> anyhow::Result<()> {
     } else {
         RotateMode::RotateOrResume
     };
-    let template = "{spinner} re-encrypting [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)";
-    let bar = progress_bar(template, "=> ");
+    let mut bar = Progress::bar("rows re-encrypted");
     let mut on_event = |event| {
         match event {
         RotationEvent::Planned(RotationPlan::Resume { pending, active }) => eprintln!(

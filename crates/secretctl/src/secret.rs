@@ -13,8 +13,9 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::cli::{Deferred, Globals};
-use crate::common::{progress_bar, say, write_stdout, write_value, StoreArgs};
+use crate::common::{say, write_stdout, write_value, StoreArgs};
 use crate::input::read_value;
+use crate::progress::Progress;
 
 /// Which secret: OWNER NAME.
 #[derive(Debug, clap::Args)]
@@ -236,7 +237,7 @@ fn import(g: Globals, a: &ImportArgs) -> anyhow::Result<()> {
         Format::Jsonl => ImportFormat::Jsonl,
         Format::Env => ImportFormat::Env,
     };
-    let bar = progress_bar("{spinner} imported {pos} secrets ({per_sec})", "=> ");
+    let mut bar = Progress::count("imported", "secrets");
     let mut progress = |n| bar.set_position(n);
     let owner = a.owner.as_deref();
     let n = match file.as_mut() {
@@ -256,7 +257,7 @@ fn import(g: Globals, a: &ImportArgs) -> anyhow::Result<()> {
 
 fn export(g: Globals, a: &ExportArgs) -> anyhow::Result<()> {
     let (mut store, keyring) = open_keyed(&a.at, false)?;
-    let bar = progress_bar("{spinner} exported {pos} secrets ({per_sec})", "=> ");
+    let mut bar = Progress::count("exported", "secrets");
     let mut progress = |n| bar.set_position(n);
     let owner = a.owner.as_deref();
     let n = match a.file.as_deref().filter(|p| p.as_os_str() != "-") {
