@@ -27,6 +27,55 @@ pub struct SecretId {
     name: String,
 }
 
+/// Arguments of `secretctl secret get`.
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+pub struct GetArgs {
+    #[command(flatten)]
+    id: SecretId,
+    /// Which version [default: the latest].
+    #[arg(long, value_name = "N")]
+    version: Option<u64>,
+    #[command(flatten)]
+    at: StoreArgs,
+}
+
+/// Arguments of `secretctl secret list`.
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+pub struct ListArgs {
+    /// Only this owner's secrets.
+    owner: Option<String>,
+    #[command(flatten)]
+    at: StoreArgs,
+}
+
+/// Arguments of `secretctl secret rm`.
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+pub struct RmArgs {
+    #[command(flatten)]
+    id: SecretId,
+    /// The version to delete.
+    #[arg(long, value_name = "N", required_unless_present = "all")]
+    version: Option<u64>,
+    /// Delete every version.
+    #[arg(long, conflicts_with = "version")]
+    all: bool,
+    #[command(flatten)]
+    at: StoreArgs,
+}
+
+/// Arguments of `secretctl secret history`.
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    id: SecretId,
+    #[command(flatten)]
+    at: StoreArgs,
+}
+
 /// The `secret` verbs.
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
@@ -34,43 +83,14 @@ pub enum Cmd {
     Put(Deferred<PutArgs>),
     /// Print the value of OWNER/NAME (latest version, or --version N) on stdout.
     #[command(disable_version_flag = true)]
-    Get {
-        #[command(flatten)]
-        id: SecretId,
-        /// Which version [default: the latest].
-        #[arg(long, value_name = "N")]
-        version: Option<u64>,
-        #[command(flatten)]
-        at: StoreArgs,
-    },
+    Get(Deferred<GetArgs>),
     /// List owners, names, versions and key ids (nothing is decrypted).
-    List {
-        /// Only this owner's secrets.
-        owner: Option<String>,
-        #[command(flatten)]
-        at: StoreArgs,
-    },
+    List(Deferred<ListArgs>),
     /// Delete one version (--version N) or every version (--all) of OWNER/NAME.
     #[command(disable_version_flag = true)]
-    Rm {
-        #[command(flatten)]
-        id: SecretId,
-        /// The version to delete.
-        #[arg(long, value_name = "N", required_unless_present = "all")]
-        version: Option<u64>,
-        /// Delete every version.
-        #[arg(long, conflicts_with = "version")]
-        all: bool,
-        #[command(flatten)]
-        at: StoreArgs,
-    },
+    Rm(Deferred<RmArgs>),
     /// List the versions of OWNER/NAME with their key ids and creation times.
-    History {
-        #[command(flatten)]
-        id: SecretId,
-        #[command(flatten)]
-        at: StoreArgs,
-    },
+    History(Deferred<HistoryArgs>),
     /// Upgrade a store written by an older secretctl to this build's schema (reads refuse it until then).
     Migrate(Deferred<StoreArgs>),
     /// Show the audit log: who did what to which secret, and when (never a value); --verify checks its chain of
@@ -171,8 +191,8 @@ pub struct PutArgs {
 pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
     match command {
         Cmd::Put(Deferred(a)) => put(g, a),
-        Cmd::Get { id, version, at } => get(g, &id, version, &at),
-        Cmd::List { owner, at } => {
+        Cmd::Get(Deferred(GetArgs { id, version, at })) => get(g, &id, version, &at),
+        Cmd::List(Deferred(ListArgs { owner, at })) => {
             let rows = at.open(false)?.list(owner.as_deref())?;
             if rows.is_empty() && !g.json {
                 let of = owner.map(|o| format!(" of {o}")).unwrap_or_default();
@@ -181,12 +201,12 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
             }
             g.print(&Listing::secrets(&rows), Listing::secrets(&rows))
         }
-        Cmd::Rm {
+        Cmd::Rm(Deferred(RmArgs {
             id,
             version,
             all,
             at,
-        } => {
+        })) => {
             let one = version.filter(|_| !all);
             let which = one.map_or(Versions::All, Versions::One);
             let (owner, name) = (&id.owner, &id.name);
@@ -197,7 +217,7 @@ pub fn run(g: Globals, command: Cmd) -> anyhow::Result<()> {
             let doc = json!({ "owner": owner, "name": name, "removed": removed });
             g.print(&doc, text)
         }
-        Cmd::History { id, at } => {
+        Cmd::History(Deferred(HistoryArgs { id, at })) => {
             let rows = at.open(false)?.history(&id.owner, &id.name)?;
             g.print(&Listing::versions(&rows), Listing::versions(&rows))
         }

@@ -1,7 +1,7 @@
 //! The embedded SQLite backend: one file, created 0600, WAL journal, every write in an immediate transaction.
 
 use std::fs::OpenOptions;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -301,6 +301,30 @@ fn end_long_run(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
 }
 
+/// The (device, inode) of the WAL file of the database at `db`, if there is one.
+fn wal_identity(db: &Path) -> Option<(u64, u64)> {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::symlink_metadata(wal)
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
+}
+
+/// The databases whose directory [`sync_dir`] synced, for the unit test (tests run in parallel: by path).
+#[cfg(test)]
+static DIR_SYNCS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// fsync the directory holding the database at `db`.
+fn sync_dir(db: &Path) -> std::io::Result<()> {
+    #[cfg(test)]
+    DIR_SYNCS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(db.to_path_buf());
+    let dir = db.parent().filter(|d| !d.as_os_str().is_empty());
+    std::fs::File::open(dir.unwrap_or(Path::new(".")))?.sync_all()
+}
+
 /// No store at `path` (nothing was created).
 fn no_store(path: &Path) -> Error {
     Error::NoStore {
@@ -365,6 +389,7 @@ impl Sqlite {
         } else if !path.is_file() {
             return Err(no_store(path));
         }
+        let wal_before = wal_identity(path);
         // Never let SQLite create the file: only the code above does, 0600.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_error(path, e))?;
@@ -388,7 +413,17 @@ impl Sqlite {
                     pause = (pause * 2).min(Duration::from_millis(100));
                 }
                 Err(e) => return Err(e),
-                Ok(created) => return Ok((s, created)),
+                Ok(created) => {
+                    // This build of SQLite does not sync the directory itself (SQLITE_DISABLE_DIRSYNC in
+                    // .cargo/config.toml): it did so in every process that wrote, once per connection (an fsync
+                    // of ~60 us on a read, whose audit record is a write). What needs it is a WAL file this open
+                    // created (the first open of a store, or after another tool removed the WAL): its name must be
+                    // on disk before a commit into it counts as durable. Done here, before any commit.
+                    if wal_identity(path) != wal_before {
+                        sync_dir(path).map_err(io)?;
+                    }
+                    return Ok((s, created));
+                }
             }
         }
     }
@@ -1065,5 +1100,43 @@ impl Backend for Sqlite {
             end_long_run(conn)
         };
         run(&self.conn).map_err(|e| self.err(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+    use super::*;
+
+    fn dir_syncs(db: &Path) -> usize {
+        let synced = DIR_SYNCS.lock().unwrap();
+        synced.iter().filter(|p| p.as_path() == db).count()
+    }
+
+    /// SQLite is built without its directory syncs; the store syncs the directory when, and only when, an open
+    /// creates the WAL file: a new store, or one whose WAL another tool removed (sqlite3 does on close).
+    #[test]
+    fn the_directory_is_synced_when_an_open_creates_the_wal_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("store.db");
+        let wal = dir.path().join("store.db-wal");
+        drop(Sqlite::open(&db, true).unwrap());
+        assert!(wal.exists());
+        assert_eq!(dir_syncs(&db), 1, "a new store's WAL");
+        drop(Sqlite::open(&db, false).unwrap());
+        assert_eq!(dir_syncs(&db), 1, "the WAL was there: nothing to sync");
+        // Another SQLite client, with SQLite's default close (checkpoint, then remove the WAL).
+        let other = Connection::open(&db).unwrap();
+        other
+            .query_row("SELECT count(*) FROM secretctl_meta", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap();
+        drop(other);
+        assert!(!wal.exists(), "the other client removed the WAL");
+        drop(Sqlite::open(&db, false).unwrap());
+        assert!(wal.exists());
+        assert_eq!(dir_syncs(&db), 2, "a WAL created by a read");
     }
 }
