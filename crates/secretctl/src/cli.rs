@@ -140,6 +140,19 @@ pub enum Command {
 #[derive(Debug)]
 pub struct Deferred<T>(pub T);
 
+/// The command line of this process, as `Cli::try_parse` reads it, except that clap's command tree is not freed
+/// afterwards: nothing uses it again, the process ends soon, and tearing down its hundreds of allocations was ~1%
+/// of a `secret get` (start-up time). It holds no secret: names, help texts, flags.
+pub fn parse() -> Result<Cli, clap::Error> {
+    let mut cmd = Cli::command();
+    let parsed = match cmd.try_get_matches_from_mut(std::env::args_os()) {
+        Ok(mut matches) => Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd)),
+        Err(e) => Err(e),
+    };
+    std::mem::forget(cmd);
+    parsed
+}
+
 /// Set by [`eager_command`]: groups are built at once, as without [`Deferred`].
 static EAGER: AtomicBool = AtomicBool::new(false);
 

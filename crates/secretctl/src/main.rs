@@ -33,9 +33,7 @@ mod store;
 
 use std::io::Write;
 
-use clap::Parser;
-
-use crate::cli::{Cli, Command, Deferred, Globals};
+use crate::cli::{Command, Deferred, Globals};
 
 /// The process's entry point, called by the C runtime (see start.rs).
 #[cfg(not(test))]
@@ -60,7 +58,7 @@ fn secretctl() -> u8 {
         );
         return 1;
     }
-    let cli = match Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; clap knows which exit code each wants.

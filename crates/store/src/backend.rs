@@ -155,6 +155,13 @@ pub(crate) trait Backend: Send {
     /// The latest version of (owner, name) as puts and removals through secretctl left it (0 for none).
     fn current(&mut self, owner: &str, name: &str) -> Result<i64, Error>;
 
+    /// The newest row of (owner, name) and [`Backend::current`] for it, read together (one statement where the
+    /// backend can: a read of the latest version is the most common command).
+    fn latest(&mut self, owner: &str, name: &str) -> Result<(Option<RawRow>, i64), Error> {
+        let row = self.get(owner, name, None)?;
+        Ok((row, self.current(owner, name)?))
+    }
+
     /// Every key id this store has sealed under (recorded on put and rotation).
     fn known_keys(&mut self) -> Result<Vec<String>, Error>;
 

@@ -703,12 +703,15 @@ impl Store {
         let wanted = version
             .map(|v| i64::try_from(v).map_err(|_| not_found(owner, name, version)))
             .transpose()?;
-        let row = self.backend.get(owner, name, wanted)?;
         // Only the latest is checked against the recorded latest version; a row that does not authenticate is
         // reported as tampered first (the more precise diagnosis).
-        let rollback = match wanted {
-            Some(_) => None,
-            None => self.rollback(owner, name, row.as_ref())?,
+        let (row, rollback) = match wanted {
+            Some(_) => (self.backend.get(owner, name, wanted)?, None),
+            None => {
+                let (row, expected) = self.backend.latest(owner, name)?;
+                let rollback = rolled_back(owner, name, row.as_ref(), expected);
+                (row, rollback)
+            }
         };
         let row = match (row, rollback) {
             (Some(row), rollback) => (row, rollback),
@@ -776,24 +779,6 @@ impl Store {
         let ak = self.audit_key.as_ref();
         let sign = |prev: &[u8], seq: i64, e: &RawAudit| audit::link(ak, prev, seq, e);
         self.backend.audit(&entry, &sign)
-    }
-
-    /// [`Error::RolledBack`] when `row` (the newest row of (owner, name)) is not the latest version the store
-    /// recorded.
-    fn rollback(
-        &mut self,
-        owner: &str,
-        name: &str,
-        row: Option<&RawRow>,
-    ) -> Result<Option<Error>, Error> {
-        let expected = self.backend.current(owner, name)?;
-        let found = row.map_or(0, |r| r.version);
-        Ok((found != expected).then(|| Error::RolledBack {
-            owner: owner.to_owned(),
-            name: name.to_owned(),
-            expected: u64::try_from(expected).unwrap_or(0),
-            found: u64::try_from(found).ok().filter(|v| *v > 0),
-        }))
     }
 
     /// Every row's metadata (of one owner, or of all), ordered by owner, name, version. Nothing is decrypted.
@@ -1269,6 +1254,18 @@ fn parse_row_under(
         return Err(missing_key(keyring, known, row, column));
     }
     Ok((version, env))
+}
+
+/// [`Error::RolledBack`] when `row` (the newest row of (owner, name)) is not the `expected` latest version the
+/// store recorded.
+fn rolled_back(owner: &str, name: &str, row: Option<&RawRow>, expected: i64) -> Option<Error> {
+    let found = row.map_or(0, |r| r.version);
+    (found != expected).then(|| Error::RolledBack {
+        owner: owner.to_owned(),
+        name: name.to_owned(),
+        expected: u64::try_from(expected).unwrap_or(0),
+        found: u64::try_from(found).ok().filter(|v| *v > 0),
+    })
 }
 
 fn open_row(keyring: &Keyring, known: &[KeyId], row: &RawRow) -> Result<Secret, Error> {

@@ -964,6 +964,29 @@ impl Backend for Sqlite {
         self.check_schema()
     }
 
+    fn latest(&mut self, owner: &str, name: &str) -> Result<(Option<RawRow>, i64), Error> {
+        // One row always: the newest secret row's columns (NULL when there is none) and the recorded current
+        // version (NULL when none is recorded), from one snapshot.
+        self.conn
+            .prepare_cached(
+                "SELECT s.id, s.owner, s.name, s.version, s.key_id, s.envelope, s.created_at, \
+                 (SELECT current FROM secretctl_versions WHERE owner = ?1 AND name = ?2) \
+                 FROM (SELECT 1) LEFT JOIN secretctl_secrets s ON s.id = \
+                 (SELECT id FROM secretctl_secrets WHERE owner = ?1 AND name = ?2 ORDER BY version DESC LIMIT 1)",
+            )
+            .and_then(|mut st| {
+                st.query_row(params![owner, name], |r| {
+                    let current = r.get::<_, Option<i64>>(7)?.unwrap_or(0);
+                    let row = match r.get::<_, Option<i64>>(0)? {
+                        Some(_) => Some(raw_row(r)?),
+                        None => None,
+                    };
+                    Ok((row, current))
+                })
+            })
+            .map_err(|e| self.err(e))
+    }
+
     fn current(&mut self, owner: &str, name: &str) -> Result<i64, Error> {
         self.conn
             .prepare_cached("SELECT current FROM secretctl_versions WHERE owner = ?1 AND name = ?2")
