@@ -340,6 +340,12 @@ fn sqlite_error(path: &Path, source: rusqlite::Error) -> Error {
     }
 }
 
+/// SQLite's answer to a statement naming a table the database does not have.
+fn is_no_such_table(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, Some(msg))
+        if f.extended_code == rusqlite::ffi::SQLITE_ERROR && msg.starts_with("no such table"))
+}
+
 /// SQLite's "database is locked" (any of its extended codes).
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
@@ -430,9 +436,10 @@ impl Sqlite {
 
     /// Check (and with `create`, make) the database a store of ours; true when this call created its tables.
     fn initialise(&mut self, create: bool) -> Result<bool, Error> {
-        // A read only: a file that is not a database, or a database without our tables, is not touched.
-        let ours = match self.is_store() {
-            Ok(ours) => ours,
+        // A read only, which also gives the schema version: a file that is not a database, or a database without
+        // our tables, is not touched.
+        let recorded = match self.recorded_schema() {
+            Ok(recorded) => recorded,
             Err(e) if is_busy(&e) => return Err(self.err(e)),
             Err(_) if !create => return Err(no_store(&self.path)),
             Err(_) => {
@@ -441,6 +448,7 @@ impl Sqlite {
                 })
             }
         };
+        let ours = recorded.is_some();
         if !ours && !create {
             return Err(no_store(&self.path));
         }
@@ -451,7 +459,11 @@ impl Sqlite {
             self.set_durability().map_err(|e| self.err(e))?;
         }
         let created = !ours && self.create_schema()?;
-        self.check_schema()?;
+        match recorded {
+            Some(Some(version)) => self.set_schema(&version)?,
+            // Created just now (here or by another process), or our tables without a version row (an error there).
+            _ => self.check_schema()?,
+        }
         Ok(created)
     }
 
@@ -464,13 +476,27 @@ impl Sqlite {
             .map(|n| n == 0)
     }
 
-    /// True when the database holds secretctl's tables.
-    fn is_store(&self) -> rusqlite::Result<bool> {
-        self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'secretctl_meta'",
+    /// `None` when the database does not hold secretctl's tables (none, or a view of that name); for a store, the
+    /// schema version its meta table records (`None` inside when that row is missing). One statement, as every
+    /// command opens the store.
+    fn recorded_schema(&self) -> rusqlite::Result<Option<Option<String>>> {
+        let found = self.conn.query_row(
+            "SELECT (SELECT type FROM sqlite_master WHERE name = 'secretctl_meta'), \
+             (SELECT v FROM secretctl_meta WHERE k = 'schema_version')",
             [],
-            |r| r.get::<_, i64>(0).map(|n| n > 0),
-        )
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                ))
+            },
+        );
+        match found {
+            Ok((Some(kind), version)) if kind == "table" => Ok(Some(version)),
+            Ok(_) => Ok(None),
+            Err(e) if is_no_such_table(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// WAL journal and full syncing: a committed write survives a power cut. In WAL mode `synchronous=FULL` fsyncs
@@ -531,7 +557,15 @@ impl Sqlite {
     }
 
     fn check_schema(&mut self) -> Result<(), Error> {
-        self.schema = self.read_schema()?;
+        let version = self.read_schema()?;
+        self.set_schema(&version)
+    }
+
+    /// Take the schema version a store records, refusing one newer than this build knows.
+    fn set_schema(&mut self, version: &str) -> Result<(), Error> {
+        self.schema = version
+            .parse()
+            .map_err(|_| Error::OutOfRange("schema version"))?;
         if self.schema > SCHEMA_VERSION {
             return Err(Error::SchemaTooNew {
                 found: self.schema,
@@ -541,16 +575,14 @@ impl Sqlite {
         Ok(())
     }
 
-    fn read_schema(&mut self) -> Result<i64, Error> {
-        let v: String = self
-            .conn
+    fn read_schema(&mut self) -> Result<String, Error> {
+        self.conn
             .query_row(
                 "SELECT v FROM secretctl_meta WHERE k = 'schema_version'",
                 [],
                 |r| r.get(0),
             )
-            .map_err(|e| self.err(e))?;
-        v.parse().map_err(|_| Error::OutOfRange("schema version"))
+            .map_err(|e| self.err(e))
     }
 
     /// Schema 1 -> 2: every (owner, name) gets a `current` version, its newest row as the store holds it now.
@@ -1135,6 +1167,31 @@ mod tests {
     fn dir_syncs(db: &Path) -> usize {
         let synced = DIR_SYNCS.lock().unwrap();
         synced.iter().filter(|p| p.as_path() == db).count()
+    }
+
+    /// A database whose `secretctl_meta` is a view (a crafted file claiming to be a store) is foreign: nothing is
+    /// read from it as a store and nothing is written to it, not even the switch to WAL.
+    #[test]
+    fn a_view_named_like_our_meta_table_is_not_a_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("other.db");
+        let other = Connection::open(&db).unwrap();
+        other
+            .execute_batch(
+                "CREATE TABLE t (x); CREATE VIEW secretctl_meta AS SELECT 'schema_version' AS k, '3' AS v;",
+            )
+            .unwrap();
+        drop(other);
+        let before = std::fs::read(&db).unwrap();
+        assert!(matches!(
+            Sqlite::open(&db, false),
+            Err(Error::NoStore { .. })
+        ));
+        assert!(matches!(
+            Sqlite::open(&db, true),
+            Err(Error::ForeignDatabase { .. })
+        ));
+        assert_eq!(std::fs::read(&db).unwrap(), before, "the file is untouched");
     }
 
     /// SQLite is built without its directory syncs; the store syncs the directory when, and only when, an open
