@@ -215,21 +215,28 @@ fn keep_texts(cmd: clap::Command, build: fn(clap::Command) -> clap::Command) -> 
     cmd
 }
 
+/// `now(cmd)` when the whole tree is being built ([`eager_command`]), else `cmd` with `later` deferred until clap
+/// builds that command.
+fn now_or_later(
+    cmd: clap::Command,
+    now: fn(clap::Command) -> clap::Command,
+    later: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    if EAGER.load(Ordering::Relaxed) {
+        now(cmd)
+    } else {
+        cmd.defer(later)
+    }
+}
+
 impl<T: Subcommand> Subcommand for Deferred<T> {
     fn augment_subcommands(cmd: clap::Command) -> clap::Command {
-        if EAGER.load(Ordering::Relaxed) {
-            T::augment_subcommands(cmd)
-        } else {
-            cmd.defer(build_group::<T>)
-        }
+        now_or_later(cmd, T::augment_subcommands, build_group::<T>)
     }
 
     fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
-        if EAGER.load(Ordering::Relaxed) {
-            T::augment_subcommands_for_update(cmd)
-        } else {
-            cmd.defer(T::augment_subcommands_for_update)
-        }
+        let update = T::augment_subcommands_for_update;
+        now_or_later(cmd, update, update)
     }
 
     fn has_subcommand(name: &str) -> bool {
@@ -239,19 +246,12 @@ impl<T: Subcommand> Subcommand for Deferred<T> {
 
 impl<T: Args> Args for Deferred<T> {
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        if EAGER.load(Ordering::Relaxed) {
-            T::augment_args(cmd)
-        } else {
-            cmd.defer(build_args::<T>)
-        }
+        now_or_later(cmd, T::augment_args, build_args::<T>)
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        if EAGER.load(Ordering::Relaxed) {
-            T::augment_args_for_update(cmd)
-        } else {
-            cmd.defer(T::augment_args_for_update)
-        }
+        let update = T::augment_args_for_update;
+        now_or_later(cmd, update, update)
     }
 
     fn group_id() -> Option<clap::Id> {
