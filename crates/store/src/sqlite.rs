@@ -281,9 +281,8 @@ impl Drop for Sqlite {
     /// does not wait: with another connection busy the checkpoint does what it can and a later command finishes
     /// it. Errors are ignored: this only keeps the store fast, every write is already durable.
     fn drop(&mut self) {
-        let mut wal = self.path.clone().into_os_string();
-        wal.push("-wal");
-        let big = std::fs::symlink_metadata(&wal).is_ok_and(|m| m.len() > WAL_TRUNCATE_BYTES);
+        let big = std::fs::symlink_metadata(wal_path(&self.path))
+            .is_ok_and(|m| m.len() > WAL_TRUNCATE_BYTES);
         if big && self.conn.busy_timeout(Duration::ZERO).is_ok() {
             let _ = self
                 .conn
@@ -301,26 +300,27 @@ fn end_long_run(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
 }
 
-/// The (device, inode) of the WAL file of the database at `db`, if there is one.
-fn wal_identity(db: &Path) -> Option<(u64, u64)> {
+/// The WAL file of the database at `db` (SQLite names it so).
+fn wal_path(db: &Path) -> std::ffi::OsString {
     let mut wal = db.as_os_str().to_owned();
     wal.push("-wal");
-    std::fs::symlink_metadata(wal)
+    wal
+}
+
+/// The (device, inode) of the WAL file of the database at `db`, if there is one.
+fn wal_identity(db: &Path) -> Option<(u64, u64)> {
+    std::fs::symlink_metadata(wal_path(db))
         .ok()
         .map(|m| (m.dev(), m.ino()))
 }
 
-/// The databases whose directory [`sync_dir`] synced, for the unit test (tests run in parallel: by path).
+/// The databases whose directory an open synced for a WAL file it created, for the unit test (tests run in
+/// parallel: by path).
 #[cfg(test)]
-static DIR_SYNCS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+static WAL_DIR_SYNCS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-/// fsync the directory holding the database at `db`.
+/// fsync the directory holding the database at `db` (the working directory for a bare file name).
 fn sync_dir(db: &Path) -> std::io::Result<()> {
-    #[cfg(test)]
-    DIR_SYNCS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .push(db.to_path_buf());
     let dir = db.parent().filter(|d| !d.as_os_str().is_empty());
     std::fs::File::open(dir.unwrap_or(Path::new(".")))?.sync_all()
 }
@@ -383,11 +383,7 @@ impl Sqlite {
                     f.set_permissions(std::fs::Permissions::from_mode(0o600))
                         .map_err(io)?;
                     f.sync_all().map_err(io)?;
-                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                        std::fs::File::open(dir)
-                            .and_then(|d| d.sync_all())
-                            .map_err(io)?;
-                    }
+                    sync_dir(path).map_err(io)?;
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(io(e)),
@@ -426,6 +422,11 @@ impl Sqlite {
                     // created (the first open of a store, or after another tool removed the WAL): its name must be
                     // on disk before a commit into it counts as durable. Done here, before any commit.
                     if wal_identity(path) != wal_before {
+                        #[cfg(test)]
+                        WAL_DIR_SYNCS
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push(path.to_path_buf());
                         sync_dir(path).map_err(io)?;
                     }
                     return Ok((s, created));
@@ -1165,7 +1166,7 @@ mod tests {
     use super::*;
 
     fn dir_syncs(db: &Path) -> usize {
-        let synced = DIR_SYNCS.lock().unwrap();
+        let synced = WAL_DIR_SYNCS.lock().unwrap();
         synced.iter().filter(|p| p.as_path() == db).count()
     }
 
