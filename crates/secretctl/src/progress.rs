@@ -19,8 +19,10 @@ pub struct Progress {
     start: Instant,
     pos: u64,
     len: u64,
-    /// `None` when stderr is not a terminal: nothing is drawn.
-    drawn: Option<Option<Instant>>,
+    /// stderr is a terminal: the line is drawn. Otherwise nothing is.
+    terminal: bool,
+    /// When the line on screen was drawn, if one is.
+    drawn: Option<Instant>,
 }
 
 enum Shape {
@@ -50,7 +52,8 @@ impl Progress {
             start: Instant::now(),
             pos: 0,
             len: 0,
-            drawn: std::io::stderr().is_terminal().then_some(None),
+            terminal: std::io::stderr().is_terminal(),
+            drawn: None,
         }
     }
 
@@ -62,24 +65,23 @@ impl Progress {
     /// How many things are done; redraws when the last redraw is old enough, or at the end.
     pub fn set_position(&mut self, pos: u64) {
         self.pos = pos;
-        let Some(last) = self.drawn else {
+        if !self.terminal {
             return;
-        };
+        }
         let now = Instant::now();
         let done = self.len > 0 && pos >= self.len;
-        if done || last.is_none_or(|t| now.duration_since(t) >= REDRAW) {
+        if done || self.drawn.is_none_or(|t| now.duration_since(t) >= REDRAW) {
             let line = self.line(now.duration_since(self.start));
             // Progress is a courtesy: a terminal that cannot take it does not fail the command.
             let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{line}");
-            self.drawn = Some(Some(now));
+            self.drawn = Some(now);
         }
     }
 
     /// Erase the line, if one was drawn.
     pub fn finish_and_clear(&mut self) {
-        if let Some(Some(_)) = self.drawn {
+        if self.drawn.take().is_some() {
             let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
-            self.drawn = Some(None);
         }
     }
 
@@ -137,6 +139,7 @@ mod tests {
             start: Instant::now(),
             pos,
             len,
+            terminal: false,
             drawn: None,
         }
     }
