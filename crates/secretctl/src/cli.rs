@@ -142,7 +142,9 @@ pub struct Deferred<T>(pub T);
 
 /// The command line of this process, as `Cli::try_parse` reads it, except that clap's command tree is not freed
 /// afterwards: nothing uses it again, the process ends soon, and tearing down its hundreds of allocations was ~1%
-/// of a `secret get` (start-up time). It holds no secret: names, help texts, flags.
+/// of a `secret get` (start-up time). It holds names, help texts, and the values of the variables its arguments
+/// read (`SECRETCTL_STORE` among them, which the parsed arguments hold as well); freeing them would not wipe them
+/// either, and the process leaves no core file (`secretctl_fs::harden_process`).
 pub fn parse() -> Result<Cli, clap::Error> {
     let mut cmd = Cli::command();
     let parsed = match cmd.try_get_matches_from_mut(std::env::args_os()) {
