@@ -11,6 +11,11 @@
 //!   randomisation is unchanged. glibc 2.36 reads DT_RELR; the linker records that need (`GLIBC_ABI_DT_RELR`), so
 //!   an older glibc refuses to start the binary instead of running it wrongly, and this build turns it on only where
 //!   the glibc it links against is 2.36 or later.
+//! - **Hot functions first** (release builds, when the linker is LLD, as rustc's default `rust-lld` is): the
+//!   functions everyday short commands run (`link/hot-functions.txt`, made by `link/regenerate.sh`) are laid out
+//!   together at the start of `.text` (`--symbol-ordering-file`). A `secret get` then faults in a few contiguous
+//!   pages of code instead of pages spread over the whole 8 MB. Names the list has but the build lacks are ignored
+//!   (`--no-warn-symbol-ordering`): a stale list makes start-up slower, never the binary different in behaviour.
 
 use std::process::Command;
 
@@ -28,6 +33,50 @@ fn main() {
     if glibc_version().is_some_and(|v| v >= (2, 36)) {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
+    println!("cargo:rerun-if-changed={HOT_FUNCTIONS}");
+    let hot = std::path::Path::new(&var("CARGO_MANIFEST_DIR")).join(HOT_FUNCTIONS);
+    if var("PROFILE") == "release" && hot.is_file() {
+        let order = [
+            format!("-Wl,--symbol-ordering-file={}", hot.display()),
+            "-Wl,--no-warn-symbol-ordering".to_owned(),
+        ];
+        if links_with(&order) {
+            order
+                .iter()
+                .for_each(|arg| println!("cargo:rustc-link-arg-bins={arg}"));
+        }
+    }
+}
+
+/// The list of hot functions, relative to this crate's directory.
+const HOT_FUNCTIONS: &str = "link/hot-functions.txt";
+
+/// Whether rustc, as this build runs it (same target, flags and linker), links a program with these linker
+/// arguments: true for LLD, false for a linker that does not know them (GNU ld, gold), which then are not used.
+fn links_with(args: &[String]) -> bool {
+    let out = std::path::PathBuf::from(var("OUT_DIR"));
+    let source = out.join("link_probe.rs");
+    if std::fs::write(&source, "fn main() {}\n").is_err() {
+        return false;
+    }
+    let mut rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned()));
+    rustc
+        .arg(&source)
+        .args(["--crate-type", "bin", "--target", &var("TARGET"), "-o"])
+        .arg(out.join("link_probe"));
+    let flags = var("CARGO_ENCODED_RUSTFLAGS");
+    rustc.args(flags.split('\x1f').filter(|f| !f.is_empty()));
+    if let Ok(linker) = std::env::var("RUSTC_LINKER") {
+        rustc.arg(format!("-Clinker={linker}"));
+    }
+    args.iter().for_each(|arg| {
+        rustc.arg(format!("-Clink-arg={arg}"));
+    });
+    rustc
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn var(name: &str) -> String {
