@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod goregex;
 pub mod sops;
 
 #[cfg(feature = "git")]

@@ -54,6 +54,8 @@ use sha2::{Digest, Sha256, Sha512};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use crate::goregex::GoRegex;
+
 pub use inspect::{inspect, Inspection, PlainValue};
 
 use cipher::{DataKey, DecryptFailure, ValueCipher};
@@ -650,27 +652,10 @@ impl Metadata {
     }
 }
 
-/// Largest compiled program an `encrypted_regex` may give (the pattern may come from a hostile file).
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
-
-/// Longest `encrypted_regex` pattern accepted.
-const REGEX_MAX_LEN: usize = 4096;
-
-/// Compiles an `encrypted_regex` the way sops uses it: an unanchored search in each key of a value's path.
-pub(crate) fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
-    if pattern.len() > REGEX_MAX_LEN {
-        return Err(format!("longer than {REGEX_MAX_LEN} bytes"));
-    }
-    regex::RegexBuilder::new(pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .nest_limit(64)
-        .build()
-        .map_err(|e| match e {
-            regex::Error::Syntax(_) => "not valid regular expression syntax".to_owned(),
-            regex::Error::CompiledTooBig(_) => "the compiled expression is too large".to_owned(),
-            _ => "cannot be compiled".to_owned(),
-        })
+/// Compiles an `encrypted_regex` the way sops uses it: an unanchored search in each key of a value's path, with
+/// Go's meaning or none ([`crate::goregex`]).
+pub(crate) fn compile_regex(pattern: &str) -> Result<GoRegex, String> {
+    GoRegex::new(pattern)
 }
 
 fn weak_string(node: &Node) -> Option<String> {
@@ -1445,25 +1430,40 @@ fn wrap_all(
 struct Rules {
     unencrypted_suffix: Option<String>,
     encrypted_suffix: Option<String>,
-    encrypted_regex: Option<regex::Regex>,
+    encrypted_regex: Option<GoRegex>,
     mac_only_encrypted: bool,
 }
 
 impl Rules {
     /// sops's `shouldBeEncrypted` for one rule (at most one is set; see [`Metadata::check_readable`]).
-    fn should_encrypt(&self, path: &[String]) -> bool {
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] when `encrypted_regex` has no answer for a key of the path: Go's `regexp`, which sops
+    /// uses, could match it otherwise ([`crate::goregex`]); guessing could leave a secret in plaintext.
+    fn should_encrypt(&self, path: &[String]) -> Result<bool, Error> {
         if let Some(re) = &self.encrypted_regex {
-            return path.iter().any(|p| re.is_match(p));
+            let mut any = false;
+            for p in path {
+                any |= re.matches(p).ok_or(Error::Unsupported {
+                    feature: UNDECIDED_REGEX,
+                })?;
+            }
+            return Ok(any);
         }
         if let Some(suffix) = &self.encrypted_suffix {
-            return path.iter().any(|p| p.ends_with(suffix.as_str()));
+            return Ok(path.iter().any(|p| p.ends_with(suffix.as_str())));
         }
         if let Some(suffix) = &self.unencrypted_suffix {
-            return !path.iter().any(|p| p.ends_with(suffix.as_str()));
+            return Ok(!path.iter().any(|p| p.ends_with(suffix.as_str())));
         }
-        true
+        Ok(true)
     }
 }
+
+/// Why a key under `encrypted_regex` is refused (see [`Rules::should_encrypt`]).
+const UNDECIDED_REGEX: &str = "encrypted_regex on a key Go's regexp (which sops uses) could match otherwise than \
+     secretctl: a case-insensitive (?i) pattern on a key with non-ASCII characters, or \\s/\\S on a key with a \
+     vertical tab; write the pattern without (?i) (spell the cases out) or without \\s";
 
 fn additional_data(path: &[String]) -> String {
     let mut s = path.join(":");
@@ -1575,7 +1575,7 @@ impl<'a> Walk<'a> {
         if *s == Scalar::Null {
             return Ok(None);
         }
-        let encrypted = self.rules.should_encrypt(&self.path);
+        let encrypted = self.rules.should_encrypt(&self.path)?;
         if encrypted {
             let Scalar::Str(text) = s else {
                 return Err(Error::BadValue {
@@ -1618,7 +1618,7 @@ impl<'a> Walk<'a> {
     fn decrypt_comment(&mut self, c: &mut Comment) -> Result<(), Error> {
         // Comments written before sops encrypted them are plaintext; anything that claims to be encrypted must
         // authenticate.
-        if self.rules.should_encrypt(&self.path) && cipher::looks_encrypted(&c.text) {
+        if self.rules.should_encrypt(&self.path)? && cipher::looks_encrypted(&c.text) {
             let ad = additional_data(&self.path);
             let (plain, _) = self.open(&c.text, &ad)?;
             c.text = String::from_utf8(plain.to_vec()).map_err(|_| Error::BadValue {
@@ -1678,7 +1678,7 @@ impl<'a> Walk<'a> {
                 let Some((bytes, ty)) = scalar_bytes(s) else {
                     return Ok(());
                 };
-                let encrypted = self.rules.should_encrypt(&self.path);
+                let encrypted = self.rules.should_encrypt(&self.path)?;
                 if !self.rules.mac_only_encrypted || encrypted {
                     self.hash.update(bytes.as_slice());
                 }
@@ -1695,7 +1695,7 @@ impl<'a> Walk<'a> {
 
     /// Encrypts a comment in place; whether it was encrypted.
     fn encrypt_comment(&mut self, c: &mut Comment) -> Result<bool, Error> {
-        if self.rules.should_encrypt(&self.path) && !c.text.is_empty() {
+        if self.rules.should_encrypt(&self.path)? && !c.text.is_empty() {
             let ad = additional_data(&self.path);
             let enc = self.seal(c.text.as_bytes(), &ad, "comment")?;
             zeroize::Zeroize::zeroize(&mut c.text);

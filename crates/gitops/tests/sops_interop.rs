@@ -754,6 +754,66 @@ fn we_decrypt_what_sops_encrypts_with_encrypted_regex() {
     assert_eq!(shape(&mine), shape(&enc));
 }
 
+/// sops matches `encrypted_regex` with Go's `regexp`: `\w`, `\d` and `\b` are ASCII, so `^\w+$` selects
+/// `password` and not `пароль`. Both sides must select the same keys (a key one side encrypts and the other
+/// expects in plaintext makes the file unreadable, or leaves a secret in plaintext).
+#[test]
+fn encrypted_regex_perl_classes_mean_what_they_mean_in_go() {
+    let Some(fx) = Fixture::new() else { return };
+    let plain = "password: one\nпароль: two\nid_1: three\n";
+    let src = fx.write("perl.yaml", plain);
+    let enc = fx.sops_encrypt(&src, Format::Yaml, &["--encrypted-regex", r"^\w+$"]);
+    assert!(enc.contains("password: ENC[AES256_GCM,"), "{enc}");
+    assert!(enc.contains("id_1: ENC[AES256_GCM,"), "{enc}");
+    assert!(enc.contains("пароль: two\n"), "Go's \\w is ASCII:\n{enc}");
+    let ours = sops::decrypt_file(&enc, Format::Yaml, &fx.ids).unwrap();
+    assert_eq!(ours.expose_secret(), plain);
+
+    let mut opts = sops::EncryptOptions::default();
+    opts.encrypted_regex = Some(r"^\w+$".to_owned());
+    let mine = sops::encrypt_file_with(plain, Format::Yaml, &fx.recipients(), &opts).unwrap();
+    assert!(mine.contains("пароль: two\n") && !mine.contains("one") && !mine.contains("three"));
+    let file = fx.write("perl.enc.yaml", &mine);
+    assert_eq!(fx.sops_decrypt(&file, Format::Yaml, "yaml"), plain);
+}
+
+/// Where Go's `regexp` could answer otherwise than secretctl's engine (Unicode case folding under `(?i)` on a
+/// non-ASCII key), a file sops wrote is refused, not read under a guess; so is encrypting one.
+#[test]
+fn case_insensitive_encrypted_regex_on_non_ascii_keys_is_refused() {
+    let Some(fx) = Fixture::new() else { return };
+    // Go folds U+212A KELVIN SIGN to k: sops encrypts the value of the key spelled with it.
+    let plain = "\u{212A}ey: kelvin\nkey: ascii\nother: plain\n";
+    let src = fx.write("fold.yaml", plain);
+    let enc = fx.sops_encrypt(&src, Format::Yaml, &["--encrypted-regex", "(?i)^key$"]);
+    assert!(
+        !enc.contains("kelvin"),
+        "sops folded the Kelvin sign:\n{enc}"
+    );
+    assert!(enc.contains("other: plain\n"), "{enc}");
+    match sops::decrypt_file(&enc, Format::Yaml, &fx.ids) {
+        Err(Error::Unsupported { feature }) => assert!(feature.contains("(?i)"), "{feature}"),
+        other => panic!("expected a refusal, got {:?}", other.map(|_| "plaintext")),
+    }
+    let mut opts = sops::EncryptOptions::default();
+    opts.encrypted_regex = Some("(?i)^key$".to_owned());
+    assert!(matches!(
+        sops::encrypt_file_with(plain, Format::Yaml, &fx.recipients(), &opts),
+        Err(Error::Unsupported { .. })
+    ));
+    // ASCII keys under the same pattern are decided, the same way as Go.
+    let ascii = "KEY: a\nkey: b\nother: c\n";
+    let src = fx.write("fold-ascii.yaml", ascii);
+    let enc = fx.sops_encrypt(&src, Format::Yaml, &["--encrypted-regex", "(?i)^key$"]);
+    assert!(enc.contains("other: c\n"), "{enc}");
+    assert_eq!(
+        sops::decrypt_file(&enc, Format::Yaml, &fx.ids)
+            .unwrap()
+            .expose_secret(),
+        ascii
+    );
+}
+
 #[test]
 fn tampering_with_encrypted_regex_files_is_detected_on_both_sides() {
     let Some(fx) = Fixture::new() else { return };

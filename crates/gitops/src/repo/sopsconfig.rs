@@ -25,7 +25,7 @@
 #[path = "sopsconfig/edit.rs"]
 mod edit;
 
-use regex::Regex;
+use crate::goregex::GoRegex;
 
 use crate::sops::tree::{Entry, Node, Scalar};
 use crate::sops::{self, EncryptOptions, Recipient, UNENCRYPTED_SUFFIX};
@@ -114,9 +114,9 @@ pub(crate) enum CryptRule {
     /// `encrypted_suffix`: every key except those ending in it.
     EncryptedSuffix(String),
     /// `unencrypted_regex`: keys it matches.
-    UnencryptedRegex(Regex),
+    UnencryptedRegex(GoRegex),
     /// `encrypted_regex`: every key it does not match.
-    EncryptedRegex(Regex),
+    EncryptedRegex(GoRegex),
     /// `unencrypted_comment_regex`: keys under a matching comment; none in a file without comments.
     UnencryptedCommentRegex(String),
     /// `encrypted_comment_regex`: every key not under a matching comment; all of them in a file without comments.
@@ -124,13 +124,15 @@ pub(crate) enum CryptRule {
 }
 
 impl CryptRule {
-    /// True when sops would store `key`'s value in plaintext under this rule.
+    /// True when sops would store `key`'s value in plaintext under this rule. A key a regex rule has no answer for
+    /// ([`crate::goregex`]) counts as encrypted: the encryption itself then refuses it, so no guess ever leaves a
+    /// value in plaintext.
     pub(crate) fn leaves_unencrypted(&self, key: &str) -> bool {
         match self {
             CryptRule::UnencryptedSuffix(s) => key.ends_with(s.as_str()),
             CryptRule::EncryptedSuffix(s) => !key.ends_with(s.as_str()),
-            CryptRule::UnencryptedRegex(re) => re.is_match(key),
-            CryptRule::EncryptedRegex(re) => !re.is_match(key),
+            CryptRule::UnencryptedRegex(re) => re.matches(key) == Some(true),
+            CryptRule::EncryptedRegex(re) => re.matches(key) == Some(false),
             CryptRule::UnencryptedCommentRegex(_) => false,
             CryptRule::EncryptedCommentRegex(_) => true,
         }
@@ -318,8 +320,9 @@ impl SopsConfig {
     /// `path_regex` or whose `path_regex` matches; `Ok(None)` when no rule matches (sops refuses to create the file).
     ///
     /// # Errors
-    /// A `path_regex` reached that does not compile; the chosen rule cannot be used (a bad recipient or pattern,
-    /// an unsupported key type); the file has no creation rules at all.
+    /// A `path_regex` reached that does not compile, or that has no answer for `rel` ([`crate::goregex`]: sops's
+    /// Go `regexp` could match it otherwise); the chosen rule cannot be used (a bad recipient or pattern, an
+    /// unsupported key type); the file has no creation rules at all.
     pub(crate) fn rule_for(&self, rel: &str) -> Result<Option<&CreationRule>, ParseError> {
         let Some(rules) = &self.rules else {
             return Err(at(0, "the file has no creation_rules"));
@@ -327,7 +330,19 @@ impl SopsConfig {
         for (i, slot) in rules.iter().enumerate() {
             let matches = match &slot.path_regex {
                 None => true,
-                Some(p) => compile(&self.text, p, "path_regex", i + 1)?.is_match(rel),
+                Some(p) => compile(&self.text, p, "path_regex", i + 1)?
+                    .matches(rel)
+                    .ok_or_else(|| {
+                        unsupported(
+                            line_of(&self.text, p),
+                            format!(
+                                "creation rule {}: path_regex `{p}` cannot be matched against `{rel}` as sops's Go \
+                                 regexp would (a case-insensitive (?i) pattern and a path with non-ASCII \
+                                 characters, or \\s/\\S and a vertical tab); spell the cases out instead of (?i)",
+                                i + 1
+                            ),
+                        )
+                    })?,
             };
             if matches {
                 return slot.rule.as_ref().map(Some).map_err(Clone::clone);
@@ -576,7 +591,7 @@ fn split_keys(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn compile(text: &str, pattern: &str, what: &str, n: usize) -> Result<Regex, ParseError> {
+fn compile(text: &str, pattern: &str, what: &str, n: usize) -> Result<GoRegex, ParseError> {
     sops::compile_regex(pattern).map_err(|why| {
         at(
             line_of(text, pattern),

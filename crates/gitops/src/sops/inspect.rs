@@ -141,7 +141,7 @@ impl Inspect {
     fn entries(&mut self, entries: &[Entry]) -> Result<(), Error> {
         for e in entries {
             match e {
-                Entry::Comment(c) => self.comment(&c.text),
+                Entry::Comment(c) => self.comment(&c.text)?,
                 Entry::Pair(k, v) => {
                     self.path.push(k.clone());
                     let r = self.node(v);
@@ -157,17 +157,14 @@ impl Inspect {
         match node {
             Node::Map(entries) => self.entries(entries),
             Node::Seq(items) => items.iter().try_for_each(|n| self.node(n)),
-            Node::Comment(c) => {
-                self.comment(&c.text);
-                Ok(())
-            }
+            Node::Comment(c) => self.comment(&c.text),
             Node::Scalar(Scalar::Null) => Ok(()),
             Node::Scalar(s) => self.scalar(s),
         }
     }
 
     fn scalar(&mut self, s: &Scalar) -> Result<(), Error> {
-        if !self.rules.should_encrypt(&self.path) {
+        if !self.rules.should_encrypt(&self.path)? {
             self.plaintext.push(PlainValue {
                 key_path: key_path(&self.path),
                 value: SecretString::from(scalar_to_var(s)),
@@ -190,8 +187,8 @@ impl Inspect {
 
     /// sops encrypts comments too; one that is not encrypted (written by hand, or by a sops older than 3.7) is
     /// plaintext the caller must judge.
-    fn comment(&mut self, text: &str) {
-        let encrypted = self.rules.should_encrypt(&self.path) && cipher::parse(text).is_ok();
+    fn comment(&mut self, text: &str) -> Result<(), Error> {
+        let encrypted = self.rules.should_encrypt(&self.path)? && cipher::parse(text).is_ok();
         if !encrypted && !text.trim().is_empty() {
             self.plaintext.push(PlainValue {
                 key_path: self.path.join(":"),
@@ -199,6 +196,7 @@ impl Inspect {
                 comment: true,
             });
         }
+        Ok(())
     }
 }
 

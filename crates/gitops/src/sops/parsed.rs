@@ -274,7 +274,7 @@ impl<'a> Flat<'a> {
             let mut text: Option<Range<usize>> = None;
             let mut reusable: Option<&str> = None;
             if *s != Scalar::Null {
-                let encrypted = rules.should_encrypt(path);
+                let encrypted = rules.should_encrypt(path)?;
                 let hashed = !rules.mac_only_encrypted || encrypted;
                 match s {
                     Scalar::Str(enc) if encrypted && !enc.is_empty() => {
@@ -399,7 +399,7 @@ impl<'a> Flat<'a> {
         let mut ad = String::new();
         for (k, v) in vars {
             let bytes = v.expose_secret().as_bytes();
-            let encrypted = self.rules.should_encrypt(std::slice::from_ref(k));
+            let encrypted = self.rules.should_encrypt(std::slice::from_ref(k))?;
             if !self.rules.mac_only_encrypted || encrypted {
                 hash.update(bytes);
             }
