@@ -16,12 +16,16 @@
 //! - **`\s`**: Go's is `[\t\n\f\r ]`, regex-lite's also has `\v` (U+000B). A key holding a `\v` under a pattern
 //!   using `\s` or `\S` gets no answer.
 //! - What Go accepts and regex-lite does not (`\p{Greek}` and other Unicode classes, `\Q...\E`, octal escapes) is
-//!   refused when compiled: no pattern is ever read with another meaning.
+//!   refused when compiled, as are the flags Go lacks (`x`, `u`, `R`): no pattern is ever read with another
+//!   meaning.
 //!
 //! A caller with no answer refuses the operation (a secret is never left in plaintext by a guess).
 
-/// Largest compiled program a pattern may give (the pattern may come from a hostile file).
-const SIZE_LIMIT: usize = 1 << 20;
+/// Largest compiled program a pattern may give (the pattern may come from a hostile file). A match costs up to the
+/// program's size times the key's length (regex-lite has no DFA and no literal prefilter: a hostile
+/// `(.{0,100}){0,10}z` takes ~0.2 s on a 4,000-byte key); 128 KiB holds an alternation of 400 key names, the longest
+/// pattern accepted, and refuses `.{0,3000}z`.
+const SIZE_LIMIT: usize = 128 << 10;
 
 /// Longest pattern accepted.
 const MAX_LEN: usize = 4096;
@@ -47,6 +51,11 @@ impl GoRegex {
             return Err(format!("longer than {MAX_LEN} bytes"));
         }
         let scan = Scan::of(pattern);
+        if scan.foreign_flag {
+            return Err(
+                "uses a flag Go's regexp does not have (only i, m, s and U exist there)".to_owned(),
+            );
+        }
         if scan.folds && (!pattern.is_ascii() || scan.hex_escape) {
             return Err("is case-insensitive ((?i)) and names a non-ASCII character: Go folds those by Unicode \
                         rules secretctl does not implement (write the cases out instead of using (?i))"
@@ -90,6 +99,8 @@ struct Scan {
     folds: bool,
     spaces: bool,
     hex_escape: bool,
+    /// A flag Go's `regexp` does not have (`x`, `u`, `R`): sops could not have used the pattern.
+    foreign_flag: bool,
 }
 
 impl Scan {
@@ -104,14 +115,22 @@ impl Scan {
                     Some('x') => scan.hex_escape = true,
                     _ => {}
                 },
-                // `(?flags)` or `(?flags:...)`: the flag letters follow directly (a name, `(?P<n>`, stops them).
+                // `(?flags)` or `(?flags:...)`: the flag letters follow directly; `(?P<n>` and `(?<n>` name a group.
                 '(' if chars.peek() == Some(&'?') => {
                     chars.next();
+                    if chars.peek() == Some(&'P') {
+                        chars.next();
+                        if chars.peek() == Some(&'<') {
+                            continue;
+                        }
+                        scan.foreign_flag = true;
+                    }
                     while let Some(&f) = chars.peek() {
                         if !(f.is_ascii_alphabetic() || f == '-') {
                             break;
                         }
                         scan.folds |= f == 'i';
+                        scan.foreign_flag |= !matches!(f, 'i' | 'm' | 's' | 'U' | '-');
                         chars.next();
                     }
                 }
@@ -161,7 +180,17 @@ mod tests {
         // Without (?i) the answer stands; a named group is not a flag.
         assert_eq!(m("secret", "sécret"), Some(false));
         assert_eq!(m("(?P<id>secret)", "sécret"), Some(false));
+        assert_eq!(m("(?<id>secret)", "sécret"), Some(false));
         assert_eq!(m("(?s)secret", "sécret"), Some(false));
+    }
+
+    #[test]
+    fn the_longest_pattern_accepted_compiles() {
+        let names: Vec<String> = (0..399).map(|i| format!("key_{i:05}")).collect();
+        let p = format!("^({})$", names.join("|"));
+        assert!(p.len() <= super::MAX_LEN, "{}", p.len());
+        assert_eq!(m(&p, "key_00398"), Some(true));
+        assert_eq!(m(&p, "key_00399"), Some(false));
     }
 
     #[test]
@@ -191,6 +220,10 @@ mod tests {
             r"\141",
             "(x",
             &"a".repeat(4097),
+            ".{0,3000}z",
+            "(?x)a b",
+            "(?-u:a)",
+            "(?R)a",
         ] {
             assert!(GoRegex::new(p).is_err(), "{p}");
         }
