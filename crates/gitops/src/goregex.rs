@@ -19,7 +19,9 @@
 //!   refused when compiled, as are the flags Go lacks (`x`, `u`, `R`): no pattern is ever read with another
 //!   meaning.
 //!
-//! A caller with no answer refuses the operation (a secret is never left in plaintext by a guess).
+//! A caller with no answer refuses the operation (a secret is never left in plaintext by a guess). The converse is
+//! not checked: a few patterns Go rejects are accepted here (a nested repetition `a**`, a count over 1,000); sops
+//! then refuses the file it reads them from, which leaves nothing in plaintext either.
 
 /// Largest compiled program a pattern may give (the pattern may come from a hostile file). A match costs up to the
 /// program's size times the key's length (regex-lite has no DFA and no literal prefilter: a hostile
