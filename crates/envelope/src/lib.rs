@@ -419,17 +419,27 @@ pub(crate) fn seal_with_nonce(
         .overhead()
         .checked_add(plaintext.len())
         .ok_or(Error::TooLarge)?;
-    let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(&MAGIC);
-    out.push(VERSION);
-    out.push(alg.id());
-    out.extend_from_slice(&key.id().0);
+    let mut header = [0u8; HEADER_LEN];
+    header[..MAGIC.len()].copy_from_slice(&MAGIC);
+    header[MAGIC.len()] = VERSION;
+    header[MAGIC.len() + 1] = alg.id();
+    header[MAGIC.len() + 2..].copy_from_slice(&key.id().0);
+    // The associated data (header || context) is written after the body, in the output's own allocation, and cut
+    // off before the tag goes there: no stack buffer to clear and fill per seal (measured side by side: 206-208 ns
+    // against 212-221 for 32 bytes, docs/PERFORMANCE.md). The envelope keeps that much spare capacity; the bytes
+    // left in it are the header and the context, both public.
+    let aad_len = HEADER_LEN + ctx.encoded_len();
+    let mut out = Vec::with_capacity(total.checked_add(aad_len).ok_or(Error::TooLarge)?);
+    out.extend_from_slice(&header);
     out.extend_from_slice(nonce);
     let body_at = out.len();
     out.extend_from_slice(plaintext);
-    let (head, body) = out.split_at_mut(body_at);
-    let header = &head[..HEADER_LEN];
-    let tag = with_aad(header, ctx, |aad| match alg {
+    let aad_at = out.len();
+    out.extend_from_slice(&header);
+    ctx.encode_into(&mut out);
+    let (front, aad) = out.split_at_mut(aad_at);
+    let body = &mut front[body_at..];
+    let tag = match alg {
         Algorithm::Aes256Gcm => key.aes().encrypt_in_place_detached(
             aead::Nonce::<aes_gcm::Aes256Gcm>::from_slice(nonce),
             aad,
@@ -437,7 +447,8 @@ pub(crate) fn seal_with_nonce(
         ),
         Algorithm::XChaCha20Poly1305 => XChaCha20Poly1305::new(key.expose_secret().into())
             .encrypt_in_place_detached(chacha20poly1305::XNonce::from_slice(nonce), aad, body),
-    });
+    };
+    out.truncate(aad_at);
     match tag {
         Ok(tag) => out.extend_from_slice(&tag),
         Err(_) => {
