@@ -32,6 +32,12 @@ const SIZE_LIMIT: usize = 128 << 10;
 /// Longest pattern accepted.
 const MAX_LEN: usize = 4096;
 
+/// Why a regex rule has no answer for a key or path ([`GoRegex::matches`] gave `None`), and what to do: the one
+/// explanation every refusal of that kind gives.
+pub(crate) const NO_ANSWER: &str = "a regex rule on a key or path that Go's regexp, which sops uses, could match \
+     otherwise than secretctl (a case-insensitive (?i) pattern and non-ASCII characters, or \\s/\\S and a vertical \
+     tab); write the pattern without (?i) (spell the cases out) or without \\s";
+
 /// A compiled sops regular expression.
 #[derive(Debug, Clone)]
 pub(crate) struct GoRegex {
@@ -94,8 +100,8 @@ impl GoRegex {
     }
 }
 
-/// What [`GoRegex`] needs to know of a pattern's text. It errs on the side of "yes" (a `(?i)` inside a class
-/// counts), which only withholds answers, never changes one.
+/// What [`GoRegex`] needs to know of a pattern's text. It errs on the side of "yes" (a `(?i)` or `(?x)` inside a
+/// class counts), which withholds an answer or refuses a pattern, never changes an answer.
 #[derive(Default)]
 struct Scan {
     folds: bool,

@@ -630,7 +630,7 @@ impl Metadata {
     /// The rules with sops's default (`_unencrypted`) when none is set.
     fn rules(&self) -> Result<Rules, Error> {
         let encrypted_regex = match &self.encrypted_regex {
-            Some(p) => Some(compile_regex(p).map_err(|_| Error::Metadata {
+            Some(p) => Some(GoRegex::new(p).map_err(|_| Error::Metadata {
                 reason: "encrypted_regex is not a valid regular expression",
             })?),
             None => None,
@@ -650,12 +650,6 @@ impl Metadata {
             mac_only_encrypted: self.mac_only_encrypted,
         })
     }
-}
-
-/// Compiles an `encrypted_regex` the way sops uses it: an unanchored search in each key of a value's path, with
-/// Go's meaning or none ([`crate::goregex`]).
-pub(crate) fn compile_regex(pattern: &str) -> Result<GoRegex, String> {
-    GoRegex::new(pattern)
 }
 
 fn weak_string(node: &Node) -> Option<String> {
@@ -1445,7 +1439,7 @@ impl Rules {
             let mut any = false;
             for p in path {
                 any |= re.matches(p).ok_or(Error::Unsupported {
-                    feature: UNDECIDED_REGEX,
+                    feature: crate::goregex::NO_ANSWER,
                 })?;
             }
             return Ok(any);
@@ -1459,11 +1453,6 @@ impl Rules {
         Ok(true)
     }
 }
-
-/// Why a key under `encrypted_regex` is refused (see [`Rules::should_encrypt`]).
-const UNDECIDED_REGEX: &str = "encrypted_regex on a key Go's regexp (which sops uses) could match otherwise than \
-     secretctl: a case-insensitive (?i) pattern on a key with non-ASCII characters, or \\s/\\S on a key with a \
-     vertical tab; write the pattern without (?i) (spell the cases out) or without \\s";
 
 fn additional_data(path: &[String]) -> String {
     let mut s = path.join(":");
@@ -2137,7 +2126,7 @@ pub fn encrypt_file_to(
     }
     let encrypted_regex = opts.encrypted_regex.clone().filter(|p| !p.is_empty());
     if let Some(p) = &encrypted_regex {
-        compile_regex(p).map_err(|reason| Error::InvalidRegex {
+        GoRegex::new(p).map_err(|reason| Error::InvalidRegex {
             pattern: p.chars().take(200).collect(),
             reason,
         })?;

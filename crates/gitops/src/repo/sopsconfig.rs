@@ -336,10 +336,9 @@ impl SopsConfig {
                         unsupported(
                             line_of(&self.text, p),
                             format!(
-                                "creation rule {}: path_regex `{p}` cannot be matched against `{rel}` as sops's Go \
-                                 regexp would (a case-insensitive (?i) pattern and a path with non-ASCII \
-                                 characters, or \\s/\\S and a vertical tab); spell the cases out instead of (?i)",
-                                i + 1
+                                "creation rule {}: path_regex `{p}` has no answer for `{rel}`: {}",
+                                i + 1,
+                                crate::goregex::NO_ANSWER
                             ),
                         )
                     })?,
@@ -592,7 +591,7 @@ fn split_keys(s: &str) -> Vec<String> {
 }
 
 fn compile(text: &str, pattern: &str, what: &str, n: usize) -> Result<GoRegex, ParseError> {
-    sops::compile_regex(pattern).map_err(|why| {
+    GoRegex::new(pattern).map_err(|why| {
         at(
             line_of(text, pattern),
             &format!("creation rule {n}: {what} `{pattern}` {why}"),
@@ -879,6 +878,23 @@ mod tests {
         ] {
             assert!(SopsConfig::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_path_regex_with_no_answer_refuses_instead_of_choosing_a_rule() {
+        let (a, b) = (recipient(), recipient());
+        let text =
+            format!("creation_rules:\n  - path_regex: (?i)^hosts/\n    age: {a}\n  - age: {b}\n");
+        let c = SopsConfig::parse(&text).unwrap();
+        assert_eq!(c.rule_for("HOSTS/web1.yaml").unwrap().unwrap().number, 1);
+        // Go folds U+212A KELVIN SIGN with k: it could choose rule 1 where a guess would fall through to rule 2.
+        let e = c.rule_for("\u{212A}eys/web1.yaml").unwrap_err();
+        assert!(
+            e.unsupported && e.reason.contains("has no answer") && e.reason.contains("(?i)"),
+            "{e:?}"
+        );
+        // Where the answer is certain (an ASCII path), nothing changes.
+        assert_eq!(c.rule_for("other/web1.yaml").unwrap().unwrap().number, 2);
     }
 
     #[test]
