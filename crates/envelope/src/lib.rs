@@ -212,10 +212,15 @@ fn with_aad<R>(header: &[u8], ctx: &Context<'_>, f: impl FnOnce(&[u8]) -> R) -> 
         f(&buf[..len])
     } else {
         let mut v = Vec::with_capacity(len);
-        v.extend_from_slice(header);
-        ctx.encode_into(&mut v);
+        push_aad(&mut v, header, ctx);
         f(&v)
     }
+}
+
+/// Append the associated data `header || context` to `out`.
+fn push_aad(out: &mut Vec<u8>, header: &[u8], ctx: &Context<'_>) {
+    out.extend_from_slice(header);
+    ctx.encode_into(out);
 }
 
 /// The associated data an envelope with this header is sealed under: `header || context.encode()`.
@@ -224,8 +229,7 @@ fn with_aad<R>(header: &[u8], ctx: &Context<'_>, f: impl FnOnce(&[u8]) -> R) -> 
 #[must_use]
 pub fn associated_data(header: &[u8; HEADER_LEN], ctx: &Context<'_>) -> Vec<u8> {
     let mut v = Vec::with_capacity(HEADER_LEN + ctx.encoded_len());
-    v.extend_from_slice(header);
-    ctx.encode_into(&mut v);
+    push_aad(&mut v, header, ctx);
     v
 }
 
@@ -435,8 +439,7 @@ pub(crate) fn seal_with_nonce(
     let body_at = out.len();
     out.extend_from_slice(plaintext);
     let aad_at = out.len();
-    out.extend_from_slice(&header);
-    ctx.encode_into(&mut out);
+    push_aad(&mut out, &header, ctx);
     let (front, aad) = out.split_at_mut(aad_at);
     let body = &mut front[body_at..];
     let tag = match alg {

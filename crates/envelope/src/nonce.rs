@@ -56,15 +56,15 @@ impl Pool {
 
     /// Throw the batch away and draw a new one in this process.
     fn refill(&mut self) -> Result<(), rand_core::Error> {
-        // Marked used first: should the draw fail, nothing of the old batch is handed out again. The fork guard is
-        // registered (the first time in the process) and read before the draw: a fork after this point bumps the
-        // counter in the child, whatever the child's thread.
+        // The fork guard is registered (the first time in the process) and read before the draw: a fork after this
+        // point bumps the counter in the child, whatever the child's thread.
         self.owner = match forkguard::atfork::Guard::try_new() {
             Ok(guard) => Owner::Forks(guard),
             Err(_) => Owner::Pid(std::process::id()),
         };
         let next = (self.bytes.len() * 2).clamp(FIRST_BATCH, MAX_BATCH);
         self.bytes.resize(next, 0);
+        // Marked used before the draw: should it fail, nothing of the batch is handed out.
         self.at = self.bytes.len();
         OsRng.try_fill_bytes(&mut self.bytes)?;
         self.at = 0;
