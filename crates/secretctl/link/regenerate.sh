@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerate hot-functions.txt: the functions a release `secretctl` runs for its everyday short commands, in the
-# order they first run. build.rs hands the list to the linker (--symbol-ordering-file), which places them first in
+# Regenerate hot-functions.txt: the functions a release `secretctl` runs for its everyday short commands, command
+# by command (within one, in the order callgrind lists them, not the order they ran). build.rs hands the list to the linker (--symbol-ordering-file), which places them first in
 # .text, so a short command touches a few contiguous pages of code instead of pages spread over 8 MB (fewer page
 # faults at start-up: docs/PERFORMANCE.md, "Start-up, fourth pass").
 #
