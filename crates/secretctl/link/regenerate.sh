@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerate hot-functions.txt: the functions a release `secretctl` runs for its everyday short commands, command
-# by command (within one, in the order callgrind lists them, not the order they ran). build.rs hands the list to the linker (--symbol-ordering-file), which places them first in
-# .text, so a short command touches a few contiguous pages of code instead of pages spread over 8 MB (fewer page
-# faults at start-up: docs/PERFORMANCE.md, "Start-up, fourth pass").
+# by command (within one, in the order callgrind lists them, not the order they ran). build.rs hands the list to
+# the linker (--symbol-ordering-file), which places them first in .text, so a short command touches a few contiguous
+# pages of code instead of pages spread over 8 MB (fewer page faults at start-up: docs/PERFORMANCE.md, "Start-up,
+# fourth pass").
 #
 # Usage: crates/secretctl/link/regenerate.sh [target/release/secretctl]
 # Needs valgrind (callgrind). Run it after a dependency update or a large change of the start-up path: names that
